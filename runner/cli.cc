@@ -1,0 +1,275 @@
+#include "runner/cli.h"
+
+#include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <iostream>
+#include <random>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "fixtures/exec_helper.h"
+#include "fixtures/probes.h"
+#include "fixtures/registry.h"
+#include "fixtures/test_process.h"
+#include "reports/writers.h"
+#include "runner/scheduler.h"
+#include "runner/spawn.h"
+
+#ifndef SIGIPC_VERSION
+#define SIGIPC_VERSION "0.0.0"
+#endif
+
+namespace sigipc {
+
+namespace {
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::vector<const TestMeta*> select_tests(const std::vector<std::string>& filters) {
+  std::vector<const TestMeta*> out;
+  for (const auto& t : registry()) {
+    bool take = filters.empty();
+    for (const auto& f : filters) {
+      if (fnmatch(f.c_str(), t.id().c_str(), 0) == 0 ||
+          fnmatch(f.c_str(), t.requirement.c_str(), 0) == 0)
+        take = true;
+    }
+    if (take) out.push_back(&t);
+  }
+  if (out.empty()) {
+    std::string all;
+    for (const auto& f : filters) all += (all.empty() ? "" : " ") + f;
+    throw UsageError("no test matches --filter " + all + " (see: sigipc list)");
+  }
+  return out;
+}
+
+std::string self_exe() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) throw std::runtime_error("cannot read /proc/self/exe");
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+std::vector<std::string> split_words(const std::string& s) {
+  std::vector<std::string> w;
+  std::string cur;
+  for (char c : s) {
+    if (c == ' ' || c == '\t') {
+      if (!cur.empty()) w.push_back(cur), cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) w.push_back(cur);
+  return w;
+}
+
+int cmd_list(const std::vector<std::string>& filters, bool json) {
+  auto tests = select_tests(filters);
+  if (json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto* t : tests)
+      arr.push_back({{"id", t->id()},
+                     {"family", t->family()},
+                     {"requirement", t->requirement},
+                     {"clause", t->clause},
+                     {"statement", t->statement},
+                     {"timeout_s", t->timeout_s}});
+    std::cout << arr.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto* t : tests)
+    std::cout << t->id() << "\t" << t->family() << "\t" << t->requirement << "\t" << t->clause
+              << "\t" << t->statement << "\n";
+  return 0;
+}
+
+struct RunArgs {
+  std::vector<std::string> filters;
+  std::string out = "sigipc-results";
+  int jobs = 0;
+  double timeout_mul = 0;
+  std::uint64_t seed = 0;
+  bool seed_set = false;
+  int repeat = 1;
+  std::string wrapper;
+  std::string isolation = "auto";
+};
+
+int cmd_run(RunArgs a) {
+  auto tests = select_tests(a.filters);
+  if (a.jobs < 0) throw UsageError("--jobs must be at least 1");
+  if (a.repeat < 1) throw UsageError("--repeat must be at least 1");
+  if (a.timeout_mul == 0) {
+    const char* env = getenv("SIGIPC_TIMEOUT_MUL");
+    if (env && *env) {
+      char* end = nullptr;
+      a.timeout_mul = std::strtod(env, &end);
+      if (!end || *end || !(a.timeout_mul > 0))
+        throw UsageError(std::string("SIGIPC_TIMEOUT_MUL is not a positive number: ") + env);
+    } else {
+      a.timeout_mul = 1;
+    }
+  }
+  if (!(a.timeout_mul > 0)) throw UsageError("--timeout-mul must be a positive number");
+  if (a.wrapper.empty() && getenv("SIGIPC_WRAPPER")) a.wrapper = getenv("SIGIPC_WRAPPER");
+
+  SchedulerOptions o;
+  o.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  o.timeout_mul = a.timeout_mul;
+  o.repeat = a.repeat;
+  o.seed = a.seed_set ? a.seed : std::random_device{}() % 1000000000ULL;
+  o.wrapper = split_words(a.wrapper);
+  // Exec tests put the same wrapper in front of the programs they exec.
+  if (!a.wrapper.empty()) setenv("SIGIPC_WRAPPER", a.wrapper.c_str(), 1);
+  o.self_exe = self_exe();
+  o.tty = isatty(STDERR_FILENO) && !getenv("CI");
+
+  std::string why;
+  if (a.isolation == "auto") {
+    o.isolation = namespaces_available(&why) ? Isolation::kNamespaces : Isolation::kProcessGroup;
+  } else if (a.isolation == "namespaces") {
+    if (!namespaces_available(&why))
+      throw UsageError("--isolation namespaces is not available here: " + why);
+    o.isolation = Isolation::kNamespaces;
+  } else if (a.isolation == "process-group") {
+    o.isolation = Isolation::kProcessGroup;
+  } else {
+    throw UsageError("--isolation must be auto, namespaces or process-group");
+  }
+
+  if (mkdir(a.out.c_str(), 0755) != 0 && errno != EEXIST)
+    throw UsageError("cannot create output folder " + a.out + ": " + std::strerror(errno));
+  if (access(a.out.c_str(), W_OK) != 0)
+    throw UsageError("output folder " + a.out + " is not writable: " + std::strerror(errno));
+  const char* tmp = getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/sigipc-run-XXXXXX";
+  if (!mkdtemp(tmpl.data()))
+    throw std::runtime_error("cannot create a work folder under " + tmpl + ": " + std::strerror(errno));
+  o.work_dir = tmpl;
+  o.log_dir = a.out + "/logs";
+
+  auto t0 = std::chrono::steady_clock::now();
+  RunRecord run;
+  std::string env_text = probe_environment(o);
+  try {
+    run.environment = nlohmann::json::parse(env_text);
+  } catch (const std::exception&) {
+    run.environment = {{"probe_error", "the probe process printed no environment: " +
+                                           env_text.substr(0, 200)}};
+  }
+  if (o.isolation == Isolation::kProcessGroup && a.isolation == "auto")
+    run.environment["isolation_fallback_reason"] = why;
+  run.environment["isolation"] = isolation_name(o.isolation);
+  run.environment["suite_version"] = SIGIPC_VERSION;
+  run.environment["seed"] = o.seed;
+  run.environment["jobs"] = o.jobs;
+  run.environment["timeout_mul"] = o.timeout_mul;
+  run.environment["repeat"] = o.repeat;
+  run.environment["wrapper"] = a.wrapper;
+  run.environment["started_at"] = static_cast<long long>(std::time(nullptr));
+
+  std::fprintf(stderr, "sigipc: running %zu tests%s with %d jobs, isolation %s, seed %llu\n",
+               tests.size(), o.repeat > 1 ? (" x" + std::to_string(o.repeat)).c_str() : "",
+               o.jobs, isolation_name(o.isolation), static_cast<unsigned long long>(o.seed));
+  SchedulerResult sr;
+  try {
+    sr = run_tests(tests, o);
+  } catch (...) {
+    rmdir(o.work_dir.c_str());
+    throw;
+  }
+  rmdir(o.work_dir.c_str());
+  run.results = std::move(sr.results);
+  run.interrupted = sr.interrupted;
+  run.not_run = sr.not_run;
+  run.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  write_all_reports(run, a.out);
+
+  std::fputs(summary_table(run).c_str(), stdout);
+  if (run.interrupted)
+    std::printf("interrupted: %d tests not run or not finished\n", run.not_run);
+  std::printf("reports: %s/results.json %s/junit.xml %s/report.md (%.1f s)\n", a.out.c_str(),
+              a.out.c_str(), a.out.c_str(), run.wall_ms / 1000.0);
+  return run.green() ? 0 : 1;
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  // Internal entry points for the processes the runner starts.
+  if (argc >= 2 && std::strcmp(argv[1], "__run-test") == 0) {
+    if (argc != 3) return 2;
+    return run_test_process(argv[0], argv[2]);
+  }
+  if (argc >= 3 && std::strcmp(argv[1], "__exec-helper") == 0)
+    return run_exec_helper(argv[2], std::vector<std::string>(argv + 3, argv + argc));
+  if (argc == 2 && std::strcmp(argv[1], "__probe") == 0) {
+    std::cout << probe_json().dump() << std::endl;
+    return 0;
+  }
+
+  CLI::App app{"sigipc: conformance and fault-injection tests for POSIX/Linux signals and IPC"};
+  app.set_version_flag("--version", SIGIPC_VERSION);
+  app.require_subcommand(1);
+
+  std::vector<std::string> list_filters;
+  bool list_json = false;
+  auto* list = app.add_subcommand("list", "List every test with its requirement, family, clause and statement");
+  list->add_option("--filter", list_filters, "Glob over test ids or requirement ids (repeatable)");
+  list->add_flag("--json", list_json, "Print JSON");
+
+  RunArgs ra;
+  auto* run = app.add_subcommand("run", "Run tests, each in its own process, and write reports");
+  run->add_option("--filter", ra.filters, "Glob over test ids or requirement ids (repeatable)");
+  run->add_option("--out", ra.out, "Report folder (default: sigipc-results)");
+  run->add_option("--jobs,-j", ra.jobs, "Tests at a time (default: CPUs)")->check(CLI::PositiveNumber);
+  run->add_option("--timeout-mul", ra.timeout_mul,
+                  "Scale every per-test time limit (default: $SIGIPC_TIMEOUT_MUL or 1)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--seed", ra.seed, "Seed for randomised tests and injectors (default: random, reported)");
+  run->add_option("--repeat", ra.repeat, "Run each test N times")->check(CLI::PositiveNumber);
+  run->add_option("--wrapper", ra.wrapper,
+                  "Command words put in front of every test process, e.g. 'qemu-x86_64' (default: $SIGIPC_WRAPPER)");
+  run->add_option("--isolation", ra.isolation, "auto, namespaces or process-group (default: auto)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "sigipc: %s (see: sigipc --help)\n", e.what());
+    return 2;
+  }
+  ra.seed_set = run->count("--seed") > 0;
+
+  try {
+    if (*list) return cmd_list(list_filters, list_json);
+    if (*run) return cmd_run(ra);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "sigipc: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sigipc: error: %s\n", e.what());
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace sigipc

@@ -1,0 +1,361 @@
+#include "runner/scheduler.h"
+
+#include <dirent.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "fixtures/result_channel.h"
+#include "runner/verdict.h"
+
+extern char** environ;
+
+namespace sigipc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Running {
+  const TestMeta* meta;
+  int iteration;
+  Spawned sp;
+  std::string dir;
+  std::string buf;
+  Outcome out;
+  Clock::time_point start, deadline;
+  bool exited = false;
+  bool eof = false;
+  Clock::time_point exit_time;
+};
+
+// A process that outlived its test but holds the result pipe open gets this
+// long after the test process ended before the runner stops waiting for EOF.
+constexpr auto kEofGrace = std::chrono::seconds(2);
+
+void remove_tree(const std::string& path) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) return;
+  if (S_ISDIR(st.st_mode)) {
+    if (DIR* d = opendir(path.c_str())) {
+      std::vector<std::string> names;
+      while (dirent* e = readdir(d))
+        if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, "..")) names.push_back(e->d_name);
+      closedir(d);
+      for (const auto& n : names) remove_tree(path + "/" + n);
+    }
+    rmdir(path.c_str());
+  } else {
+    unlink(path.c_str());
+  }
+}
+
+std::string read_tail(const std::string& path, std::size_t max) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string s = ss.str();
+  if (s.size() > max) s = "..." + s.substr(s.size() - max);
+  for (char& c : s)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+std::vector<std::string> base_env(const SchedulerOptions& o) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    // The runner's own variables are set per test below.
+    if (kv.rfind("SIGIPC_RESULT_FD=", 0) == 0 || kv.rfind("SIGIPC_TEST_TMP=", 0) == 0 ||
+        kv.rfind("SIGIPC_MQ_DIR=", 0) == 0 || kv.rfind("SIGIPC_TOKEN=", 0) == 0 ||
+        kv.rfind("SIGIPC_SEED=", 0) == 0 || kv.rfind("SIGIPC_TIMEOUT_MUL=", 0) == 0 ||
+        kv.rfind("SIGIPC_ISOLATION=", 0) == 0 || kv.rfind("TMPDIR=", 0) == 0)
+      continue;
+    env.push_back(kv);
+  }
+  env.push_back(std::string(kEnvSeed) + "=" + std::to_string(o.seed));
+  std::ostringstream mul;
+  mul << o.timeout_mul;
+  env.push_back(std::string(kEnvTimeoutMul) + "=" + mul.str());
+  env.push_back(std::string(kEnvIsolation) + "=" + isolation_name(o.isolation));
+  return env;
+}
+
+SpawnSpec make_spec(const SchedulerOptions& o, const std::vector<std::string>& env,
+                    const std::string& dir, const std::string& token,
+                    const std::vector<std::string>& args) {
+  if (mkdir(dir.c_str(), 0700) != 0 || mkdir((dir + "/tmp").c_str(), 0777) != 0 ||
+      mkdir((dir + "/mq").c_str(), 0700) != 0)
+    throw std::runtime_error("cannot create " + dir + ": " + std::strerror(errno));
+  // 1777 like /tmp: tests that drop to an unprivileged uid write here too.
+  chmod((dir + "/tmp").c_str(), 01777);
+  SpawnSpec spec;
+  spec.argv = o.wrapper;
+  spec.argv.push_back(o.self_exe);
+  for (const auto& a : args) spec.argv.push_back(a);
+  spec.env = env;
+  spec.env.push_back(std::string(kEnvTestTmp) + "=" + dir + "/tmp");
+  spec.env.push_back("TMPDIR=" + dir + "/tmp");
+  spec.env.push_back(std::string(kEnvMqDir) + "=" + dir + "/mq");
+  spec.env.push_back(std::string(kEnvToken) + "=" + token);
+  spec.output_path = dir + "/output.log";
+  spec.mq_dir = dir + "/mq";
+  spec.isolation = o.isolation;
+  return spec;
+}
+
+class Progress {
+ public:
+  Progress(bool tty, std::size_t total) : tty_(tty), total_(total) {}
+  void started(const std::map<pid_t, Running>& running) { if (tty_) draw(running); }
+  void finished(const Running& r, const Verdict& v, const std::map<pid_t, Running>& running) {
+    ++done_;
+    if (is_bad(v.status)) ++bad_;
+    if (tty_) {
+      if (v.status != Status::kPass && v.status != Status::kUnsupported) {
+        std::fprintf(stderr, "\r\033[K%-8s %s: %s\n", status_name(v.status), r.meta->id().c_str(),
+                     v.message.substr(0, 300).c_str());
+      }
+      draw(running);
+    } else {
+      double ms = std::chrono::duration<double, std::milli>(Clock::now() - r.start).count();
+      std::fprintf(stderr, "[%*zu/%zu] %-11s %s (%.0f ms)%s%s\n", width(), done_, total_,
+                   status_name(v.status), r.meta->id().c_str(), ms,
+                   v.message.empty() ? "" : ": ", v.message.substr(0, 300).c_str());
+    }
+  }
+  void clear() { if (tty_) std::fprintf(stderr, "\r\033[K"); }
+
+ private:
+  int width() const { return static_cast<int>(std::to_string(total_).size()); }
+  void draw(const std::map<pid_t, Running>& running) {
+    std::string cur = running.empty() ? "" : running.begin()->second.meta->id();
+    std::fprintf(stderr, "\r\033[K[%zu/%zu] %zu not passing | running: %s", done_, total_, bad_,
+                 cur.substr(0, 60).c_str());
+    std::fflush(stderr);
+  }
+  bool tty_;
+  std::size_t total_, done_ = 0, bad_ = 0;
+};
+
+}  // namespace
+
+SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const SchedulerOptions& o) {
+  SchedulerResult res;
+  // Orphans of a test (in process-group isolation) are re-parented to the
+  // runner rather than init, so they can be reaped and never linger.
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&sigs, s);
+  sigset_t old_mask;
+  sigprocmask(SIG_BLOCK, &sigs, &old_mask);
+  int sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0) throw std::runtime_error(std::string("signalfd: ") + std::strerror(errno));
+
+  struct Item { const TestMeta* meta; int iteration; };
+  std::vector<Item> queue;
+  for (int it = 0; it < o.repeat; ++it)
+    for (const auto* t : tests) queue.push_back({t, it});
+  std::size_t next = 0;
+
+  std::vector<std::string> env = base_env(o);
+  std::map<pid_t, Running> running;
+  std::map<std::string, std::vector<std::pair<Verdict, double>>> per_test;
+  Progress progress(o.tty, queue.size());
+  std::size_t seq = 0;
+  bool interrupted = false;
+
+  auto finish = [&](Running& r) {
+    r.out.records = parse_records(r.buf += "\n");
+    // Leftovers in the test's process group (process-group isolation; in
+    // namespace isolation the reaper has already killed them).
+    if (o.isolation == Isolation::kProcessGroup && kill(-r.sp.pid, 0) == 0) {
+      r.out.runner_leaks.push_back("processes left in the test's process group; killed");
+      kill(-r.sp.pid, SIGKILL);
+    }
+    r.out.output_tail = read_tail(r.dir + "/output.log", 400);
+    Verdict v = decide(r.out);
+    if (!r.out.timed_out && !r.exited) v = {Status::kError, "lost track of the test process"};
+    double ms = std::chrono::duration<double, std::milli>(r.exit_time - r.start).count();
+    if (v.status != Status::kPass && !o.log_dir.empty()) {
+      mkdir(o.log_dir.c_str(), 0755);
+      std::ifstream src(r.dir + "/output.log", std::ios::binary);
+      std::ofstream dst(o.log_dir + "/" + r.meta->id() +
+                            (o.repeat > 1 ? "." + std::to_string(r.iteration) : "") + ".log",
+                        std::ios::binary | std::ios::trunc);
+      dst << src.rdbuf();
+    }
+    remove_tree(r.dir);
+    close(r.sp.result_fd);
+    per_test[r.meta->id()].push_back({v, ms});
+    progress.finished(r, v, running);
+  };
+
+  while (!interrupted && (next < queue.size() || !running.empty())) {
+    while (!interrupted && next < queue.size() && static_cast<int>(running.size()) < o.jobs) {
+      const Item& item = queue[next++];
+      std::string token = std::to_string(getpid()) + "-" + std::to_string(seq);
+      std::string dir = o.work_dir + "/t" + std::to_string(seq++);
+      SpawnSpec spec = make_spec(o, env, dir, token, {"__run-test", item.meta->id()});
+      Running r;
+      r.meta = item.meta;
+      r.iteration = item.iteration;
+      r.dir = dir;
+      r.out.timeout_s = item.meta->timeout_s * o.timeout_mul;
+      r.start = Clock::now();
+      r.deadline = r.start + std::chrono::milliseconds(static_cast<long long>(r.out.timeout_s * 1000));
+      r.sp = spawn_test(spec);
+      running.emplace(r.sp.pid, std::move(r));
+      progress.started(running);
+    }
+
+    std::vector<pollfd> pfds;
+    pfds.push_back({sfd, POLLIN, 0});
+    std::vector<pid_t> order;
+    auto now = Clock::now();
+    auto wake = now + std::chrono::seconds(60);
+    for (auto& [pid, r] : running) {
+      if (!r.eof) {
+        pfds.push_back({r.sp.result_fd, POLLIN, 0});
+        order.push_back(pid);
+      }
+      if (!r.exited) wake = std::min(wake, r.deadline);
+      else wake = std::min(wake, r.exit_time + kEofGrace);
+    }
+    int ms = static_cast<int>(std::max<long long>(
+        0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1));
+    int n = poll(pfds.data(), pfds.size(), ms);
+    if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+
+    for (std::size_t i = 1; n > 0 && i < pfds.size(); ++i) {
+      if (!pfds[i].revents) continue;
+      Running& r = running.at(order[i - 1]);
+      char buf[8192];
+      for (;;) {
+        ssize_t got = read(r.sp.result_fd, buf, sizeof buf);
+        if (got > 0) { r.buf.append(buf, static_cast<std::size_t>(got)); continue; }
+        if (got == 0) r.eof = true;
+        break;
+      }
+    }
+
+    signalfd_siginfo si;
+    while (read(sfd, &si, sizeof si) == sizeof si) {
+      if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP)
+        interrupted = true;
+    }
+    int st;
+    pid_t p;
+    while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+      auto it = running.find(p);
+      if (it == running.end()) continue;  // an orphan re-parented to us: reaped
+      it->second.exited = true;
+      it->second.exit_time = Clock::now();
+      if (o.isolation == Isolation::kProcessGroup) it->second.out.wait_status = st;
+    }
+
+    now = Clock::now();
+    for (auto it = running.begin(); it != running.end();) {
+      Running& r = it->second;
+      if (!r.exited && !r.out.timed_out && now >= r.deadline) {
+        r.out.timed_out = true;
+        kill(-r.sp.pid, SIGKILL);
+      }
+      bool done = r.exited && (r.eof || now >= r.exit_time + kEofGrace);
+      if (!done) { ++it; continue; }
+      if (!r.eof) {
+        r.out.runner_leaks.push_back("a process outside the test's group kept its result channel open");
+      }
+      if (o.isolation == Isolation::kNamespaces) {
+        // The reaper reported the test's own status.
+        std::string copy = r.buf;
+        for (const auto& rec : parse_records(copy += "\n"))
+          if (rec.kind == "wait") r.out.wait_status = std::stoi(rec.text);
+      }
+      Running done_r = std::move(r);
+      it = running.erase(it);
+      finish(done_r);
+    }
+  }
+
+  if (interrupted) {
+    for (auto& [pid, r] : running) kill(-pid, SIGKILL);
+    for (auto& [pid, r] : running) {
+      int st;
+      while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+      }
+      close(r.sp.result_fd);
+      remove_tree(r.dir);
+    }
+    res.not_run = static_cast<int>(queue.size() - next + running.size());
+    running.clear();
+  }
+  // Reap anything still re-parented to us.
+  while (waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+  progress.clear();
+  close(sfd);
+  sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+  res.interrupted = interrupted;
+
+  for (const auto* t : tests) {
+    auto it = per_test.find(t->id());
+    if (it == per_test.end()) continue;
+    Result r;
+    r.id = t->id();
+    r.family = t->family();
+    r.requirement = t->requirement;
+    r.clause = t->clause;
+    r.statement = t->statement;
+    r.runs = static_cast<int>(it->second.size());
+    double total = 0;
+    const Verdict* worst = nullptr;
+    for (const auto& [v, ms] : it->second) {
+      total += ms;
+      r.run_counts[status_name(v.status)]++;
+      if (!worst || severity(v.status) > severity(worst->status)) worst = &v;
+    }
+    r.status = worst->status;
+    r.message = worst->message;
+    if (r.runs > 1 && r.run_counts.size() > 1)
+      r.message = "differs between runs (" + std::to_string(r.run_counts[status_name(r.status)]) +
+                  " of " + std::to_string(r.runs) + " " + status_name(r.status) + "): " + r.message;
+    r.duration_ms = total / r.runs;
+    res.results.push_back(std::move(r));
+  }
+  return res;
+}
+
+std::string probe_environment(const SchedulerOptions& o) {
+  std::string dir = o.work_dir + "/probe";
+  SpawnSpec spec = make_spec(o, base_env(o), dir, std::to_string(getpid()) + "-probe", {"__probe"});
+  Spawned sp = spawn_test(spec);
+  int st;
+  while (waitpid(sp.pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  close(sp.result_fd);
+  std::ifstream f(spec.output_path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  remove_tree(dir);
+  return ss.str();
+}
+
+}  // namespace sigipc

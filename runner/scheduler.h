@@ -1,0 +1,41 @@
+// Runs the selected tests, each in its own process, N at a time, and collects
+// one result per test. Single-threaded: one poll loop over the result pipes, a
+// signalfd for SIGCHLD/SIGINT/SIGTERM/SIGHUP, and the nearest deadline.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fixtures/registry.h"
+#include "reports/result_model.h"
+#include "runner/spawn.h"
+
+namespace sigipc {
+
+struct SchedulerOptions {
+  int jobs = 1;
+  double timeout_mul = 1.0;
+  std::uint64_t seed = 0;
+  int repeat = 1;
+  std::vector<std::string> wrapper;  // words put in front of every test process
+  std::string self_exe;
+  Isolation isolation = Isolation::kProcessGroup;
+  std::string work_dir;              // per-test folders live here
+  std::string log_dir;               // output of non-passing tests is copied here ("" = none)
+  bool tty = false;                  // live progress line instead of one line per test
+};
+
+struct SchedulerResult {
+  std::vector<Result> results;
+  bool interrupted = false;
+  int not_run = 0;
+};
+
+SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const SchedulerOptions& o);
+
+// The environment block, probed by a process started exactly like a test
+// (same wrapper and isolation), so it describes the platform under test.
+std::string probe_environment(const SchedulerOptions& o);
+
+}  // namespace sigipc

@@ -1,0 +1,214 @@
+#include "runner/spawn.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <stdexcept>
+
+#include "fixtures/result_channel.h"
+
+namespace sigipc {
+
+const char* isolation_name(Isolation i) {
+  return i == Isolation::kNamespaces ? "namespaces" : "process-group";
+}
+
+namespace {
+
+// Everything below runs in forked children of the runner, before exec: only
+// async-signal-safe calls, no allocation.
+
+void child_report(int fd, const char* kind, const char* what, int err) {
+  SafeBuf b;
+  b.str(what);
+  if (err) b.str(": ").errno_text(err);
+  char rec[kMaxRecord + 32];
+  std::size_t n = 0;
+  for (const char* p = kind; *p; ++p) rec[n++] = *p;
+  rec[n++] = '\t';
+  for (const char* p = b.c_str(); *p && n < sizeof rec - 1; ++p) rec[n++] = *p;
+  rec[n++] = '\n';
+  ssize_t w = write(fd, rec, n);
+  (void)w;
+}
+
+void reset_signal_state() {
+  // A runner started with signals ignored (nohup, some CI shells) or blocked
+  // must not pass that on: tests assume the dispositions exec gives a fresh
+  // program with default actions and an empty mask.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  for (int s = 1; s < NSIG; ++s) sigaction(s, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+[[noreturn]] void exec_test(char* const* argv, char* const* envp, int result_fd) {
+  execvpe(argv[0], argv, envp);
+  child_report(result_fd, "error", "cannot execute the test program", errno);
+  _exit(127);
+}
+
+int count_other_processes() {
+  // With the private /proc mounted, every numeric entry is a process of this
+  // namespace; pid 1 is the reaper itself.
+  int n = 0;
+  DIR* d = opendir("/proc");
+  if (!d) return -1;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && std::strcmp(e->d_name, "1") != 0) ++n;
+  }
+  closedir(d);
+  return n;
+}
+
+[[noreturn]] void reaper(const SpawnSpec& spec, char* const* argv, char* const* envp,
+                         int result_fd) {
+  // pid 1 of the new PID namespace.
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+      mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0 ||
+      mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0 ||
+      mount("mqueue", spec.mq_dir.c_str(), "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+            nullptr) != 0) {
+    child_report(result_fd, "error", "cannot set up the test's private mounts", errno);
+    _exit(127);
+  }
+  pid_t test = fork();
+  if (test < 0) {
+    child_report(result_fd, "error", "fork of the test process failed", errno);
+    _exit(127);
+  }
+  if (test == 0) exec_test(argv, envp, result_fd);
+
+  int status = 0;
+  for (;;) {
+    int st;
+    pid_t p = waitpid(-1, &st, 0);
+    if (p == test) {
+      status = st;
+      break;
+    }
+    if (p < 0 && errno != EINTR) break;
+  }
+  // Orphans that already ended are not leaks; reap them before counting.
+  while (waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+  int left = count_other_processes();
+  if (left > 0) {
+    SafeBuf b;
+    b.str("").num(left).str(" process(es) still running after the test process ended; killed");
+    child_report(result_fd, "leak", b.c_str(), 0);
+    kill(-1, SIGKILL);  // Only ever inside this fresh PID namespace.
+  }
+  while (waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
+  }
+  SafeBuf s;
+  s.num(status);
+  child_report(result_fd, "wait", s.c_str(), 0);
+  _exit(0);
+}
+
+}  // namespace
+
+Spawned spawn_test(const SpawnSpec& spec) {
+  // Build everything exec needs before fork: the child must not allocate.
+  std::vector<std::string> env = spec.env;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+  env.push_back(std::string(kEnvResultFd) + "=" + std::to_string(fds[1]));
+  std::vector<char*> argv, envp;
+  for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+
+  pid_t pid = fork();
+  if (pid < 0) {
+    int e = errno;
+    close(fds[0]);
+    close(fds[1]);
+    throw std::runtime_error(std::string("fork: ") + std::strerror(e));
+  }
+  if (pid == 0) {
+    int rfd = fds[1];
+    close(fds[0]);
+    setpgid(0, 0);
+    reset_signal_state();
+    // The result channel must survive exec; everything else the runner has
+    // open is close-on-exec.
+    fcntl(rfd, F_SETFD, 0);
+    int out = open(spec.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (out < 0 || in < 0) {
+      child_report(rfd, "error", "cannot open the test's output file", errno);
+      _exit(127);
+    }
+    dup2(in, STDIN_FILENO);
+    dup2(out, STDOUT_FILENO);
+    dup2(out, STDERR_FILENO);
+    if (spec.isolation == Isolation::kProcessGroup) exec_test(argv.data(), envp.data(), rfd);
+
+    if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS) != 0) {
+      child_report(rfd, "error", "unshare(CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWNS)", errno);
+      _exit(127);
+    }
+    pid_t init = fork();
+    if (init < 0) {
+      child_report(rfd, "error", "fork of the namespace reaper failed", errno);
+      _exit(127);
+    }
+    if (init == 0) reaper(spec, argv.data(), envp.data(), rfd);
+    close(rfd);
+    int st;
+    while (waitpid(init, &st, 0) < 0 && errno == EINTR) {
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  fcntl(fds[0], F_SETFL, O_NONBLOCK);
+  return Spawned{pid, fds[0]};
+}
+
+bool namespaces_available(std::string* why) {
+  pid_t pid = fork();
+  if (pid < 0) {
+    if (why) *why = std::string("fork: ") + std::strerror(errno);
+    return false;
+  }
+  if (pid == 0) {
+    if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS) != 0) _exit(10 + (errno & 0x7f) % 100);
+    pid_t init = fork();
+    if (init == 0) {
+      bool ok = mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
+                mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0 &&
+                mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == 0;
+      _exit(ok ? 0 : 1);
+    }
+    int st = 0;
+    if (init < 0 || waitpid(init, &st, 0) < 0) _exit(2);
+    _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 3);
+  }
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  int code = WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+  if (code == 0) return true;
+  if (why) {
+    if (code >= 10 && code < 110) *why = std::string("unshare: ") + std::strerror(code - 10);
+    else if (code == 1) *why = "mounting a private /proc or /dev/shm was refused";
+    else *why = "namespace probe failed with code " + std::to_string(code);
+  }
+  return false;
+}
+
+}  // namespace sigipc

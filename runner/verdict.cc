@@ -1,0 +1,90 @@
+#include "runner/verdict.h"
+
+#include <sys/wait.h>
+
+#include "fixtures/check.h"
+
+namespace sigipc {
+
+std::vector<Record> parse_records(std::string& buf) {
+  std::vector<Record> out;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t nl = buf.find('\n', start);
+    if (nl == std::string::npos) break;
+    std::string line = buf.substr(start, nl - start);
+    start = nl + 1;
+    auto tab = line.find('\t');
+    if (tab == std::string::npos) out.push_back({"junk", line});
+    else out.push_back({line.substr(0, tab), line.substr(tab + 1)});
+  }
+  buf.erase(0, start);
+  return out;
+}
+
+namespace {
+std::string join(const std::vector<std::string>& v, std::size_t max_items = 5) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size() && i < max_items; ++i) {
+    if (i) s += "; ";
+    s += v[i];
+  }
+  if (v.size() > max_items) s += "; and " + std::to_string(v.size() - max_items) + " more";
+  return s;
+}
+
+std::string with_output(std::string msg, const std::string& tail) {
+  if (!tail.empty()) msg += " | last output: " + tail;
+  return msg;
+}
+}  // namespace
+
+Verdict decide(const Outcome& o) {
+  std::vector<std::string> fails, errors, leaks, unsupported;
+  std::string end;
+  bool began = false;
+  for (const auto& r : o.records) {
+    if (r.kind == "fail") fails.push_back(r.text);
+    else if (r.kind == "error") errors.push_back(r.text);
+    else if (r.kind == "leak") leaks.push_back(r.text);
+    else if (r.kind == "unsupported") unsupported.push_back(r.text);
+    else if (r.kind == "end" && end.empty()) end = r.text;
+    else if (r.kind == "begin") began = true;
+  }
+  for (const auto& l : o.runner_leaks) leaks.push_back(l);
+  std::string leak_note = leaks.empty() ? "" : " (also leaked: " + join(leaks) + ")";
+
+  if (o.timed_out) {
+    std::string m = "no result within " + std::to_string(static_cast<int>(o.timeout_s)) +
+                    " s; the test's processes were killed";
+    if (!fails.empty()) m += "; before that: " + join(fails);
+    return {Status::kTimeout, with_output(m, o.output_tail)};
+  }
+  if (!o.wait_status) {
+    std::string m = errors.empty() ? "the test process's exit status was lost" : join(errors);
+    return {Status::kError, with_output(m, o.output_tail)};
+  }
+  int st = *o.wait_status;
+  if (WIFSIGNALED(st)) {
+    std::string m = "crashed: killed by " + SignalText(WTERMSIG(st));
+    if (WCOREDUMP(st)) m += ", core dumped";
+    if (!fails.empty()) m += "; " + join(fails);
+    return {Status::kFail, with_output(m + leak_note, o.output_tail)};
+  }
+  if (!errors.empty()) return {Status::kError, join(errors) + leak_note};
+  if (!fails.empty()) return {Status::kFail, join(fails) + leak_note};
+  if (!began || end.empty()) {
+    std::string m = "the test process exited with " + std::to_string(WEXITSTATUS(st)) +
+                    (began ? " before the test finished" : " before the test started");
+    return {began ? Status::kFail : Status::kError, with_output(m + leak_note, o.output_tail)};
+  }
+  if (!leaks.empty()) return {Status::kError, "leaked: " + join(leaks)};
+  if (end == "skip")
+    return {Status::kUnsupported, unsupported.empty() ? "no reason given" : join(unsupported)};
+  if (end == "pass" && WEXITSTATUS(st) == 0) return {Status::kPass, ""};
+  if (end == "fail") return {Status::kFail, "GoogleTest reported a failure without a message"};
+  return {Status::kError, "test passed but its process exited with " +
+                              std::to_string(WEXITSTATUS(st))};
+}
+
+}  // namespace sigipc
