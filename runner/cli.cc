@@ -36,15 +36,18 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::vector<const TestMeta*> select_tests(const std::vector<std::string>& filters) {
+bool matches(const TestMeta& t, const std::string& glob) {
+  return fnmatch(glob.c_str(), t.id().c_str(), 0) == 0 ||
+         fnmatch(glob.c_str(), t.requirement.c_str(), 0) == 0;
+}
+
+std::vector<const TestMeta*> select_tests(const std::vector<std::string>& filters,
+                                          const std::vector<std::string>& excludes = {}) {
   std::vector<const TestMeta*> out;
   for (const auto& t : registry()) {
     bool take = filters.empty();
-    for (const auto& f : filters) {
-      if (fnmatch(f.c_str(), t.id().c_str(), 0) == 0 ||
-          fnmatch(f.c_str(), t.requirement.c_str(), 0) == 0)
-        take = true;
-    }
+    for (const auto& f : filters) take = take || matches(t, f);
+    for (const auto& x : excludes) take = take && !matches(t, x);
     if (take) out.push_back(&t);
   }
   if (out.empty()) {
@@ -98,6 +101,7 @@ int cmd_list(const std::vector<std::string>& filters, bool json) {
 
 struct RunArgs {
   std::vector<std::string> filters;
+  std::vector<std::string> excludes;
   std::string out = "sigipc-results";
   int jobs = 0;
   double timeout_mul = 0;
@@ -109,7 +113,7 @@ struct RunArgs {
 };
 
 int cmd_run(RunArgs a) {
-  auto tests = select_tests(a.filters);
+  auto tests = select_tests(a.filters, a.excludes);
   if (a.jobs < 0) throw UsageError("--jobs must be at least 1");
   if (a.repeat < 1) throw UsageError("--repeat must be at least 1");
   if (a.timeout_mul == 0) {
@@ -234,6 +238,7 @@ int cli_main(int argc, char** argv) {
   RunArgs ra;
   auto* run = app.add_subcommand("run", "Run tests, each in its own process, and write reports");
   run->add_option("--filter", ra.filters, "Glob over test ids or requirement ids (repeatable)");
+  run->add_option("--exclude", ra.excludes, "Glob of tests to leave out (repeatable)");
   run->add_option("--out", ra.out, "Report folder (default: sigipc-results)");
   run->add_option("--jobs,-j", ra.jobs, "Tests at a time (default: CPUs)")->check(CLI::PositiveNumber);
   run->add_option("--timeout-mul", ra.timeout_mul,
@@ -245,6 +250,12 @@ int cli_main(int argc, char** argv) {
                   "Command words put in front of every test process, e.g. 'qemu-x86_64' (default: $SIGIPC_WRAPPER)");
   run->add_option("--isolation", ra.isolation, "auto, namespaces or process-group (default: auto)");
 
+  if (argc >= 2 && argv[1][0] != '-' && std::strcmp(argv[1], "list") != 0 &&
+      std::strcmp(argv[1], "run") != 0) {
+    std::fprintf(stderr, "sigipc: unknown command '%s' (commands: list, run; see: sigipc --help)\n",
+                 argv[1]);
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

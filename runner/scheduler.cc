@@ -32,6 +32,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Running {
   const TestMeta* meta;
+  std::string token;
   int iteration;
   Spawned sp;
   std::string dir;
@@ -74,6 +75,50 @@ std::string read_tail(const std::string& path, std::size_t max) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
+}
+
+std::string token_of(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string var;
+  const std::string key = std::string(kEnvToken) + "=";
+  while (std::getline(f, var, '\0'))
+    if (var.rfind(key, 0) == 0) return var.substr(key.size());
+  return "";
+}
+
+std::vector<pid_t> own_children() {
+  std::vector<pid_t> pids;
+  if (DIR* d = opendir("/proc/self/task")) {
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] == '.') continue;
+      std::ifstream f(std::string("/proc/self/task/") + e->d_name + "/children");
+      pid_t p;
+      while (f >> p) pids.push_back(p);
+    }
+    closedir(d);
+  }
+  return pids;
+}
+
+// Process-group isolation only: a test's processes that left its process
+// group (setpgid, setsid) are re-parented to the runner (a subreaper) when
+// their parents die. They carry the test's token in their environment; kill
+// and reap them, repeating as their own children are re-parented in turn.
+int sweep_orphans(const std::string& token, const std::map<pid_t, struct Running>& running) {
+  int killed = 0;
+  for (int round = 0; round < 64; ++round) {
+    std::vector<pid_t> found;
+    for (pid_t p : own_children())
+      if (!running.count(p) && token_of(p) == token) found.push_back(p);
+    if (found.empty()) break;
+    for (pid_t p : found) {
+      kill(p, SIGKILL);
+      while (waitpid(p, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      ++killed;
+    }
+  }
+  return killed;
 }
 
 std::vector<std::string> base_env(const SchedulerOptions& o) {
@@ -184,12 +229,6 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
 
   auto finish = [&](Running& r) {
     r.out.records = parse_records(r.buf += "\n");
-    // Leftovers in the test's process group (process-group isolation; in
-    // namespace isolation the reaper has already killed them).
-    if (o.isolation == Isolation::kProcessGroup && kill(-r.sp.pid, 0) == 0) {
-      r.out.runner_leaks.push_back("processes left in the test's process group; killed");
-      kill(-r.sp.pid, SIGKILL);
-    }
     r.out.output_tail = read_tail(r.dir + "/output.log", 400);
     Verdict v = decide(r.out);
     if (!r.out.timed_out && !r.exited) v = {Status::kError, "lost track of the test process"};
@@ -216,6 +255,7 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       SpawnSpec spec = make_spec(o, env, dir, token, {"__run-test", item.meta->id()});
       Running r;
       r.meta = item.meta;
+      r.token = token;
       r.iteration = item.iteration;
       r.dir = dir;
       r.out.timeout_s = item.meta->timeout_s * o.timeout_mul;
@@ -266,9 +306,21 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
     while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
       auto it = running.find(p);
       if (it == running.end()) continue;  // an orphan re-parented to us: reaped
-      it->second.exited = true;
-      it->second.exit_time = Clock::now();
-      if (o.isolation == Isolation::kProcessGroup) it->second.out.wait_status = st;
+      Running& r = it->second;
+      r.exited = true;
+      r.exit_time = Clock::now();
+      if (o.isolation == Isolation::kProcessGroup) {
+        r.out.wait_status = st;
+        // Whatever is left of the test must die now, or it would hold the
+        // result channel open and outlive the test.
+        if (kill(-r.sp.pid, 0) == 0) {
+          r.out.runner_leaks.push_back("processes left in the test's process group; killed");
+          kill(-r.sp.pid, SIGKILL);
+        }
+        if (int n = sweep_orphans(r.token, running))
+          r.out.runner_leaks.push_back(std::to_string(n) +
+                                       " process(es) that left the test's process group; killed");
+      }
     }
 
     now = Clock::now();

@@ -1,0 +1,166 @@
+// The harness reports every way a test can end with the right status, in
+// both isolation modes, and leaves nothing behind on the machine.
+#include <dirent.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/selftest_util.h"
+
+using selftest::find_result;
+using selftest::read_json;
+using selftest::run_cmd;
+using selftest::TempDir;
+
+namespace {
+
+struct Expect {
+  const char* status;
+  std::vector<const char*> message_parts;
+};
+
+const std::map<std::string, Expect>& expectations() {
+  static const std::map<std::string, Expect> e = {
+      {"Harness.Pass", {"PASS", {}}},
+      {"Harness.FailedExpect", {"FAIL", {"harness_cases.cc:", "arithmetic broke"}}},
+      {"Harness.FailedErrnoCheck", {"FAIL", {"EAGAIN", "EBADF"}}},
+      {"Harness.ChildCheckFails", {"FAIL", {"harness_cases.cc:", "2 + 2 == 5", "4 vs 5"}}},
+      {"Harness.HandlerCheckFails", {"FAIL", {"handler saw an impossible state"}}},
+      {"Harness.CrashSegv", {"FAIL", {"crashed", "SIGSEGV"}}},
+      {"Harness.Abort", {"FAIL", {"crashed", "SIGABRT"}}},
+      {"Harness.Hang", {"TIMEOUT", {"no result within"}}},
+      {"Harness.HangInChildren", {"TIMEOUT", {"no result within"}}},
+      {"Harness.LeakFd", {"ERROR", {"descriptor", "pipe:"}}},
+      {"Harness.LeakChild", {"ERROR", {"child process"}}},
+      {"Harness.LeakOrphan", {"ERROR", {"process"}}},
+      {"Harness.LeakSysvMsg", {"ERROR", {"System V message queue"}}},
+      {"Harness.LeakPosixMq", {"ERROR", {"message queue /sigipc."}}},
+      {"Harness.LeakPosixShm", {"ERROR", {"shared memory /sigipc."}}},
+      {"Harness.LeakTempFile", {"ERROR", {"temporary file"}}},
+      {"Harness.GuardsCleanUp", {"PASS", {}}},
+      {"Harness.Unsupported", {"UNSUPPORTED", {"frobnicator"}}},
+      {"Harness.SetupError", {"ERROR", {"setup failed", "EBADF"}}},
+      {"Harness.UnexpectedExit", {"FAIL", {"exited with 3"}}},
+      {"Harness.ChildFallsThrough", {"ERROR", {"returned into the test framework"}}},
+      {"Harness.EnvPassthrough", {"PASS", {}}},
+      {"Harness.PidNamespaceKillAll", {"PASS", {}}},
+      {"Harness.RunAsNobody", {"PASS", {}}},
+      {"Harness.ExecHelperRuns", {"PASS", {}}},
+  };
+  return e;
+}
+
+std::set<std::string> sigipc_shm_entries() {
+  std::set<std::string> s;
+  if (DIR* d = opendir("/dev/shm")) {
+    while (dirent* e = readdir(d))
+      if (std::string(e->d_name).find("sigipc.") != std::string::npos) s.insert(e->d_name);
+    closedir(d);
+  }
+  return s;
+}
+
+int sysv_count(const char* kind) {
+  std::ifstream f(std::string("/proc/sysvipc/") + kind);
+  std::string line;
+  int n = -1;  // header
+  while (std::getline(f, line)) ++n;
+  return n;
+}
+
+// Processes whose environment carries the mark: anything the run left behind.
+int processes_with_mark(const std::string& mark) {
+  int n = 0;
+  DIR* d = opendir("/proc");
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    std::ifstream f(std::string("/proc/") + e->d_name + "/environ", std::ios::binary);
+    std::string env((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    if (env.find(mark) != std::string::npos) ++n;
+  }
+  closedir(d);
+  return n;
+}
+
+class HarnessVerdicts : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(HarnessVerdicts, EveryOutcomeReachesTheResult) {
+  const std::string isolation = GetParam();
+  TempDir out;
+  std::string mark = "SIGIPC_SELFTEST_RUN=" + std::to_string(getpid()) + "-" + isolation;
+  auto shm_before = sigipc_shm_entries();
+  int msg_before = sysv_count("msg");
+  std::vector<std::string> argv = {HARNESS_BIN, "run",         "--out", out.path(),
+                                   "--jobs",    "4",           "--isolation", isolation};
+  // Without private IPC namespaces an IPC_PRIVATE System V object cannot be
+  // attributed to a test (a documented limit of process-group isolation), so
+  // that case would leave a queue on the machine.
+  if (isolation == "process-group") argv.insert(argv.end(), {"--exclude", "Harness.LeakSysvMsg"});
+  auto r = run_cmd(argv, {"SIGIPC_SELFTEST_MARK=passed-through", mark});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto j = read_json(out.path() + "/results.json");
+  EXPECT_EQ(j["environment"]["isolation"], isolation);
+  for (const auto& [id, exp] : expectations()) {
+    if (isolation == "process-group" && id == "Harness.LeakSysvMsg") continue;
+    auto res = find_result(j, id);
+    ASSERT_FALSE(res.is_null()) << id << " has no result";
+    std::string msg = res["message"];
+    EXPECT_EQ(res["status"], exp.status) << id << ": " << msg;
+    for (const char* part : exp.message_parts)
+      EXPECT_NE(msg.find(part), std::string::npos) << id << ": '" << part << "' not in: " << msg;
+    if (std::string(exp.status) != "PASS") {
+      std::ifstream log(out.path() + "/logs/" + id + ".log");
+      EXPECT_TRUE(log.good()) << id << ": no log kept for a test that did not pass";
+    }
+  }
+  EXPECT_EQ(j["results"].size(), expectations().size() - (isolation == "process-group" ? 1 : 0));
+  // Nothing left behind: processes, shm/sem files, message queues, work folders.
+  EXPECT_EQ(processes_with_mark(mark), 0);
+  EXPECT_EQ(sigipc_shm_entries(), shm_before);
+  EXPECT_EQ(sysv_count("msg"), msg_before);
+}
+
+INSTANTIATE_TEST_SUITE_P(Isolation, HarnessVerdicts,
+                         ::testing::Values("namespaces", "process-group"),
+                         [](const auto& info) {
+                           return info.param == "namespaces" ? std::string("Namespaces")
+                                                             : std::string("ProcessGroup");
+                         });
+
+TEST(HarnessTimeout, LimitScalesWithTimeoutMul) {
+  TempDir out;
+  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.Hang",
+                    "--timeout-mul", "2"});
+  EXPECT_EQ(r.exit_code, 1);
+  auto res = find_result(read_json(out.path() + "/results.json"), "Harness.Hang");
+  EXPECT_EQ(res["status"], "TIMEOUT");
+  EXPECT_NE(res["message"].get<std::string>().find("within 2 s"), std::string::npos)
+      << res["message"];
+  EXPECT_GE(res["duration_ms"].get<double>(), 1900.0);
+}
+
+TEST(HarnessTimeout, EnvironmentVariableScalesToo) {
+  TempDir out;
+  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.Hang"},
+                   {"SIGIPC_TIMEOUT_MUL=3"});
+  auto res = find_result(read_json(out.path() + "/results.json"), "Harness.Hang");
+  EXPECT_NE(res["message"].get<std::string>().find("within 3 s"), std::string::npos)
+      << res["message"];
+}
+
+TEST(HarnessRepeat, RepeatRunsEachTestNTimes) {
+  TempDir out;
+  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.Pass",
+                    "--repeat", "5", "--jobs", "2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto res = find_result(read_json(out.path() + "/results.json"), "Harness.Pass");
+  EXPECT_EQ(res["runs"], 5);
+  EXPECT_EQ(res["run_counts"]["PASS"], 5);
+}
+
+}  // namespace

@@ -1,0 +1,90 @@
+// Ctrl-C (SIGINT) or SIGTERM to the runner: running tests are killed, the
+// results so far are written, nothing is left behind.
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/selftest_util.h"
+
+using selftest::find_result;
+using selftest::read_json;
+using selftest::TempDir;
+
+namespace {
+
+int processes_with(const std::string& needle) {
+  int n = 0;
+  DIR* d = opendir("/proc");
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    std::ifstream f(std::string("/proc/") + e->d_name + "/environ", std::ios::binary);
+    std::string env((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    if (env.find(needle) != std::string::npos) ++n;
+  }
+  closedir(d);
+  return n;
+}
+
+class Interrupt : public ::testing::TestWithParam<int> {};
+
+TEST_P(Interrupt, StopsCleanlyWithPartialResults) {
+  const int sig = GetParam();
+  TempDir dir;
+  std::string fifo = dir.path() + "/running";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string out = dir.path() + "/out";
+  std::string mark = "SIGIPC_SELFTEST_INTERRUPT=" + std::to_string(getpid()) + "-" + std::to_string(sig);
+  // Open our end first (non-blocking) so the test's blocking open meets a reader.
+  int rd = open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(rd, 0);
+
+  pid_t runner = fork();
+  ASSERT_GE(runner, 0);
+  if (runner == 0) {
+    setenv("SIGIPC_SELFTEST_FIFO", fifo.c_str(), 1);
+    putenv(const_cast<char*>(mark.c_str()));
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl(HARNESS_BIN, HARNESS_BIN, "run", "--out", out.c_str(), "--jobs", "1", "--filter",
+          "Harness.Pass", "--filter", "Harness.Hang", "--filter", "Harness.LeakFd",
+          "--timeout-mul", "300", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until the hanging test announces itself; the poll limit is only a
+  // safety net against a runner that never gets there.
+  pollfd p{rd, POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 60000), 1) << "the hanging test never started";
+  char c;
+  ASSERT_EQ(read(rd, &c, 1), 1);
+  close(rd);
+  ASSERT_EQ(kill(runner, sig), 0);
+  int st = 0;
+  ASSERT_EQ(waitpid(runner, &st, 0), runner);
+  ASSERT_TRUE(WIFEXITED(st)) << "runner died by a signal instead of stopping cleanly";
+  EXPECT_EQ(WEXITSTATUS(st), 1);
+
+  auto j = read_json(out + "/results.json");
+  EXPECT_EQ(j["summary"]["interrupted"], true);
+  EXPECT_GE(j["summary"]["not_run"].get<int>(), 1);
+  EXPECT_EQ(find_result(j, "Harness.Pass")["status"], "PASS");
+  EXPECT_TRUE(find_result(j, "Harness.Hang").is_null());
+  EXPECT_EQ(processes_with(mark), 0) << "processes of the interrupted run are still alive";
+}
+
+INSTANTIATE_TEST_SUITE_P(Runner, Interrupt, ::testing::Values(SIGINT, SIGTERM),
+                         [](const auto& info) {
+                           return info.param == SIGINT ? std::string("Sigint")
+                                                       : std::string("Sigterm");
+                         });
+
+}  // namespace

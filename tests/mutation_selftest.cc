@@ -1,0 +1,58 @@
+// Mutation self-test: each LD_PRELOAD shim under tests/shims breaks one POSIX
+// rule; the suite must report FAIL for that rule under the shim and PASS
+// without it. A suite that stays green under a shim checks nothing.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/selftest_util.h"
+
+using selftest::find_result;
+using selftest::read_json;
+using selftest::run_cmd;
+using selftest::TempDir;
+
+namespace {
+
+struct Mutation {
+  const char* shim;     // library name under SHIM_DIR
+  const char* test_id;  // the test that covers the broken rule
+};
+
+class MutationSelfTest : public ::testing::TestWithParam<Mutation> {};
+
+std::string status_of(const std::string& test_id, const std::vector<std::string>& env, int* rc) {
+  TempDir out;
+  auto r = run_cmd({SIGIPC_BIN, "run", "--out", out.path(), "--filter", test_id}, env);
+  *rc = r.exit_code;
+  auto res = find_result(read_json(out.path() + "/results.json"), test_id);
+  return res.is_null() ? "missing" : res["status"].get<std::string>();
+}
+
+TEST_P(MutationSelfTest, SuiteFailsUnderShimAndPassesWithout) {
+  const auto& m = GetParam();
+  int rc = -1;
+  EXPECT_EQ(status_of(m.test_id, {}, &rc), "PASS") << m.test_id << " without the shim";
+  EXPECT_EQ(rc, 0);
+  std::string preload = std::string("LD_PRELOAD=") + SHIM_DIR + "/" + m.shim;
+  EXPECT_EQ(status_of(m.test_id, {preload}, &rc), "FAIL") << m.test_id << " under " << m.shim;
+  EXPECT_EQ(rc, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shims, MutationSelfTest,
+    ::testing::Values(
+        Mutation{"libshim_sigpending_empty.so", "SignalPending.SigpendingReportsBlockedSignal"},
+        Mutation{"libshim_sigprocmask_ignores_block.so", "SignalMask.BlockAddsToMask"},
+        Mutation{"libshim_sigismember_false.so", "SignalSets.SigismemberReportsAddedSignal"},
+        Mutation{"libshim_fstat_pipe_regular.so", "Pipes.FstatReportsFifo"},
+        Mutation{"libshim_lseek_pipe_succeeds.so", "Pipes.LseekFailsWithEspipe"}),
+    [](const auto& info) {
+      std::string s = info.param.shim;
+      s = s.substr(8, s.size() - 8 - 3);  // strip "libshim_" and ".so"
+      for (char& c : s)
+        if (c == '_') c = 'X';
+      return s;
+    });
+
+}  // namespace
