@@ -163,6 +163,7 @@ int cmd_run(RunArgs a) {
   if (!mkdtemp(tmpl.data()))
     throw std::runtime_error("cannot create a work folder under " + tmpl + ": " + std::strerror(errno));
   o.work_dir = tmpl;
+  chmod(o.work_dir.c_str(), 0711);  // unprivileged test children traverse it
   o.log_dir = a.out + "/logs";
 
   auto t0 = std::chrono::steady_clock::now();

@@ -144,10 +144,12 @@ std::vector<std::string> base_env(const SchedulerOptions& o) {
 SpawnSpec make_spec(const SchedulerOptions& o, const std::vector<std::string>& env,
                     const std::string& dir, const std::string& token,
                     const std::vector<std::string>& args) {
-  if (mkdir(dir.c_str(), 0700) != 0 || mkdir((dir + "/tmp").c_str(), 0777) != 0 ||
+  // 0711 and 1777 (like /tmp): tests that drop to an unprivileged uid must
+  // reach and write their temporary folder too.
+  if (mkdir(dir.c_str(), 0711) != 0 || mkdir((dir + "/tmp").c_str(), 0777) != 0 ||
       mkdir((dir + "/mq").c_str(), 0700) != 0)
     throw std::runtime_error("cannot create " + dir + ": " + std::strerror(errno));
-  // 1777 like /tmp: tests that drop to an unprivileged uid write here too.
+  chmod(dir.c_str(), 0711);
   chmod((dir + "/tmp").c_str(), 01777);
   SpawnSpec spec;
   spec.argv = o.wrapper;

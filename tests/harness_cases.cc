@@ -224,6 +224,12 @@ HARNESS_CASE(RunAsNobody, "run-as-nobody") {
     CHILD_CHECK_EQ(getuid(), kNobodyUid);
     CHILD_CHECK_EQ(geteuid(), kNobodyUid);
     CHILD_CHECK_ERRNO(setuid(0), EPERM);
+    // The test's private folder is writable for the unprivileged user too.
+    std::string path = UniqueTempPath("nobody");
+    int fd = open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    CHILD_CHECK_OK(fd);
+    close(fd);
+    CHILD_CHECK_OK(unlink(path.c_str()));
   });
   EXPECT_CHILD_OK(s);
 }
