@@ -73,19 +73,6 @@ int sysv_count(const char* kind) {
   return n;
 }
 
-// Processes whose environment carries the mark: anything the run left behind.
-int processes_with_mark(const std::string& mark) {
-  int n = 0;
-  DIR* d = opendir("/proc");
-  while (dirent* e = readdir(d)) {
-    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
-    std::ifstream f(std::string("/proc/") + e->d_name + "/environ", std::ios::binary);
-    std::string env((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    if (env.find(mark) != std::string::npos) ++n;
-  }
-  closedir(d);
-  return n;
-}
 
 class HarnessVerdicts : public ::testing::TestWithParam<std::string> {};
 
@@ -120,7 +107,7 @@ TEST_P(HarnessVerdicts, EveryOutcomeReachesTheResult) {
   }
   EXPECT_EQ(j["results"].size(), expectations().size() - (isolation == "process-group" ? 1 : 0));
   // Nothing left behind: processes, shm/sem files, message queues, work folders.
-  EXPECT_EQ(processes_with_mark(mark), 0);
+  EXPECT_EQ(selftest::processes_with_env(mark), 0);
   EXPECT_EQ(sigipc_shm_entries(), shm_before);
   EXPECT_EQ(sysv_count("msg"), msg_before);
 }

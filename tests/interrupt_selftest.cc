@@ -21,18 +21,6 @@ using selftest::TempDir;
 
 namespace {
 
-int processes_with(const std::string& needle) {
-  int n = 0;
-  DIR* d = opendir("/proc");
-  while (dirent* e = readdir(d)) {
-    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
-    std::ifstream f(std::string("/proc/") + e->d_name + "/environ", std::ios::binary);
-    std::string env((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    if (env.find(needle) != std::string::npos) ++n;
-  }
-  closedir(d);
-  return n;
-}
 
 class Interrupt : public ::testing::TestWithParam<int> {};
 
@@ -78,7 +66,7 @@ TEST_P(Interrupt, StopsCleanlyWithPartialResults) {
   EXPECT_GE(j["summary"]["not_run"].get<int>(), 1);
   EXPECT_EQ(find_result(j, "Harness.Pass")["status"], "PASS");
   EXPECT_TRUE(find_result(j, "Harness.Hang").is_null());
-  EXPECT_EQ(processes_with(mark), 0) << "processes of the interrupted run are still alive";
+  EXPECT_EQ(selftest::processes_with_env(mark), 0) << "processes of the interrupted run are still alive";
 }
 
 INSTANTIATE_TEST_SUITE_P(Runner, Interrupt, ::testing::Values(SIGINT, SIGTERM),

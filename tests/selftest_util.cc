@@ -1,5 +1,6 @@
 #include "tests/selftest_util.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +62,20 @@ CmdResult run_cmd(const std::vector<std::string>& argv, const std::vector<std::s
   r.out = slurp(out);
   r.err = slurp(err);
   return r;
+}
+
+int processes_with_env(const std::string& needle) {
+  int n = 0;
+  DIR* d = opendir("/proc");
+  if (!d) return -1;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    std::ifstream f(std::string("/proc/") + e->d_name + "/environ", std::ios::binary);
+    std::string env((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    if (env.find(needle) != std::string::npos) ++n;
+  }
+  closedir(d);
+  return n;
 }
 
 nlohmann::json read_json(const std::string& path) {

@@ -28,6 +28,9 @@ class TempDir {
 };
 
 nlohmann::json read_json(const std::string& path);
+// How many processes carry needle (e.g. "VAR=value") in their environment:
+// anything a run left behind still carries the marker it was started with.
+int processes_with_env(const std::string& needle);
 // The result entry for a test id, or null.
 nlohmann::json find_result(const nlohmann::json& results, const std::string& id);
 
