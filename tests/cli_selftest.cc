@@ -24,6 +24,11 @@ struct BadUsage {
   const char* reason_part;
 };
 
+void PrintTo(const BadUsage& b, std::ostream* os) {
+  *os << "sigipc";
+  for (const auto& a : b.args) *os << " " << a;
+}
+
 class RejectsBadUsage : public ::testing::TestWithParam<BadUsage> {};
 
 TEST_P(RejectsBadUsage, ExitsTwoWithOneLineReason) {

@@ -19,6 +19,8 @@ struct Mutation {
   const char* test_id;  // the test that covers the broken rule
 };
 
+void PrintTo(const Mutation& m, std::ostream* os) { *os << m.shim << " vs " << m.test_id; }
+
 class MutationSelfTest : public ::testing::TestWithParam<Mutation> {};
 
 std::string status_of(const std::string& test_id, const std::vector<std::string>& env, int* rc) {
