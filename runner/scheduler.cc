@@ -168,10 +168,11 @@ SpawnSpec make_spec(const SchedulerOptions& o, const std::vector<std::string>& e
 
 class Progress {
  public:
-  Progress(bool tty, std::size_t total) : tty_(tty), total_(total) {}
-  void started(const std::map<pid_t, Running>& running) { if (tty_) draw(running); }
+  Progress(bool tty, bool quiet, std::size_t total) : tty_(tty), quiet_(quiet), total_(total) {}
+  void started(const std::map<pid_t, Running>& running) { if (tty_ && !quiet_) draw(running); }
   void finished(const Running& r, const Verdict& v, const std::map<pid_t, Running>& running) {
     ++done_;
+    if (quiet_) return;
     if (is_bad(v.status)) ++bad_;
     if (tty_) {
       if (v.status != Status::kPass && v.status != Status::kUnsupported) {
@@ -186,7 +187,7 @@ class Progress {
                    v.message.empty() ? "" : ": ", v.message.substr(0, 300).c_str());
     }
   }
-  void clear() { if (tty_) std::fprintf(stderr, "\r\033[K"); }
+  void clear() { if (tty_ && !quiet_) std::fprintf(stderr, "\r\033[K"); }
 
  private:
   int width() const { return static_cast<int>(std::to_string(total_).size()); }
@@ -196,7 +197,7 @@ class Progress {
                  cur.substr(0, 60).c_str());
     std::fflush(stderr);
   }
-  bool tty_;
+  bool tty_, quiet_;
   std::size_t total_, done_ = 0, bad_ = 0;
 };
 
@@ -225,7 +226,7 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
   std::vector<std::string> env = base_env(o);
   std::map<pid_t, Running> running;
   std::map<std::string, std::vector<std::pair<Verdict, double>>> per_test;
-  Progress progress(o.tty, queue.size());
+  Progress progress(o.tty, o.quiet, queue.size());
   std::size_t seq = 0;
   bool interrupted = false;
 

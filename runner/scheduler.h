@@ -24,6 +24,7 @@ struct SchedulerOptions {
   std::string work_dir;              // per-test folders live here
   std::string log_dir;               // output of non-passing tests is copied here ("" = none)
   bool tty = false;                  // live progress line instead of one line per test
+  bool quiet = false;                // no progress output at all (benchmarks)
 };
 
 struct SchedulerResult {
