@@ -77,14 +77,7 @@ SIGIPC_TEST(Pipes, WriteWithNoReaderKillsWithSigpipeByDefault, "pipe.write.no-re
   Pipe p;
   p.close_rd();
   WaitStatus st = RunInChild([&] {
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    CHILD_CHECK_OK(sigaction(SIGPIPE, &dfl, nullptr));
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, SIGPIPE);
-    CHILD_CHECK_OK(sigprocmask(SIG_UNBLOCK, &s, nullptr));
+    child_use_default_action(SIGPIPE);
     coverage_flush();  // the child is meant to die by the signal
     ssize_t r = write(p.wr(), "x", 1);
     int e = errno;

@@ -89,7 +89,7 @@ SIGIPC_TEST(SignalDefaultAction, SigcontContinuesStoppedProcess, "signal.default
             "XSH 2.4.3 Signal Actions; XSH waitpid()",
             "SIGCONT continues a stopped process, and waitpid(WCONTINUED) reports it continued") {
   Gate release;
-  Child c = StopSelfThenWait(release, [] { sigtest::child_use_default_action(SIGCONT); });
+  Child c = StopSelfThenWait(release, [] { child_use_default_action(SIGCONT); });
   ASSERT_TRUE(StoppedBy(c.wait(WUNTRACED), SIGSTOP));
   ASSERT_SUCCEEDS(kill(c.pid(), SIGCONT));
   // A platform that never continues the child hangs here (TIMEOUT): no
@@ -137,7 +137,7 @@ SIGIPC_TEST(SignalDefaultAction, StoppedProcessDefersSignalsExceptSigkill,
   // No release gate: a child that survives its SIGTERM exits 0 once
   // continued, which the second check reports as a failure, not a hang.
   auto stop_self = [] {
-    sigtest::child_use_default_action(SIGTERM);
+    child_use_default_action(SIGTERM);
     CHILD_CHECK_OK(raise(SIGSTOP));
   };
   {
@@ -169,7 +169,7 @@ SIGIPC_TEST(SignalDefaultAction, OrphanedProcessGroupDiscardsTtyStopSignals,
     // session: orphaned by definition (XBD 3 Orphaned Process Group).
     CHILD_CHECK_OK(setsid());
     for (int sig : sigtest::kTtyStopSignals) {
-      sigtest::child_use_default_action(sig);
+      child_use_default_action(sig);
       CHILD_CHECK_OK(raise(sig));
       sigset_t pending;
       CHILD_CHECK_OK(sigpending(&pending));

@@ -16,6 +16,7 @@
 
 #include "fixtures/check.h"
 #include "fixtures/process.h"
+#include "fixtures/signal_guards.h"
 
 namespace sigipc {
 namespace sigtest {
@@ -139,21 +140,6 @@ inline void child_disable_core_dumps() noexcept {
 #endif
 }
 
-// In a child: sig gets SIG_DFL (when it can be caught) and is unblocked, so
-// what follows a raise() is the default action. Async-signal-safe.
-inline void child_use_default_action(int sig) noexcept {
-  if (sig != SIGKILL && sig != SIGSTOP) {
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    CHILD_CHECK_OK(sigaction(sig, &dfl, nullptr));
-  }
-  sigset_t s;
-  sigemptyset(&s);
-  sigaddset(&s, sig);
-  CHILD_CHECK_OK(sigprocmask(SIG_UNBLOCK, &s, nullptr));
-}
-
 // A child in a process group of its own that raises sig under its default
 // action and exits 0 if it survives (or is continued). Being the only member
 // of a group whose parent (the test process) is in another group of the same
@@ -166,7 +152,7 @@ inline Child RaiseUnderDefaultAction(int sig) {
   return Child([sig] {
     CHILD_CHECK_OK(setpgid(0, 0));
     child_disable_core_dumps();
-    child_use_default_action(sig);
+    ::sigipc::child_use_default_action(sig);
     coverage_flush();
     CHILD_CHECK_OK(raise(sig));
     sigset_t pending;
