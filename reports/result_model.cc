@@ -99,10 +99,13 @@ nlohmann::json to_json(const RunRecord& run) {
     }
     results.push_back(std::move(j));
   }
-  return {{"schema", kResultsSchema},
-          {"environment", run.environment},
-          {"summary", summary},
-          {"results", results}};
+  nlohmann::json j = {{"schema", kResultsSchema},
+                      {"environment", run.environment},
+                      {"summary", summary},
+                      {"results", results}};
+  if (!run.expectation_files.empty())
+    j["expectations"] = {{"files", run.expectation_files}, {"stale", run.stale_expectations}};
+  return j;
 }
 
 namespace {
@@ -132,6 +135,13 @@ RunRecord run_from_json(const nlohmann::json& j) {
     run.not_run = summary["not_run"].get<int>();
   if (summary.contains("wall_ms") && summary["wall_ms"].is_number())
     run.wall_ms = summary["wall_ms"].get<double>();
+  if (j.contains("expectations") && j["expectations"].is_object()) {
+    const auto& e = j["expectations"];
+    if (e.contains("files") && e["files"].is_array())
+      run.expectation_files = e["files"].get<std::vector<std::string>>();
+    if (e.contains("stale") && e["stale"].is_array())
+      run.stale_expectations = e["stale"].get<std::vector<std::string>>();
+  }
   const auto& results = field(j, "results", "top level");
   if (!results.is_array()) throw std::runtime_error("\"results\" is not an array");
   for (std::size_t i = 0; i < results.size(); ++i) {

@@ -42,6 +42,8 @@ struct RunRecord {
   bool interrupted = false;
   int not_run = 0;          // tests never started (interrupted run)
   double wall_ms = 0;
+  std::vector<std::string> expectation_files;   // --expect files applied
+  std::vector<std::string> stale_expectations;  // "FILE:LINE: why"
 
   std::map<Status, int> counts() const;
   bool green() const;       // nothing bad

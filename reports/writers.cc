@@ -133,6 +133,10 @@ std::string markdown_text(const RunRecord& run) {
     }
     m << "\n";
   }
+  if (!run.stale_expectations.empty()) {
+    m << "\n## Stale expectations\n\n";
+    for (const auto& st : run.stale_expectations) m << "- " << md_cell(st) << "\n";
+  }
   bool any = false;
   for (const auto& r : run.results) {
     if (r.status == Status::kPass) continue;

@@ -20,6 +20,7 @@
 #include "fixtures/probes.h"
 #include "fixtures/registry.h"
 #include "fixtures/test_process.h"
+#include "reports/expectations.h"
 #include "reports/writers.h"
 #include "runner/scheduler.h"
 #include "runner/spawn.h"
@@ -110,10 +111,20 @@ struct RunArgs {
   int repeat = 1;
   std::string wrapper;
   std::string isolation = "auto";
+  std::vector<std::string> expect_files;
 };
 
 int cmd_run(RunArgs a) {
   auto tests = select_tests(a.filters, a.excludes);
+  std::vector<Expectation> expectations;
+  for (const auto& f : a.expect_files) {
+    try {
+      auto more = load_expectations(f);
+      expectations.insert(expectations.end(), more.begin(), more.end());
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());
+    }
+  }
   if (a.jobs < 0) throw UsageError("--jobs must be at least 1");
   if (a.repeat < 1) throw UsageError("--repeat must be at least 1");
   if (a.timeout_mul == 0) {
@@ -201,6 +212,14 @@ int cmd_run(RunArgs a) {
   run.interrupted = sr.interrupted;
   run.not_run = sr.not_run;
   run.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (!a.expect_files.empty()) {
+    std::vector<std::string> ids, rules;
+    for (const auto& t : registry()) ids.push_back(t.id()), rules.push_back(t.requirement);
+    ExpectationReport rep = apply_expectations(run, expectations, ids, rules);
+    run.expectation_files = a.expect_files;
+    run.stale_expectations = rep.stale;
+    for (const auto& s : rep.stale) std::fprintf(stderr, "sigipc: stale expectation: %s\n", s.c_str());
+  }
   write_all_reports(run, a.out);
 
   std::fputs(summary_table(run).c_str(), stdout);
@@ -249,6 +268,8 @@ int cli_main(int argc, char** argv) {
   run->add_option("--repeat", ra.repeat, "Run each test N times")->check(CLI::PositiveNumber);
   run->add_option("--wrapper", ra.wrapper,
                   "Command words put in front of every test process, e.g. 'qemu-x86_64' (default: $SIGIPC_WRAPPER)");
+  run->add_option("--expect", ra.expect_files,
+                  "Expectation file (YAML) of known deviations: matching failures become XFAIL (repeatable)");
   run->add_option("--isolation", ra.isolation, "auto, namespaces or process-group (default: auto)");
 
   if (argc >= 2 && argv[1][0] != '-' && std::strcmp(argv[1], "list") != 0 &&

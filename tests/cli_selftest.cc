@@ -58,7 +58,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "--isolation", "weird", "--out", "@OUT"}, {}, "--isolation"},
         BadUsage{{"run", "--out", "/proc/no/such/dir"}, {}, "/proc/no/such/dir"},
         BadUsage{{"run", "--out", "@OUT"}, {"SIGIPC_TIMEOUT_MUL=fast"}, "SIGIPC_TIMEOUT_MUL"},
-        BadUsage{{"list", "--filter", "zzz*"}, {}, "no test matches"}),
+        BadUsage{{"list", "--filter", "zzz*"}, {}, "no test matches"},
+        BadUsage{{"run", "--expect", "/nonexistent/expect.yaml", "--out", "@OUT"}, {},
+                 "/nonexistent/expect.yaml"}),
     [](const auto& info) { return "Case" + std::to_string(info.index); });
 
 TEST(Cli, ListJsonNamesEveryRule) {
@@ -114,6 +116,36 @@ TEST(Cli, FailingRunExitsOne) {
   auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.FailedExpect"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(read_json(out.path() + "/results.json")["summary"]["FAIL"], 1);
+}
+
+TEST(Cli, ExpectationsTurnKnownFailuresIntoXfailAndFixesIntoXpass) {
+  TempDir out;
+  std::string file = out.path() + "/expect.yaml";
+  std::ofstream(file) << "- test: Harness.FailedExpect\n  status: FAIL\n  reason: harness case\n"
+                         "  platforms:\n    kernel: '>=2.6'\n";
+  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path() + "/a", "--filter",
+                    "Harness.FailedExpect", "--expect", file});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = read_json(out.path() + "/a/results.json");
+  EXPECT_EQ(find_result(j, "Harness.FailedExpect")["status"], "XFAIL");
+  EXPECT_EQ(j["expectations"]["files"][0], file);
+
+  std::ofstream(file) << "- test: Harness.Pass\n  status: FAIL\n  reason: was broken once\n";
+  r = run_cmd({HARNESS_BIN, "run", "--out", out.path() + "/b", "--filter", "Harness.Pass",
+               "--expect", file});
+  EXPECT_EQ(r.exit_code, 1) << "an XPASS is red";
+  j = read_json(out.path() + "/b/results.json");
+  EXPECT_EQ(find_result(j, "Harness.Pass")["status"], "XPASS");
+  EXPECT_EQ(j["expectations"]["stale"].size(), 1u);
+}
+
+TEST(Cli, MalformedExpectationFileIsRejectedBeforeRunning) {
+  TempDir out;
+  std::string file = out.path() + "/bad.yaml";
+  std::ofstream(file) << "- test: Harness.Pass\n  status: SOMETIMES\n  reason: r\n";
+  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--expect", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(file + ":2:"), std::string::npos) << r.err;
 }
 
 TEST(Cli, PlainProgressLinesWhenNotATerminal) {

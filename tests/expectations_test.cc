@@ -1,0 +1,122 @@
+// Expectation files: parsing, platform matching, and the XFAIL/XPASS rules.
+#include <unistd.h>
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "reports/expectations.h"
+
+namespace sigipc {
+namespace {
+
+std::string write_temp(const std::string& text) {
+  char path[] = "/tmp/sigipc-expect-XXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  return path;
+}
+
+struct TempFile {
+  explicit TempFile(const std::string& text) : path(write_temp(text)) {}
+  ~TempFile() { unlink(path.c_str()); }
+  std::string path;
+};
+
+std::string load_error(const std::string& text) {
+  TempFile f(text);
+  try {
+    load_expectations(f.path);
+  } catch (const std::runtime_error& e) {
+    std::string m = e.what();
+    // The reason names the file and line.
+    EXPECT_EQ(m.rfind(f.path + ":", 0), 0u) << m;
+    return m.substr(f.path.size());
+  }
+  ADD_FAILURE() << "accepted: " << text;
+  return "";
+}
+
+TEST(Expectations, VersionConditions) {
+  EXPECT_TRUE(version_matches("6.18.44-fc-v669", ">=6.1"));
+  EXPECT_TRUE(version_matches("6.18.44-fc-v669", ">=6.1 <7"));
+  EXPECT_FALSE(version_matches("6.1.0-13-amd64", ">=6.2"));
+  EXPECT_TRUE(version_matches("2.36", "=2.36"));
+  EXPECT_FALSE(version_matches("2.36", "<2.36"));
+  EXPECT_THROW(version_matches("1", ">=x"), std::runtime_error);
+  EXPECT_THROW(version_matches("1", "!1"), std::runtime_error);
+}
+
+TEST(Expectations, BadFilesNameFileAndLine) {
+  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  status: MAYBE\n"),
+            ":3: status must be FAIL, ERROR, TIMEOUT or UNSUPPORTED");
+  EXPECT_EQ(load_error("- test: A.b\n  rule: a.b\n  reason: r\n"),
+            ":1: an entry needs exactly one of 'test' or 'rule'");
+  EXPECT_EQ(load_error("- test: A.b\n"), ":1: an entry needs a 'reason'");
+  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  colour: red\n").substr(0, 20), ":3: unknown key 'col");
+  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  platforms:\n    kernel: '>=six'\n").substr(0, 4),
+            ":4: ");
+  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  platforms:\n    os: linux\n").substr(0, 27),
+            ":4: unknown platform key 'o");
+  EXPECT_EQ(load_error("- test: [unclosed\n").substr(0, 17), ":2: malformed YAM");
+  EXPECT_EQ(load_error("test: A.b\n"), ":1: expected a list of entries");
+}
+
+TEST(Expectations, MissingFileIsAnError) {
+  EXPECT_THROW(load_expectations("/nonexistent/expect.yaml"), std::runtime_error);
+}
+
+RunRecord run_with(std::vector<std::pair<std::string, Status>> tests) {
+  RunRecord run;
+  run.environment = {{"kernel_release", "6.18.44"}, {"libc", "glibc"}, {"libc_version", "2.36"},
+                     {"arch", "x86_64"}, {"emulator", "none"}};
+  for (auto& [id, st] : tests) {
+    Result r;
+    r.id = id;
+    r.requirement = "signal." + id.substr(id.find('.') + 1);
+    r.status = st;
+    r.message = "msg";
+    run.results.push_back(r);
+  }
+  return run;
+}
+
+TEST(Expectations, FailBecomesXfailAndPassBecomesXpass) {
+  TempFile f(
+      "- test: S.broken\n  status: FAIL\n  reason: known\n  link: https://example.org/1\n"
+      "  platforms:\n    kernel: '>=5'\n    libc: glibc|musl\n"
+      "- rule: signal.fixed\n  reason: was broken\n"
+      "- test: S.other_platform\n  reason: only on musl\n  platforms:\n    libc: musl\n"
+      "- test: S.gone\n  reason: renamed long ago\n");
+  auto exps = load_expectations(f.path);
+  ASSERT_EQ(exps.size(), 4u);
+  RunRecord run = run_with({{"S.broken", Status::kFail},
+                            {"S.fixed", Status::kPass},
+                            {"S.other_platform", Status::kFail},
+                            {"S.crash", Status::kError}});
+  auto rep = apply_expectations(run, exps, {"S.broken", "S.fixed", "S.other_platform", "S.crash"},
+                                {"signal.broken", "signal.fixed", "signal.other_platform",
+                                 "signal.crash"});
+  EXPECT_EQ(run.results[0].status, Status::kXfail);
+  EXPECT_NE(run.results[0].message.find("https://example.org/1"), std::string::npos);
+  EXPECT_EQ(run.results[1].status, Status::kXpass);
+  EXPECT_EQ(run.results[2].status, Status::kFail) << "the entry is for another platform";
+  EXPECT_EQ(run.results[3].status, Status::kError);
+  EXPECT_FALSE(run.green());
+  ASSERT_EQ(rep.stale.size(), 2u);
+  EXPECT_NE(rep.stale[0].find("names no test"), std::string::npos) << rep.stale[0];
+  EXPECT_NE(rep.stale[1].find("S.fixed now passes"), std::string::npos) << rep.stale[1];
+}
+
+TEST(Expectations, DifferentStatusIsKeptWithANote) {
+  TempFile f("- test: S.t\n  status: FAIL\n  reason: fails on this libc\n");
+  RunRecord run = run_with({{"S.t", Status::kTimeout}});
+  apply_expectations(run, load_expectations(f.path), {"S.t"}, {"signal.t"});
+  EXPECT_EQ(run.results[0].status, Status::kTimeout);
+  EXPECT_NE(run.results[0].message.find("expected FAIL"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sigipc
