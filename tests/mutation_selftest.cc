@@ -44,6 +44,8 @@ TEST_P(MutationSelfTest, SuiteFailsUnderShimAndPassesWithout) {
 INSTANTIATE_TEST_SUITE_P(
     Shims, MutationSelfTest,
     ::testing::Values(
+        Mutation{"libshim_dispositions_ign_keeps_pending.so",
+                 "SignalDisposition.SigIgnDiscardsPendingSignal"},
         Mutation{"libshim_sigpending_empty.so", "SignalPending.SigpendingReportsBlockedSignal"},
         Mutation{"libshim_sigprocmask_ignores_block.so", "SignalMask.BlockAddsToMask"},
         Mutation{"libshim_sigismember_false.so", "SignalSets.SigismemberReportsAddedSignal"},
