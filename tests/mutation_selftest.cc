@@ -49,6 +49,9 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"libshim_sigpending_empty.so", "SignalPending.SigpendingReportsBlockedSignal"},
         Mutation{"libshim_sigprocmask_ignores_block.so", "SignalMask.BlockAddsToMask"},
         Mutation{"libshim_sigismember_false.so", "SignalSets.SigismemberReportsAddedSignal"},
+        Mutation{"libshim_rt_sigqueue_as_kill.so", "SignalRtSigqueue.IntValueArrivesIntact"},
+        Mutation{"libshim_siginfo_sigwaitinfo_no_pid.so",
+                 "SignalSiginfoCode.SigwaitinfoMatchesHandlerSiginfo"},
         Mutation{"libshim_fstat_pipe_regular.so", "Pipes.FstatReportsFifo"},
         Mutation{"libshim_lseek_pipe_succeeds.so", "Pipes.LseekFailsWithEspipe"}),
     [](const auto& info) {
