@@ -52,6 +52,12 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"libshim_rt_sigqueue_as_kill.so", "SignalRtSigqueue.IntValueArrivesIntact"},
         Mutation{"libshim_siginfo_sigwaitinfo_no_pid.so",
                  "SignalSiginfoCode.SigwaitinfoMatchesHandlerSiginfo"},
+        Mutation{"libshim_flags_sigaction_drops_restart.so",
+                 "SignalFlagsRestart.SaRestartResumesInterruptedPipeRead"},
+        Mutation{"libshim_altstack_ignores_disable.so",
+                 "SignalAltStack.SsDisableIsReportedAfterDisabling"},
+        Mutation{"libshim_killstop_sigaction_accepts.so",
+                 "SignalKillStop.SigactionRefusesEvenSigDflForSigkillAndSigstop"},
         Mutation{"libshim_fstat_pipe_regular.so", "Pipes.FstatReportsFifo"},
         Mutation{"libshim_lseek_pipe_succeeds.so", "Pipes.LseekFailsWithEspipe"}),
     [](const auto& info) {

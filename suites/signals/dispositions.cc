@@ -260,7 +260,10 @@ SIGIPC_TEST(SignalDisposition, IgnoredSigchldLeavesNoZombies,
   int status = 0;
   // waitpid() blocks until the child has ended, then has nothing to report.
   EXPECT_FAILS_WITH(waitpid(pid, &status, 0), ECHILD);
-  EXPECT_FAILS_WITH(kill(pid, 0), ESRCH) << "the ended child still exists (a zombie)";
+  // Not kill(pid, 0) == ESRCH: waitpid() may report ECHILD while the kernel
+  // is still releasing the auto-reaped child, which kill() then finds. What
+  // the rule forbids is a zombie.
+  EXPECT_NE(process_state(pid), 'Z') << "the ended child became a zombie";
 }
 
 }  // namespace
