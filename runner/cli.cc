@@ -19,6 +19,7 @@
 #include "fixtures/exec_helper.h"
 #include "fixtures/probes.h"
 #include "fixtures/registry.h"
+#include "fixtures/result_channel.h"
 #include "fixtures/test_process.h"
 #include "reports/expectations.h"
 #include "reports/writers.h"
@@ -238,8 +239,12 @@ int cli_main(int argc, char** argv) {
     if (argc != 3) return 2;
     return run_test_process(argv[0], argv[2]);
   }
-  if (argc >= 3 && std::strcmp(argv[1], "__exec-helper") == 0)
+  if (argc >= 3 && std::strcmp(argv[1], "__exec-helper") == 0) {
+    // An exec'd helper inherits the test's result channel: CHILD_CHECKs in
+    // it reach the runner like those of any forked child.
+    result_fd_init();
     return run_exec_helper(argv[2], std::vector<std::string>(argv + 3, argv + argc));
+  }
   if (argc == 2 && std::strcmp(argv[1], "__probe") == 0) {
     std::cout << probe_json().dump() << std::endl;
     return 0;

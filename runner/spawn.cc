@@ -88,7 +88,13 @@ int count_other_processes() {
     child_report(result_fd, "error", "fork of the test process failed", errno);
     _exit(127);
   }
-  if (test == 0) exec_test(argv, envp, result_fd);
+  if (test == 0) {
+    // Its own process group, as in process-group isolation: kill(0, ...) and
+    // killpg(getpgrp(), ...) from the test must not reach the runner's child
+    // and the reaper, which sit in the group the runner kills on timeout.
+    setpgid(0, 0);
+    exec_test(argv, envp, result_fd);
+  }
 
   int status = 0;
   for (;;) {

@@ -1,0 +1,303 @@
+// read() and write() are async-signal-safe (XSH 2.4.3 list): a handler may
+// call them while the code it interrupted is blocked in the same function,
+// and both streams come through intact. Also what the interrupted call
+// returns: restarted under SA_RESTART, the byte count once data has moved,
+// EINTR when none has (XSH read(), XSH write()).
+//
+// The main flow blocks on one pipe; a POSIX timer repeats the signal until
+// the call returns (see wait_helpers.h), and the handler uses a second pipe.
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <vector>
+
+#include "fixtures/check.h"
+#include "fixtures/process.h"
+#include "fixtures/registry.h"
+#include "fixtures/signal_guards.h"
+#include "suites/signals/wait_helpers.h"
+
+namespace sigipc {
+namespace {
+
+using waittest::fill_pattern;
+using waittest::pattern_mismatch;
+
+constexpr long kTickUs = 1000;
+constexpr int kSideLen = 256;  // what the handler moves on its own pipe
+// Stream tags for waittest::pattern_byte, 13 apart: disjoint byte values.
+constexpr char kFillTag = 'A', kMainTag = 'N', kSideTag = 'a';
+
+// Handler state: descriptors it uses (lock-free atomics, readable in a
+// handler), whether the main flow is about to block, and the outcome.
+std::atomic<int> g_side_fd{-1};
+std::atomic<int> g_ack_fd{-1};
+std::atomic<int> g_armed{0};
+volatile sig_atomic_t g_side_done = 0;  // 1 done and intact, -1 failed
+volatile sig_atomic_t g_ticks = 0;
+
+void reset_handler_state() {
+  g_side_fd = -1;
+  g_ack_fd = -1;
+  g_armed = 0;
+  g_side_done = 0;
+  g_ticks = 0;
+}
+
+void count_tick(int) { g_ticks = g_ticks + 1; }
+
+// Once armed: writes kSideLen bytes of the side stream to the side pipe.
+void write_side_stream(int) {
+  if (g_armed.load() == 0 || g_side_done != 0) return;
+  const int saved = errno;
+  char buf[kSideLen];
+  fill_pattern(buf, kSideLen, kSideTag);
+  g_side_done = write(g_side_fd.load(), buf, kSideLen) == kSideLen ? 1 : -1;
+  errno = saved;
+}
+
+// Once armed: reads the side stream from the side pipe, checks it, then
+// acknowledges on the ack pipe.
+void read_side_stream(int) {
+  if (g_armed.load() == 0 || g_side_done != 0) return;
+  const int saved = errno;
+  char buf[kSideLen];
+  bool ok = waittest::read_exact(g_side_fd.load(), buf, kSideLen) &&
+            pattern_mismatch(buf, kSideLen, kSideTag) == -1;
+  g_side_done = ok ? 1 : -1;
+  char ack = 1;
+  HANDLER_CHECK(write(g_ack_fd.load(), &ack, 1) == 1);
+  errno = saved;
+}
+
+// Bytes readable from a pipe now, read without blocking; each checked
+// against tag's pattern (-1 on a mismatch).
+long long drain_and_check(int rd, char tag) {
+  int flags = SETUP_OK(fcntl(rd, F_GETFL));
+  SETUP_OK(fcntl(rd, F_SETFL, flags | O_NONBLOCK));
+  long long total = 0;
+  bool intact = true;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(rd, buf, sizeof buf);
+    if (n <= 0) break;
+    intact = intact && pattern_mismatch(buf, n, tag, total) == -1;
+    total += n;
+  }
+  SETUP_OK(fcntl(rd, F_SETFL, flags));
+  return intact ? total : -1;
+}
+
+SIGIPC_TEST(SignalAsyncSafeIo, HandlerWriteDuringBlockedWriteKeepsBothStreams,
+            "signal.asyncsafe.write-during-write", "XSH 2.4.3 Signal Actions",
+            "A handler's write() to one pipe, interrupting a write() blocked on another, "
+            "succeeds; the interrupted write then completes (SA_RESTART) and both streams arrive "
+            "intact") {
+  reset_handler_state();
+  Pipe main_pipe, side, result;
+  const long long capacity = waittest::fill_pipe(main_pipe.wr(), kFillTag);
+  g_side_fd = side.wr();
+  // The drainer empties the full pipe only after the handler's bytes have
+  // arrived, so the main write stays blocked until the handler has run.
+  Child drainer([&] {
+    main_pipe.close_wr();
+    side.close_wr();
+    char buf[4096];
+    CHILD_CHECK(waittest::read_exact(side.rd(), buf, kSideLen));
+    CHILD_CHECK_EQ(pattern_mismatch(buf, kSideLen, kSideTag), -1);
+    long long total = 0;
+    for (;;) {
+      ssize_t n = read(main_pipe.rd(), buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      CHILD_CHECK(n >= 0);
+      if (n == 0) break;
+      for (ssize_t i = 0; i < n; ++i, ++total) {
+        char want = total < capacity ? waittest::pattern_byte(kFillTag, total)
+                                     : waittest::pattern_byte(kMainTag, total - capacity);
+        CHILD_CHECK_EQ(buf[i], want);
+      }
+    }
+    CHILD_CHECK_EQ(write(result.wr(), &total, sizeof total), static_cast<ssize_t>(sizeof total));
+  });
+  main_pipe.close_rd();
+  side.close_rd();
+  result.close_wr();
+
+  SignalAction action(SIGUSR1, write_side_stream, SA_RESTART);
+  waittest::Watchdog watchdog(5);
+  // At most PIPE_BUF bytes: atomic, so nothing moves before the handler
+  // runs and a restart repeats the whole request.
+  char data[PIPE_BUF];
+  fill_pattern(data, PIPE_BUF, kMainTag);
+  ssize_t w;
+  {
+    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    g_armed = 1;
+    w = write(main_pipe.wr(), data, PIPE_BUF);
+  }
+  const int err = errno;
+  main_pipe.close_wr();
+  EXPECT_EQ(w, PIPE_BUF) << ErrnoText(err) << (watchdog.fired() ? " (ended by the watchdog)" : "");
+  EXPECT_EQ(g_side_done, 1) << "the handler's write() (0: never ran while armed)";
+  long long total = -1;
+  EXPECT_TRUE(waittest::read_exact(result.rd(), reinterpret_cast<char*>(&total), sizeof total));
+  EXPECT_CHILD_OK(drainer.wait());
+  EXPECT_EQ(total, capacity + PIPE_BUF) << "bytes that came out of the main pipe";
+}
+
+SIGIPC_TEST(SignalAsyncSafeIo, HandlerReadDuringBlockedReadKeepsBothStreams,
+            "signal.asyncsafe.read-during-read", "XSH 2.4.3 Signal Actions",
+            "A handler's read() from one pipe, interrupting a read() blocked on another, gets "
+            "its data; the interrupted read then completes (SA_RESTART) with its own data") {
+  reset_handler_state();
+  Pipe main_pipe, side, ack;
+  {
+    char buf[kSideLen];
+    fill_pattern(buf, kSideLen, kSideTag);
+    ASSERT_EQ(write(side.wr(), buf, kSideLen), kSideLen) << "setup";
+  }
+  g_side_fd = side.rd();
+  g_ack_fd = ack.wr();
+  // The feeder writes the main stream only once the handler has read its
+  // own, so the main read stays blocked until then.
+  Child feeder([&] {
+    main_pipe.close_rd();
+    ack.close_wr();
+    char c;
+    CHILD_CHECK(waittest::read_exact(ack.rd(), &c, 1));
+    char data[PIPE_BUF];
+    fill_pattern(data, PIPE_BUF, kMainTag);
+    CHILD_CHECK_EQ(write(main_pipe.wr(), data, PIPE_BUF), PIPE_BUF);
+  });
+  main_pipe.close_wr();
+  ack.close_rd();
+
+  SignalAction action(SIGUSR1, read_side_stream, SA_RESTART);
+  waittest::Watchdog watchdog(5);
+  std::vector<char> got(PIPE_BUF);
+  ssize_t r;
+  {
+    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    g_armed = 1;
+    r = read(main_pipe.rd(), got.data(), PIPE_BUF);
+  }
+  const int err = errno;
+  ASSERT_GT(r, 0) << ErrnoText(err) << (watchdog.fired() ? " (ended by the watchdog)" : "");
+  // One atomic write of PIPE_BUF; a read may still take it in pieces.
+  ASSERT_TRUE(waittest::read_exact(main_pipe.rd(), got.data() + r, PIPE_BUF - r));
+  EXPECT_EQ(pattern_mismatch(got.data(), PIPE_BUF, kMainTag), -1)
+      << "the main stream was altered";
+  EXPECT_EQ(g_side_done, 1) << "the handler's read() (0: never ran while armed)";
+  EXPECT_CHILD_OK(feeder.wait());
+}
+
+SIGIPC_TEST(SignalAsyncSafeIo, WriteInterruptedAfterMovingDataReturnsTheCount,
+            "signal.asyncsafe.write-partial-count", "XSH write()",
+            "A write() interrupted by a handler after it has written some data returns the "
+            "number of bytes written, not -1") {
+  reset_handler_state();
+  Pipe p;
+  SignalAction action(SIGUSR1, count_tick);  // no SA_RESTART
+  // Far more than any pipe holds: the write fills the pipe, then blocks.
+  const long long size = 4 << 20;
+  std::vector<char> data(size);
+  fill_pattern(data.data(), size, kMainTag);
+  ssize_t w;
+  {
+    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    w = write(p.wr(), data.data(), size);
+  }
+  const int err = errno;
+  ASSERT_NE(w, -1) << "data had moved, yet write() failed with " << ErrnoText(err);
+  EXPECT_GT(w, 0);
+  EXPECT_LT(w, size) << "nothing read the pipe, so the write cannot have completed";
+  EXPECT_EQ(drain_and_check(p.rd(), kMainTag), w) << "bytes in the pipe (-1: altered)";
+  EXPECT_GE(g_ticks, 1);
+}
+
+// Records of the pipe-records test: every byte of a record is its tag.
+constexpr int kRecordLen = 512;
+constexpr int kMainRecords = 2000;
+std::atomic<int> g_record_fd{-1};
+volatile sig_atomic_t g_handler_records = 0;
+volatile sig_atomic_t g_handler_record_errors = 0;
+
+void write_handler_record(int) {
+  const int saved = errno;
+  char rec[kRecordLen];
+  for (char& c : rec) c = 'H';
+  if (write(g_record_fd.load(), rec, kRecordLen) == kRecordLen)
+    g_handler_records = g_handler_records + 1;
+  else
+    g_handler_record_errors = g_handler_record_errors + 1;
+  errno = saved;
+}
+
+// Pipe writes of at most PIPE_BUF bytes are atomic (XSH write()); a handler
+// that writes the same pipe while the main flow's write is blocked on it
+// must not split either record.
+SIGIPC_TEST(SignalAsyncSafeIo, HandlerAndMainWritesToOnePipeStayWhole,
+            "signal.asyncsafe.pipe-records-whole", "XSH write()",
+            "Records of at most PIPE_BUF bytes written to one pipe by the main flow and by a "
+            "handler interrupting it arrive whole, none split or lost") {
+  g_handler_records = 0;
+  g_handler_record_errors = 0;
+  Pipe p, result;
+#ifdef F_SETPIPE_SZ
+  fcntl(p.wr(), F_SETPIPE_SZ, 4096);  // best effort: a small pipe blocks the writer often
+#endif
+  g_record_fd = p.wr();
+  Child reader([&] {
+    p.close_wr();
+    long long counts[2] = {0, 0};  // 'M' records, 'H' records
+    char rec[kRecordLen];
+    for (;;) {
+      ssize_t got = 0;
+      while (got < kRecordLen) {
+        ssize_t n = read(p.rd(), rec + got, kRecordLen - got);
+        if (n < 0 && errno == EINTR) continue;
+        CHILD_CHECK(n >= 0);
+        if (n == 0) break;
+        got += n;
+      }
+      if (got == 0) break;
+      CHILD_CHECK_EQ(got, kRecordLen);  // a stream that ends mid-record
+      for (char c : rec) CHILD_CHECK_EQ(c, rec[0]);
+      CHILD_CHECK(rec[0] == 'M' || rec[0] == 'H');
+      ++counts[rec[0] == 'M' ? 0 : 1];
+    }
+    CHILD_CHECK_EQ(write(result.wr(), counts, sizeof counts), static_cast<ssize_t>(sizeof counts));
+  });
+  p.close_rd();
+  result.close_wr();
+
+  SignalAction action(SIGUSR1, write_handler_record, SA_RESTART);
+  char rec[kRecordLen];
+  for (char& c : rec) c = 'M';
+  int short_writes = 0;
+  long long main_records = 0;
+  {
+    // At least kMainRecords, and on until the handler has written a few.
+    waittest::RepeatingSignal ticks(SIGUSR1, 500);
+    while (main_records < kMainRecords ||
+           (g_handler_records < 5 && main_records < 100 * kMainRecords)) {
+      if (write(p.wr(), rec, kRecordLen) != kRecordLen) ++short_writes;
+      ++main_records;
+    }
+  }
+  p.close_wr();
+  long long counts[2] = {-1, -1};
+  EXPECT_TRUE(waittest::read_exact(result.rd(), reinterpret_cast<char*>(counts), sizeof counts));
+  EXPECT_CHILD_OK(reader.wait());
+  EXPECT_EQ(short_writes, 0) << "main-flow writes that did not write a whole record";
+  EXPECT_EQ(g_handler_record_errors, 0) << "handler writes that did not write a whole record";
+  EXPECT_EQ(counts[0], main_records) << "main-flow records read";
+  EXPECT_EQ(counts[1], g_handler_records) << "handler records read";
+  EXPECT_GE(g_handler_records, 1) << "the handler never ran";
+}
+
+}  // namespace
+}  // namespace sigipc

@@ -1,0 +1,119 @@
+// The state a handler may share with the code it interrupts (XSH 2.4.3):
+// errno, saved and restored by the handler; volatile sig_atomic_t objects it
+// assigns; and lock-free atomic objects (ISO C 7.14.1.1 and C++17
+// [support.signal], the C standard POSIX.1-2024 builds on). The signal
+// arrives from a POSIX timer at an arbitrary instruction of a spin loop.
+#include <signal.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "fixtures/check.h"
+#include "fixtures/process.h"
+#include "fixtures/registry.h"
+#include "fixtures/signal_guards.h"
+#include "suites/signals/wait_helpers.h"
+
+namespace sigipc {
+namespace {
+
+constexpr long kTickUs = 500;
+
+volatile sig_atomic_t g_runs = 0;
+volatile sig_atomic_t g_errno_inside = 0;
+
+void fail_a_call_and_restore_errno(int) {
+  const int saved = errno;
+  errno = 0;
+  close(-1);
+  g_errno_inside = errno;
+  errno = saved;
+  g_runs = g_runs + 1;
+}
+
+SIGIPC_TEST(SignalAsyncSafeState, HandlerThatRestoresErrnoLeavesItIntact,
+            "signal.asyncsafe.errno-saved-restored", "XSH 2.4.3 Signal Actions",
+            "A handler may read and assign errno when it restores it before returning: inside, "
+            "errno reports the handler's own failed call; the interrupted code finds its errno "
+            "unchanged") {
+  g_runs = 0;
+  g_errno_inside = 0;
+  SignalAction action(SIGUSR1, fail_a_call_and_restore_errno);
+  waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+  errno = EDOM;
+  // No library call between setting errno and reading it back: only the
+  // handlers run in between.
+  const bool ran = waittest::spin_until_runs(g_runs, 3);
+  const int seen = errno;
+  ticks.stop();
+  ASSERT_TRUE(ran) << "the handler never ran";
+  EXPECT_EQ(seen, EDOM) << "errno after the handlers: " << ErrnoText(seen);
+  EXPECT_EQ(g_errno_inside, EBADF) << "errno inside the handler after close(-1): "
+                                   << ErrnoText(g_errno_inside);
+}
+
+volatile sig_atomic_t g_value = 0;
+
+// Alternates between the two ends of sig_atomic_t's range.
+void store_extremes(int) {
+  g_value = (g_runs % 2 == 0) ? SIG_ATOMIC_MAX : SIG_ATOMIC_MIN;
+  g_runs = g_runs + 1;
+}
+
+SIGIPC_TEST(SignalAsyncSafeState, SigAtomicValueAssignedInAHandlerIsSeenWhole,
+            "signal.asyncsafe.sig-atomic-visible", "XSH 2.4.3 Signal Actions",
+            "A volatile sig_atomic_t assigned in a handler is seen by the interrupted code, "
+            "with any value from SIG_ATOMIC_MIN to SIG_ATOMIC_MAX and never a torn one") {
+  g_runs = 0;
+  g_value = 0;
+  SignalAction action(SIGUSR1, store_extremes);
+  waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+  bool seen_max = false, seen_min = false;
+  long long other = 0;
+  for (long long i = 0; i < 4000000000LL && !(seen_max && seen_min); ++i) {
+    const sig_atomic_t v = g_value;
+    if (v == SIG_ATOMIC_MAX) seen_max = true;
+    else if (v == SIG_ATOMIC_MIN) seen_min = true;
+    else if (v != 0) other = v;
+  }
+  ticks.stop();
+  EXPECT_TRUE(seen_max) << "SIG_ATOMIC_MAX stored by the handler never seen (" << g_runs
+                        << " handler runs)";
+  EXPECT_TRUE(seen_min) << "SIG_ATOMIC_MIN stored by the handler never seen (" << g_runs
+                        << " handler runs)";
+  EXPECT_EQ(other, 0) << "a value the handler never stored";
+}
+
+std::atomic<int> g_counter{0};
+
+void add_thousand(int) {
+  g_counter.fetch_add(1000);
+  g_runs = g_runs + 1;
+}
+
+SIGIPC_TEST(SignalAsyncSafeState, LockFreeAtomicUpdatesFromAHandlerAreNotLost,
+            "signal.asyncsafe.lock-free-atomic", "XSH 2.4.3 Signal Actions",
+            "Read-modify-write operations on a lock-free atomic object by a handler and by the "
+            "code it interrupts never lose an update") {
+  if (!std::atomic<int>::is_always_lock_free)
+    SIGIPC_UNSUPPORTED("std::atomic<int> is not lock-free here: not usable in a handler");
+  g_runs = 0;
+  g_counter = 0;
+  SignalAction action(SIGUSR1, add_thousand);
+  long long main_adds = 0;
+  {
+    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    while (g_runs < 20 && main_adds < 200000000LL) {
+      g_counter.fetch_add(1);
+      ++main_adds;
+    }
+  }
+  ASSERT_GE(g_runs, 1) << "the handler never ran";
+  EXPECT_EQ(g_counter.load(), main_adds + 1000LL * g_runs)
+      << main_adds << " additions of 1 in the main flow, " << g_runs
+      << " additions of 1000 in the handler";
+}
+
+}  // namespace
+}  // namespace sigipc

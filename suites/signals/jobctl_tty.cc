@@ -1,0 +1,226 @@
+// Terminal access by a background process group: SIGTTIN for a read, SIGTTOU
+// for a write under TOSTOP and for tcsetattr()/tcsetpgrp(), and what happens
+// instead when the process ignores or blocks those signals. Each test makes a
+// session whose controlling terminal is a fresh pseudo-terminal: a child of
+// the test process calls setsid() and TIOCSCTTY (its group is the foreground
+// one) and forks the background job, which stays its child, so the job's
+// group is not orphaned. XBD 11.1.4 Terminal Access Control, XSH read(),
+// XSH write(), XSH tcsetattr(), XSH tcsetpgrp().
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "fixtures/check.h"
+#include "fixtures/process.h"
+#include "fixtures/registry.h"
+#include "suites/signals/send_helpers.h"
+
+namespace sigipc {
+namespace {
+
+using sendtest::child_fork_background;
+using sendtest::Pty;
+
+// Runs body(slave_fd, master_fd) in a session leader whose controlling
+// terminal is the pty; the leader's status.
+template <typename Body>
+WaitStatus InPtySession(const Pty& pty, Body body) {
+  const char* slave = pty.slave.c_str();
+  const int master = pty.master.get();
+  return RunInChild([slave, master, &body] {
+    int fd = sendtest::child_acquire_ctty(slave);
+    // Input for a read that is wrongly let through: it returns at once
+    // (and the job exits 0) instead of blocking.
+    CHILD_CHECK_EQ(write(master, "x\n", 2), 2);
+    body(fd, master);
+  });
+}
+
+// In the leader: the raw status of a background job as waitpid(WUNTRACED)
+// first reports it; a stopped job is then killed and reaped.
+template <typename Job>
+int run_background_job(Job job) noexcept {
+  pid_t p = child_fork_background(job);
+  int st = sendtest::child_wait_status(p, WUNTRACED);
+  if (WIFSTOPPED(st)) sendtest::child_kill_and_reap(p);
+  return st;
+}
+
+// In the leader: a check failure describing st unless it is `want`.
+void child_check_status(const char* file, int line, int st, bool stopped, int sig) noexcept {
+  bool ok = stopped ? (WIFSTOPPED(st) && WSTOPSIG(st) == sig)
+                    : (WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  if (ok) return;
+  SafeBuf d;
+  if (stopped) d.str("expected a stop by ").signal_text(sig).str("; the job ");
+  else d.str("expected the job to exit 0; it ");
+  if (WIFEXITED(st)) d.str("exited with ").num(WEXITSTATUS(st));
+  else if (WIFSIGNALED(st)) d.str("was killed by ").signal_text(WTERMSIG(st));
+  else if (WIFSTOPPED(st)) d.str("was stopped by ").signal_text(WSTOPSIG(st));
+  check_fail(file, line, "background job status", d.c_str(), true);
+}
+#define CHILD_CHECK_STOPPED_BY(st, sig) child_check_status(__FILE__, __LINE__, st, true, sig)
+#define CHILD_CHECK_EXITED_0(st) child_check_status(__FILE__, __LINE__, st, false, 0)
+
+char g_byte;
+
+SIGIPC_TEST(SignalJobControl, BackgroundReadFromTerminalStopsBySigttin,
+            "signal.jobctl.bg-read-sigttin", "XBD 11.1.4 Terminal Access Control; XSH read()",
+            "A process in a background process group that reads from its controlling terminal "
+            "is stopped by SIGTTIN") {
+  Pty pty;
+  SIGIPC_REQUIRE_PTY(pty);
+  EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
+    int st = run_background_job([fd] { (void)!read(fd, &g_byte, 1); });
+    CHILD_CHECK_STOPPED_BY(st, SIGTTIN);
+  }));
+}
+
+SIGIPC_TEST(SignalJobControl, SigttinStopsTheWholeBackgroundGroup,
+            "signal.jobctl.bg-read-sigttin-group", "XBD 11.1.4 Terminal Access Control",
+            "SIGTTIN for a background read is sent to the reader's whole process group: every "
+            "member stops") {
+  Pty pty;
+  SIGIPC_REQUIRE_PTY(pty);
+  EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
+    Gate joined, go, never;
+    pid_t reader = child_fork_background([&, fd] {
+      go.wait();
+      (void)!read(fd, &g_byte, 1);
+    });
+    pid_t member = fork();
+    CHILD_CHECK_OK(member);
+    if (member == 0) {
+      CHILD_CHECK_OK(setpgid(0, reader));
+      joined.open();
+      never.wait();
+      child_exit(0);
+    }
+    joined.wait();
+    go.open();
+    int st_reader = sendtest::child_wait_status(reader, WUNTRACED);
+    int st_member = sendtest::child_wait_status(member, WUNTRACED);
+    sendtest::child_kill_and_reap(reader);
+    sendtest::child_kill_and_reap(member);
+    CHILD_CHECK_STOPPED_BY(st_reader, SIGTTIN);
+    CHILD_CHECK_STOPPED_BY(st_member, SIGTTIN);
+  }));
+}
+
+SIGIPC_TEST(SignalJobControl, BackgroundWriteWithTostopStopsBySigttou,
+            "signal.jobctl.bg-write-tostop-sigttou",
+            "XBD 11.1.4 Terminal Access Control; XSH write()",
+            "With TOSTOP set, a background process writing to its controlling terminal is "
+            "stopped by SIGTTOU") {
+  Pty pty;
+  SIGIPC_REQUIRE_PTY(pty);
+  EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
+    sendtest::child_set_tostop(fd, true);
+    int st = run_background_job([fd] { (void)!write(fd, "y", 1); });
+    CHILD_CHECK_STOPPED_BY(st, SIGTTOU);
+  }));
+}
+
+SIGIPC_TEST(SignalJobControl, BackgroundWriteWithoutTostopIsAllowed,
+            "signal.jobctl.bg-write-no-tostop", "XBD 11.1.4 Terminal Access Control",
+            "With TOSTOP clear, a background process may write to its controlling terminal: no "
+            "SIGTTOU, the write succeeds") {
+  Pty pty;
+  SIGIPC_REQUIRE_PTY(pty);
+  EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
+    sendtest::child_set_tostop(fd, false);
+    int st = run_background_job([fd] { CHILD_CHECK_EQ(write(fd, "y", 1), 1); });
+    CHILD_CHECK_EXITED_0(st);
+  }));
+}
+
+// The two ways a process declines a job-control signal.
+enum class Decline { kIgnore, kBlock };
+void decline(int sig, Decline how) noexcept {
+  if (how == Decline::kIgnore) CHILD_CHECK(signal(sig, SIG_IGN) != SIG_ERR);
+  else sendtest::child_block(sig);
+}
+
+SIGIPC_TEST(SignalJobControl, BackgroundReadDecliningSigttinFailsWithEio,
+            "signal.jobctl.bg-read-eio", "XSH read(); XBD 11.1.4 Terminal Access Control",
+            "A background read from the controlling terminal by a process that ignores or "
+            "blocks SIGTTIN fails with EIO and does not stop") {
+  Pty pty;
+  SIGIPC_REQUIRE_PTY(pty);
+  EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
+    for (Decline how : {Decline::kIgnore, Decline::kBlock}) {
+      int st = run_background_job([fd, how] {
+        decline(SIGTTIN, how);
+        CHILD_CHECK_ERRNO(read(fd, &g_byte, 1), EIO);
+      });
+      CHILD_CHECK_EXITED_0(st);
+    }
+  }));
+}
+
+SIGIPC_TEST(SignalJobControl, BackgroundWriteDecliningSigttouIsAllowed,
+            "signal.jobctl.bg-write-tostop-declined", "XBD 11.1.4 Terminal Access Control",
+            "With TOSTOP set, a background process that ignores or blocks SIGTTOU may write to "
+            "its controlling terminal") {
+  Pty pty;
+  SIGIPC_REQUIRE_PTY(pty);
+  EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
+    sendtest::child_set_tostop(fd, true);
+    for (Decline how : {Decline::kIgnore, Decline::kBlock}) {
+      int st = run_background_job([fd, how] {
+        decline(SIGTTOU, how);
+        CHILD_CHECK_EQ(write(fd, "y", 1), 1);
+      });
+      CHILD_CHECK_EXITED_0(st);
+    }
+  }));
+}
+
+SIGIPC_TEST(SignalJobControl, TcsetattrFromBackgroundStopsBySigttou,
+            "signal.jobctl.bg-tcsetattr-sigttou", "XSH tcsetattr()",
+            "tcsetattr() on the controlling terminal from a background process group sends it "
+            "SIGTTOU (TOSTOP clear), which stops it") {
+  Pty pty;
+  SIGIPC_REQUIRE_PTY(pty);
+  EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
+    sendtest::child_set_tostop(fd, false);
+    int st = run_background_job([fd] {
+      termios t {};
+      CHILD_CHECK_OK(tcgetattr(fd, &t));
+      (void)tcsetattr(fd, TCSANOW, &t);
+    });
+    CHILD_CHECK_STOPPED_BY(st, SIGTTOU);
+  }));
+}
+
+SIGIPC_TEST(SignalJobControl, TcsetpgrpFromBackgroundStopsBySigttou,
+            "signal.jobctl.bg-tcsetpgrp-sigttou", "XSH tcsetpgrp()",
+            "tcsetpgrp() by a member of a background process group that does not block or "
+            "ignore SIGTTOU sends SIGTTOU to its group, which stops it") {
+  Pty pty;
+  SIGIPC_REQUIRE_PTY(pty);
+  EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
+    int st = run_background_job([fd] { (void)tcsetpgrp(fd, getpgrp()); });
+    CHILD_CHECK_STOPPED_BY(st, SIGTTOU);
+  }));
+}
+
+SIGIPC_TEST(SignalJobControl, TcsetpgrpFromBackgroundBlockingSigttouSucceeds,
+            "signal.jobctl.bg-tcsetpgrp-blocked", "XSH tcsetpgrp()",
+            "tcsetpgrp() by a background process that blocks SIGTTOU succeeds: its group becomes "
+            "the foreground group") {
+  Pty pty;
+  SIGIPC_REQUIRE_PTY(pty);
+  EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
+    int st = run_background_job([fd] {
+      sendtest::child_block(SIGTTOU);
+      CHILD_CHECK_OK(tcsetpgrp(fd, getpgrp()));
+      CHILD_CHECK_EQ(tcgetpgrp(fd), getpgrp());
+    });
+    CHILD_CHECK_EXITED_0(st);
+  }));
+}
+
+}  // namespace
+}  // namespace sigipc
