@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fixtures/check.h"
+#include "fixtures/exec_helper.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "fixtures/signal_guards.h"
@@ -22,39 +23,6 @@ namespace sigipc {
 namespace {
 
 using sendtest::signals_arg;
-
-// The argv that runs exec helper `name` as ExecArgv builds it (wrapper
-// first), for posix_spawn, which needs the vector itself.
-class HelperArgv {
- public:
-  HelperArgv(const std::string& name, const std::vector<std::string>& args) {
-    if (const char* wrapper = getenv("SIGIPC_WRAPPER")) {
-      std::string cur;
-      for (const char* p = wrapper;; ++p) {
-        if (*p == ' ' || *p == '\t' || *p == '\0') {
-          if (!cur.empty()) words_.push_back(cur), cur.clear();
-          if (!*p) break;
-        } else {
-          cur += *p;
-        }
-      }
-    }
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) setup_error_errno(__FILE__, __LINE__, "readlink(/proc/self/exe)", errno);
-    words_.emplace_back(exe, static_cast<std::size_t>(n));
-    words_.push_back("__exec-helper");
-    words_.push_back(name);
-    for (const auto& a : args) words_.push_back(a);
-    for (auto& w : words_) argv_.push_back(w.data());
-    argv_.push_back(nullptr);
-  }
-  char* const* argv() const { return argv_.data(); }
-
- private:
-  std::vector<std::string> words_;
-  std::vector<char*> argv_;
-};
 
 // A spawn attribute object, destroyed on every path.
 class SpawnAttr {
@@ -74,7 +42,7 @@ class SpawnAttr {
 
 // Spawns the helper (searching PATH, for a wrapper such as qemu-x86_64) and
 // waits for it.
-WaitStatus SpawnAndWait(const HelperArgv& argv, const posix_spawnattr_t* attr) {
+WaitStatus SpawnAndWait(const ExecArgv& argv, const posix_spawnattr_t* attr) {
   pid_t pid = -1;
   int e = posix_spawnp(&pid, argv.argv()[0], nullptr, attr, argv.argv(), environ);
   if (e != 0) setup_error(__FILE__, __LINE__, "posix_spawnp() failed with " + ErrnoText(e));
@@ -93,7 +61,7 @@ SIGIPC_TEST(SignalForkExec, SpawnSetsigmaskGivesTheChildThatMask,
   SpawnAttr attr;
   ASSERT_EQ(posix_spawnattr_setsigmask(attr.get(), &wanted), 0);
   ASSERT_EQ(posix_spawnattr_setflags(attr.get(), POSIX_SPAWN_SETSIGMASK), 0);
-  HelperArgv argv(sendtest::kMaskHelper, {signals_arg(wanted)});
+  ExecArgv argv(sendtest::kMaskHelper, {signals_arg(wanted)});
   EXPECT_CHILD_OK(SpawnAndWait(argv, attr.get()));
 }
 
@@ -103,7 +71,7 @@ SIGIPC_TEST(SignalForkExec, SpawnWithoutSetsigmaskInheritsTheMask,
   SignalMask mask;
   mask.block(SIGUSR1);
   mask.block(SIGHUP);
-  HelperArgv argv(sendtest::kMaskHelper, {signals_arg(current_mask())});
+  ExecArgv argv(sendtest::kMaskHelper, {signals_arg(current_mask())});
   EXPECT_CHILD_OK(SpawnAndWait(argv, nullptr));
 }
 
@@ -118,7 +86,7 @@ SIGIPC_TEST(SignalForkExec, SpawnSetsigdefResetsOnlyThoseSignals,
   SpawnAttr attr;
   ASSERT_EQ(posix_spawnattr_setsigdefault(attr.get(), &to_default), 0);
   ASSERT_EQ(posix_spawnattr_setflags(attr.get(), POSIX_SPAWN_SETSIGDEF), 0);
-  HelperArgv argv(sendtest::kActionsHelper,
+  ExecArgv argv(sendtest::kActionsHelper,
                   {"D=" + signals_arg(to_default), "I=" + signals_arg(make_sigset({SIGUSR2}))});
   EXPECT_CHILD_OK(SpawnAndWait(argv, attr.get()));
 }
@@ -130,7 +98,7 @@ SIGIPC_TEST(SignalForkExec, SpawnResetsCaughtSignalsToDefault,
   SignalAction term(SIGTERM, noop_handler);
   SignalAction rt(SIGRTMIN + 3, noop_handler);
   const sigset_t caught = make_sigset({SIGUSR1, SIGTERM, SIGRTMIN + 3});
-  HelperArgv argv(sendtest::kActionsHelper, {"D=" + signals_arg(caught)});
+  ExecArgv argv(sendtest::kActionsHelper, {"D=" + signals_arg(caught)});
   EXPECT_CHILD_OK(SpawnAndWait(argv, nullptr));
 }
 
