@@ -78,6 +78,10 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"libshim_asyncsafe_exit_status_lost.so",
                  "SignalAsyncSafeExit.ExitFromAHandlerEndsTheProcessWithItsStatus"},
         Mutation{"libshim_fstat_pipe_regular.so", "Pipes.FstatReportsFifo"},
+        Mutation{"libshim_fifo_mkfifo_ignores_mode.so",
+                 "FifoCreate.MkfifoWithZeroUmaskKeepsEveryPermissionBit"},
+        Mutation{"libshim_fifo_open_enxio_as_eagain.so",
+                 "FifoOpen.OpenWriteOnlyNonblockWithoutReaderFailsWithEnxio"},
         Mutation{"libshim_lseek_pipe_succeeds.so", "Pipes.LseekFailsWithEspipe"}),
     [](const auto& info) {
       std::string s = info.param.shim;
