@@ -1,0 +1,231 @@
+// Helpers shared by the POSIX message queue data-path tests (mq_send*,
+// mq_receive*, mq_timed*, mq_notify*): a queue that owns its name and
+// descriptor, attribute reads, CLOCK_REALTIME deadlines, a result record a
+// forked caller passes back through a pipe, and "is this process blocked in
+// that system call" so blocking is proved without sleeps.
+#pragma once
+
+#include <fcntl.h>
+#include <mqueue.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "fixtures/check.h"
+#include "fixtures/ipc_guards.h"
+#include "fixtures/probes.h"
+#include "fixtures/process.h"
+#include "fixtures/registry.h"
+#include "fixtures/signal_guards.h"
+
+namespace sigipc {
+namespace mqio {
+
+// Safety net for events that are due (a woken caller, a sent notification):
+// a FAIL after this long instead of a hang until the runner's TIMEOUT.
+constexpr int kSafetyMs = 5000;
+
+// A fresh queue (O_CREAT|O_EXCL) with the given attributes; name and
+// descriptor are released on destruction.
+class Queue {
+ public:
+  Queue(long maxmsg, long msgsize, int oflag = O_RDWR, mode_t mode = 0600)
+      : name_("io") {
+    mq_attr attr {};
+    attr.mq_maxmsg = maxmsg;
+    attr.mq_msgsize = msgsize;
+    q_.reset(mq_open(name_.c_str(), O_CREAT | O_EXCL | oflag, mode, &attr));
+    if (!q_.valid()) setup_error_errno(__FILE__, __LINE__, "mq_open()", errno);
+  }
+  mqd_t get() const { return q_.get(); }
+  const char* name() const { return name_.c_str(); }
+  // Another descriptor (another open message queue description) of the queue.
+  mqd_t open_again(int oflag) const {
+    mqd_t d = mq_open(name_.c_str(), oflag);
+    if (d == static_cast<mqd_t>(-1)) setup_error_errno(__FILE__, __LINE__, "mq_open()", errno);
+    return d;
+  }
+
+ private:
+  MqName name_;
+  MqHandle q_;
+};
+
+inline mq_attr attr_of(mqd_t q) {
+  mq_attr a {};
+  SETUP_OK(mq_getattr(q, &a));
+  return a;
+}
+inline long curmsgs(mqd_t q) { return attr_of(q).mq_curmsgs; }
+
+// /proc/sys/fs/mqueue/msg_max: the most messages a queue may hold here
+// (root without CAP_SYS_RESOURCE cannot exceed it).
+inline long msg_max() {
+  auto v = read_proc_number("/proc/sys/fs/mqueue/msg_max");
+  return v ? static_cast<long>(*v) : 10;
+}
+
+// Sends n one-byte messages of priority 0 (setup: the rule is elsewhere).
+inline void fill(mqd_t q, long n) {
+  for (long i = 0; i < n; ++i) {
+    char c = static_cast<char>('a' + i);
+    SETUP_OK(mq_send(q, &c, 1, 0));
+  }
+}
+
+inline timespec now_realtime() {
+  timespec t {};
+  clock_gettime(CLOCK_REALTIME, &t);
+  return t;
+}
+inline timespec realtime_after_ms(long ms) {
+  timespec t = now_realtime();
+  t.tv_sec += ms / 1000;
+  t.tv_nsec += (ms % 1000) * 1000000L;
+  if (t.tv_nsec >= 1000000000L) {
+    t.tv_sec += 1;
+    t.tv_nsec -= 1000000000L;
+  }
+  return t;
+}
+inline bool reached(const timespec& deadline, const timespec& now) {
+  return now.tv_sec > deadline.tv_sec ||
+         (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec);
+}
+inline double seconds_between(const timespec& a, const timespec& b) {
+  return static_cast<double>(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+// What a forked caller's mq_* call did, written to a pipe in one write()
+// (async-signal-safe) and read by the test process.
+struct CallResult {
+  long ret;
+  int err;
+  unsigned prio;
+  char data[32];
+};
+
+inline void report(int fd, long ret, int err, unsigned prio = 0, const char* data = nullptr,
+                   size_t len = 0) noexcept {
+  CallResult r {};
+  r.ret = ret;
+  r.err = err;
+  r.prio = prio;
+  if (data) memcpy(r.data, data, len < sizeof r.data ? len : sizeof r.data);
+  CHILD_CHECK(write(fd, &r, sizeof r) == static_cast<ssize_t>(sizeof r));
+}
+
+// Reads one CallResult, waiting at most timeout_ms; false when none came.
+inline bool await_result(int fd, CallResult* out, int timeout_ms = kSafetyMs) {
+  pollfd p {fd, POLLIN, 0};
+  int r;
+  do r = poll(&p, 1, timeout_ms); while (r < 0 && errno == EINTR);
+  if (r <= 0) return false;
+  return read(fd, out, sizeof *out) == static_cast<ssize_t>(sizeof *out);
+}
+
+// Nothing written to fd yet (the call has not returned).
+inline bool still_empty(int fd) {
+  pollfd p {fd, POLLIN, 0};
+  return poll(&p, 1, 0) == 0;
+}
+
+// True once pid sleeps inside system call sysno (/proc/<pid>/syscall names
+// the call a blocked task is in; "running" otherwise). Polls with
+// sched_yield, bounded by kSafetyMs: a last-resort observation, used only to
+// order events, never as the verdict of a rule.
+inline bool blocked_in(pid_t pid, long sysno) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/syscall", static_cast<int>(pid));
+  timespec start {}, now {};
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char buf[64] = {};
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0) close(fd);
+    // Without /proc/<pid>/syscall (kernel option, emulators) only the state
+    // letter is left: the callers' children do nothing else that sleeps.
+    const bool in_call = n <= 0 || (buf[0] >= '0' && buf[0] <= '9' &&
+                                    strtol(buf, nullptr, 10) == sysno);
+    if (in_call && process_state(pid) == 'S') return true;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (seconds_between(start, now) * 1000 > kSafetyMs) return false;
+    sched_yield();
+  }
+}
+inline bool blocked_in_receive(pid_t pid) { return blocked_in(pid, SYS_mq_timedreceive); }
+inline bool blocked_in_send(pid_t pid) { return blocked_in(pid, SYS_mq_timedsend); }
+
+// For interruption tests: in a forked child, a handler for sig that writes
+// one byte to handled_fd (so the test sees it ran), with or without
+// SA_RESTART. Async-signal-safe.
+inline int g_handled_fd = -1;
+inline void note_handled(int) {
+  int saved = errno;
+  char c = 'h';
+  HANDLER_CHECK(write(g_handled_fd, &c, 1) == 1);
+  errno = saved;
+}
+inline void child_install_noting_handler(int sig, int handled_fd, bool restart) noexcept {
+  g_handled_fd = handled_fd;
+  struct sigaction sa {};
+  sa.sa_handler = note_handled;
+  sa.sa_flags = restart ? SA_RESTART : 0;
+  sigemptyset(&sa.sa_mask);
+  CHILD_CHECK_OK(sigaction(sig, &sa, nullptr));
+}
+
+// Waits for one byte on fd (bounded); false when none came.
+inline bool await_byte(int fd, int timeout_ms = kSafetyMs) {
+  pollfd p {fd, POLLIN, 0};
+  int r;
+  do r = poll(&p, 1, timeout_ms); while (r < 0 && errno == EINTR);
+  char c;
+  return r > 0 && read(fd, &c, 1) == 1;
+}
+
+// Once pid is blocked in sysno, signals it until it reports a result on
+// result_fd; the first signal after it blocked must interrupt the call, the
+// retries only cover a platform that lost a signal. False when no result came.
+inline bool interrupt_until_returns(pid_t pid, long sysno, int sig, int result_fd,
+                                    CallResult* out) {
+  if (!blocked_in(pid, sysno)) return false;
+  for (int i = 0; i < 50; ++i) {
+    if (kill(pid, sig) != 0) return false;
+    if (await_result(result_fd, out, 100)) return true;
+  }
+  return false;
+}
+
+// A notification sigevent for SIGEV_SIGNAL.
+inline sigevent signal_event(int sig, int value) {
+  sigevent ev {};
+  ev.sigev_notify = SIGEV_SIGNAL;
+  ev.sigev_signo = sig;
+  ev.sigev_value.sival_int = value;
+  return ev;
+}
+
+// Takes a pending (blocked) sig: waits up to wait_ms; -1 when none came.
+inline int take_signal(int sig, siginfo_t* info, int wait_ms) {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, sig);
+  timespec limit {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
+  int r;
+  do r = sigtimedwait(&s, info, &limit); while (r < 0 && errno == EINTR);
+  return r;
+}
+
+}  // namespace mqio
+}  // namespace sigipc
