@@ -1,0 +1,157 @@
+// shm_open() creating and reopening objects: size, mode, owner, O_EXCL,
+// O_TRUNC, FD_CLOEXEC. XSH shm_open().
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "fixtures/check.h"
+#include "fixtures/ipc_guards.h"
+#include "fixtures/isolation.h"
+#include "fixtures/process.h"
+#include "fixtures/registry.h"
+#include "suites/posix_shm/shm_helpers.h"
+
+namespace sigipc {
+namespace {
+
+SIGIPC_TEST(PosixShmOpen, CreatedObjectHasSizeZero, "posix_shm.open.create-size-zero",
+            "XSH shm_open()",
+            "O_CREAT creates a new shared memory object of size zero") {
+  ShmName name;
+  int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
+  ASSERT_SUCCEEDS(fd);
+  UniqueFd guard(fd);
+  EXPECT_EQ(pshm::stat_of(fd).st_size, 0);
+}
+
+SIGIPC_TEST(PosixShmOpen, CreatedModeIsModeMaskedByUmask, "posix_shm.open.create-mode-umask",
+            "XSH shm_open()",
+            "The permission bits of a created object are the mode argument without the bits set "
+            "in the process's file mode creation mask") {
+  ShmName name;
+  umask(027);
+  int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0666);
+  ASSERT_SUCCEEDS(fd);
+  UniqueFd guard(fd);
+  EXPECT_EQ(pshm::stat_of(fd).st_mode & 07777, 0640u);
+}
+
+SIGIPC_TEST(PosixShmOpen, CreatedOwnerIsEffectiveIds, "posix_shm.open.create-owner",
+            "XSH shm_open()",
+            "A created object's user ID is the effective user ID of the process and its group ID "
+            "the effective group ID") {
+  SIGIPC_REQUIRE_USER_SWITCH();
+  ShmName name;
+  // As root the check could not tell the effective ids from a default of 0.
+  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
+    int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
+    CHILD_CHECK_OK(fd);
+    struct stat s {};
+    CHILD_CHECK_OK(fstat(fd, &s));
+    CHILD_CHECK_EQ(s.st_uid, kNobodyUid);
+    CHILD_CHECK_EQ(s.st_gid, kNobodyGid);
+    close(fd);
+  });
+  EXPECT_CHILD_OK(st);
+}
+
+SIGIPC_TEST(PosixShmOpen, ExclusiveCreateOfExistingNameFailsEexist,
+            "posix_shm.open.excl-eexist", "XSH shm_open()",
+            "O_CREAT|O_EXCL fails with EEXIST when the object already exists") {
+  ShmName name;
+  UniqueFd first = pshm::open_or_setup_error(name.c_str(), O_RDWR | O_CREAT | O_EXCL);
+  errno = 0;
+  int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
+  int e = errno;
+  if (fd >= 0) close(fd);
+  EXPECT_EQ(fd, -1) << "O_EXCL opened the existing object";
+  EXPECT_EQ(e, EEXIST) << ErrnoText(e);
+}
+
+SIGIPC_TEST(PosixShmOpen, MissingNameWithoutCreateFailsEnoent, "posix_shm.open.missing-enoent",
+            "XSH shm_open()", "Without O_CREAT, opening a name that does not exist fails with ENOENT") {
+  ShmName name;
+  EXPECT_FAILS_WITH(shm_open(name.c_str(), O_RDWR, 0), ENOENT);
+}
+
+SIGIPC_TEST(PosixShmOpen, CreateWithoutExclOpensExistingObject,
+            "posix_shm.open.create-existing-same-object", "XSH shm_open()",
+            "O_CREAT without O_EXCL on an existing name opens that object, keeping its size and "
+            "contents") {
+  ShmName name;
+  const std::size_t len = pshm::page_size();
+  UniqueFd first = pshm::create_sized(name, len);
+  Mapping m1 = pshm::map_or_setup_error(first.get(), len);
+  m1.as<char>()[7] = 'Q';
+  int fd = shm_open(name.c_str(), O_RDWR | O_CREAT, 0600);
+  ASSERT_SUCCEEDS(fd);
+  UniqueFd second(fd);
+  EXPECT_EQ(pshm::stat_of(fd).st_size, static_cast<off_t>(len));
+  Mapping m2 = pshm::map_or_setup_error(fd, len);
+  EXPECT_EQ(m2.as<char>()[7], 'Q');
+}
+
+SIGIPC_TEST(PosixShmOpen, TruncFlagTruncatesExistingToZero, "posix_shm.open.trunc-zero",
+            "XSH shm_open()",
+            "O_TRUNC on an existing object opened O_RDWR truncates it to zero length") {
+  ShmName name;
+  UniqueFd first = pshm::create_sized(name, 3 * pshm::page_size());
+  int fd = shm_open(name.c_str(), O_RDWR | O_TRUNC, 0);
+  ASSERT_SUCCEEDS(fd);
+  UniqueFd second(fd);
+  EXPECT_EQ(pshm::stat_of(first.get()).st_size, 0);
+}
+
+SIGIPC_TEST(PosixShmOpen, ReturnedDescriptorHasCloexec, "posix_shm.open.fd-cloexec",
+            "XSH shm_open()", "The FD_CLOEXEC flag is set on the descriptor shm_open() returns") {
+  ShmName name;
+  int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
+  ASSERT_SUCCEEDS(fd);
+  UniqueFd guard(fd);
+  int flags = fcntl(fd, F_GETFD);
+  ASSERT_SUCCEEDS(flags);
+  EXPECT_NE(flags & FD_CLOEXEC, 0);
+}
+
+SIGIPC_TEST(PosixShmOpen, ReadOnlyDescriptorCannotBeTruncated, "posix_shm.open.rdonly-ftruncate",
+            "XSH ftruncate()",
+            "ftruncate() on a descriptor opened O_RDONLY fails with EBADF or EINVAL (not open for "
+            "writing)") {
+  ShmName name;
+  UniqueFd rw = pshm::create_sized(name, pshm::page_size());
+  int fd = shm_open(name.c_str(), O_RDONLY, 0);
+  ASSERT_SUCCEEDS(fd);
+  UniqueFd ro(fd);
+  errno = 0;
+  int r = ftruncate(fd, 2 * static_cast<off_t>(pshm::page_size()));
+  int e = errno;
+  EXPECT_EQ(r, -1);
+  EXPECT_TRUE(e == EBADF || e == EINVAL) << "errno " << ErrnoText(e);
+  EXPECT_EQ(pshm::stat_of(rw.get()).st_size, static_cast<off_t>(pshm::page_size()));
+}
+
+SIGIPC_TEST(PosixShmOpen, ObjectIsRegularFileOnLinux, "posix_shm.open.linux-regular-file",
+            "Linux-only, shm_overview(7)",
+            "On Linux a shared memory object is a file in a tmpfs: fstat() reports S_IFREG") {
+  ShmName name;
+  UniqueFd fd = pshm::create_sized(name, 0);
+  EXPECT_TRUE(S_ISREG(pshm::stat_of(fd.get()).st_mode));
+}
+
+SIGIPC_TEST(PosixShmOpen, FstatReportsModeAndSize, "posix_shm.fstat.mode-and-size",
+            "XSH fstat()",
+            "fstat() on a shared memory object reports its permission bits and its current size") {
+  ShmName name;
+  umask(0);
+  UniqueFd fd = pshm::create_sized(name, 5 * pshm::page_size() + 3, 0604);
+  struct stat st {};
+  ASSERT_SUCCEEDS(fstat(fd.get(), &st));
+  EXPECT_EQ(st.st_mode & 0777, 0604u);
+  EXPECT_EQ(st.st_size, static_cast<off_t>(5 * pshm::page_size() + 3));
+}
+
+}  // namespace
+}  // namespace sigipc
