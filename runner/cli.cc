@@ -43,8 +43,25 @@ bool matches(const TestMeta& t, const std::string& glob) {
          fnmatch(glob.c_str(), t.requirement.c_str(), 0) == 0;
 }
 
-std::vector<const TestMeta*> select_tests(const std::vector<std::string>& filters,
-                                          const std::vector<std::string>& excludes = {}) {
+// "A*:B*" is two globs, as in GoogleTest's --gtest_filter.
+std::vector<std::string> split_globs(const std::vector<std::string>& args) {
+  std::vector<std::string> globs;
+  for (const auto& a : args) {
+    std::size_t start = 0;
+    for (;;) {
+      std::size_t colon = a.find(':', start);
+      std::string g = a.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+      if (!g.empty()) globs.push_back(g);
+      if (colon == std::string::npos) break;
+      start = colon + 1;
+    }
+  }
+  return globs;
+}
+
+std::vector<const TestMeta*> select_tests(const std::vector<std::string>& filter_args,
+                                          const std::vector<std::string>& exclude_args = {}) {
+  const auto filters = split_globs(filter_args), excludes = split_globs(exclude_args);
   std::vector<const TestMeta*> out;
   for (const auto& t : registry()) {
     bool take = filters.empty();
@@ -257,12 +274,13 @@ int cli_main(int argc, char** argv) {
   std::vector<std::string> list_filters;
   bool list_json = false;
   auto* list = app.add_subcommand("list", "List every test with its requirement, family, clause and statement");
-  list->add_option("--filter", list_filters, "Glob over test ids or requirement ids (repeatable)");
+  list->add_option("--filter", list_filters, "Glob over test ids or requirement ids (repeatable; A*:B* is two globs)");
   list->add_flag("--json", list_json, "Print JSON");
 
   RunArgs ra;
   auto* run = app.add_subcommand("run", "Run tests, each in its own process, and write reports");
-  run->add_option("--filter", ra.filters, "Glob over test ids or requirement ids (repeatable)");
+  run->add_option("--filter", ra.filters,
+                  "Glob over test ids or requirement ids (repeatable; A*:B* is two globs)");
   run->add_option("--exclude", ra.excludes, "Glob of tests to leave out (repeatable)");
   run->add_option("--out", ra.out, "Report folder (default: sigipc-results)");
   run->add_option("--jobs,-j", ra.jobs, "Tests at a time (default: CPUs)")->check(CLI::PositiveNumber);

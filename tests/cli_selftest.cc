@@ -111,6 +111,12 @@ TEST(Cli, GreenRunExitsZeroAndWritesAllReports) {
   EXPECT_NE(m.find("| harness |"), std::string::npos) << m;
 }
 
+TEST(Cli, ColonSeparatesFilterGlobs) {
+  auto r = run_cmd({HARNESS_BIN, "list", "--filter", "Harness.Pass:Harness.Unsupported"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+}
+
 TEST(Cli, FailingRunExitsOne) {
   TempDir out;
   auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.FailedExpect"});

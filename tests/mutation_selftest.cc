@@ -78,6 +78,8 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"libshim_asyncsafe_exit_status_lost.so",
                  "SignalAsyncSafeExit.ExitFromAHandlerEndsTheProcessWithItsStatus"},
         Mutation{"libshim_fstat_pipe_regular.so", "Pipes.FstatReportsFifo"},
+        Mutation{"libshim_sysv_sem_getncnt_zero.so", "SysvSemOp.NcntCountsEachBlockedDecrementer"},
+        Mutation{"libshim_sysv_sem_semop_drops_undo.so", "SysvSemUndo.DecrementIsUndoneAtExit"},
         Mutation{"libshim_posix_shm_open_ignores_excl.so",
                  "PosixShmOpen.ExclusiveCreateOfExistingNameFailsEexist"},
         Mutation{"libshim_sysv_shm_stat_nattch_zero.so", "SysvShmNattch.AttachAndDetachCountAttaches"},
