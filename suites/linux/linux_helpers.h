@@ -1,0 +1,93 @@
+// Helpers shared by the Linux-extension tests (eventfd, signalfd, pidfd):
+// 8-byte counter I/O, poll readiness, descriptor flags, fdinfo lookups and a
+// bounded wait until a child sleeps in a blocking call.
+#pragma once
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+// glibc 2.36's <sys/pidfd.h> has no extern "C" guards of its own.
+extern "C" {
+#include <sys/pidfd.h>
+}
+
+#include <cerrno>
+#include <cstdint>
+#include <fstream>
+#include <string>
+
+#include "fixtures/check.h"
+#include "fixtures/process.h"
+
+namespace sigipc {
+namespace linuxext {
+
+// The largest value an eventfd counter can hold (eventfd(2)).
+constexpr std::uint64_t kEventfdMax = 0xfffffffffffffffeull;
+
+// One read()/write() of the whole 8-byte counter value (eventfd(2)); the
+// caller checks the return value, errno is preserved.
+inline ssize_t read_u64(int fd, std::uint64_t* v) noexcept { return read(fd, v, sizeof *v); }
+inline ssize_t write_u64(int fd, std::uint64_t v) noexcept { return write(fd, &v, sizeof v); }
+
+// revents of a zero-timeout poll() for events (0 when nothing is ready).
+inline short poll_now(int fd, short events) noexcept {
+  pollfd p{fd, events, 0};
+  int r = poll(&p, 1, 0);
+  return r > 0 ? p.revents : 0;
+}
+
+// Whether fd becomes ready for events within a generous safety-net timeout.
+inline bool poll_ready(int fd, short events, int timeout_ms = 5000) noexcept {
+  pollfd p{fd, events, 0};
+  int r;
+  do r = poll(&p, 1, timeout_ms);
+  while (r < 0 && errno == EINTR);
+  return r > 0 && (p.revents & events) != 0;
+}
+
+inline int fd_flags(int fd) { return SETUP_OK(fcntl(fd, F_GETFD)); }
+inline int status_flags(int fd) { return SETUP_OK(fcntl(fd, F_GETFL)); }
+
+// The value of "key:" in /proc/self/fdinfo/<fd>, or "" when absent.
+inline std::string fdinfo_field(int fd, const std::string& key) {
+  std::ifstream in("/proc/self/fdinfo/" + std::to_string(fd));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, key.size() + 1, key + ":") == 0) {
+      auto v = line.substr(key.size() + 1);
+      auto b = v.find_first_not_of(" \t");
+      return b == std::string::npos ? "" : v.substr(b);
+    }
+  }
+  return "";
+}
+
+// Bounded wait until pid sleeps ('S'), i.e. sits in the blocking call it was
+// about to make after opening a gate. Returns false if it ended or never
+// slept. Last-resort observation of "blocked" (the task allows it): the rule
+// itself is then checked by what the blocked call returns once released.
+inline bool wait_until_sleeping(pid_t pid) noexcept {
+  for (long i = 0; i < 5000000; ++i) {
+    char s = process_state(pid);
+    if (s == 'S') return true;
+    if (s == 0 || s == 'Z' || s == 'X') return false;
+    sched_yield();
+  }
+  return false;
+}
+
+// Nothing readable on fd right now (a result pipe that a finished call would
+// have written to).
+inline bool nothing_to_read(int fd) noexcept { return (poll_now(fd, POLLIN) & POLLIN) == 0; }
+
+// One signalfd_siginfo from a signalfd; -1/errno or the byte count.
+inline ssize_t read_ssi(int sfd, signalfd_siginfo* si) noexcept { return read(sfd, si, sizeof *si); }
+
+}  // namespace linuxext
+}  // namespace sigipc
