@@ -1,0 +1,113 @@
+// Helpers shared by the POSIX message queue tests of part 1 (open, close,
+// unlink, attributes, limits, permissions, fork/exec): attribute structs,
+// checked set-up calls, the Linux limits read at run time, and a uid of its
+// own for per-user resource accounting.
+#pragma once
+
+#include <fcntl.h>
+#include <mqueue.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "fixtures/check.h"
+#include "fixtures/isolation.h"
+#include "fixtures/process.h"
+#include "fixtures/probes.h"
+
+namespace sigipc {
+namespace mq {
+
+inline mq_attr make_attr(long maxmsg, long msgsize, long flags = 0) {
+  mq_attr a{};
+  a.mq_flags = flags;
+  a.mq_maxmsg = maxmsg;
+  a.mq_msgsize = msgsize;
+  return a;
+}
+
+// A queue the test needs as a precondition: failure is a setup error.
+inline mqd_t create(const char* name, long maxmsg = 4, long msgsize = 16, mode_t mode = 0600,
+                    int oflag = O_RDWR) {
+  mq_attr a = make_attr(maxmsg, msgsize);
+  return SETUP_OK(mq_open(name, oflag | O_CREAT | O_EXCL, mode, &a));
+}
+
+inline mq_attr getattr(mqd_t d) {
+  mq_attr a{};
+  SETUP_OK(mq_getattr(d, &a));
+  return a;
+}
+
+// Sends n one-byte messages (a precondition of counting rules).
+inline void send_n(mqd_t d, int n) {
+  for (int i = 0; i < n; ++i) {
+    char c = static_cast<char>('a' + i);
+    SETUP_OK(mq_send(d, &c, 1, 0));
+  }
+}
+
+inline struct stat fstat_of(int fd) {
+  struct stat st {};
+  SETUP_OK(fstat(fd, &st));
+  return st;
+}
+
+// A /proc/sys/fs/mqueue value, or nullopt where the file is absent.
+inline std::optional<long long> proc_limit(const char* file) {
+  return read_proc_number(std::string("/proc/sys/fs/mqueue/") + file);
+}
+
+// A name of exactly len characters after the leading slash.
+inline std::string name_of_length(std::size_t len) {
+  return "/" + std::string(len, 'q');
+}
+
+// RLIMIT_MSGQUEUE counts bytes per real uid across every IPC namespace, so
+// root's (and nobody's) budget is shared with tests running in parallel. A
+// rule about that limit runs under a uid no other test uses.
+inline uid_t private_uid() {
+  unsigned v = 0;
+  UniqueFd fd(SETUP_OK(open("/dev/urandom", O_RDONLY | O_CLOEXEC)));
+  if (read(fd.get(), &v, sizeof v) != static_cast<ssize_t>(sizeof v))
+    setup_error(__FILE__, __LINE__, "read(/dev/urandom) was short");
+  return static_cast<uid_t>(200000 + v % 1000000);
+}
+
+// The verdict of an mq_open() expected to fail with err; a descriptor it
+// returned anyway is closed, so the failure is reported without a leak.
+inline ::testing::AssertionResult OpenFailed(const char* call, mqd_t d, int got, int err,
+                                             const char* err_text) {
+  if (d == static_cast<mqd_t>(-1) && got == err) return ::testing::AssertionSuccess();
+  if (d != static_cast<mqd_t>(-1)) {
+    mq_close(d);
+    return ::testing::AssertionFailure()
+           << call << ": expected -1 with " << err_text << ", got a descriptor";
+  }
+  return ::testing::AssertionFailure()
+         << call << ": expected -1 with " << err_text << ", got -1 with " << ErrnoText(got);
+}
+
+// Runs body as private_uid() (see above): for rules that create queues whose
+// bytes a parallel test's root queues could otherwise push over the limit.
+inline WaitStatus RunAsPrivateUser(const std::function<void()>& body) {
+  uid_t uid = private_uid();
+  return RunAsUser(uid, static_cast<gid_t>(uid), body);
+}
+
+}  // namespace mq
+}  // namespace sigipc
+
+// mq_open(...) must fail with err (a descriptor it returns is closed).
+#define EXPECT_MQ_OPEN_FAILS(call, err)                                                      \
+  GTEST_ASSERT_([&] {                                                                       \
+    errno = 0;                                                                               \
+    mqd_t sigipc_d_ = (call);                                                                \
+    int sigipc_e_ = errno;                                                                   \
+    return ::sigipc::mq::OpenFailed(#call, sigipc_d_, sigipc_e_, err, #err);                 \
+  }(), GTEST_NONFATAL_FAILURE_)
