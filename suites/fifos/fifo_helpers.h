@@ -96,18 +96,7 @@ inline void write_marker(int fd, char c) noexcept {
   while (r < 0 && errno == EINTR);
 }
 
-// Waits (bounded, by yielding, not by sleeping a fixed time) until pid is
-// asleep ('S') in the kernel: after the child announced it is about to enter a
-// blocking call, that is the call blocking. False if it never happens.
-inline bool wait_until_sleeping(pid_t pid) {
-  for (long i = 0; i < 20000000L; ++i) {
-    char s = process_state(pid);
-    if (s == 'S') return true;
-    if (s == 0 || s == 'Z') return false;
-    sched_yield();
-  }
-  return false;
-}
+using ::sigipc::wait_until_sleeping;
 
 inline struct stat stat_of(const char* path) {
   struct stat st {};

@@ -68,19 +68,7 @@ inline std::string fdinfo_field(int fd, const std::string& key) {
   return "";
 }
 
-// Bounded wait until pid sleeps ('S'), i.e. sits in the blocking call it was
-// about to make after opening a gate. Returns false if it ended or never
-// slept. Last-resort observation of "blocked" (the task allows it): the rule
-// itself is then checked by what the blocked call returns once released.
-inline bool wait_until_sleeping(pid_t pid) noexcept {
-  for (long i = 0; i < 5000000; ++i) {
-    char s = process_state(pid);
-    if (s == 'S') return true;
-    if (s == 0 || s == 'Z' || s == 'X') return false;
-    sched_yield();
-  }
-  return false;
-}
+using ::sigipc::wait_until_sleeping;
 
 // Nothing readable on fd right now (a result pipe that a finished call would
 // have written to).

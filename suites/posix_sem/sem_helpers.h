@@ -72,22 +72,7 @@ inline bool readable_within(int fd, int timeout_ms) {
   }
 }
 
-// Waits until pid sleeps ('S'): after the child announced it is about to call
-// the blocking function and has no other blocking step, 'S' means it is
-// blocked in that call. Bounded by a safety limit; false on timeout.
-inline bool wait_until_sleeping(pid_t pid) {
-  timespec start{};
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  for (;;) {
-    char st = process_state(pid);
-    if (st == 'S') return true;
-    if (st == 0 || st == 'Z') return false;
-    timespec now{};
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (now.tv_sec - start.tv_sec > 5) return false;
-    sched_yield();
-  }
-}
+using ::sigipc::wait_until_sleeping;
 
 // Child side: writes one int to fd (async-signal-safe, whole or nothing for
 // a pipe since sizeof(int) <= PIPE_BUF).

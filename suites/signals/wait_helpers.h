@@ -105,39 +105,7 @@ class Watchdog {
   std::optional<RepeatingSignal> timer_;
 };
 
-// Best effort, Linux only: returns true once /proc/<pid>/stat shows the
-// process asleep ('S'). Called after the target has announced that only the
-// blocking call under test is left, it makes a signal sent next land inside
-// that call. Tests never rely on it for correctness; without /proc, or once
-// the target has ended or stopped, it returns false at once.
-// Async-signal-safe.
-inline bool wait_until_sleeping(pid_t pid, int max_polls = 2000) noexcept {
-  SafeBuf path;
-  path.str("/proc/").num(pid).str("/stat");
-  for (int i = 0; i < max_polls; ++i) {
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    char buf[512];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return false;
-    buf[n] = '\0';
-    // "pid (comm) S ...": the state follows the last ')'.
-    const char* state = nullptr;
-    for (ssize_t k = n - 1; k >= 0; --k) {
-      if (buf[k] == ')') {
-        state = buf + k + 2;
-        break;
-      }
-    }
-    if (!state || state >= buf + n) return false;
-    if (*state == 'S') return true;
-    // Ended or stopped: it will not fall asleep in the call any more.
-    if (*state == 'Z' || *state == 'X' || *state == 'T' || *state == 't') return false;
-    poll(nullptr, 0, 1);  // pacing of the poll loop, not ordering
-  }
-  return false;
-}
+using ::sigipc::wait_until_sleeping;
 
 // The child's next state change matching options (WUNTRACED, WCONTINUED)
 // within `seconds`, or nullopt: waitpid(WNOHANG) woken by SIGCHLD, which is

@@ -99,18 +99,7 @@ inline void set_qbytes(int id, unsigned long bytes) {
   SETUP_OK(msgctl(id, IPC_SET, &ds));
 }
 
-// Waits (bounded, by polling /proc state, no fixed sleep) until pid sleeps
-// in the kernel, i.e. has reached the blocking call. False if it never does.
-inline bool wait_until_sleeping(pid_t pid) {
-  for (int i = 0; i < 20000; ++i) {
-    char s = process_state(pid);
-    if (s == 'S') return true;
-    if (s == 0 || s == 'Z') return false;
-    sched_yield();
-    if (i > 1000) usleep(200);  // back off: a safety net, not synchronisation
-  }
-  return false;
-}
+using ::sigipc::wait_until_sleeping;
 
 // Whether fd has data within ms milliseconds.
 inline bool readable_within(int fd, int ms) {
