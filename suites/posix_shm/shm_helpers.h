@@ -58,5 +58,25 @@ inline WaitStatus RunFaultingChild(int sig, const std::function<void()>& body) {
   });
 }
 
+// Shared memory at p (at least 3 bytes), inherited by a forked child, is one
+// memory: the child sees the parent's store made before fork and after, and
+// the parent sees the child's. Used for POSIX mappings and SysV attaches.
+inline void ExpectSharedBothWaysAcrossFork(volatile char* p) {
+  p[0] = 'P';
+  Gate parent_wrote;
+  Child child([&] {
+    parent_wrote.close_opener();
+    CHILD_CHECK_EQ(p[0], 'P');
+    p[1] = 'C';
+    parent_wrote.wait();
+    CHILD_CHECK_EQ(p[2], 'Q');
+  });
+  parent_wrote.close_waiter();
+  p[2] = 'Q';
+  parent_wrote.open();
+  EXPECT_CHILD_OK(child.wait());
+  EXPECT_EQ(p[1], 'C') << "the parent does not see the child's store";
+}
+
 }  // namespace pshm
 }  // namespace sigipc

@@ -168,20 +168,7 @@ SIGIPC_TEST(PosixShmMap, SharedMappingInheritedAcrossForkBothWays,
   UniqueFd fd = pshm::create_sized(name, pg);
   Mapping m = pshm::map_or_setup_error(fd.get(), pg);
   volatile char* p = m.as<volatile char>();
-  p[0] = 'P';
-  Gate parent_wrote;
-  Child child([&] {
-    parent_wrote.close_opener();
-    CHILD_CHECK_EQ(p[0], 'P');
-    p[1] = 'C';
-    parent_wrote.wait();
-    CHILD_CHECK_EQ(p[2], 'Q');
-  });
-  parent_wrote.close_waiter();
-  p[2] = 'Q';
-  parent_wrote.open();
-  EXPECT_CHILD_OK(child.wait());
-  EXPECT_EQ(p[1], 'C');
+  pshm::ExpectSharedBothWaysAcrossFork(p);
 }
 
 SIGIPC_TEST(PosixShmMap, ForkedChildPrivateWritesStayPrivate, "posix_shm.fork.private-copy",

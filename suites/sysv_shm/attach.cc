@@ -34,20 +34,7 @@ SIGIPC_TEST(SysvShmAttach, AttachIsSharedAcrossForkBothWays, "sysv_shm.attach.fo
   sysvshm::Segment seg(4096);
   ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
   volatile char* p = static_cast<volatile char*>(at.get());
-  p[0] = 'P';
-  Gate parent_wrote;
-  Child child([&] {
-    parent_wrote.close_opener();
-    CHILD_CHECK_EQ(p[0], 'P');
-    p[1] = 'C';
-    parent_wrote.wait();
-    CHILD_CHECK_EQ(p[2], 'Q');
-  });
-  parent_wrote.close_waiter();
-  p[2] = 'Q';
-  parent_wrote.open();
-  EXPECT_CHILD_OK(child.wait());
-  EXPECT_EQ(p[1], 'C');
+  pshm::ExpectSharedBothWaysAcrossFork(p);
 }
 
 SIGIPC_TEST(SysvShmAttach, TwoAttachesInOneProcessShareData, "sysv_shm.attach.twice-shared",
