@@ -25,7 +25,12 @@ class MutationSelfTest : public ::testing::TestWithParam<Mutation> {};
 
 std::string status_of(const std::string& test_id, const std::vector<std::string>& env, int* rc) {
   TempDir out;
-  auto r = run_cmd({SIGIPC_BIN, "run", "--out", out.path(), "--filter", test_id}, env);
+  // Some shims turn a call that should return into one that waits for the
+  // test's own 5 s safety net; a longer limit keeps a loaded CI machine from
+  // turning that FAIL into a TIMEOUT.
+  auto r = run_cmd({SIGIPC_BIN, "run", "--out", out.path(), "--filter", test_id, "--timeout-mul",
+                    "3"},
+                   env);
   *rc = r.exit_code;
   auto res = find_result(read_json(out.path() + "/results.json"), test_id);
   return res.is_null() ? "missing" : res["status"].get<std::string>();

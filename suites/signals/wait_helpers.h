@@ -96,7 +96,10 @@ class Watchdog {
   static constexpr int kSignal = SIGHUP;
   explicit Watchdog(long seconds) : action_(kSignal, watchdog_handler) {
     g_watchdog_fired = 0;
-    timer_.emplace(kSignal, 0, seconds * 1000000L);  // one shot
+    // Fires at the deadline, then every 100 ms: one expiry can land while
+    // an SA_RESTART handler runs, and then that handler's restart decision
+    // wins; a later one reaches the blocked call itself.
+    timer_.emplace(kSignal, 100000L, seconds * 1000000L);
   }
   bool fired() const { return g_watchdog_fired != 0; }
 
