@@ -361,6 +361,15 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
     }
     res.not_run = static_cast<int>(queue.size() - next + running.size());
     running.clear();
+    // Nothing of the run may outlive the runner. The killed tests' reapers
+    // and anything that left its process group were re-parented to us (the
+    // subreaper): kill and reap until no child is left. A namespace's init
+    // exits only after every process in it, so this also waits for those.
+    for (;;) {
+      for (pid_t p : own_children()) kill(p, SIGKILL);
+      pid_t w = waitpid(-1, nullptr, 0);
+      if (w < 0 && errno != EINTR) break;
+    }
   }
   // Reap anything still re-parented to us.
   while (waitpid(-1, nullptr, WNOHANG) > 0) {
