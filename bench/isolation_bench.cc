@@ -9,6 +9,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "fixtures/proc_util.h"
 #include "fixtures/registry.h"
 #include "runner/cli.h"
 #include "runner/scheduler.h"
@@ -20,14 +21,11 @@ SIGIPC_TEST(Bench, EmptyBody, "bench.empty-body", "sigipc benchmark",
             "an empty test body, to measure isolation cost") {}
 
 void run_isolated(benchmark::State& state, Isolation iso) {
-  char exe[4096];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  exe[n > 0 ? n : 0] = '\0';
   char tmpl[] = "/tmp/sigipc-bench-XXXXXX";
   mkdtemp(tmpl);
   SchedulerOptions o;
   o.jobs = 1;
-  o.self_exe = exe;
+  o.self_exe = self_exe();
   o.isolation = iso;
   o.work_dir = tmpl;
   o.quiet = true;

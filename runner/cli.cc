@@ -18,6 +18,7 @@
 
 #include "fixtures/exec_helper.h"
 #include "fixtures/probes.h"
+#include "fixtures/proc_util.h"
 #include "fixtures/registry.h"
 #include "fixtures/result_channel.h"
 #include "fixtures/test_process.h"
@@ -75,27 +76,6 @@ std::vector<const TestMeta*> select_tests(const std::vector<std::string>& filter
     throw UsageError("no test matches --filter " + all + " (see: sigipc list)");
   }
   return out;
-}
-
-std::string self_exe() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) throw std::runtime_error("cannot read /proc/self/exe");
-  return std::string(buf, static_cast<std::size_t>(n));
-}
-
-std::vector<std::string> split_words(const std::string& s) {
-  std::vector<std::string> w;
-  std::string cur;
-  for (char c : s) {
-    if (c == ' ' || c == '\t') {
-      if (!cur.empty()) w.push_back(cur), cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) w.push_back(cur);
-  return w;
 }
 
 int cmd_list(const std::vector<std::string>& filters, bool json) {
@@ -168,6 +148,7 @@ int cmd_run(RunArgs a) {
   // Exec tests put the same wrapper in front of the programs they exec.
   if (!a.wrapper.empty()) setenv("SIGIPC_WRAPPER", a.wrapper.c_str(), 1);
   o.self_exe = self_exe();
+  if (o.self_exe.empty()) throw std::runtime_error("cannot read /proc/self/exe");
   o.tty = isatty(STDERR_FILENO) && !getenv("CI");
 
   std::string why;

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "fixtures/proc_util.h"
 #include "fixtures/result_channel.h"
 #include "runner/verdict.h"
 
@@ -48,23 +49,6 @@ struct Running {
 // long after the test process ended before the runner stops waiting for EOF.
 constexpr auto kEofGrace = std::chrono::seconds(2);
 
-void remove_tree(const std::string& path) {
-  struct stat st {};
-  if (lstat(path.c_str(), &st) != 0) return;
-  if (S_ISDIR(st.st_mode)) {
-    if (DIR* d = opendir(path.c_str())) {
-      std::vector<std::string> names;
-      while (dirent* e = readdir(d))
-        if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, "..")) names.push_back(e->d_name);
-      closedir(d);
-      for (const auto& n : names) remove_tree(path + "/" + n);
-    }
-    rmdir(path.c_str());
-  } else {
-    unlink(path.c_str());
-  }
-}
-
 std::string read_tail(const std::string& path, std::size_t max) {
   std::ifstream f(path, std::ios::binary);
   std::stringstream ss;
@@ -84,20 +68,6 @@ std::string token_of(pid_t pid) {
   while (std::getline(f, var, '\0'))
     if (var.rfind(key, 0) == 0) return var.substr(key.size());
   return "";
-}
-
-std::vector<pid_t> own_children() {
-  std::vector<pid_t> pids;
-  if (DIR* d = opendir("/proc/self/task")) {
-    while (dirent* e = readdir(d)) {
-      if (e->d_name[0] == '.') continue;
-      std::ifstream f(std::string("/proc/self/task/") + e->d_name + "/children");
-      pid_t p;
-      while (f >> p) pids.push_back(p);
-    }
-    closedir(d);
-  }
-  return pids;
 }
 
 // Process-group isolation only: a test's processes that left its process
