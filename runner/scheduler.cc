@@ -202,6 +202,10 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
 
   auto finish = [&](Running& r) {
     r.out.records = parse_records(r.buf += "\n");
+    // In namespace isolation the reaper reports the test's own wait status.
+    if (o.isolation == Isolation::kNamespaces)
+      for (const auto& rec : r.out.records)
+        if (rec.kind == "wait") r.out.wait_status = std::stoi(rec.text);
     r.out.output_tail = read_tail(r.dir + "/output.log", 400);
     Verdict v = decide(r.out);
     if (!r.out.timed_out && !r.exited) v = {Status::kError, "lost track of the test process"};
@@ -307,12 +311,6 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       if (!done) { ++it; continue; }
       if (!r.eof) {
         r.out.runner_leaks.push_back("a process outside the test's group kept its result channel open");
-      }
-      if (o.isolation == Isolation::kNamespaces) {
-        // The reaper reported the test's own status.
-        std::string copy = r.buf;
-        for (const auto& rec : parse_records(copy += "\n"))
-          if (rec.kind == "wait") r.out.wait_status = std::stoi(rec.text);
       }
       Running done_r = std::move(r);
       it = running.erase(it);
