@@ -24,6 +24,7 @@
 #include "fixtures/test_process.h"
 #include "reports/expectations.h"
 #include "reports/writers.h"
+#include "runner/commands.h"
 #include "runner/scheduler.h"
 #include "runner/spawn.h"
 
@@ -251,6 +252,7 @@ int cli_main(int argc, char** argv) {
   CLI::App app{"sigipc: conformance and fault-injection tests for POSIX/Linux signals and IPC"};
   app.set_version_flag("--version", SIGIPC_VERSION);
   app.require_subcommand(1);
+  app.footer("More commands, each with its own --help: sigipc inject, sigipc report, sigipc diff\n");
 
   std::vector<std::string> list_filters;
   bool list_json = false;
@@ -276,9 +278,15 @@ int cli_main(int argc, char** argv) {
                   "Expectation file (YAML) of known deviations: matching failures become XFAIL (repeatable)");
   run->add_option("--isolation", ra.isolation, "auto, namespaces or process-group (default: auto)");
 
+  // Commands with their own option sets live in their own files.
+  if (argc >= 2 && std::strcmp(argv[1], "inject") == 0) return inject_main(argc, argv);
+  if (argc >= 2 && std::strcmp(argv[1], "report") == 0) return report_main(argc, argv);
+  if (argc >= 2 && std::strcmp(argv[1], "diff") == 0) return diff_main(argc, argv);
   if (argc >= 2 && argv[1][0] != '-' && std::strcmp(argv[1], "list") != 0 &&
       std::strcmp(argv[1], "run") != 0) {
-    std::fprintf(stderr, "sigipc: unknown command '%s' (commands: list, run; see: sigipc --help)\n",
+    std::fprintf(stderr,
+                 "sigipc: unknown command '%s' (commands: list, run, inject, report, diff; see: "
+                 "sigipc --help)\n",
                  argv[1]);
     return 2;
   }

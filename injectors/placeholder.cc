@@ -1,0 +1,1 @@
+// Keeps the injector library non-empty until its sources land.
