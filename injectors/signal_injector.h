@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -38,14 +39,26 @@ Via parse_via(const std::string& text);  // kill, tgkill, sigqueue, pidfd, timer
 // Throws PlanError for an empty signal list, a rate <= 0 or above
 // kMaxRateHz, SIGKILL/SIGSTOP, or a via that cannot reach the target kind.
 void validate(const SignalPlan& plan);
+// validate(plan), then what needs the target (start() calls this): pid > 0
+// (one process, never a group) that exists; a tid only with tgkill or timer,
+// and a thread of pid; a timer only for the calling process (it is one of
+// its own timers).
+void validate(const SignalPlan& plan, pid_t pid, pid_t tid);
 
-// The first n (delay_ns, signal) steps of the plan's schedule.
+// The first n (delay_ns, signal) steps of the plan's schedule: delay_ns is the
+// wait before that send, uniform in [mean/2, 3*mean/2] with mean = 1/rate_hz
+// (so bursts never exceed twice the rate), the signal uniform over the list.
+// Integer arithmetic on std::mt19937_64 only: the same on every platform.
 std::vector<std::pair<std::uint64_t, int>> schedule(const SignalPlan& plan, std::size_t n);
 
 struct SignalCounts {
   std::uint64_t sent = 0;       // sends that succeeded
   std::uint64_t failed = 0;     // sends that returned an error (e.g. EAGAIN on a full RT queue)
   std::map<int, std::uint64_t> per_signal;  // successful sends by signal
+  // Added to the contract:
+  int first_error = 0;          // errno of the first failed send (0: none)
+  bool target_gone = false;     // sending stopped because the target ended (ESRCH)
+  std::string problem;          // empty unless the sender ended without reporting
 };
 // "sent 12345 signals (SIGUSR1 12345), 0 failed"
 std::string describe(const SignalCounts& c);
@@ -54,6 +67,30 @@ std::string describe(const SignalCounts& c);
 // or, with Via::kTimer, from a POSIX timer of the calling process aimed at
 // tid (or the process). start() returns once sending has begun; stop() stops
 // it, waits for the sender and returns the counts. The destructor stops.
+//
+// Details of this implementation:
+// - start() returns after the first send was made (so at low rates it blocks
+//   for the first delay); it throws PlanError for a plan or target validate()
+//   rejects, std::system_error when the sender cannot be set up.
+// - With Via::kSigqueue, si_value.sival_int of each signal is its sequence
+//   number among the successful sends of that signal number (0, 1, 2, ...).
+// - The sender closes every descriptor it does not need (so it never holds a
+//   test's pipe open), blocks every signal, dies with the thread that called
+//   start() (PR_SET_PDEATHSIG), and stops when the target ends (ESRCH, or its
+//   pidfd turns readable, so a reused pid is never signalled).
+// - A sender that falls more than 5 ms behind its schedule skips ahead rather
+//   than bursting, so the rate bound holds under load; on a loaded machine
+//   (wake-up latencies of milliseconds) the rate achieved is then well below
+//   the rate asked: compare sent with the time it took.
+// - Via::kTimer: POSIX timers of the calling process (16 per signal, used in
+//   turn), armed one-shot at each step's deadline by a helper thread (all
+//   signals blocked); a send is counted once its timer expired. A timer
+//   signal never queues twice (XSH timer_getoverrun()), and Linux (measured
+//   on 6.18) discards a timer's queued signal when the timer is re-armed
+//   before the target took it: receipts fall short of sends when the target
+//   lags 16 steps of one signal behind.
+// - Do not reap with waitpid(-1) while an injector runs: it may take the
+//   sender (its report still arrives through the pipe).
 class SignalInjector {
  public:
   explicit SignalInjector(SignalPlan plan);
@@ -63,6 +100,13 @@ class SignalInjector {
 
   void start(pid_t pid, pid_t tid = 0);
   SignalCounts stop();
+  // Added: waits until sending ended on its own (max_signals sent, or the
+  // target gone), at most safety_s seconds; false if it is still sending.
+  bool wait_done(double safety_s);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace sigipc::inject

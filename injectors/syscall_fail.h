@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -85,7 +86,10 @@ bool notify_available(std::string* why);
 
 class FailureInjector {
  public:
-  FailureInjector(std::vector<FailRule> rules, std::uint64_t seed);
+  // With supervise_all, "every call" rules also go through the supervisor,
+  // so each of their failures is logged too (sigipc inject does this);
+  // otherwise the kernel answers them and they are not in log().
+  FailureInjector(std::vector<FailRule> rules, std::uint64_t seed, bool supervise_all = false);
   ~FailureInjector();
   FailureInjector(const FailureInjector&) = delete;
   FailureInjector& operator=(const FailureInjector&) = delete;
@@ -104,6 +108,29 @@ class FailureInjector {
   void supervise(int fd, int stop_fd = -1);
 
   const std::vector<InjectedFailure>& log() const;
+
+  // Forks a target that installs the filter and then runs in_child, which
+  // should end the process (exec, or child_exit; returning exits 0). The
+  // notification fd reaches the caller in *notify_fd (-1 when no supervisor
+  // is needed) through pidfd_getfd: the target makes no syscall between the
+  // filter going live and the caller holding the fd, so a rule on sendmsg,
+  // close or read neither counts the handoff nor deadlocks it. The target
+  // dies with the calling thread (PR_SET_PDEATHSIG). Throws
+  // std::runtime_error when fork, the filter or the handoff fails.
+  pid_t spawn(const std::function<void()>& in_child, int* notify_fd);
+
+  // Failures per rule, in rule order (the rule texts of the summary line).
+  std::vector<std::uint64_t> failures_per_rule() const;
+  const std::vector<FailRule>& rules() const;
+  // Answers the kernel refused with ENOENT because a signal interrupted the
+  // call (each such call, if restarted, was notified again and not counted
+  // twice).
+  std::uint64_t interrupted_answers() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
 };
 
 // For tests: runs body in a forked child with the rules installed, the

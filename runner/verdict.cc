@@ -27,7 +27,8 @@ std::string join(const std::vector<std::string>& v, std::size_t max_items = 5) {
   std::string s;
   for (std::size_t i = 0; i < v.size() && i < max_items; ++i) {
     if (i) s += "; ";
-    s += v[i];
+    // A record with no text still leaves a reason (fuzz/corpus/records_fuzz).
+    s += v[i].empty() ? "(a record with no text)" : v[i];
   }
   if (v.size() > max_items) s += "; and " + std::to_string(v.size() - max_items) + " more";
   return s;
@@ -40,7 +41,7 @@ std::string with_output(std::string msg, const std::string& tail) {
 }  // namespace
 
 Verdict decide(const Outcome& o) {
-  std::vector<std::string> fails, errors, leaks, unsupported;
+  std::vector<std::string> fails, errors, leaks, unsupported, notes;
   std::string end;
   bool began = false;
   for (const auto& r : o.records) {
@@ -48,6 +49,7 @@ Verdict decide(const Outcome& o) {
     else if (r.kind == "error") errors.push_back(r.text);
     else if (r.kind == "leak") leaks.push_back(r.text);
     else if (r.kind == "unsupported") unsupported.push_back(r.text);
+    else if (r.kind == "note") notes.push_back(r.text);
     else if (r.kind == "end" && end.empty()) end = r.text;
     else if (r.kind == "begin") began = true;
   }
@@ -81,7 +83,10 @@ Verdict decide(const Outcome& o) {
   if (!leaks.empty()) return {Status::kError, "leaked: " + join(leaks)};
   if (end == "skip")
     return {Status::kUnsupported, unsupported.empty() ? "no reason given" : join(unsupported)};
-  if (end == "pass" && WEXITSTATUS(st) == 0) return {Status::kPass, ""};
+  // A passing test's observations about the platform (what libc did when a
+  // syscall was missing or denied) are its message: they are results too.
+  if (end == "pass" && WEXITSTATUS(st) == 0)
+    return {Status::kPass, notes.empty() ? "" : "observed: " + join(notes, 8)};
   if (end == "fail") return {Status::kFail, "GoogleTest reported a failure without a message"};
   return {Status::kError, "test passed but its process exited with " +
                               std::to_string(WEXITSTATUS(st))};

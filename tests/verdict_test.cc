@@ -26,6 +26,13 @@ TEST(Verdict, PassNeedsBeginEndAndCleanExit) {
   EXPECT_EQ(v.status, Status::kPass);
 }
 
+TEST(Verdict, PassKeepsTheTestsObservations) {
+  auto v = decide(outcome({{"begin", "T.x"}, {"note", "fork fell back to clone"}, {"end", "pass"}},
+                          exited(0)));
+  EXPECT_EQ(v.status, Status::kPass);
+  EXPECT_EQ(v.message, "observed: fork fell back to clone");
+}
+
 TEST(Verdict, FailRecordsWin) {
   auto v = decide(outcome({{"begin", "T.x"}, {"fail", "a.cc:3: boom"}, {"end", "fail"}}, exited(1)));
   EXPECT_EQ(v.status, Status::kFail);

@@ -1,1 +1,0 @@
-// Keeps the injector library non-empty until its sources land.

@@ -1,0 +1,569 @@
+// The sending side of the signal injector: a forked sender process (kill,
+// tgkill, sigqueue, pidfd_send_signal) or a helper thread arming POSIX
+// timers (Via::kTimer). Both follow the Stepper's schedule with absolute
+// deadlines, so time spent sending never stretches the schedule.
+//
+// The sender process runs only async-signal-safe calls after fork() (the
+// caller may have threads), and talks to its parent through three pipes:
+// ready (one byte after the first send), stop (one byte from stop()), report
+// (one Report struct, written in a single write of less than PIPE_BUF).
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <climits>
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#if __has_include(<sys/pidfd.h>)
+// glibc 2.36's <sys/pidfd.h> has no extern "C" guards of its own.
+extern "C" {
+#include <sys/pidfd.h>
+}
+#define SIGIPC_HAVE_LIBC_PIDFD 1
+#endif
+
+#include "fixtures/errno_name.h"
+#include "injectors/signal_injector.h"
+#include "injectors/signal_stepper.h"
+
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+
+namespace sigipc::inject {
+
+namespace {
+
+constexpr std::uint64_t kReportMagic = 0x5349474a52505431ull;  // "SIGJRPT1"
+constexpr int kNsig = _NSIG;
+// Behind schedule by more than this: skip ahead instead of bursting.
+constexpr std::int64_t kMaxLagNs = 5'000'000;
+// Waits longer than this poll the stop pipe (and the target's pidfd) while
+// sleeping, so stop() and the target's exit are noticed promptly.
+constexpr std::int64_t kPollSleepNs = 2'000'000;
+
+struct Report {
+  std::uint64_t magic;
+  std::uint64_t sent;
+  std::uint64_t failed;
+  std::int32_t first_error;
+  std::int32_t target_gone;
+  std::uint64_t per_signal[kNsig];
+};
+static_assert(sizeof(Report) <= PIPE_BUF, "the report must be one atomic pipe write");
+
+[[noreturn]] void throw_errno(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+std::int64_t to_ns(const timespec& t) {
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+timespec from_ns(std::int64_t ns) {
+  timespec t {};
+  t.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+  t.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+  return t;
+}
+
+std::int64_t now_ns() {
+  timespec t {};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return to_ns(t);
+}
+
+int open_pidfd(pid_t pid) {
+#ifdef SIGIPC_HAVE_LIBC_PIDFD
+  return pidfd_open(pid, 0);
+#elif defined(SYS_pidfd_open)
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+int send_pidfd(int pidfd, int sig) {
+#ifdef SIGIPC_HAVE_LIBC_PIDFD
+  return pidfd_send_signal(pidfd, sig, nullptr, 0);
+#elif defined(SYS_pidfd_send_signal)
+  return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+int send_tgkill(pid_t pid, pid_t tid, int sig) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 30)
+  return tgkill(pid, tid, sig);
+#else
+  return static_cast<int>(syscall(SYS_tgkill, pid, tid, sig));
+#endif
+}
+
+bool write_full(int fd, const void* p, std::size_t n) {
+  const char* c = static_cast<const char*>(p);
+  while (n > 0) {
+    ssize_t w = write(fd, c, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    c += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+// Reads up to n bytes until EOF; returns the count read.
+std::size_t read_full(int fd, void* p, std::size_t n) {
+  char* c = static_cast<char*>(p);
+  std::size_t got = 0;
+  while (got < n) {
+    ssize_t r = read(fd, c + got, n - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  return got;
+}
+
+enum class Wake { kDue, kStop, kTargetGone };
+
+// Polls the stop pipe and the target's pidfd (-1: none) for timeout_ms.
+Wake poll_events(int stop_fd, int pid_fd, int timeout_ms) {
+  pollfd fds[2] = {{stop_fd, POLLIN, 0}, {pid_fd, POLLIN, 0}};
+  const nfds_t n = pid_fd >= 0 ? 2 : 1;
+  int r;
+  do {
+    r = poll(fds, n, timeout_ms);
+  } while (r < 0 && errno == EINTR);
+  if (r <= 0) return Wake::kDue;
+  if (fds[0].revents) return Wake::kStop;
+  if (n == 2 && fds[1].revents) return Wake::kTargetGone;
+  return Wake::kDue;
+}
+
+// Sleeps until the absolute CLOCK_MONOTONIC deadline (long waits watch the
+// stop pipe and pidfd), then checks them once more without blocking.
+Wake wait_until(std::int64_t deadline, int stop_fd, int pid_fd) {
+  for (std::int64_t left = deadline - now_ns(); left > kPollSleepNs; left = deadline - now_ns()) {
+    const Wake w = poll_events(stop_fd, pid_fd, static_cast<int>((left - 1'000'000) / 1'000'000));
+    if (w != Wake::kDue) return w;
+  }
+  const timespec ts = from_ns(deadline);
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+  }
+  return poll_events(stop_fd, pid_fd, 0);
+}
+
+// The next deadline; a schedule more than kMaxLagNs behind restarts from now.
+std::int64_t advance(std::int64_t deadline, std::uint64_t delay_ns) {
+  deadline += static_cast<std::int64_t>(delay_ns);
+  const std::int64_t now = now_ns();
+  return now - deadline > kMaxLagNs ? now : deadline;
+}
+
+// Closes every descriptor above 2 except those in keep (sorted ascending).
+void close_all_but(const int* keep, int count) {
+  unsigned lo = 3;
+  for (int i = 0; i <= count; ++i) {
+    const unsigned hi = i < count ? static_cast<unsigned>(keep[i]) : ~0u;
+    if (i < count && keep[i] < 3) continue;
+    if (hi > lo && close_range(lo, hi - 1, 0) != 0) {
+      const long open_max = sysconf(_SC_OPEN_MAX);
+      const unsigned top = hi == ~0u ? static_cast<unsigned>(open_max > 0 ? open_max : 1024) : hi;
+      for (unsigned fd = lo; fd < top; ++fd) close(static_cast<int>(fd));
+    }
+    if (i < count) lo = hi + 1;
+  }
+}
+
+struct SenderArgs {
+  SignalPlan plan;
+  pid_t pid, tid, parent;
+  int pidfd, ready_fd, stop_fd, report_fd;
+};
+
+int send_one(const SenderArgs& a, int sig, std::uint64_t seq) {
+  switch (a.plan.via) {
+    case Via::kKill: return kill(a.pid, sig);
+    case Via::kTgkill: return send_tgkill(a.pid, a.tid ? a.tid : a.pid, sig);
+    case Via::kSigqueue: {
+      sigval v {};
+      v.sival_int = static_cast<int>(seq);
+      return sigqueue(a.pid, sig, v);
+    }
+    case Via::kPidfd: return send_pidfd(a.pidfd, sig);
+    case Via::kTimer: break;
+  }
+  errno = EINVAL;
+  return -1;
+}
+
+[[noreturn]] void sender_main(const SenderArgs& a, detail::Stepper stepper) {
+  // Die with the thread that forked us; if it is already gone, do not start.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != a.parent) _exit(1);
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, nullptr);
+  prctl(PR_SET_TIMERSLACK, 1UL);  // 50 us of default slack would blur 20 us gaps
+  int keep[4] = {a.pidfd, a.ready_fd, a.stop_fd, a.report_fd};
+  std::sort(keep, keep + 4);
+  close_all_but(keep, 4);
+
+  Report r {};
+  r.magic = kReportMagic;
+  bool ready = false;
+  // The pidfd also tells a kill/tgkill/sigqueue sender that the target ended,
+  // before its pid can be reused by a process outside the test.
+  std::int64_t deadline = now_ns();
+  while (a.plan.max_signals == 0 || r.sent < a.plan.max_signals) {
+    const auto step = stepper.next();
+    deadline = advance(deadline, step.delay_ns);
+    const Wake w = wait_until(deadline, a.stop_fd, a.pidfd);
+    if (w == Wake::kTargetGone) r.target_gone = 1;
+    if (w != Wake::kDue) break;
+    if (send_one(a, step.signal, r.per_signal[step.signal]) == 0) {
+      ++r.sent;
+      ++r.per_signal[step.signal];
+    } else if (errno == ESRCH) {
+      r.target_gone = 1;
+      break;
+    } else {
+      ++r.failed;
+      if (r.first_error == 0) r.first_error = errno;
+    }
+    if (!ready) {
+      char c = 1;
+      write_full(a.ready_fd, &c, 1);
+      ready = true;
+    }
+  }
+  if (!ready) {
+    char c = 1;
+    write_full(a.ready_fd, &c, 1);
+  }
+  _exit(write_full(a.report_fd, &r, sizeof r) ? 0 : 2);
+}
+
+SignalCounts counts_of(const Report& r) {
+  SignalCounts c;
+  c.sent = r.sent;
+  c.failed = r.failed;
+  c.first_error = r.first_error;
+  c.target_gone = r.target_gone != 0;
+  for (int s = 1; s < kNsig; ++s)
+    if (r.per_signal[s]) c.per_signal[s] = r.per_signal[s];
+  return c;
+}
+
+std::string status_text(int st) {
+  if (WIFEXITED(st)) return "exited with " + std::to_string(WEXITSTATUS(st));
+  if (WIFSIGNALED(st)) {
+    const char* n = signal_name(WTERMSIG(st));
+    return std::string("killed by ") + (n ? n : std::to_string(WTERMSIG(st)));
+  }
+  return "status " + std::to_string(st);
+}
+
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  void reset(int f = -1) {
+    if (fd >= 0) close(fd);
+    fd = f;
+  }
+};
+
+void make_pipe(Fd& rd, Fd& wr) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) throw_errno("pipe2()");
+  rd.reset(p[0]);
+  wr.reset(p[1]);
+}
+
+}  // namespace
+
+struct SignalInjector::State {
+  SignalPlan plan;
+  bool started = false, stopped = false;
+  SignalCounts result;
+  // Sender process.
+  pid_t sender = -1;
+  Fd stop_wr, report_rd;
+  // Our copy of the stop pipe's read end: a sender that already ended must
+  // not turn stop()'s write into SIGPIPE for the caller.
+  Fd stop_rd_keep;
+  // Timer thread.
+  std::thread timer_thread;
+  // Timers of one signal, used in turn: re-arming a timer whose last signal
+  // is still queued discards that signal on Linux 6.13+ (before, it became
+  // an overrun), so a timer is re-armed only kTimersPerSignal steps later.
+  static constexpr int kTimersPerSignal = 16;
+  struct SignalTimers {
+    int sig;
+    timer_t ids[kTimersPerSignal];
+    int created = 0;
+    unsigned next = 0;
+  };
+  std::vector<SignalTimers> timers;
+  Fd timer_stop_rd;
+  Fd timer_done_rd;  // readable when the timer thread has finished
+  Report timer_report {};
+
+  void start_sender(pid_t pid, pid_t tid);
+  void start_timer(pid_t tid);
+  void timer_main(int ready_fd, int done_fd);
+  timer_t take_timer(int sig) {
+    for (auto& t : timers)
+      if (t.sig == sig) return t.ids[t.next++ % kTimersPerSignal];
+    return timers.front().ids[0];
+  }
+  void delete_timers() {
+    for (auto& t : timers)
+      for (int i = 0; i < t.created; ++i) timer_delete(t.ids[i]);
+    timers.clear();
+  }
+};
+
+SignalInjector::SignalInjector(SignalPlan plan) : state_(std::make_unique<State>()) {
+  validate(plan);
+  state_->plan = std::move(plan);
+}
+
+SignalInjector::~SignalInjector() {
+  try {
+    stop();
+  } catch (...) {
+  }
+}
+
+void SignalInjector::State::start_sender(pid_t pid, pid_t tid) {
+  Fd pidfd(open_pidfd(pid));
+  if (pidfd.fd < 0) {
+    if (plan.via == Via::kPidfd) {
+      const char* e = errno_name(errno);
+      throw PlanError(std::string("via pidfd: pidfd_open() failed with ") + (e ? e : "?") +
+                      " (needs Linux 5.3)");
+    }
+    if (errno == ESRCH) throw PlanError("target pid " + std::to_string(pid) + ": no such process");
+  }
+  Fd ready_rd, ready_wr, report_wr;
+  make_pipe(ready_rd, ready_wr);
+  make_pipe(stop_rd_keep, stop_wr);
+  Fd& stop_rd = stop_rd_keep;
+  make_pipe(report_rd, report_wr);
+  SenderArgs args {plan, pid, tid, getpid(), pidfd.fd, ready_wr.fd, stop_rd.fd, report_wr.fd};
+  detail::Stepper stepper(args.plan);
+  const pid_t child = fork();
+  if (child < 0) throw_errno("fork() of the signal sender");
+  if (child == 0) sender_main(args, stepper);
+  sender = child;
+  ready_wr.reset();
+  report_wr.reset();
+  char c;
+  if (read_full(ready_rd.fd, &c, 1) != 1) {
+    // The sender died before sending: stop() reports how.
+    stop_wr.reset();
+  }
+}
+
+void SignalInjector::State::timer_main(int ready_fd, int done_fd) {
+  prctl(PR_SET_TIMERSLACK, 1UL);
+  detail::Stepper stepper(plan);
+  Report& r = timer_report;
+  bool ready = false;
+  const auto mark_ready = [&] {
+    if (!ready) {
+      char c = 1;
+      write_full(ready_fd, &c, 1);
+      close(ready_fd);
+      ready = true;
+    }
+  };
+  std::int64_t deadline = now_ns();
+  while (plan.max_signals == 0 || r.sent < plan.max_signals) {
+    const auto step = stepper.next();
+    deadline = advance(deadline, step.delay_ns);
+    const timer_t t = take_timer(step.signal);
+    itimerspec its {};
+    its.it_value = from_ns(deadline);
+    if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) its.it_value.tv_nsec = 1;
+    if (timer_settime(t, TIMER_ABSTIME, &its, nullptr) != 0) {
+      ++r.failed;
+      if (r.first_error == 0) r.first_error = errno;
+      mark_ready();
+      continue;
+    }
+    const Wake w = wait_until(deadline, timer_stop_rd.fd, -1);
+    if (w != Wake::kDue) {
+      // Disarm; the old value says whether it expired before that.
+      itimerspec zero {}, old {};
+      timer_settime(t, 0, &zero, &old);
+      if (old.it_value.tv_sec == 0 && old.it_value.tv_nsec == 0) {
+        ++r.sent;
+        ++r.per_signal[step.signal];
+      }
+      break;
+    }
+    // Our sleep ended at the deadline; the timer expires at the same instant,
+    // but is counted only once it has (a one-shot timer disarms on expiry).
+    for (;;) {
+      itimerspec cur {};
+      if (timer_gettime(t, &cur) != 0) break;
+      if (cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0) break;
+      sched_yield();
+    }
+    ++r.sent;
+    ++r.per_signal[step.signal];
+    mark_ready();
+  }
+  mark_ready();
+  // A byte, not just EOF: children the caller forks meanwhile hold copies.
+  char c = 1;
+  write_full(done_fd, &c, 1);
+  close(done_fd);
+}
+
+void SignalInjector::State::start_timer(pid_t tid) {
+  for (int sig : plan.signals) {
+    bool have = false;
+    for (const auto& t : timers) have = have || t.sig == sig;
+    if (have) continue;
+    sigevent sev {};
+    sev.sigev_signo = sig;
+    if (tid != 0) {
+      sev.sigev_notify = SIGEV_THREAD_ID;
+      sev.sigev_notify_thread_id = tid;
+    } else {
+      sev.sigev_notify = SIGEV_SIGNAL;
+    }
+    timers.push_back(SignalTimers {sig, {}, 0, 0});
+    SignalTimers& st = timers.back();
+    for (; st.created < kTimersPerSignal; ++st.created) {
+      if (timer_create(CLOCK_MONOTONIC, &sev, &st.ids[st.created]) != 0) {
+        const int e = errno;
+        delete_timers();
+        errno = e;
+        throw_errno("timer_create()");
+      }
+    }
+  }
+  Fd ready_rd, ready_wr, stop_rd, done_wr;
+  try {
+    make_pipe(ready_rd, ready_wr);
+    make_pipe(stop_rd, stop_wr);
+    make_pipe(timer_done_rd, done_wr);
+  } catch (...) {
+    delete_timers();
+    throw;
+  }
+  timer_stop_rd.reset(stop_rd.fd);
+  stop_rd.fd = -1;
+  // The helper thread blocks every signal, so a process-directed timer
+  // signal (SIGEV_SIGNAL) lands in one of the caller's threads, not in it.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  const int ready_fd = ready_wr.fd, done_fd = done_wr.fd;
+  ready_wr.fd = -1;  // the thread closes both
+  done_wr.fd = -1;
+  try {
+    timer_thread = std::thread([this, ready_fd, done_fd] { timer_main(ready_fd, done_fd); });
+  } catch (...) {
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    close(ready_fd);
+    close(done_fd);
+    delete_timers();
+    throw;
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  char c;
+  read_full(ready_rd.fd, &c, 1);
+}
+
+void SignalInjector::start(pid_t pid, pid_t tid) {
+  State& s = *state_;
+  if (s.started) throw PlanError("this injector was already started");
+  validate(s.plan, pid, tid);
+  if (s.plan.via == Via::kTimer) s.start_timer(tid);
+  else s.start_sender(pid, tid);
+  s.started = true;
+}
+
+SignalCounts SignalInjector::stop() {
+  State& s = *state_;
+  if (!s.started || s.stopped) return s.result;
+  s.stopped = true;
+  if (s.stop_wr.fd >= 0) {
+    char c = 1;
+    write_full(s.stop_wr.fd, &c, 1);
+  }
+  if (s.plan.via == Via::kTimer) {
+    if (s.timer_thread.joinable()) s.timer_thread.join();
+    s.delete_timers();
+    s.timer_stop_rd.reset();
+    s.timer_done_rd.reset();
+    s.stop_wr.reset();
+    s.result = counts_of(s.timer_report);
+    return s.result;
+  }
+  Report r {};
+  const std::size_t got = read_full(s.report_rd.fd, &r, sizeof r);
+  s.report_rd.reset();
+  s.stop_wr.reset();
+  s.stop_rd_keep.reset();
+  int st = 0;
+  pid_t w;
+  do {
+    w = waitpid(s.sender, &st, 0);
+  } while (w < 0 && errno == EINTR);
+  if (got == sizeof r && r.magic == kReportMagic) {
+    s.result = counts_of(r);
+  } else {
+    s.result = SignalCounts {};
+    s.result.problem = "the signal sender ended without reporting its counts (" +
+                       (w == s.sender ? status_text(st) : std::string("already reaped")) + ")";
+  }
+  return s.result;
+}
+
+bool SignalInjector::wait_done(double safety_s) {
+  State& s = *state_;
+  if (!s.started || s.stopped) return true;
+  // The sender's report, or the timer thread's closing its done pipe, makes
+  // the descriptor readable.
+  const int fd = s.plan.via == Via::kTimer ? s.timer_done_rd.fd : s.report_rd.fd;
+  if (fd < 0) return true;
+  const std::int64_t end = now_ns() + static_cast<std::int64_t>(safety_s * 1e9);
+  for (;;) {
+    pollfd p {fd, POLLIN, 0};
+    const std::int64_t left = end - now_ns();
+    const int r = poll(&p, 1, left > 0 ? static_cast<int>(left / 1'000'000) + 1 : 0);
+    if (r > 0) return true;
+    if (r == 0) return false;
+    if (errno != EINTR) return false;
+  }
+}
+
+}  // namespace sigipc::inject
