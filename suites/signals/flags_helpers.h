@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/process.h"
 #include "fixtures/signal_guards.h"
 
@@ -32,32 +33,10 @@ namespace sigipc {
 namespace flagtest {
 
 // ---- time bounds (safety nets only, never synchronisation) ----
-
-// Seconds a bounded wait allows before it reports a failure: well inside the
-// 10 s test limit, scaled like it by SIGIPC_TIMEOUT_MUL (slow emulators).
-inline double safety_net_seconds() {
-  double mul = 1;
-  if (const char* env = getenv("SIGIPC_TIMEOUT_MUL")) {
-    char* end = nullptr;
-    double v = std::strtod(env, &end);
-    if (end && !*end && v > 0) mul = v;
-  }
-  return 5.0 * mul;
-}
-
-inline double monotonic_seconds() {
-  timespec t {};
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
-
-inline timespec to_timespec(double seconds) {
-  if (seconds < 0) seconds = 0;
-  timespec t {};
-  t.tv_sec = static_cast<time_t>(seconds);
-  t.tv_nsec = static_cast<long>((seconds - static_cast<double>(t.tv_sec)) * 1e9);
-  return t;
-}
+// Moved to fixtures/interrupt.h, shared with suites/injection/interrupt_*.cc.
+using ::sigipc::monotonic_seconds;
+using ::sigipc::safety_net_seconds;
+using ::sigipc::to_timespec;
 
 // ---- another process's scheduler state ----
 
@@ -92,24 +71,7 @@ inline Blocked wait_until_sleeping(pid_t pid) {
 
 // ---- bounded waits for a child ----
 
-// Waits for the child to report a state change selected by options (WUNTRACED,
-// WCONTINUED or 0 for termination), re-checking on every SIGCHLD, at most
-// safety_net_seconds(); nullopt when it never came. SIGCHLD must not have
-// SA_NOCLDSTOP (it is SIG_DFL in a fresh test process).
-inline std::optional<WaitStatus> wait_bounded(Child& c, int options) {
-  SignalMask mask;
-  mask.block(SIGCHLD);
-  const sigset_t chld = make_sigset({SIGCHLD});
-  const double deadline = monotonic_seconds() + safety_net_seconds();
-  for (;;) {
-    WaitStatus s = c.wait(options | WNOHANG);
-    if (s.raw() != -1) return s;
-    double left = deadline - monotonic_seconds();
-    if (left <= 0) return std::nullopt;
-    timespec t = to_timespec(left);
-    sigtimedwait(&chld, nullptr, &t);
-  }
-}
+using ::sigipc::wait_bounded;  // fixtures/interrupt.h
 
 // The child's next state change must be a stop by sig.
 inline ::testing::AssertionResult StopsWithin(Child& c, int sig) {
@@ -160,61 +122,9 @@ inline const char* cld_code_name(int code) {
 }
 
 // ---- interrupting a blocking call ----
-
-// Where interrupt_ack() writes: one byte per handler run.
-inline volatile sig_atomic_t g_ack_fd = -1;
-inline void interrupt_ack(int) {
-  char c = '!';
-  HANDLER_CHECK(write(g_ack_fd, &c, 1) == 1);
-}
-
-// Runs body in a child whose SIGUSR1 handler was installed by sigaction()
-// with sa_flags. Once the child sleeps (in body's blocking call, its only
-// blocking point), the test process sends SIGUSR1, waits until the handler
-// has run, then calls release() so that a restarted call can complete.
-// Returns the child's status (bounded; a child that never ends is a FAIL).
-inline ::testing::AssertionResult InterruptOnce(int sa_flags, const std::function<void()>& body,
-                                                const std::function<void()>& release,
-                                                const char* what) {
-  Pipe ack;
-  g_ack_fd = ack.wr();
-  Child c([&] {
-    ack.close_rd();
-    struct sigaction sa {};
-    sa.sa_handler = interrupt_ack;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = sa_flags;
-    CHILD_CHECK_OK(sigaction(SIGUSR1, &sa, nullptr));
-    body();
-  });
-  ack.close_wr();
-  Blocked b = wait_until_sleeping(c.pid());
-  if (b != Blocked::kSleeping)
-    return ::testing::AssertionFailure()
-           << what << ": the child " << (b == Blocked::kEnded ? "ended" : "never slept")
-           << " before the signal could interrupt it";
-  if (kill(c.pid(), SIGUSR1) != 0)
-    return ::testing::AssertionFailure() << "kill(SIGUSR1) failed with " << ErrnoText(errno);
-  // Bounded: a grandchild may hold the ack pipe open, so a dead child need
-  // not mean EOF.
-  pollfd p {ack.rd(), POLLIN, 0};
-  if (poll(&p, 1, static_cast<int>(safety_net_seconds() * 1000)) != 1)
-    return ::testing::AssertionFailure() << what << ": the handler never ran";
-  char byte;
-  ssize_t n;
-  do {
-    n = read(ack.rd(), &byte, 1);
-  } while (n < 0 && errno == EINTR);
-  if (n != 1) return ::testing::AssertionFailure() << what << ": the handler never ran";
-  release();
-  std::optional<WaitStatus> s = wait_bounded(c, 0);
-  if (!s)
-    return ::testing::AssertionFailure()
-           << what << ": still blocked after the release (safety net expired)";
-  ::testing::AssertionResult r = ExitedWith(*s, 0);
-  if (!r) r << " (" << what << ")";
-  return r;
-}
+// InterruptOnce() (fixtures/interrupt.h) runs a blocking call in a child and
+// interrupts it once it sleeps.
+using ::sigipc::InterruptOnce;
 
 // ---- stacks ----
 

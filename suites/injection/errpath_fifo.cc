@@ -1,0 +1,79 @@
+// Error paths of mkfifo() and of open() on a FIFO. glibc 2.36 / x86_64
+// (strace): mkfifo -> mknodat(AT_FDCWD, path, S_IFIFO|mode, 0); open ->
+// openat. The open rules match O_NOCTTY, a flag with no effect on a FIFO that
+// only the call under test passes, so no other open in the child is touched.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "suites/injection/errpath_helpers.h"
+
+namespace sigipc {
+namespace {
+
+// mkfifo() fails with err and leaves nothing at the path.
+errpath::Run failed_mkfifo(const char* err_name, int err) {
+  TempPath path("fifo");
+  auto r = errpath::run({errpath::rule("mknodat", "a2&=0xf000:0x1000", err_name)},
+                        [&path, err] { CHILD_CHECK_ERRNO(mkfifo(path.c_str(), 0600), err); });
+  struct stat st {};
+  EXPECT_FAILS_WITH(lstat(path.c_str(), &st), ENOENT) << "a failed mkfifo() left a file";
+  return r;
+}
+
+#define MKFIFO_CASE(Name, req, ERR)                                                          \
+  ERRPATH_CASE(Name, req, "XSH mkfifo() ERRORS",                                            \
+               "mkfifo() whose kernel call fails with " #ERR " returns -1 with that errno " \
+               "and creates nothing at the path",                                           \
+               failed_mkfifo, "mknodat", ERR)
+
+MKFIFO_CASE(MkfifoEaccesCreatesNothing, "mkfifo-eacces", EACCES)
+MKFIFO_CASE(MkfifoEexistCreatesNothing, "mkfifo-eexist", EEXIST)
+MKFIFO_CASE(MkfifoEloopCreatesNothing, "mkfifo-eloop", ELOOP)
+MKFIFO_CASE(MkfifoEnametoolongCreatesNothing, "mkfifo-enametoolong", ENAMETOOLONG)
+MKFIFO_CASE(MkfifoEnoentCreatesNothing, "mkfifo-enoent", ENOENT)
+MKFIFO_CASE(MkfifoEnospcCreatesNothing, "mkfifo-enospc", ENOSPC)
+MKFIFO_CASE(MkfifoEnotdirCreatesNothing, "mkfifo-enotdir", ENOTDIR)
+MKFIFO_CASE(MkfifoErofsCreatesNothing, "mkfifo-erofs", EROFS)
+
+// open(fifo, flags|O_NOCTTY) fails with err and opens no descriptor.
+errpath::Run failed_fifo_open(int flags, const char* err_name, int err) {
+  TempFifo fifo;
+  const std::string filter = "a2&=" + std::to_string(O_NOCTTY) + ":" + std::to_string(O_NOCTTY);
+  return errpath::run({errpath::rule("openat", filter, err_name)}, [&fifo, flags, err] {
+    int before = errpath::count_fds();
+    CHILD_CHECK_ERRNO(open(fifo.path(), flags | O_NOCTTY | O_CLOEXEC), err);
+    CHILD_CHECK_EQ(errpath::count_fds(), before);
+  });
+}
+
+errpath::Run failed_nonblocking_writer_open(const char* err_name, int err) {
+  return failed_fifo_open(O_WRONLY | O_NONBLOCK, err_name, err);
+}
+errpath::Run failed_reader_open(const char* err_name, int err) {
+  return failed_fifo_open(O_RDONLY, err_name, err);
+}
+
+ERRPATH_CASE(FifoOpenEnxioOpensNothing, "fifo-open-enxio", "XSH open() ERRORS",
+             "open(O_WRONLY|O_NONBLOCK) of a FIFO whose kernel call fails with ENXIO returns -1 "
+             "with ENXIO and opens no descriptor",
+             failed_nonblocking_writer_open, "openat", ENXIO)
+ERRPATH_CASE(FifoOpenEintrOpensNothing, "fifo-open-eintr", "XSH open() ERRORS",
+             "A blocking open(O_RDONLY) of a FIFO whose kernel call fails with EINTR returns -1 "
+             "with EINTR and opens no descriptor",
+             failed_reader_open, "openat", EINTR)
+ERRPATH_CASE(FifoOpenEmfileOpensNothing, "fifo-open-emfile", "XSH open() ERRORS",
+             "open() of a FIFO whose kernel call fails with EMFILE returns -1 with EMFILE and "
+             "opens no descriptor",
+             failed_nonblocking_writer_open, "openat", EMFILE)
+ERRPATH_CASE(FifoOpenEnfileOpensNothing, "fifo-open-enfile", "XSH open() ERRORS",
+             "open() of a FIFO whose kernel call fails with ENFILE returns -1 with ENFILE and "
+             "opens no descriptor",
+             failed_reader_open, "openat", ENFILE)
+ERRPATH_CASE(FifoOpenEaccesOpensNothing, "fifo-open-eacces", "XSH open() ERRORS",
+             "open() of a FIFO whose kernel call fails with EACCES returns -1 with EACCES and "
+             "opens no descriptor",
+             failed_reader_open, "openat", EACCES)
+
+}  // namespace
+}  // namespace sigipc

@@ -1,0 +1,219 @@
+// Shared by the libc error-path suite (errpath_*.cc) and the missing-versus-
+// denied suite (missing_denied*.cc): run a body in a forked child with
+// syscall-failure rules installed (injectors/syscall_fail.h), then hold the
+// run to two things: the child's checks all passed, and the injector's log
+// shows the kernel call really failed with the chosen errno. A run whose
+// failure was never injected proves nothing about the error path, so it fails.
+//
+// Which syscall a libc function makes here was read with `strace -f` on
+// Debian 12 / glibc 2.36 / x86_64 (see the comment of each test file).
+#pragma once
+
+#include <dirent.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "fixtures/check.h"
+#include "fixtures/ipc_guards.h"
+#include "fixtures/names.h"
+#include "fixtures/process.h"
+#include "fixtures/registry.h"
+#include "fixtures/result_channel.h"
+#include "injectors/syscall_fail.h"
+
+namespace sigipc {
+namespace errpath {
+
+// Time limit for tests whose body forks or starts threads under a filter.
+constexpr double kSpawnTimeoutS = 20.0;
+
+struct Run {
+  WaitStatus status;
+  std::vector<inject::InjectedFailure> log;
+
+  // Injected failures of syscall with err (err 0: any errno).
+  std::size_t count(const char* syscall, int err = 0) const {
+    std::size_t n = 0;
+    for (const auto& f : log)
+      if (f.syscall == syscall && (err == 0 || f.error == err)) ++n;
+    return n;
+  }
+  std::string describe_log() const {
+    if (log.empty()) return "nothing was injected";
+    std::string s;
+    for (std::size_t i = 0; i < log.size() && i < 4; ++i) {
+      if (i) s += "; ";
+      s += inject::describe(log[i]);
+    }
+    if (log.size() > 4) s += "; and " + std::to_string(log.size() - 4) + " more";
+    return s;
+  }
+};
+
+inline std::uint64_t seed() {
+  const char* s = std::getenv(kEnvSeed);
+  return s ? std::strtoull(s, nullptr, 10) : 1;
+}
+
+// The injector answers a lone "every call" rule in the kernel
+// (SCMP_ACT_ERRNO), which keeps no log. Here every rule must leave evidence,
+// so an every-call rule becomes "from the first call on" (@1+): the same
+// calls fail, but through the supervisor, which logs each one. The argument
+// filter stays in the kernel, so only matching calls are notified.
+inline std::string logged(const std::string& rule) {
+  auto eq_pos = rule.rfind('=');
+  if (eq_pos == std::string::npos) return rule;
+  std::string tail = rule.substr(eq_pos + 1);
+  if (tail.find('@') != std::string::npos || tail.find('%') != std::string::npos) return rule;
+  return rule + "@1+";
+}
+
+// Runs body in a forked child under rules. A rule the injector rejects is a
+// defect of the test: setup error.
+inline Run run(const std::vector<std::string>& rules, const std::function<void()>& body) {
+  std::vector<std::string> with_log;
+  for (const auto& r : rules) with_log.push_back(logged(r));
+  try {
+    inject::InjectionRun r = inject::run_with_failures(with_log, seed(), body);
+    return Run{WaitStatus(r.wait_status), std::move(r.log)};
+  } catch (const inject::RuleError& e) {
+    setup_error(__FILE__, __LINE__, std::string("bad injection rule: ") + e.what());
+  } catch (const std::exception& e) {
+    setup_error(__FILE__, __LINE__, std::string("injector: ") + e.what());
+  }
+}
+
+// The body ran to its end (every CHILD_CHECK held) and the log shows at
+// least one call of syscall failed with err by the injector.
+inline ::testing::AssertionResult InjectedAndHeld(const Run& r, const char* syscall, int err) {
+  if (!(r.status.exited() && r.status.exit_code() == 0))
+    return ::testing::AssertionFailure()
+           << "the child running the body " << r.status.describe() << " (log: "
+           << r.describe_log() << ")";
+  if (r.count(syscall, err) == 0)
+    return ::testing::AssertionFailure()
+           << "no " << syscall << " call was failed with " << ErrnoText(err)
+           << ", so the error path was not exercised (log: " << r.describe_log() << ")";
+  return ::testing::AssertionSuccess();
+}
+
+// An observation about the platform, kept with the test's records (and on
+// stderr when the test binary runs by hand).
+inline void note(const std::string& text) { sigipc::note(text.c_str()); }
+
+// Rule text: "NAME(aI==V,...)=ERR" with the filter built from numbers known
+// only at run time (a descriptor, an id, a signal).
+inline std::string rule(const char* name, const std::string& filter, const char* err) {
+  return std::string(name) + (filter.empty() ? "" : "(" + filter + ")") + "=" + err;
+}
+inline std::string eq(int index, long long v) {
+  return "a" + std::to_string(index) + "==" + std::to_string(v);
+}
+
+// Open descriptors of the calling process. Async-signal-safe enough for a
+// forked child of a single-threaded test (opendir allocates; the child has
+// one thread).
+inline int count_fds() {
+  DIR* d = opendir("/proc/self/fd");
+  if (!d) return -1;
+  int n = 0;
+  while (dirent* e = readdir(d))
+    if (e->d_name[0] != '.') ++n;
+  closedir(d);
+  return n - 1;  // the directory's own descriptor
+}
+
+// A block of memory shared with the child that runs the body, for values the
+// parent reports in its messages.
+template <class T>
+class Shared {
+ public:
+  Shared() : map_(Mapping::shared_anonymous(sizeof(T))) { new (map_.get()) T(); }
+  T* operator->() const { return map_.as<T>(); }
+  T& operator*() const { return *map_.as<T>(); }
+
+ private:
+  Mapping map_;
+};
+
+// What a call did under a "missing" (ENOSYS) or "denied" (EPERM) rule, filled
+// in by the body, read by the test (Shared<Outcome>).
+struct Outcome {
+  long rc = 0;         // the call's return value
+  int err = 0;         // errno after it (or the returned error number)
+  bool works = false;  // what it made works (a descriptor reads, a thread ran, ...)
+};
+
+// For calls whose documentation promises no fallback: libc either falls back
+// to another call and succeeds with something that works, or reports the
+// kernel's errno unchanged (-1 with it, or it as the returned number). Either
+// way the attempt must show in the log. The observation is noted.
+inline ::testing::AssertionResult FellBackOrPassedThrough(const Run& r, const Outcome& o,
+                                                          const char* call, const char* syscall,
+                                                          int injected, bool returns_errno) {
+  if (!(r.status.exited() && r.status.exit_code() == 0))
+    return ::testing::AssertionFailure() << "the child running " << call << " "
+                                         << r.status.describe() << " (log: " << r.describe_log()
+                                         << ")";
+  if (r.count(syscall, injected) == 0)
+    return ::testing::AssertionFailure() << call << " never tried " << syscall
+                                         << ", so the rule was not exercised (log: "
+                                         << r.describe_log() << ")";
+  const bool failed = returns_errno ? o.rc != 0 : o.rc == -1;
+  std::string seen;
+  if (!failed) {
+    if (!o.works)
+      return ::testing::AssertionFailure()
+             << call << " reported success under " << syscall << "=" << ErrnoText(injected)
+             << " but what it returned does not work";
+    seen = std::string(call) + " under " + syscall + "=" + ErrnoText(injected) +
+           ": fell back and succeeded";
+  } else {
+    if (o.err != injected)
+      return ::testing::AssertionFailure()
+             << call << " under " << syscall << "=" << ErrnoText(injected)
+             << " failed with " << ErrnoText(o.err) << " instead of passing the errno through";
+    seen = std::string(call) + " under " + syscall + "=" + ErrnoText(injected) +
+           ": no fallback, failed with " + ErrnoText(o.err);
+  }
+  note(seen);
+  return ::testing::AssertionSuccess() << seen;
+}
+
+}  // namespace errpath
+}  // namespace sigipc
+
+// Every test here needs seccomp filters, and user notification for the log
+// (see logged()); where the machine forbids them the rule cannot be tested:
+// UNSUPPORTED with the reason.
+#define ERRPATH_REQUIRE_FILTERS()                                                           \
+  do {                                                                                      \
+    std::string sigipc_why_;                                                                \
+    if (!::sigipc::inject::filters_available(&sigipc_why_))                                 \
+      GTEST_SKIP() << "seccomp filters unavailable: " << sigipc_why_;                       \
+    if (!::sigipc::inject::notify_available(&sigipc_why_))                                  \
+      GTEST_SKIP() << "seccomp user notification unavailable (the injector logs only "     \
+                      "notified calls): "                                                   \
+                   << sigipc_why_;                                                          \
+  } while (0)
+
+#define EXPECT_INJECTED_AND_HELD(run, syscall, err)                                         \
+  EXPECT_TRUE(::sigipc::errpath::InjectedAndHeld(run, syscall, err))
+
+// One errno of one function: fn(errno_name, errno) sets up, runs the body
+// under the rule, checks what it can from the test process and returns the
+// run; the test then asks for the injection and the body's checks.
+#define ERRPATH_CASE(Name, req, clause, statement, fn, syscall, ERR)                         \
+  SIGIPC_TEST(ErrorPaths, Name, "injection.errpath." req, clause, statement) {              \
+    ERRPATH_REQUIRE_FILTERS();                                                              \
+    EXPECT_INJECTED_AND_HELD(fn(#ERR, ERR), syscall, ERR);                                  \
+  }

@@ -1,0 +1,226 @@
+// Error paths of the Linux descriptor interfaces: eventfd(), signalfd(),
+// pidfd_open(), pidfd_send_signal() (all Linux-only). glibc 2.36 / x86_64
+// (strace): eventfd -> eventfd2; signalfd -> signalfd4; pidfd_open and
+// pidfd_send_signal -> the syscalls of the same name. A failed creation opens
+// no descriptor; a failed read consumes nothing; a failed update keeps the
+// mask; a failed send sends nothing.
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+
+#include "fixtures/signal_guards.h"
+#include "suites/injection/errpath_helpers.h"
+#include "suites/linux/linux_helpers.h"  // <sys/pidfd.h> with the extern "C" glibc 2.36 lacks
+
+namespace sigipc {
+namespace {
+
+using errpath::eq;
+
+errpath::Run failed_eventfd(const char* err_name, int err) {
+  return errpath::run({errpath::rule("eventfd2", "", err_name)}, [err] {
+    int before = errpath::count_fds();
+    CHILD_CHECK_ERRNO(eventfd(0, EFD_CLOEXEC), err);
+    CHILD_CHECK_EQ(errpath::count_fds(), before);
+  });
+}
+
+#define EVENTFD_CASE(Name, req, ERR)                                                         \
+  ERRPATH_CASE(Name, req, "Linux eventfd(2) ERRORS",                                        \
+               "eventfd() whose kernel call fails with " #ERR " returns -1 with that errno " \
+               "and opens no descriptor (Linux-only)",                                      \
+               failed_eventfd, "eventfd2", ERR)
+
+EVENTFD_CASE(EventfdEinvalOpensNothing, "eventfd-einval", EINVAL)
+EVENTFD_CASE(EventfdEmfileOpensNothing, "eventfd-emfile", EMFILE)
+EVENTFD_CASE(EventfdEnfileOpensNothing, "eventfd-enfile", ENFILE)
+EVENTFD_CASE(EventfdEnodevOpensNothing, "eventfd-enodev", ENODEV)
+EVENTFD_CASE(EventfdEnomemOpensNothing, "eventfd-enomem", ENOMEM)
+
+// The counter holds 5; eventfd_read fails with err; a read through another
+// descriptor still gets 5.
+errpath::Run failed_eventfd_read(const char* err_name, int err) {
+  UniqueFd efd(SETUP_OK(eventfd(5, EFD_CLOEXEC | EFD_NONBLOCK)));
+  return errpath::run({errpath::rule("read", eq(0, efd.get()), err_name)}, [&efd, err] {
+    eventfd_t v = 0;
+    CHILD_CHECK_ERRNO(eventfd_read(efd.get(), &v), err);
+    int again = dup(efd.get());
+    CHILD_CHECK(again >= 0);
+    CHILD_CHECK_OK(eventfd_read(again, &v));
+    CHILD_CHECK_EQ(v, 5);
+    close(again);
+  });
+}
+
+ERRPATH_CASE(EventfdReadEagainConsumesNothing, "eventfd-read-eagain", "Linux eventfd(2) ERRORS",
+             "read() of an eventfd whose kernel call fails with EAGAIN returns -1 with EAGAIN "
+             "and leaves the counter as it was (Linux-only)",
+             failed_eventfd_read, "read", EAGAIN)
+ERRPATH_CASE(EventfdReadEintrConsumesNothing, "eventfd-read-eintr", "Linux eventfd(2), read(2)",
+             "read() of an eventfd whose kernel call fails with EINTR returns -1 with EINTR and "
+             "leaves the counter as it was (Linux-only)",
+             failed_eventfd_read, "read", EINTR)
+
+// eventfd_write(3) fails with err; the counter stays 5.
+errpath::Run failed_eventfd_write(const char* err_name, int err) {
+  UniqueFd efd(SETUP_OK(eventfd(5, EFD_CLOEXEC | EFD_NONBLOCK)));
+  return errpath::run({errpath::rule("write", eq(0, efd.get()), err_name)}, [&efd, err] {
+    CHILD_CHECK_ERRNO(eventfd_write(efd.get(), 3), err);
+    eventfd_t v = 0;
+    CHILD_CHECK_OK(eventfd_read(efd.get(), &v));
+    CHILD_CHECK_EQ(v, 5);
+  });
+}
+
+ERRPATH_CASE(EventfdWriteEagainAddsNothing, "eventfd-write-eagain", "Linux eventfd(2) ERRORS",
+             "write() to an eventfd whose kernel call fails with EAGAIN returns -1 with EAGAIN "
+             "and leaves the counter as it was (Linux-only)",
+             failed_eventfd_write, "write", EAGAIN)
+
+errpath::Run failed_signalfd_create(const char* err_name, int err) {
+  return errpath::run({errpath::rule("signalfd4", "", err_name)}, [err] {
+    int before = errpath::count_fds();
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    CHILD_CHECK_ERRNO(signalfd(-1, &set, SFD_CLOEXEC), err);
+    CHILD_CHECK_EQ(errpath::count_fds(), before);
+  });
+}
+
+#define SIGNALFD_CASE(Name, req, ERR)                                                        \
+  ERRPATH_CASE(Name, req, "Linux signalfd(2) ERRORS",                                       \
+               "signalfd(-1, ...) whose kernel call fails with " #ERR " returns -1 with "   \
+               "that errno and opens no descriptor (Linux-only)",                           \
+               failed_signalfd_create, "signalfd4", ERR)
+
+SIGNALFD_CASE(SignalfdEmfileOpensNothing, "signalfd-emfile", EMFILE)
+SIGNALFD_CASE(SignalfdEnfileOpensNothing, "signalfd-enfile", ENFILE)
+SIGNALFD_CASE(SignalfdEnodevOpensNothing, "signalfd-enodev", ENODEV)
+SIGNALFD_CASE(SignalfdEnomemOpensNothing, "signalfd-enomem", ENOMEM)
+
+// The "sigmask:" line of /proc/self/fdinfo/FD (hex), or "" when unreadable.
+std::string fdinfo_sigmask(int fd) {
+  std::ifstream f("/proc/self/fdinfo/" + std::to_string(fd));
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("sigmask:", 0) == 0) return line;
+  return "";
+}
+
+// signalfd(fd, {SIGUSR1, SIGUSR2}) on a signalfd of SIGUSR1 fails with err;
+// the descriptor keeps its mask.
+errpath::Run failed_signalfd_update(const char* err_name, int err) {
+  sigset_t one;
+  sigemptyset(&one);
+  sigaddset(&one, SIGUSR1);
+  UniqueFd sfd(SETUP_OK(signalfd(-1, &one, SFD_CLOEXEC | SFD_NONBLOCK)));
+  return errpath::run({errpath::rule("signalfd4", eq(0, sfd.get()), err_name)}, [&sfd, err] {
+    std::string before = fdinfo_sigmask(sfd.get());
+    CHILD_CHECK(!before.empty());
+    sigset_t two;
+    sigemptyset(&two);
+    sigaddset(&two, SIGUSR1);
+    sigaddset(&two, SIGUSR2);
+    CHILD_CHECK_ERRNO(signalfd(sfd.get(), &two, 0), err);
+    CHILD_CHECK(fdinfo_sigmask(sfd.get()) == before);
+  });
+}
+
+ERRPATH_CASE(SignalfdUpdateEinvalKeepsMask, "signalfd-update-einval", "Linux signalfd(2) ERRORS",
+             "signalfd() on an existing signalfd whose kernel call fails with EINVAL returns -1 "
+             "with EINVAL and the descriptor keeps its mask (Linux-only)",
+             failed_signalfd_update, "signalfd4", EINVAL)
+ERRPATH_CASE(SignalfdUpdateEbadfKeepsMask, "signalfd-update-ebadf", "Linux signalfd(2) ERRORS",
+             "signalfd() on an existing signalfd whose kernel call fails with EBADF returns -1 "
+             "with EBADF and the descriptor keeps its mask (Linux-only)",
+             failed_signalfd_update, "signalfd4", EBADF)
+
+// SIGUSR1 is pending; read of the signalfd fails with err; the signal is
+// still pending and a read through another descriptor gets it.
+errpath::Run failed_signalfd_read(const char* err_name, int err) {
+  sigset_t one;
+  sigemptyset(&one);
+  sigaddset(&one, SIGUSR1);
+  UniqueFd sfd(SETUP_OK(signalfd(-1, &one, SFD_CLOEXEC | SFD_NONBLOCK)));
+  return errpath::run({errpath::rule("read", eq(0, sfd.get()), err_name)}, [&sfd, err] {
+    CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
+    signalfd_siginfo si {};
+    CHILD_CHECK_ERRNO(read(sfd.get(), &si, sizeof si), err);
+    int again = dup(sfd.get());
+    CHILD_CHECK(again >= 0);
+    CHILD_CHECK_EQ(read(again, &si, sizeof si), static_cast<long>(sizeof si));
+    CHILD_CHECK_EQ(si.ssi_signo, SIGUSR1);
+    close(again);
+  });
+}
+
+errpath::Run failed_signalfd_read_blocked(const char* err_name, int err) {
+  SignalMask mask;
+  mask.block(SIGUSR1);
+  return failed_signalfd_read(err_name, err);
+}
+
+ERRPATH_CASE(SignalfdReadEagainLeavesSignalPending, "signalfd-read-eagain",
+             "Linux signalfd(2) ERRORS",
+             "read() of a signalfd whose kernel call fails with EAGAIN returns -1 with EAGAIN "
+             "and the signal stays pending for a later read (Linux-only)",
+             failed_signalfd_read_blocked, "read", EAGAIN)
+ERRPATH_CASE(SignalfdReadEintrLeavesSignalPending, "signalfd-read-eintr",
+             "Linux signalfd(2), read(2)",
+             "read() of a signalfd whose kernel call fails with EINTR returns -1 with EINTR and "
+             "the signal stays pending for a later read (Linux-only)",
+             failed_signalfd_read_blocked, "read", EINTR)
+
+errpath::Run failed_pidfd_open(const char* err_name, int err) {
+  return errpath::run({errpath::rule("pidfd_open", "", err_name)}, [err] {
+    int before = errpath::count_fds();
+    CHILD_CHECK_ERRNO(pidfd_open(getpid(), 0), err);
+    CHILD_CHECK_EQ(errpath::count_fds(), before);
+  });
+}
+
+#define PIDFD_OPEN_CASE(Name, req, ERR)                                                      \
+  ERRPATH_CASE(Name, req, "Linux pidfd_open(2) ERRORS",                                     \
+               "pidfd_open() whose kernel call fails with " #ERR " returns -1 with that "   \
+               "errno and opens no descriptor (Linux-only)",                                \
+               failed_pidfd_open, "pidfd_open", ERR)
+
+PIDFD_OPEN_CASE(PidfdOpenEinvalOpensNothing, "pidfd-open-einval", EINVAL)
+PIDFD_OPEN_CASE(PidfdOpenEmfileOpensNothing, "pidfd-open-emfile", EMFILE)
+PIDFD_OPEN_CASE(PidfdOpenEnfileOpensNothing, "pidfd-open-enfile", ENFILE)
+PIDFD_OPEN_CASE(PidfdOpenEsrchOpensNothing, "pidfd-open-esrch", ESRCH)
+
+// pidfd_send_signal(self, SIGUSR1) fails with err; nothing becomes pending.
+errpath::Run failed_pidfd_send(const char* err_name, int err) {
+  SignalMask mask;
+  mask.block(SIGUSR1);
+  return errpath::run({errpath::rule("pidfd_send_signal", eq(1, SIGUSR1), err_name)}, [err] {
+    int pfd = pidfd_open(getpid(), 0);
+    CHILD_CHECK(pfd >= 0);
+    CHILD_CHECK_ERRNO(pidfd_send_signal(pfd, SIGUSR1, nullptr, 0), err);
+    sigset_t p;
+    sigemptyset(&p);
+    CHILD_CHECK_OK(sigpending(&p));
+    CHILD_CHECK_EQ(sigismember(&p, SIGUSR1), 0);
+    close(pfd);
+  });
+}
+
+#define PIDFD_SEND_CASE(Name, req, ERR)                                                      \
+  ERRPATH_CASE(Name, req, "Linux pidfd_send_signal(2) ERRORS",                              \
+               "pidfd_send_signal() whose kernel call fails with " #ERR " returns -1 with " \
+               "that errno and sends nothing (Linux-only)",                                 \
+               failed_pidfd_send, "pidfd_send_signal", ERR)
+
+PIDFD_SEND_CASE(PidfdSendSignalEpermSendsNothing, "pidfd-send-eperm", EPERM)
+PIDFD_SEND_CASE(PidfdSendSignalEsrchSendsNothing, "pidfd-send-esrch", ESRCH)
+PIDFD_SEND_CASE(PidfdSendSignalEinvalSendsNothing, "pidfd-send-einval", EINVAL)
+
+}  // namespace
+}  // namespace sigipc

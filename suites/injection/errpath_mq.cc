@@ -1,0 +1,263 @@
+// Error paths of the POSIX message queue calls. glibc 2.36 / x86_64
+// (strace): mq_open -> mq_open (name without its '/'); mq_send ->
+// mq_timedsend; mq_receive -> mq_timedreceive; mq_getattr and mq_setattr ->
+// mq_getsetattr; mq_notify -> mq_notify; mq_unlink -> mq_unlink; mq_close
+// -> close. A failed receive consumes no message, a failed send adds none, a
+// failed create leaves no queue. glibc itself produces EINVAL for a name
+// without a leading '/' (no syscall): not injected here.
+#include <fcntl.h>
+#include <mqueue.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "fixtures/signal_guards.h"
+#include "suites/injection/errpath_helpers.h"
+#include "suites/posix_mq/mq_io_helpers.h"
+
+namespace sigipc {
+namespace {
+
+using errpath::eq;
+using mqio::Queue;
+
+// mq_open(O_CREAT|O_EXCL) fails with err, and no queue of that name exists.
+errpath::Run failed_create(const char* err_name, int err) {
+  MqName name("create");
+  auto r = errpath::run({errpath::rule("mq_open", "a1&=" + std::to_string(O_CREAT) + ":" + std::to_string(O_CREAT),
+                                       err_name)}, [&name, err] {
+    mq_attr a {};
+    a.mq_maxmsg = 2;
+    a.mq_msgsize = 8;
+    errno = 0;
+    mqd_t d = mq_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600, &a);
+    CHILD_CHECK(d == static_cast<mqd_t>(-1));
+    CHILD_CHECK_EQ(errno, err);
+  });
+  MqHandle left(mq_open(name.c_str(), O_RDONLY));
+  EXPECT_FALSE(left.valid()) << "a failed mq_open(O_CREAT) left a queue behind";
+  return r;
+}
+
+#define MQ_CREATE_CASE(Name, req, ERR)                                                       \
+  ERRPATH_CASE(Name, req, "XSH mq_open() ERRORS",                                           \
+               "mq_open() with O_CREAT whose kernel call fails with " #ERR " returns "     \
+               "(mqd_t)-1 with that errno and leaves no queue of that name",                \
+               failed_create, "mq_open", ERR)
+
+MQ_CREATE_CASE(MqOpenCreateEaccesLeavesNoQueue, "mq-open-create-eacces", EACCES)
+MQ_CREATE_CASE(MqOpenCreateEexistLeavesNoQueue, "mq-open-create-eexist", EEXIST)
+MQ_CREATE_CASE(MqOpenCreateEintrLeavesNoQueue, "mq-open-create-eintr", EINTR)
+MQ_CREATE_CASE(MqOpenCreateEinvalLeavesNoQueue, "mq-open-create-einval", EINVAL)
+MQ_CREATE_CASE(MqOpenCreateEmfileLeavesNoQueue, "mq-open-create-emfile", EMFILE)
+MQ_CREATE_CASE(MqOpenCreateEnfileLeavesNoQueue, "mq-open-create-enfile", ENFILE)
+MQ_CREATE_CASE(MqOpenCreateEnospcLeavesNoQueue, "mq-open-create-enospc", ENOSPC)
+ERRPATH_CASE(MqOpenCreateEnomemLeavesNoQueue, "mq-open-create-enomem",
+             "Linux mq_open(3) ERRORS",
+             "mq_open() with O_CREAT whose kernel call fails with ENOMEM returns (mqd_t)-1 with "
+             "ENOMEM and leaves no queue of that name (Linux-only errno)",
+             failed_create, "mq_open", ENOMEM)
+
+// The queue holds "one" (priority 5); mq_send of "two" fails with err; the
+// queue still holds exactly "one".
+errpath::Run failed_send(const char* err_name, int err) {
+  Queue q(4, 16);
+  SETUP_OK(mq_send(q.get(), "one", 3, 5));
+  const int fd = static_cast<int>(q.get());
+  auto r = errpath::run({errpath::rule("mq_timedsend", eq(0, fd), err_name)}, [&q, err] {
+    CHILD_CHECK_ERRNO(mq_send(q.get(), "two", 3, 1), err);
+    timespec far {};
+    clock_gettime(CLOCK_REALTIME, &far);
+    far.tv_sec += 30;
+    CHILD_CHECK_ERRNO(mq_timedsend(q.get(), "two", 3, 1, &far), err);
+    mq_attr a {};
+    CHILD_CHECK_OK(mq_getattr(q.get(), &a));
+    CHILD_CHECK_EQ(a.mq_curmsgs, 1);
+  });
+  char buf[16];
+  unsigned prio = 0;
+  EXPECT_EQ(mq_receive(q.get(), buf, sizeof buf, &prio), 3);
+  EXPECT_EQ(std::memcmp(buf, "one", 3), 0);
+  EXPECT_EQ(mqio::curmsgs(q.get()), 0) << "a failed mq_send added a message";
+  return r;
+}
+
+#define MQ_SEND_CASE(Name, req, ERR)                                                         \
+  ERRPATH_CASE(Name, req, "XSH mq_send() ERRORS",                                           \
+               "mq_send() and mq_timedsend() whose kernel call fails with " #ERR " return " \
+               "-1 with that errno and add no message to the queue",                        \
+               failed_send, "mq_timedsend", ERR)
+
+MQ_SEND_CASE(MqSendEagainAddsNoMessage, "mq-send-eagain", EAGAIN)
+MQ_SEND_CASE(MqSendEbadfAddsNoMessage, "mq-send-ebadf", EBADF)
+MQ_SEND_CASE(MqSendEintrAddsNoMessage, "mq-send-eintr", EINTR)
+MQ_SEND_CASE(MqSendEinvalAddsNoMessage, "mq-send-einval", EINVAL)
+MQ_SEND_CASE(MqSendEmsgsizeAddsNoMessage, "mq-send-emsgsize", EMSGSIZE)
+MQ_SEND_CASE(MqSendEtimedoutAddsNoMessage, "mq-send-etimedout", ETIMEDOUT)
+
+// The queue holds "keep" (priority 7); mq_receive fails with err; a later
+// receive through another descriptor gets "keep" with its priority.
+errpath::Run failed_receive(const char* err_name, int err) {
+  Queue q(4, 16);
+  SETUP_OK(mq_send(q.get(), "keep", 4, 7));
+  const int fd = static_cast<int>(q.get());
+  auto r = errpath::run({errpath::rule("mq_timedreceive", eq(0, fd), err_name)}, [&q, err] {
+    char buf[16];
+    unsigned prio = 0;
+    CHILD_CHECK_ERRNO(mq_receive(q.get(), buf, sizeof buf, &prio), err);
+    timespec far {};
+    clock_gettime(CLOCK_REALTIME, &far);
+    far.tv_sec += 30;
+    CHILD_CHECK_ERRNO(mq_timedreceive(q.get(), buf, sizeof buf, &prio, &far), err);
+    mq_attr a {};
+    CHILD_CHECK_OK(mq_getattr(q.get(), &a));
+    CHILD_CHECK_EQ(a.mq_curmsgs, 1);
+  });
+  char buf[16];
+  unsigned prio = 0;
+  EXPECT_EQ(mq_receive(q.get(), buf, sizeof buf, &prio), 4) << "a failed receive consumed it";
+  EXPECT_EQ(std::memcmp(buf, "keep", 4), 0);
+  EXPECT_EQ(prio, 7u);
+  return r;
+}
+
+#define MQ_RECEIVE_CASE(Name, req, ERR)                                                      \
+  ERRPATH_CASE(Name, req, "XSH mq_receive() ERRORS",                                        \
+               "mq_receive() and mq_timedreceive() whose kernel call fails with " #ERR      \
+               " return -1 with that errno and consume no message: a later receive gets it", \
+               failed_receive, "mq_timedreceive", ERR)
+
+MQ_RECEIVE_CASE(MqReceiveEagainConsumesNoMessage, "mq-receive-eagain", EAGAIN)
+MQ_RECEIVE_CASE(MqReceiveEbadfConsumesNoMessage, "mq-receive-ebadf", EBADF)
+MQ_RECEIVE_CASE(MqReceiveEintrConsumesNoMessage, "mq-receive-eintr", EINTR)
+MQ_RECEIVE_CASE(MqReceiveEinvalConsumesNoMessage, "mq-receive-einval", EINVAL)
+MQ_RECEIVE_CASE(MqReceiveEmsgsizeConsumesNoMessage, "mq-receive-emsgsize", EMSGSIZE)
+MQ_RECEIVE_CASE(MqReceiveEtimedoutConsumesNoMessage, "mq-receive-etimedout", ETIMEDOUT)
+MQ_RECEIVE_CASE(MqReceiveEbadmsgConsumesNoMessage, "mq-receive-ebadmsg", EBADMSG)
+
+// mq_notify(SIGEV_SIGNAL) fails with err: nothing is registered, so a message
+// arriving in the empty queue raises no signal.
+errpath::Run failed_notify(int notify, const char* err_name, int err) {
+  Queue q(4, 16);
+  const int fd = static_cast<int>(q.get());
+  return errpath::run({errpath::rule("mq_notify", eq(0, fd) + ",a1!=0", err_name)},
+                      [&q, notify, err] {
+    sigevent ev {};
+    ev.sigev_notify = notify;
+    ev.sigev_signo = SIGUSR1;
+    if (notify == SIGEV_THREAD) ev.sigev_notify_function = [](sigval) {};
+    CHILD_CHECK_ERRNO(mq_notify(q.get(), &ev), err);
+    CHILD_CHECK_OK(mq_send(q.get(), "m", 1, 0));
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    timespec zero {0, 0};
+    CHILD_CHECK_ERRNO(sigtimedwait(&set, nullptr, &zero), EAGAIN);
+  });
+}
+
+errpath::Run failed_notify_signal(const char* err_name, int err) {
+  SignalMask mask;
+  mask.block(SIGUSR1);
+  return failed_notify(SIGEV_SIGNAL, err_name, err);
+}
+
+ERRPATH_CASE(MqNotifyEbusyRegistersNothing, "mq-notify-ebusy", "XSH mq_notify() ERRORS",
+             "mq_notify() whose kernel call fails with EBUSY returns -1 with EBUSY and registers "
+             "nothing: a message arriving in the empty queue raises no signal",
+             failed_notify_signal, "mq_notify", EBUSY)
+ERRPATH_CASE(MqNotifyEbadfRegistersNothing, "mq-notify-ebadf", "XSH mq_notify() ERRORS",
+             "mq_notify() whose kernel call fails with EBADF returns -1 with EBADF and registers "
+             "nothing",
+             failed_notify_signal, "mq_notify", EBADF)
+ERRPATH_CASE(MqNotifyEnomemRegistersNothing, "mq-notify-enomem", "Linux mq_notify(3) ERRORS",
+             "mq_notify() whose kernel call fails with ENOMEM returns -1 with ENOMEM and "
+             "registers nothing (Linux-only errno)",
+             failed_notify_signal, "mq_notify", ENOMEM)
+
+SIGIPC_TEST_T(ErrorPaths, MqNotifySigevThreadEbusyReportsFailure, errpath::kSpawnTimeoutS,
+              "injection.errpath.mq-notify-thread-ebusy", "XSH mq_notify() ERRORS",
+              "mq_notify() with SIGEV_THREAD (glibc: a helper thread and a netlink socket "
+              "before the kernel call) whose kernel call fails with EBUSY returns -1 with "
+              "EBUSY") {
+  ERRPATH_REQUIRE_FILTERS();
+  SignalMask mask;
+  mask.block(SIGUSR1);
+  EXPECT_INJECTED_AND_HELD(failed_notify(SIGEV_THREAD, "EBUSY", EBUSY), "mq_notify", EBUSY);
+}
+
+errpath::Run failed_getattr(const char* err_name, int err) {
+  Queue q(4, 16);
+  const int fd = static_cast<int>(q.get());
+  return errpath::run({errpath::rule("mq_getsetattr", eq(0, fd) + ",a1==0", err_name)},
+                      [&q, err] {
+    mq_attr a {};
+    a.mq_maxmsg = -5;
+    CHILD_CHECK_ERRNO(mq_getattr(q.get(), &a), err);
+  });
+}
+
+ERRPATH_CASE(MqGetattrEbadfReportsFailure, "mq-getattr-ebadf", "XSH mq_getattr() ERRORS",
+             "mq_getattr() whose kernel call fails with EBADF returns -1 with EBADF",
+             failed_getattr, "mq_getsetattr", EBADF)
+
+// mq_setattr(O_NONBLOCK) fails with err; the queue's flags stay as they were.
+errpath::Run failed_setattr(const char* err_name, int err) {
+  Queue q(4, 16);
+  const int fd = static_cast<int>(q.get());
+  return errpath::run({errpath::rule("mq_getsetattr", eq(0, fd) + ",a1!=0", err_name)},
+                      [&q, err] {
+    mq_attr set {};
+    set.mq_flags = O_NONBLOCK;
+    mq_attr old {};
+    CHILD_CHECK_ERRNO(mq_setattr(q.get(), &set, &old), err);
+    mq_attr now {};
+    CHILD_CHECK_OK(mq_getattr(q.get(), &now));
+    CHILD_CHECK_EQ(now.mq_flags & O_NONBLOCK, 0);
+  });
+}
+
+ERRPATH_CASE(MqSetattrEbadfKeepsFlags, "mq-setattr-ebadf", "XSH mq_setattr() ERRORS",
+             "mq_setattr() whose kernel call fails with EBADF returns -1 with EBADF and the "
+             "queue's flags stay as they were",
+             failed_setattr, "mq_getsetattr", EBADF)
+ERRPATH_CASE(MqSetattrEinvalKeepsFlags, "mq-setattr-einval", "Linux mq_setattr(3) ERRORS",
+             "mq_setattr() whose kernel call fails with EINVAL returns -1 with EINVAL and the "
+             "queue's flags stay as they were (Linux-only errno)",
+             failed_setattr, "mq_getsetattr", EINVAL)
+
+// mq_unlink() fails with err; the name still refers to the queue.
+errpath::Run failed_unlink(const char* err_name, int err) {
+  Queue q(4, 16);
+  auto r = errpath::run({errpath::rule("mq_unlink", "", err_name)},
+                        [&q, err] { CHILD_CHECK_ERRNO(mq_unlink(q.name()), err); });
+  MqHandle again(mq_open(q.name(), O_RDONLY));
+  EXPECT_TRUE(again.valid()) << "after a failed mq_unlink the queue is gone: "
+                             << ErrnoText(errno);
+  return r;
+}
+
+#define MQ_UNLINK_CASE(Name, req, ERR)                                                       \
+  ERRPATH_CASE(Name, req, "XSH mq_unlink() ERRORS",                                         \
+               "mq_unlink() whose kernel call fails with " #ERR " returns -1 with that "    \
+               "errno and the queue keeps its name",                                        \
+               failed_unlink, "mq_unlink", ERR)
+
+MQ_UNLINK_CASE(MqUnlinkEaccesKeepsQueue, "mq-unlink-eacces", EACCES)
+MQ_UNLINK_CASE(MqUnlinkEnoentKeepsQueue, "mq-unlink-enoent", ENOENT)
+MQ_UNLINK_CASE(MqUnlinkEnametoolongKeepsQueue, "mq-unlink-enametoolong", ENAMETOOLONG)
+
+errpath::Run failed_close(const char* err_name, int err) {
+  Queue q(4, 16);
+  const int fd = static_cast<int>(q.get());
+  return errpath::run({errpath::rule("close", eq(0, fd), err_name)},
+                      [&q, err] { CHILD_CHECK_ERRNO(mq_close(q.get()), err); });
+}
+
+ERRPATH_CASE(MqCloseEbadfReportsFailure, "mq-close-ebadf", "XSH mq_close() ERRORS",
+             "mq_close() whose kernel call fails with EBADF returns -1 with EBADF",
+             failed_close, "close", EBADF)
+
+}  // namespace
+}  // namespace sigipc

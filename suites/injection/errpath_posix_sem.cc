@@ -1,0 +1,241 @@
+// Error paths of the POSIX semaphore calls. glibc 2.36 / x86_64 (strace):
+// sem_open(O_CREAT) of a new name -> openat of a random /dev/shm/sem.XXXXXX
+// with O_CREAT|O_EXCL, write of the initial sem_t (32 bytes), mmap, link to
+// /dev/shm/sem.NAME, unlink of the temporary name; sem_unlink -> unlink;
+// sem_wait/sem_timedwait on a zero count -> futex(FUTEX_WAIT_BITSET);
+// sem_post -> futex(FUTEX_WAKE) only when a waiter is recorded. sem_trywait
+// and sem_post without waiters make no syscall at all (their EAGAIN and
+// EOVERFLOW come from glibc itself), and sem_close only unmaps: none of
+// those is injected here. EINTR is not injected into the write of sem_open:
+// glibc retries that write on EINTR, so an every-call rule would never end.
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <semaphore.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "suites/injection/errpath_helpers.h"
+
+namespace sigipc {
+namespace {
+
+// Entries of /dev/shm named like sem_open's temporary files ("sem." and six
+// characters). Counted only where the test has a /dev/shm of its own
+// (namespaces isolation): elsewhere parallel tests create them too.
+int temp_sem_files() {
+  DIR* d = opendir("/dev/shm");
+  if (!d) return -1;
+  int n = 0;
+  while (dirent* e = readdir(d))
+    if (std::strncmp(e->d_name, "sem.", 4) == 0 && std::strlen(e->d_name) == 10) ++n;
+  closedir(d);
+  return n;
+}
+bool private_dev_shm() {
+  const char* iso = std::getenv(kEnvIsolation);
+  return iso && std::strcmp(iso, "namespaces") == 0;
+}
+
+// sem_open(O_CREAT|O_EXCL) fails at the step rule names with err: SEM_FAILED
+// with err, no semaphore of the name, no temporary file left.
+errpath::Run failed_sem_create(const std::string& rule, int err) {
+  SemName name("create");
+  const bool count_temps = private_dev_shm();
+  const int temps_before = count_temps ? temp_sem_files() : 0;
+  auto r = errpath::run({rule}, [&name, err] {
+    errno = 0;
+    sem_t* s = sem_open(name.c_str(), O_CREAT | O_EXCL, 0600, 1);
+    CHILD_CHECK(s == SEM_FAILED);
+    CHILD_CHECK_EQ(errno, err);
+  });
+  sem_t* left = sem_open(name.c_str(), 0);
+  SemHandle cleanup(left);
+  EXPECT_EQ(left, SEM_FAILED) << "a failed sem_open(O_CREAT) left a semaphore";
+  if (count_temps) {
+    EXPECT_EQ(temp_sem_files(), temps_before) << "a failed sem_open left its temporary file";
+  }
+  return r;
+}
+
+std::string create_rule(const char* err_name) {
+  return errpath::rule("openat", "a2&=" + std::to_string(O_CREAT) + ":" + std::to_string(O_CREAT),
+                       err_name);
+}
+errpath::Run failed_sem_create_open(const char* err_name, int err) {
+  return failed_sem_create(create_rule(err_name), err);
+}
+errpath::Run failed_sem_create_write(const char* err_name, int err) {
+  return failed_sem_create(errpath::rule("write", errpath::eq(2, sizeof(sem_t)), err_name), err);
+}
+errpath::Run failed_sem_create_link(const char* err_name, int err) {
+  return failed_sem_create(errpath::rule("link", "", err_name), err);
+}
+
+#define SEM_CREATE_CASE(Name, req, ERR)                                                      \
+  ERRPATH_CASE(Name, req, "XSH sem_open() ERRORS",                                          \
+               "sem_open(O_CREAT) whose file creation fails with " #ERR " returns "         \
+               "SEM_FAILED with that errno and leaves no semaphore of that name",           \
+               failed_sem_create_open, "openat", ERR)
+
+SEM_CREATE_CASE(SemOpenCreateEaccesLeavesNoSemaphore, "sem-open-create-eacces", EACCES)
+SEM_CREATE_CASE(SemOpenCreateEintrLeavesNoSemaphore, "sem-open-create-eintr", EINTR)
+SEM_CREATE_CASE(SemOpenCreateEmfileLeavesNoSemaphore, "sem-open-create-emfile", EMFILE)
+SEM_CREATE_CASE(SemOpenCreateEnfileLeavesNoSemaphore, "sem-open-create-enfile", ENFILE)
+SEM_CREATE_CASE(SemOpenCreateEnospcLeavesNoSemaphore, "sem-open-create-enospc", ENOSPC)
+
+ERRPATH_CASE(SemOpenInitialWriteEnospcLeavesNoFiles, "sem-open-write-enospc",
+             "XSH sem_open() ERRORS",
+             "sem_open(O_CREAT) whose write of the initial value fails with ENOSPC returns "
+             "SEM_FAILED with ENOSPC and leaves neither the semaphore nor a temporary file",
+             failed_sem_create_write, "write", ENOSPC)
+ERRPATH_CASE(SemOpenLinkEnospcLeavesNoFiles, "sem-open-link-enospc", "XSH sem_open() ERRORS",
+             "sem_open(O_CREAT) whose link of the new file to the name fails with ENOSPC "
+             "returns SEM_FAILED with ENOSPC and leaves neither the semaphore nor a temporary "
+             "file",
+             failed_sem_create_link, "link", ENOSPC)
+ERRPATH_CASE(SemOpenExclLinkEexistLeavesNoFiles, "sem-open-link-eexist", "XSH sem_open() ERRORS",
+             "sem_open(O_CREAT|O_EXCL) whose link to the name fails with EEXIST (the name "
+             "appeared meanwhile) returns SEM_FAILED with EEXIST and leaves no temporary file",
+             failed_sem_create_link, "link", EEXIST)
+
+// A named semaphore of count 0, for the waits.
+struct Named {
+  SemName name{"wait"};
+  SemHandle sem;
+  Named() {
+    sem.reset(sem_open(name.c_str(), O_CREAT | O_EXCL, 0600, 0));
+    if (sem.get() == SEM_FAILED) setup_error_errno(__FILE__, __LINE__, "sem_open()", errno);
+  }
+};
+
+// The futex wait glibc blocks in (FUTEX_WAIT_BITSET, any clock or private
+// flag) fails with err; the wait reports it and the count is untouched.
+std::string wait_rule(const char* err_name) {
+  return errpath::rule("futex", "a1&=0x7f:" + std::to_string(FUTEX_WAIT_BITSET), err_name);
+}
+
+void after_failed_wait(sem_t* s) {
+  int v = -1;
+  CHILD_CHECK_OK(sem_getvalue(s, &v));
+  CHILD_CHECK_EQ(v, 0);
+  CHILD_CHECK_OK(sem_post(s));
+  CHILD_CHECK_OK(sem_trywait(s));
+  CHILD_CHECK_OK(sem_getvalue(s, &v));
+  CHILD_CHECK_EQ(v, 0);
+}
+
+errpath::Run failed_sem_wait(const char* err_name, int err) {
+  Named n;
+  return errpath::run({wait_rule(err_name)}, [&n, err] {
+    CHILD_CHECK_ERRNO(sem_wait(n.sem.get()), err);
+    after_failed_wait(n.sem.get());
+  });
+}
+
+errpath::Run failed_sem_timedwait(const char* err_name, int err) {
+  Named n;
+  return errpath::run({wait_rule(err_name)}, [&n, err] {
+    timespec far {};
+    clock_gettime(CLOCK_REALTIME, &far);
+    far.tv_sec += 30;
+    CHILD_CHECK_ERRNO(sem_timedwait(n.sem.get(), &far), err);
+    after_failed_wait(n.sem.get());
+  });
+}
+
+ERRPATH_CASE(SemWaitEintrKeepsCount, "sem-wait-eintr", "XSH sem_wait() ERRORS",
+             "sem_wait() whose kernel wait fails with EINTR returns -1 with EINTR and leaves "
+             "the count as it was: a later post is taken by a later wait",
+             failed_sem_wait, "futex", EINTR)
+ERRPATH_CASE(SemTimedwaitEintrKeepsCount, "sem-timedwait-eintr", "XSH sem_timedwait() ERRORS",
+             "sem_timedwait() whose kernel wait fails with EINTR returns -1 with EINTR and "
+             "leaves the count as it was",
+             failed_sem_timedwait, "futex", EINTR)
+ERRPATH_CASE(SemTimedwaitEtimedoutKeepsCount, "sem-timedwait-etimedout",
+             "XSH sem_timedwait() ERRORS",
+             "sem_timedwait() whose kernel wait fails with ETIMEDOUT returns -1 with ETIMEDOUT "
+             "and leaves the count as it was",
+             failed_sem_timedwait, "futex", ETIMEDOUT)
+
+struct PostOutcome {
+  int rc = 0;
+  int err = 0;
+  int value = -1;
+};
+
+SIGIPC_TEST_T(ErrorPaths, SemPostWithFailedWakeLosesNoCount, errpath::kSpawnTimeoutS,
+              "injection.errpath.sem-post-wake-efault", "XSH sem_post() DESCRIPTION and ERRORS",
+              "sem_post() to a semaphore with a blocked waiter whose futex wake fails with "
+              "EFAULT either succeeds with the count incremented or fails with the count "
+              "unchanged: no count is lost, and a later post still wakes the waiter") {
+  ERRPATH_REQUIRE_FILTERS();
+  Mapping mem = Mapping::shared_anonymous(sizeof(sem_t));
+  sem_t* s = mem.as<sem_t>();
+  SETUP_OK(sem_init(s, 1, 0));
+  Child waiter([s] {
+    CHILD_CHECK_OK(sem_wait(s));
+  });
+  ASSERT_TRUE(wait_until_sleeping(waiter.pid(), 15.0)) << "the waiter never blocked in sem_wait";
+  errpath::Shared<PostOutcome> out;
+  auto r = errpath::run(
+      {errpath::rule("futex", "a1&=0x7f:" + std::to_string(FUTEX_WAKE), "EFAULT")}, [s, &out] {
+        errno = 0;
+        out->rc = sem_post(s);
+        out->err = errno;
+        sem_getvalue(s, &out->value);
+      });
+  EXPECT_INJECTED_AND_HELD(r, "futex", EFAULT);
+  if (out->rc == 0) {
+    EXPECT_EQ(out->value, 1) << "sem_post returned 0 but the count did not grow";
+    errpath::note(std::string("sem_post returned 0 although its wake failed; waiter ") +
+                  (process_state(waiter.pid()) == 'S' ? "still blocked" : "woken"));
+  } else {
+    EXPECT_EQ(out->err, EINVAL) << "sem_post failed with " << ErrnoText(out->err);
+    EXPECT_EQ(out->value, 0) << "sem_post failed but the count changed";
+  }
+  // A later post must reach the waiter; whatever the failed post added stays.
+  ASSERT_SUCCEEDS(sem_post(s));
+  EXPECT_CHILD_OK(waiter.wait());
+  int v = -1;
+  EXPECT_SUCCEEDS(sem_getvalue(s, &v));
+  EXPECT_EQ(v, out->rc == 0 ? 1 : 0);
+  sem_destroy(s);
+}
+
+// sem_unlink fails with the injected errno (reported as want); the name
+// still opens the semaphore.
+errpath::Run failed_sem_unlink(const char* err_name, int want) {
+  Named n;
+  auto r = errpath::run({errpath::rule("unlink", "", err_name)},
+                        [&n, want] { CHILD_CHECK_ERRNO(sem_unlink(n.name.c_str()), want); });
+  SemHandle again(sem_open(n.name.c_str(), 0));
+  EXPECT_NE(again.get(), SEM_FAILED) << "after a failed sem_unlink the name is gone: "
+                                     << ErrnoText(errno);
+  return r;
+}
+
+ERRPATH_CASE(SemUnlinkEaccesKeepsSemaphore, "sem-unlink-eacces", "XSH sem_unlink() ERRORS",
+             "sem_unlink() whose kernel unlink fails with EACCES returns -1 with EACCES and the "
+             "semaphore keeps its name",
+             failed_sem_unlink, "unlink", EACCES)
+ERRPATH_CASE(SemUnlinkEnoentKeepsSemaphore, "sem-unlink-enoent", "XSH sem_unlink() ERRORS",
+             "sem_unlink() whose kernel unlink fails with ENOENT returns -1 with ENOENT and the "
+             "semaphore keeps its name",
+             failed_sem_unlink, "unlink", ENOENT)
+
+errpath::Run failed_sem_unlink_eperm(const char*, int) {
+  return failed_sem_unlink("EPERM", EACCES);
+}
+ERRPATH_CASE(SemUnlinkReportsKernelEpermAsEacces, "sem-unlink-eperm-as-eacces",
+             "XSH sem_unlink() ERRORS; glibc sysdeps/pthread/sem_unlink.c (glibc-specific)",
+             "sem_unlink() whose kernel unlink fails with EPERM returns -1 with EACCES, the "
+             "errno XSH lists for permission denied, and the semaphore keeps its name",
+             failed_sem_unlink_eperm, "unlink", EPERM)
+
+}  // namespace
+}  // namespace sigipc

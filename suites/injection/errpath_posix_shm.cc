@@ -1,0 +1,179 @@
+// Error paths of shm_open(), shm_unlink(), ftruncate(), mmap() and munmap()
+// on a shared memory object. glibc 2.36 / x86_64 (strace): shm_open ->
+// openat("/dev/shm/NAME", flags|O_NOFOLLOW|O_CLOEXEC); shm_unlink ->
+// unlink("/dev/shm/NAME"). glibc's shm_unlink reports the kernel's EPERM as
+// EACCES (posix/shm_unlink.c), the errno XSH lists. A name that is not a
+// valid path component gives EINVAL from glibc itself (no syscall): not
+// injected here.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "suites/injection/errpath_helpers.h"
+
+namespace sigipc {
+namespace {
+
+using errpath::eq;
+
+// shm_open(O_CREAT|O_EXCL) fails with err and leaves no object of the name.
+errpath::Run failed_shm_create(const char* err_name, int err) {
+  ShmName name("create");
+  const std::string filter = "a2&=" + std::to_string(O_CREAT) + ":" + std::to_string(O_CREAT);
+  auto r = errpath::run({errpath::rule("openat", filter, err_name)}, [&name, err] {
+    int before = errpath::count_fds();
+    CHILD_CHECK_ERRNO(shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600), err);
+    CHILD_CHECK_EQ(errpath::count_fds(), before);
+  });
+  int fd = shm_open(name.c_str(), O_RDONLY, 0);
+  UniqueFd left(fd);
+  EXPECT_EQ(fd, -1) << "a failed shm_open(O_CREAT) left an object";
+  return r;
+}
+
+#define SHM_CREATE_CASE(Name, req, ERR)                                                      \
+  ERRPATH_CASE(Name, req, "XSH shm_open() ERRORS",                                          \
+               "shm_open(O_CREAT) whose kernel call fails with " #ERR " returns -1 with "   \
+               "that errno, opens no descriptor and leaves no object of that name",         \
+               failed_shm_create, "openat", ERR)
+
+SHM_CREATE_CASE(ShmOpenCreateEaccesLeavesNoObject, "shm-open-create-eacces", EACCES)
+SHM_CREATE_CASE(ShmOpenCreateEexistLeavesNoObject, "shm-open-create-eexist", EEXIST)
+SHM_CREATE_CASE(ShmOpenCreateEintrLeavesNoObject, "shm-open-create-eintr", EINTR)
+SHM_CREATE_CASE(ShmOpenCreateEmfileLeavesNoObject, "shm-open-create-emfile", EMFILE)
+SHM_CREATE_CASE(ShmOpenCreateEnametoolongLeavesNoObject, "shm-open-create-enametoolong",
+                ENAMETOOLONG)
+SHM_CREATE_CASE(ShmOpenCreateEnfileLeavesNoObject, "shm-open-create-enfile", ENFILE)
+SHM_CREATE_CASE(ShmOpenCreateEnospcLeavesNoObject, "shm-open-create-enospc", ENOSPC)
+
+// An object of one page holding "data" at offset 0.
+struct Object {
+  ShmName name{"obj"};
+  UniqueFd fd;
+  Object() {
+    fd.reset(SETUP_OK(shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600)));
+    SETUP_OK(ftruncate(fd.get(), 4096));
+    SETUP_OK(pwrite(fd.get(), "data", 4, 0));
+  }
+};
+
+// shm_unlink() fails with the injected errno (reported as want) and the
+// object keeps its name.
+errpath::Run failed_shm_unlink(const char* err_name, int want) {
+  Object o;
+  auto r = errpath::run({errpath::rule("unlink", "", err_name)},
+                        [&o, want] { CHILD_CHECK_ERRNO(shm_unlink(o.name.c_str()), want); });
+  UniqueFd again(shm_open(o.name.c_str(), O_RDONLY, 0));
+  EXPECT_TRUE(again) << "after a failed shm_unlink the name is gone: " << ErrnoText(errno);
+  return r;
+}
+
+ERRPATH_CASE(ShmUnlinkEaccesKeepsObject, "shm-unlink-eacces", "XSH shm_unlink() ERRORS",
+             "shm_unlink() whose kernel call fails with EACCES returns -1 with EACCES and the "
+             "object keeps its name",
+             failed_shm_unlink, "unlink", EACCES)
+ERRPATH_CASE(ShmUnlinkEnoentKeepsObject, "shm-unlink-enoent", "XSH shm_unlink() ERRORS",
+             "shm_unlink() whose kernel call fails with ENOENT returns -1 with ENOENT and the "
+             "object keeps its name",
+             failed_shm_unlink, "unlink", ENOENT)
+
+SIGIPC_TEST(ErrorPaths, ShmUnlinkReportsKernelEpermAsEacces,
+            "injection.errpath.shm-unlink-eperm-as-eacces",
+            "XSH shm_unlink() ERRORS; glibc posix/shm_unlink.c (glibc-specific)",
+            "shm_unlink() whose kernel unlink fails with EPERM returns -1 with EACCES, the "
+            "errno XSH lists for permission denied (glibc translates it), and the object keeps "
+            "its name") {
+  ERRPATH_REQUIRE_FILTERS();
+  Object o;
+  auto r = errpath::run({errpath::rule("unlink", "", "EPERM")}, [&o] {
+    errno = 0;
+    int rc = shm_unlink(o.name.c_str());
+    int err = errno;
+    CHILD_CHECK_EQ(rc, -1);
+    if (err == EPERM) errpath::note("shm_unlink passed the kernel's EPERM through untranslated");
+    CHILD_CHECK_EQ(err, EACCES);
+  });
+  EXPECT_INJECTED_AND_HELD(r, "unlink", EPERM);
+}
+
+off_t size_of(int fd) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return -1;
+  return st.st_size;
+}
+
+// ftruncate(fd, 3 pages) fails with err; the object keeps its size and data.
+errpath::Run failed_ftruncate(const char* err_name, int err) {
+  Object o;
+  auto r = errpath::run({errpath::rule("ftruncate", eq(0, o.fd.get()), err_name)}, [&o, err] {
+    CHILD_CHECK_ERRNO(ftruncate(o.fd.get(), 3 * 4096), err);
+    CHILD_CHECK_EQ(size_of(o.fd.get()), 4096);
+  });
+  EXPECT_EQ(size_of(o.fd.get()), 4096);
+  char buf[4] = {};
+  EXPECT_EQ(pread(o.fd.get(), buf, 4, 0), 4);
+  EXPECT_EQ(std::memcmp(buf, "data", 4), 0);
+  return r;
+}
+
+#define FTRUNCATE_CASE(Name, req, ERR)                                                       \
+  ERRPATH_CASE(Name, req, "XSH ftruncate() ERRORS",                                         \
+               "ftruncate() of a shared memory object whose kernel call fails with " #ERR   \
+               " returns -1 with that errno and the object keeps its size and contents",    \
+               failed_ftruncate, "ftruncate", ERR)
+
+FTRUNCATE_CASE(FtruncateEintrKeepsSize, "ftruncate-eintr", EINTR)
+FTRUNCATE_CASE(FtruncateEinvalKeepsSize, "ftruncate-einval", EINVAL)
+FTRUNCATE_CASE(FtruncateEfbigKeepsSize, "ftruncate-efbig", EFBIG)
+FTRUNCATE_CASE(FtruncateEioKeepsSize, "ftruncate-eio", EIO)
+
+// mmap of the object fails with err: MAP_FAILED, and the object's data is
+// untouched.
+errpath::Run failed_mmap(const char* err_name, int err) {
+  Object o;
+  return errpath::run({errpath::rule("mmap", eq(4, o.fd.get()), err_name)}, [&o, err] {
+    errno = 0;
+    void* p = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, o.fd.get(), 0);
+    CHILD_CHECK(p == MAP_FAILED);
+    CHILD_CHECK_EQ(errno, err);
+    char buf[4] = {};
+    CHILD_CHECK_EQ(pread(o.fd.get(), buf, 4, 0), 4);
+    CHILD_CHECK(std::memcmp(buf, "data", 4) == 0);
+  });
+}
+
+#define MMAP_CASE(Name, req, ERR)                                                            \
+  ERRPATH_CASE(Name, req, "XSH mmap() ERRORS",                                              \
+               "mmap() of a shared memory object whose kernel call fails with " #ERR        \
+               " returns MAP_FAILED with that errno",                                       \
+               failed_mmap, "mmap", ERR)
+
+MMAP_CASE(MmapEaccesReturnsMapFailed, "mmap-eacces", EACCES)
+MMAP_CASE(MmapEagainReturnsMapFailed, "mmap-eagain", EAGAIN)
+MMAP_CASE(MmapEmfileReturnsMapFailed, "mmap-emfile", EMFILE)
+MMAP_CASE(MmapEnodevReturnsMapFailed, "mmap-enodev", ENODEV)
+MMAP_CASE(MmapEnomemReturnsMapFailed, "mmap-enomem", ENOMEM)
+MMAP_CASE(MmapEnxioReturnsMapFailed, "mmap-enxio", ENXIO)
+
+// munmap of a 3-page mapping fails with err; the mapping stays usable.
+errpath::Run failed_munmap(const char* err_name, int err) {
+  Object o;
+  SETUP_OK(ftruncate(o.fd.get(), 3 * 4096));
+  return errpath::run({errpath::rule("munmap", eq(1, 3 * 4096), err_name)}, [&o, err] {
+    void* p = mmap(nullptr, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, o.fd.get(), 0);
+    CHILD_CHECK(p != MAP_FAILED);
+    CHILD_CHECK_ERRNO(munmap(p, 3 * 4096), err);
+    CHILD_CHECK(std::memcmp(p, "data", 4) == 0);
+  });
+}
+
+ERRPATH_CASE(MunmapEinvalKeepsMapping, "munmap-einval", "XSH munmap() ERRORS",
+             "munmap() whose kernel call fails with EINVAL returns -1 with EINVAL and the "
+             "mapping stays usable",
+             failed_munmap, "munmap", EINVAL)
+
+}  // namespace
+}  // namespace sigipc

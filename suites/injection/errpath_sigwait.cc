@@ -1,0 +1,125 @@
+// Error paths of sigtimedwait(), sigwaitinfo() and sigwait(). glibc 2.36 /
+// x86_64 (strace): all three -> rt_sigtimedwait (x86_64 has no _time64
+// variant). A wait that fails must accept nothing: the signal the caller was
+// about to take stays pending for a later wait.
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fixtures/signal_guards.h"
+#include "suites/injection/errpath_helpers.h"
+
+namespace sigipc {
+namespace {
+
+bool is_pending(int sig) {
+  sigset_t p;
+  sigemptyset(&p);
+  if (sigpending(&p) != 0) return false;
+  return sigismember(&p, sig) == 1;
+}
+
+sigset_t only(int sig) {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, sig);
+  return s;
+}
+
+// SIGUSR1 is blocked (inherited from the test process) and made pending in
+// the child before the failed wait.
+errpath::Run failed_timedwait(const char* err_name, int err) {
+  return errpath::run({errpath::rule("rt_sigtimedwait", "", err_name)}, [err] {
+    CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
+    CHILD_CHECK(is_pending(SIGUSR1));
+    sigset_t set = only(SIGUSR1);
+    siginfo_t info {};
+    timespec zero {0, 0};
+    CHILD_CHECK_ERRNO(sigtimedwait(&set, &info, &zero), err);
+    CHILD_CHECK(is_pending(SIGUSR1));
+  });
+}
+
+SIGIPC_TEST(ErrorPaths, SigtimedwaitEagainLeavesSignalPending,
+            "injection.errpath.sigtimedwait-eagain-keeps-pending", "XSH sigtimedwait() ERRORS",
+            "sigtimedwait() whose kernel call fails with EAGAIN returns -1 with errno EAGAIN "
+            "and accepts nothing: the signal stays pending") {
+  ERRPATH_REQUIRE_FILTERS();
+  SignalMask mask;
+  mask.block(SIGUSR1);
+  EXPECT_INJECTED_AND_HELD(failed_timedwait("EAGAIN", EAGAIN), "rt_sigtimedwait", EAGAIN);
+}
+
+SIGIPC_TEST(ErrorPaths, SigtimedwaitEintrLeavesSignalPending,
+            "injection.errpath.sigtimedwait-eintr-keeps-pending", "XSH sigtimedwait() ERRORS",
+            "sigtimedwait() whose kernel call fails with EINTR returns -1 with errno EINTR and "
+            "accepts nothing: the signal stays pending") {
+  ERRPATH_REQUIRE_FILTERS();
+  SignalMask mask;
+  mask.block(SIGUSR1);
+  EXPECT_INJECTED_AND_HELD(failed_timedwait("EINTR", EINTR), "rt_sigtimedwait", EINTR);
+}
+
+SIGIPC_TEST(ErrorPaths, SigtimedwaitEinvalLeavesSignalPending,
+            "injection.errpath.sigtimedwait-einval-keeps-pending", "XSH sigtimedwait() ERRORS",
+            "sigtimedwait() whose kernel call fails with EINVAL returns -1 with errno EINVAL "
+            "and accepts nothing: the signal stays pending") {
+  ERRPATH_REQUIRE_FILTERS();
+  SignalMask mask;
+  mask.block(SIGUSR1);
+  EXPECT_INJECTED_AND_HELD(failed_timedwait("EINVAL", EINVAL), "rt_sigtimedwait", EINVAL);
+}
+
+SIGIPC_TEST(ErrorPaths, SigwaitinfoEintrLeavesSignalPending,
+            "injection.errpath.sigwaitinfo-eintr-keeps-pending", "XSH sigwaitinfo() ERRORS",
+            "sigwaitinfo() whose kernel call fails with EINTR returns -1 with errno EINTR and "
+            "accepts nothing: the signal stays pending") {
+  ERRPATH_REQUIRE_FILTERS();
+  SignalMask mask;
+  mask.block(SIGUSR1);
+  auto r = errpath::run({errpath::rule("rt_sigtimedwait", "", "EINTR")}, [] {
+    CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
+    sigset_t set = only(SIGUSR1);
+    CHILD_CHECK_ERRNO(sigwaitinfo(&set, nullptr), EINTR);
+    CHILD_CHECK(is_pending(SIGUSR1));
+  });
+  EXPECT_INJECTED_AND_HELD(r, "rt_sigtimedwait", EINTR);
+}
+
+SIGIPC_TEST(ErrorPaths, SigwaitReturnsEinvalAndLeavesSignalPending,
+            "injection.errpath.sigwait-einval-returned", "XSH sigwait() RETURN VALUE and ERRORS",
+            "sigwait() whose kernel call fails with EINVAL returns EINVAL (the error number, "
+            "not -1) and the signal stays pending") {
+  ERRPATH_REQUIRE_FILTERS();
+  SignalMask mask;
+  mask.block(SIGUSR1);
+  auto r = errpath::run({errpath::rule("rt_sigtimedwait", "", "EINVAL")}, [] {
+    CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
+    sigset_t set = only(SIGUSR1);
+    int sig = 0;
+    CHILD_CHECK_EQ(sigwait(&set, &sig), EINVAL);
+    CHILD_CHECK(is_pending(SIGUSR1));
+  });
+  EXPECT_INJECTED_AND_HELD(r, "rt_sigtimedwait", EINVAL);
+}
+
+SIGIPC_TEST(ErrorPaths, SigwaitNeverReportsEintr, "injection.errpath.sigwait-no-eintr",
+            "XSH sigwait() ERRORS; Linux sigwait(3) ERRORS (EINVAL only)",
+            "sigwait() whose kernel wait fails once with EINTR does not report EINTR (it is "
+            "not among its errors): it waits again and returns 0 with the pending signal") {
+  ERRPATH_REQUIRE_FILTERS();
+  SignalMask mask;
+  mask.block(SIGUSR1);
+  auto r = errpath::run({errpath::rule("rt_sigtimedwait", "", "EINTR@1")}, [] {
+    CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
+    sigset_t set = only(SIGUSR1);
+    int sig = 0;
+    CHILD_CHECK_EQ(sigwait(&set, &sig), 0);
+    CHILD_CHECK_EQ(sig, SIGUSR1);
+    CHILD_CHECK(!is_pending(SIGUSR1));
+  });
+  EXPECT_INJECTED_AND_HELD(r, "rt_sigtimedwait", EINTR);
+}
+
+}  // namespace
+}  // namespace sigipc

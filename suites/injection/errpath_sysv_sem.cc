@@ -1,0 +1,138 @@
+// Error paths of semget(), semop(), semtimedop() and semctl(). glibc 2.36 /
+// x86_64 (strace): semop -> semtimedop(id, ops, n, NULL); the others are the
+// syscalls of the same name. A failed semop changes no value (XSH semop():
+// the operations are atomic, all or none), a failed semget(IPC_CREAT)
+// creates no set, a failed SETVAL keeps the value, a failed IPC_RMID
+// removes nothing.
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <time.h>
+
+#include "suites/injection/errpath_helpers.h"
+
+namespace sigipc {
+namespace {
+
+using errpath::eq;
+
+errpath::Run failed_semget(const char* err_name, int err) {
+  const key_t key = UniqueKey();
+  auto r = errpath::run({errpath::rule("semget", "", err_name)}, [key, err] {
+    CHILD_CHECK_ERRNO(semget(key, 2, IPC_CREAT | IPC_EXCL | 0600), err);
+  });
+  int id = semget(key, 0, 0);
+  SysvId cleanup(SysvId::kSem, id);
+  EXPECT_EQ(id, -1) << "a failed semget(IPC_CREAT) left a set";
+  return r;
+}
+
+#define SEMGET_CASE(Name, req, ERR)                                                          \
+  ERRPATH_CASE(Name, req, "XSH semget() ERRORS",                                            \
+               "semget(IPC_CREAT) whose kernel call fails with " #ERR " returns -1 with "   \
+               "that errno and creates no set for the key",                                 \
+               failed_semget, "semget", ERR)
+
+SEMGET_CASE(SemgetEaccesCreatesNoSet, "semget-eacces", EACCES)
+SEMGET_CASE(SemgetEexistCreatesNoSet, "semget-eexist", EEXIST)
+SEMGET_CASE(SemgetEinvalCreatesNoSet, "semget-einval", EINVAL)
+SEMGET_CASE(SemgetEnoentCreatesNoSet, "semget-enoent", ENOENT)
+SEMGET_CASE(SemgetEnospcCreatesNoSet, "semget-enospc", ENOSPC)
+ERRPATH_CASE(SemgetEnomemCreatesNoSet, "semget-enomem", "Linux semget(2) ERRORS",
+             "semget(IPC_CREAT) whose kernel call fails with ENOMEM returns -1 with ENOMEM and "
+             "creates no set (Linux-only errno)",
+             failed_semget, "semget", ENOMEM)
+
+int value(int id, int n) { return semctl(id, n, GETVAL); }
+
+// A set of two semaphores at 3 and 5; semop (+1 on #0, -2 on #1) fails with
+// err and both values stay.
+errpath::Run failed_semop(bool timed, const char* err_name, int err) {
+  SysvId set(SysvId::kSem, create_sysv_sem(2));
+  SETUP_OK(semctl(set.get(), 0, SETVAL, 3));
+  SETUP_OK(semctl(set.get(), 1, SETVAL, 5));
+  auto r = errpath::run({errpath::rule("semtimedop", eq(0, set.get()), err_name)},
+                        [&set, timed, err] {
+    sembuf ops[2] = {{0, 1, 0}, {1, -2, 0}};
+    timespec t {30, 0};
+    CHILD_CHECK_ERRNO(timed ? semtimedop(set.get(), ops, 2, &t) : semop(set.get(), ops, 2), err);
+    CHILD_CHECK_EQ(value(set.get(), 0), 3);
+    CHILD_CHECK_EQ(value(set.get(), 1), 5);
+  });
+  EXPECT_EQ(value(set.get(), 0), 3);
+  EXPECT_EQ(value(set.get(), 1), 5);
+  return r;
+}
+
+errpath::Run failed_semop_untimed(const char* err_name, int err) {
+  return failed_semop(false, err_name, err);
+}
+errpath::Run failed_semop_timed(const char* err_name, int err) {
+  return failed_semop(true, err_name, err);
+}
+
+#define SEMOP_CASE(Name, req, ERR)                                                           \
+  ERRPATH_CASE(Name, req, "XSH semop() ERRORS",                                             \
+               "semop() whose kernel call fails with " #ERR " returns -1 with that errno "  \
+               "and changes no semaphore value (all or none)",                              \
+               failed_semop_untimed, "semtimedop", ERR)
+
+SEMOP_CASE(SemopE2bigChangesNoValue, "semop-e2big", E2BIG)
+SEMOP_CASE(SemopEaccesChangesNoValue, "semop-eacces", EACCES)
+SEMOP_CASE(SemopEagainChangesNoValue, "semop-eagain", EAGAIN)
+SEMOP_CASE(SemopEfbigChangesNoValue, "semop-efbig", EFBIG)
+SEMOP_CASE(SemopEidrmChangesNoValue, "semop-eidrm", EIDRM)
+SEMOP_CASE(SemopEintrChangesNoValue, "semop-eintr", EINTR)
+SEMOP_CASE(SemopEinvalChangesNoValue, "semop-einval", EINVAL)
+SEMOP_CASE(SemopEnospcChangesNoValue, "semop-enospc", ENOSPC)
+SEMOP_CASE(SemopErangeChangesNoValue, "semop-erange", ERANGE)
+
+ERRPATH_CASE(SemtimedopEagainChangesNoValue, "semtimedop-eagain", "Linux semtimedop(2) ERRORS",
+             "semtimedop() whose kernel call fails with EAGAIN (the time limit passed) returns "
+             "-1 with EAGAIN and changes no semaphore value (Linux-only function)",
+             failed_semop_timed, "semtimedop", EAGAIN)
+ERRPATH_CASE(SemtimedopEintrChangesNoValue, "semtimedop-eintr", "Linux semtimedop(2) ERRORS",
+             "semtimedop() whose kernel call fails with EINTR returns -1 with EINTR and changes "
+             "no semaphore value (Linux-only function)",
+             failed_semop_timed, "semtimedop", EINTR)
+
+// semctl(SETVAL, 9) fails with err and the value stays 3.
+errpath::Run failed_setval(const char* err_name, int err) {
+  SysvId set(SysvId::kSem, create_sysv_sem(1));
+  SETUP_OK(semctl(set.get(), 0, SETVAL, 3));
+  auto r = errpath::run({errpath::rule("semctl", eq(0, set.get()) + "," + eq(2, SETVAL),
+                                       err_name)},
+                        [&set, err] {
+    CHILD_CHECK_ERRNO(semctl(set.get(), 0, SETVAL, 9), err);
+    CHILD_CHECK_EQ(value(set.get(), 0), 3);
+  });
+  EXPECT_EQ(value(set.get(), 0), 3);
+  return r;
+}
+
+#define SETVAL_CASE(Name, req, ERR)                                                          \
+  ERRPATH_CASE(Name, req, "XSH semctl() ERRORS",                                            \
+               "semctl(SETVAL) whose kernel call fails with " #ERR " returns -1 with that " \
+               "errno and the semaphore keeps its value",                                   \
+               failed_setval, "semctl", ERR)
+
+SETVAL_CASE(SemctlSetvalEaccesKeepsValue, "semctl-setval-eacces", EACCES)
+SETVAL_CASE(SemctlSetvalEinvalKeepsValue, "semctl-setval-einval", EINVAL)
+SETVAL_CASE(SemctlSetvalErangeKeepsValue, "semctl-setval-erange", ERANGE)
+
+errpath::Run failed_sem_rmid(const char* err_name, int err) {
+  SysvId set(SysvId::kSem, create_sysv_sem(1));
+  auto r = errpath::run({errpath::rule("semctl", eq(0, set.get()) + "," + eq(2, IPC_RMID),
+                                       err_name)},
+                        [&set, err] { CHILD_CHECK_ERRNO(semctl(set.get(), 0, IPC_RMID), err); });
+  EXPECT_EQ(value(set.get(), 0), 0) << "the set is gone after a failed IPC_RMID: "
+                                    << ErrnoText(errno);
+  return r;
+}
+
+ERRPATH_CASE(SemctlRmidEpermKeepsSet, "semctl-rmid-eperm", "XSH semctl() ERRORS",
+             "semctl(IPC_RMID) whose kernel call fails with EPERM returns -1 with EPERM and the "
+             "set still exists",
+             failed_sem_rmid, "semctl", EPERM)
+
+}  // namespace
+}  // namespace sigipc

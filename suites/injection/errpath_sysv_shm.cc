@@ -1,0 +1,108 @@
+// Error paths of shmget(), shmat(), shmdt() and shmctl(). glibc 2.36 /
+// x86_64 (strace): the syscalls of the same name. A failed shmget(IPC_CREAT)
+// creates no segment, a failed shmat attaches nothing (shm_nattch stays), a
+// failed shmdt keeps the attachment, a failed IPC_RMID removes nothing.
+#include <sys/ipc.h>
+#include <sys/shm.h>
+
+#include <cstring>
+
+#include "suites/injection/errpath_helpers.h"
+
+namespace sigipc {
+namespace {
+
+using errpath::eq;
+
+long nattch(int id) {
+  shmid_ds ds {};
+  if (shmctl(id, IPC_STAT, &ds) != 0) return -1;
+  return static_cast<long>(ds.shm_nattch);
+}
+
+errpath::Run failed_shmget(const char* err_name, int err) {
+  const key_t key = UniqueKey();
+  auto r = errpath::run({errpath::rule("shmget", "", err_name)}, [key, err] {
+    CHILD_CHECK_ERRNO(shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600), err);
+  });
+  int id = shmget(key, 0, 0);
+  SysvId cleanup(SysvId::kShm, id);
+  EXPECT_EQ(id, -1) << "a failed shmget(IPC_CREAT) left a segment";
+  return r;
+}
+
+#define SHMGET_CASE(Name, req, ERR)                                                          \
+  ERRPATH_CASE(Name, req, "XSH shmget() ERRORS",                                            \
+               "shmget(IPC_CREAT) whose kernel call fails with " #ERR " returns -1 with "   \
+               "that errno and creates no segment for the key",                             \
+               failed_shmget, "shmget", ERR)
+
+SHMGET_CASE(ShmgetEaccesCreatesNoSegment, "shmget-eacces", EACCES)
+SHMGET_CASE(ShmgetEexistCreatesNoSegment, "shmget-eexist", EEXIST)
+SHMGET_CASE(ShmgetEinvalCreatesNoSegment, "shmget-einval", EINVAL)
+SHMGET_CASE(ShmgetEnoentCreatesNoSegment, "shmget-enoent", ENOENT)
+SHMGET_CASE(ShmgetEnomemCreatesNoSegment, "shmget-enomem", ENOMEM)
+SHMGET_CASE(ShmgetEnospcCreatesNoSegment, "shmget-enospc", ENOSPC)
+
+errpath::Run failed_shmat(const char* err_name, int err) {
+  SysvId seg(SysvId::kShm, create_sysv_shm(4096));
+  auto r = errpath::run({errpath::rule("shmat", eq(0, seg.get()), err_name)}, [&seg, err] {
+    errno = 0;
+    void* p = shmat(seg.get(), nullptr, 0);
+    CHILD_CHECK(p == reinterpret_cast<void*>(-1));
+    CHILD_CHECK_EQ(errno, err);
+    CHILD_CHECK_EQ(nattch(seg.get()), 0);
+  });
+  EXPECT_EQ(nattch(seg.get()), 0);
+  return r;
+}
+
+#define SHMAT_CASE(Name, req, ERR)                                                           \
+  ERRPATH_CASE(Name, req, "XSH shmat() ERRORS",                                             \
+               "shmat() whose kernel call fails with " #ERR " returns (void *)-1 with that " \
+               "errno and attaches nothing (shm_nattch unchanged)",                         \
+               failed_shmat, "shmat", ERR)
+
+SHMAT_CASE(ShmatEaccesAttachesNothing, "shmat-eacces", EACCES)
+SHMAT_CASE(ShmatEidrmAttachesNothing, "shmat-eidrm", EIDRM)
+SHMAT_CASE(ShmatEinvalAttachesNothing, "shmat-einval", EINVAL)
+SHMAT_CASE(ShmatEmfileAttachesNothing, "shmat-emfile", EMFILE)
+SHMAT_CASE(ShmatEnomemAttachesNothing, "shmat-enomem", ENOMEM)
+
+errpath::Run failed_shmdt(const char* err_name, int err) {
+  SysvId seg(SysvId::kShm, create_sysv_shm(4096));
+  return errpath::run({errpath::rule("shmdt", "", err_name)}, [&seg, err] {
+    void* p = shmat(seg.get(), nullptr, 0);
+    CHILD_CHECK(p != reinterpret_cast<void*>(-1));
+    std::memcpy(p, "data", 4);
+    CHILD_CHECK_ERRNO(shmdt(p), err);
+    CHILD_CHECK_EQ(nattch(seg.get()), 1);
+    CHILD_CHECK(std::memcmp(p, "data", 4) == 0);
+  });
+}
+
+ERRPATH_CASE(ShmdtEinvalKeepsAttachment, "shmdt-einval", "XSH shmdt() ERRORS",
+             "shmdt() whose kernel call fails with EINVAL returns -1 with EINVAL and the "
+             "segment stays attached (shm_nattch 1, memory usable)",
+             failed_shmdt, "shmdt", EINVAL)
+
+errpath::Run failed_shmctl_rmid(const char* err_name, int err) {
+  SysvId seg(SysvId::kShm, create_sysv_shm(4096));
+  auto r = errpath::run({errpath::rule("shmctl", eq(0, seg.get()) + "," + eq(1, IPC_RMID),
+                                       err_name)},
+                        [&seg, err] { CHILD_CHECK_ERRNO(shmctl(seg.get(), IPC_RMID, nullptr), err); });
+  EXPECT_EQ(nattch(seg.get()), 0) << "the segment is gone after a failed IPC_RMID";
+  return r;
+}
+
+ERRPATH_CASE(ShmctlRmidEpermKeepsSegment, "shmctl-rmid-eperm", "XSH shmctl() ERRORS",
+             "shmctl(IPC_RMID) whose kernel call fails with EPERM returns -1 with EPERM and the "
+             "segment still exists",
+             failed_shmctl_rmid, "shmctl", EPERM)
+ERRPATH_CASE(ShmctlRmidEinvalKeepsSegment, "shmctl-rmid-einval", "XSH shmctl() ERRORS",
+             "shmctl(IPC_RMID) whose kernel call fails with EINVAL returns -1 with EINVAL and the "
+             "segment still exists",
+             failed_shmctl_rmid, "shmctl", EINVAL)
+
+}  // namespace
+}  // namespace sigipc

@@ -1,0 +1,290 @@
+// Missing (ENOSYS) versus denied (EPERM) for the calls libc makes to start
+// threads and processes, as container profiles and old kernels present them.
+// glibc 2.36 / x86_64 (strace): pthread_create and posix_spawn -> clone3
+// (glibc 2.34+ __clone_internal, which falls back to clone only when clone3
+// fails with ENOSYS: sysdeps/unix/sysv/linux/clone-internal.c); fork ->
+// clone (never clone3); a new thread and a newly exec'd program register
+// with rseq (glibc 2.35 NEWS "Support for automatically registering threads
+// with the Linux rseq system call"; the glibc manual's "Restartable
+// Sequences" section: registration may fail and the program runs on, with
+// __rseq_size 0). All Linux/glibc-specific.
+#include <pthread.h>
+#include <sched.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fixtures/exec_helper.h"
+#include "fixtures/probes.h"
+#include "suites/injection/errpath_helpers.h"
+
+extern char** environ;
+
+namespace sigipc {
+namespace {
+
+using errpath::Outcome;
+
+void* mark_ran(void* arg) {
+  *static_cast<volatile bool*>(arg) = true;
+  return nullptr;
+}
+
+// pthread_create + join of a thread that marks it ran.
+void create_thread(Outcome* o) {
+  pthread_t t;
+  volatile bool ran = false;
+  o->rc = pthread_create(&t, nullptr, mark_ran, const_cast<bool*>(&ran));
+  o->err = static_cast<int>(o->rc);
+  if (o->rc == 0) {
+    pthread_join(t, nullptr);
+    o->works = ran;
+  }
+}
+
+// posix_spawn of /bin/true, waited for.
+void spawn_true(Outcome* o) {
+  pid_t pid = -1;
+  char arg0[] = "true";
+  char* argv[] = {arg0, nullptr};
+  o->rc = posix_spawn(&pid, "/bin/true", nullptr, nullptr, argv, environ);
+  o->err = static_cast<int>(o->rc);
+  if (o->rc == 0) {
+    int st = 0;
+    o->works = waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  }
+}
+
+void fork_child(Outcome* o) {
+  errno = 0;
+  pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  o->rc = pid < 0 ? -1 : 0;
+  o->err = errno;
+  if (pid > 0) {
+    int st = 0;
+    o->works = waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  }
+}
+
+errpath::Run under(const char* rule, void (*call)(Outcome*), errpath::Shared<Outcome>& out) {
+  return errpath::run({rule}, [call, &out] { call(&*out); });
+}
+
+SIGIPC_TEST_T(MissingVsDenied, PthreadCreateFallsBackFromClone3OnEnosys, errpath::kSpawnTimeoutS,
+              "injection.missing.pthread-create-clone3-enosys",
+              "glibc 2.34+ clone-internal.c (Linux/glibc-specific)",
+              "With clone3 missing (ENOSYS), pthread_create() falls back to clone and the "
+              "thread runs") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("clone3=ENOSYS", create_thread, out);
+  EXPECT_INJECTED_AND_HELD(r, "clone3", ENOSYS);
+  EXPECT_EQ(out->rc, 0) << "pthread_create returned " << ErrnoText(out->err);
+  EXPECT_TRUE(out->works) << "the thread never ran";
+}
+
+SIGIPC_TEST_T(MissingVsDenied, PthreadCreateFailsWhenClone3IsDenied, errpath::kSpawnTimeoutS,
+              "injection.missing.pthread-create-clone3-eperm",
+              "glibc 2.34+ clone-internal.c; XSH pthread_create() RETURN VALUE "
+              "(Linux/glibc-specific)",
+              "With clone3 denied (EPERM), pthread_create() does not fall back (only ENOSYS "
+              "means missing): it returns an error number and no thread runs") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("clone3=EPERM", create_thread, out);
+  EXPECT_INJECTED_AND_HELD(r, "clone3", EPERM);
+  EXPECT_NE(out->rc, 0) << "pthread_create succeeded although clone3 was denied: it fell back";
+  EXPECT_FALSE(out->works);
+  errpath::note("pthread_create under clone3=EPERM returned " + ErrnoText(out->err));
+}
+
+SIGIPC_TEST_T(MissingVsDenied, PosixSpawnFallsBackFromClone3OnEnosys, errpath::kSpawnTimeoutS,
+              "injection.missing.posix-spawn-clone3-enosys",
+              "glibc 2.34+ clone-internal.c (Linux/glibc-specific)",
+              "With clone3 missing (ENOSYS), posix_spawn() falls back to clone and the program "
+              "runs") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("clone3=ENOSYS", spawn_true, out);
+  EXPECT_INJECTED_AND_HELD(r, "clone3", ENOSYS);
+  EXPECT_EQ(out->rc, 0) << "posix_spawn returned " << ErrnoText(out->err);
+  EXPECT_TRUE(out->works) << "/bin/true did not run to exit 0";
+}
+
+SIGIPC_TEST_T(MissingVsDenied, PosixSpawnReturnsEpermWhenClone3IsDenied, errpath::kSpawnTimeoutS,
+              "injection.missing.posix-spawn-clone3-eperm",
+              "glibc 2.34+ clone-internal.c; XSH posix_spawn() RETURN VALUE "
+              "(Linux/glibc-specific)",
+              "With clone3 denied (EPERM), posix_spawn() does not fall back: it returns the "
+              "error number EPERM (not -1) and starts nothing") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("clone3=EPERM", spawn_true, out);
+  EXPECT_INJECTED_AND_HELD(r, "clone3", EPERM);
+  EXPECT_EQ(out->rc, EPERM) << "posix_spawn returned " << out->rc;
+  EXPECT_FALSE(out->works);
+}
+
+SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Missing, errpath::kSpawnTimeoutS,
+              "injection.missing.fork-clone3-enosys", "XSH fork(); glibc 2.36 arch_fork "
+              "(Linux/glibc-specific)",
+              "With clone3 missing (ENOSYS), fork() still creates a child (glibc's fork uses "
+              "clone, or falls back to it)") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("clone3=ENOSYS", fork_child, out);
+  EXPECT_CHILD_OK(r.status);
+  EXPECT_EQ(out->rc, 0) << "fork failed with " << ErrnoText(out->err);
+  EXPECT_TRUE(out->works);
+  errpath::note(r.count("clone3") ? "fork tried clone3 first, then fell back"
+                                  : "fork never tried clone3 (it calls clone)");
+}
+
+SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Denied, errpath::kSpawnTimeoutS,
+              "injection.missing.fork-clone3-eperm", "XSH fork(); glibc 2.36 arch_fork "
+              "(Linux/glibc-specific)",
+              "With clone3 denied (EPERM), fork() on glibc 2.36 still creates a child: it "
+              "calls clone, never clone3") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("clone3=EPERM", fork_child, out);
+  EXPECT_CHILD_OK(r.status);
+  EXPECT_EQ(r.count("clone3"), 0u) << "fork tried clone3: " << r.describe_log();
+  EXPECT_EQ(out->rc, 0) << "fork failed with " << ErrnoText(out->err);
+  EXPECT_TRUE(out->works);
+}
+
+SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEnosysThrough, errpath::kSpawnTimeoutS,
+              "injection.missing.fork-clone-enosys", "XSH fork() ERRORS (Linux/glibc-specific)",
+              "With clone missing (ENOSYS), fork() either falls back (to clone3) and creates a "
+              "child or fails with -1 and ENOSYS unchanged") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("clone=ENOSYS", fork_child, out);
+  EXPECT_TRUE(errpath::FellBackOrPassedThrough(r, *out, "fork()", "clone", ENOSYS, false));
+}
+
+SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEpermThrough,
+              errpath::kSpawnTimeoutS, "injection.missing.fork-clone-eperm",
+              "XSH fork() ERRORS (Linux/glibc-specific)",
+              "With clone denied (EPERM), fork() either falls back and creates a child or fails "
+              "with -1 and EPERM unchanged") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("clone=EPERM", fork_child, out);
+  EXPECT_TRUE(errpath::FellBackOrPassedThrough(r, *out, "fork()", "clone", EPERM, false));
+}
+
+// A thread started by a process whose main thread registered rseq, when the
+// new thread's own registration fails. glibc treats that as fatal
+// (nptl/pthread_create.c start_thread: "Fatal glibc error: rseq registration
+// failed", then abort), since __rseq_offset promises every thread an rseq
+// area once the process has one; a libc without that rule must at least run
+// the thread.
+void expect_thread_verdict(const errpath::Run& r, const Outcome& o, int err) {
+  ASSERT_GT(r.count("rseq", err), 0u)
+      << "the new thread never tried rseq (log: " << r.describe_log() << ")";
+  if (probe_platform().libc == "glibc") {
+    EXPECT_TRUE(KilledBy(r.status, SIGABRT))
+        << "glibc ends the process when a new thread cannot register rseq; here the child "
+        << r.status.describe() << (o.works ? " and the thread ran" : "");
+    errpath::note("glibc: thread start with rseq=" + ErrnoText(err) + " -> " +
+                  r.status.describe());
+  } else {
+    EXPECT_CHILD_OK(r.status);
+    EXPECT_TRUE(o.works) << "the thread never ran";
+  }
+}
+
+SIGIPC_TEST_T(MissingVsDenied, NewThreadWithRseqMissingIsFatalOnGlibc, errpath::kSpawnTimeoutS,
+              "injection.missing.rseq-enosys-thread",
+              "glibc 2.35 NEWS (rseq registration); glibc nptl/pthread_create.c start_thread "
+              "(Linux/glibc-specific)",
+              "A new thread whose rseq registration fails with ENOSYS, in a process whose main "
+              "thread registered, ends the process with glibc's fatal error (SIGABRT); another "
+              "libc must run the thread") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("rseq=ENOSYS", create_thread, out);
+  expect_thread_verdict(r, *out, ENOSYS);
+}
+
+SIGIPC_TEST_T(MissingVsDenied, NewThreadWithRseqDeniedIsFatalOnGlibc, errpath::kSpawnTimeoutS,
+              "injection.missing.rseq-eperm-thread",
+              "glibc 2.35 NEWS (rseq registration); glibc nptl/pthread_create.c start_thread "
+              "(Linux/glibc-specific)",
+              "A new thread whose rseq registration fails with EPERM, in a process whose main "
+              "thread registered, ends the process with glibc's fatal error (SIGABRT); another "
+              "libc must run the thread") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("rseq=EPERM", create_thread, out);
+  expect_thread_verdict(r, *out, EPERM);
+}
+
+// Exec'd by the tests below: starts a thread and joins it; 0 when it ran.
+SIGIPC_EXEC_HELPER(errpath_thread_runs) {
+  Outcome o;
+  create_thread(&o);
+  return o.rc == 0 && o.works ? 0 : 1;
+}
+
+// Execs errpath_thread_runs under the rule, so the filter is there from the
+// program's first instruction (as in a container): the main thread's rseq
+// registration fails at start-up, then a thread is created.
+void exec_thread_program(Outcome* o) {
+  ExecArgv argv("errpath_thread_runs", {});
+  pid_t pid = fork();
+  if (pid == 0) {
+    argv.exec();
+    _exit(127);
+  }
+  int st = 0;
+  o->rc = pid > 0 && waitpid(pid, &st, 0) == pid ? 0 : -1;
+  o->err = st;
+  o->works = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqMissing, errpath::kSpawnTimeoutS,
+              "injection.missing.rseq-enosys-program-threads",
+              "glibc 2.35 NEWS (rseq registration); glibc manual \"Restartable Sequences\" "
+              "(Linux/glibc-specific)",
+              "A program started with rseq missing (ENOSYS) runs, and so do the threads it "
+              "creates: registration failing from the start is not an error") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("rseq=ENOSYS", exec_thread_program, out);
+  EXPECT_INJECTED_AND_HELD(r, "rseq", ENOSYS);
+  EXPECT_TRUE(out->works) << "the program " << WaitStatus(out->err).describe();
+}
+
+SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqDenied, errpath::kSpawnTimeoutS,
+              "injection.missing.rseq-eperm-program-threads",
+              "glibc 2.35 NEWS (rseq registration); glibc manual \"Restartable Sequences\" "
+              "(Linux/glibc-specific)",
+              "A program started with rseq denied (EPERM) runs, and so do the threads it "
+              "creates") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("rseq=EPERM", exec_thread_program, out);
+  EXPECT_INJECTED_AND_HELD(r, "rseq", EPERM);
+  EXPECT_TRUE(out->works) << "the program " << WaitStatus(out->err).describe();
+}
+
+SIGIPC_TEST_T(MissingVsDenied, ProgramStartsWithRseqDenied, errpath::kSpawnTimeoutS,
+              "injection.missing.rseq-eperm-exec",
+              "glibc 2.35 NEWS (rseq registration); glibc manual \"Restartable Sequences\" "
+              "(Linux/glibc-specific)",
+              "With rseq denied (EPERM), a newly exec'd program's start-up registration fails "
+              "and the program still runs to its normal exit") {
+  ERRPATH_REQUIRE_FILTERS();
+  errpath::Shared<Outcome> out;
+  auto r = under("rseq=EPERM", spawn_true, out);
+  EXPECT_INJECTED_AND_HELD(r, "rseq", EPERM);
+  EXPECT_EQ(out->rc, 0) << "posix_spawn returned " << ErrnoText(out->err);
+  EXPECT_TRUE(out->works) << "/bin/true did not exit 0";
+}
+
+}  // namespace
+}  // namespace sigipc
