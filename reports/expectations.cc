@@ -1,7 +1,14 @@
 #include "reports/expectations.h"
 
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <unistd.h>
 
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -11,8 +18,13 @@ namespace sigipc {
 
 namespace {
 
+// The reason is one line even when it quotes a key holding a newline (the
+// command prints it as its one-line answer).
 [[noreturn]] void bad(const std::string& file, int line, const std::string& what) {
-  throw std::runtime_error(file + ":" + std::to_string(line) + ": " + what);
+  std::string msg = file + ":" + std::to_string(line) + ": " + what;
+  for (char& c : msg)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  throw std::runtime_error(msg);
 }
 
 std::vector<long> version_parts(const std::string& v) {
@@ -20,7 +32,11 @@ std::vector<long> version_parts(const std::string& v) {
   std::size_t i = 0;
   while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) {
     long n = 0;
-    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) n = n * 10 + (v[i++] - '0');
+    // Saturates: a 30-digit component must not overflow (it compares as huge).
+    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) {
+      int d = v[i++] - '0';
+      n = n > (LONG_MAX - d) / 10 ? LONG_MAX : n * 10 + d;
+    }
     parts.push_back(n);
     if (i < v.size() && v[i] == '.') ++i;
     else break;
@@ -54,11 +70,13 @@ const char* const kPlatformKeys[] = {"kernel", "libc", "libc_version", "arch", "
 }  // namespace
 
 bool version_matches(const std::string& version, const std::string& condition) {
+  // Every term is checked before any is evaluated: the loader validates a
+  // condition against "0", and a term after one that fails there must not
+  // wait for a real run to be found bad.
   std::stringstream ss(condition);
+  std::vector<std::pair<std::string, std::string>> terms;  // op, version
   std::string term;
-  bool any = false;
   while (ss >> term) {
-    any = true;
     std::string op;
     while (!term.empty() && (term[0] == '<' || term[0] == '>' || term[0] == '=')) {
       op += term[0];
@@ -66,37 +84,66 @@ bool version_matches(const std::string& version, const std::string& condition) {
     }
     if (term.empty() || version_parts(term).empty())
       throw std::runtime_error("bad version condition '" + condition + "'");
-    int c = compare_versions(version, term);
-    bool ok = op == ">=" ? c >= 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : op == "<" ? c < 0
-            : (op == "=" || op == "==" || op.empty()) ? c == 0
-            : throw std::runtime_error("bad comparison '" + op + "' in '" + condition + "'");
+    if (op != ">=" && op != "<=" && op != ">" && op != "<" && op != "=" && op != "==" && !op.empty())
+      throw std::runtime_error("bad comparison '" + op + "' in '" + condition + "'");
+    terms.emplace_back(op, term);
+  }
+  if (terms.empty()) throw std::runtime_error("empty version condition");
+  for (const auto& [op, v] : terms) {
+    int c = compare_versions(version, v);
+    bool ok = op == ">=" ? c >= 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : op == "<" ? c < 0 : c == 0;
     if (!ok) return false;
   }
-  if (!any) throw std::runtime_error("empty version condition");
   return true;
 }
 
 std::vector<Expectation> load_expectations(const std::string& path) {
+  // Read here rather than through YAML::LoadFile, which cannot tell a missing
+  // file from an unreadable one and parses a directory as an empty document.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) bad(path, 0, std::string("cannot read the expectation file: ") + std::strerror(errno));
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      bad(path, 0, std::string("cannot read the expectation file: ") + std::strerror(err));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return load_expectations_text(text, path);
+}
+
+std::vector<Expectation> load_expectations_text(const std::string& text, const std::string& path) {
   YAML::Node doc;
   try {
-    doc = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw std::runtime_error(path + ": cannot read the expectation file");
+    doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     bad(path, e.mark.line + 1, "malformed YAML: " + e.msg);
   }
+  // An empty document is what a truncated or mistyped file looks like; a
+  // file meant to list nothing says so with [].
+  if (doc.IsNull())
+    bad(path, 1, "the expectation file holds no entries (write [] for an empty list)");
   std::vector<Expectation> out;
-  if (doc.IsNull()) return out;
   if (!doc.IsSequence()) bad(path, doc.Mark().line + 1, "expected a list of entries");
   for (const auto& n : doc) {
     Expectation e;
     e.file = path;
     e.line = n.Mark().line + 1;
     if (!n.IsMap()) bad(path, e.line, "an entry must be a mapping");
+    std::set<std::string> seen;
     for (const auto& kv : n) {
-      std::string key = kv.first.as<std::string>();
-      const YAML::Node& v = kv.second;
       int line = kv.first.Mark().line + 1;
+      if (!kv.first.IsScalar()) bad(path, line, "a key must be a plain word");
+      std::string key = kv.first.as<std::string>();
+      if (!seen.insert(key).second) bad(path, line, "'" + key + "' given twice in one entry");
+      const YAML::Node& v = kv.second;
       auto text = [&]() {
         if (!v.IsScalar()) bad(path, line, "'" + key + "' must be a string");
         return v.as<std::string>();
@@ -113,8 +160,9 @@ std::vector<Expectation> load_expectations(const std::string& path) {
       } else if (key == "platforms") {
         if (!v.IsMap()) bad(path, line, "'platforms' must be a mapping");
         for (const auto& p : v) {
-          std::string pk = p.first.as<std::string>();
           int pl = p.first.Mark().line + 1;
+          if (!p.first.IsScalar()) bad(path, pl, "a platform key must be a plain word");
+          std::string pk = p.first.as<std::string>();
           bool known = false;
           for (const char* k : kPlatformKeys) known = known || pk == k;
           if (!known)

@@ -40,8 +40,12 @@ struct Expectation {
 };
 
 // Reads one file; throws std::runtime_error "FILE:LINE: what" when it cannot
-// be read or is malformed.
+// be read (LINE 0) or is malformed. A file with no entries at all (empty, or
+// comments only) is refused as a likely truncation: "[]" lists nothing.
 std::vector<Expectation> load_expectations(const std::string& path);
+// The same for text already in memory; name stands for FILE in messages
+// (the fuzz targets call this).
+std::vector<Expectation> load_expectations_text(const std::string& text, const std::string& name);
 
 // Whether every platform condition holds for the environment block.
 bool applies_to(const Expectation& e, const nlohmann::json& environment);

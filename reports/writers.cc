@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -31,7 +32,29 @@ std::string xml_escape(const std::string& s) {
   return o;
 }
 
-std::string results_json_text(const RunRecord& run) { return to_json(run).dump(2) + "\n"; }
+std::string html_escape(const std::string& s) {
+  std::string o;
+  o.reserve(s.size() + s.size() / 8);
+  for (unsigned char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&#39;"; break;
+      default:
+        if (c < 0x20 && c != '\n' && c != '\t') o += "&#xFFFD;";
+        else o += static_cast<char>(c);
+    }
+  }
+  return o;
+}
+
+// A message may carry bytes from a test's output that are not UTF-8: they
+// become U+FFFD rather than making the whole report fail.
+std::string results_json_text(const RunRecord& run) {
+  return to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 std::string junit_text(const RunRecord& run) {
   std::ostringstream x;
@@ -87,20 +110,75 @@ std::string junit_text(const RunRecord& run) {
 }
 
 namespace {
-std::string md_cell(const std::string& s) {
+// A Markdown table cell: no row breaks, no column breaks, no raw HTML
+// (GitHub renders tags in comments).
+std::string md_cell(const std::string& s, std::size_t max = std::string::npos) {
   std::string o;
+  std::size_t n = 0;
   for (char ch : s) {
+    if (n++ >= max) {
+      o += "...";
+      break;
+    }
     if (ch == '|') o += "\\|";
-    else if (ch == '\n') o += ' ';
+    else if (ch == '\n' || ch == '\r') o += ' ';
+    else if (ch == '<') o += "&lt;";
+    else if (ch == '>') o += "&gt;";
     else o += ch;
   }
   return o;
 }
 
+std::string json_text(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>()
+                       : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void flatten(const nlohmann::json& v, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& out) {
+  if (v.is_object() && !v.empty()) {
+    for (auto it = v.begin(); it != v.end(); ++it)
+      flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+  } else {
+    out.emplace_back(prefix, json_text(v));
+  }
+}
+}  // namespace
+
 std::string env_str(const nlohmann::json& env, const char* key) {
-  if (!env.contains(key)) return "?";
-  const auto& v = env[key];
-  return v.is_string() ? v.get<std::string>() : v.dump();
+  if (!env.is_object() || !env.contains(key)) return "?";
+  return json_text(env[key]);
+}
+
+std::string platform_label(const nlohmann::json& env) {
+  std::string emu = env_str(env, "emulator");
+  if (emu == "none" || emu == "?") emu = "native";
+  return emu + " " + env_str(env, "arch") + ", Linux " + env_str(env, "kernel_release") + ", " +
+         env_str(env, "libc") + " " + env_str(env, "libc_version");
+}
+
+std::vector<std::pair<std::string, std::string>> flat_environment(const nlohmann::json& env) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (env.is_object()) flatten(env, "", out);
+  return out;
+}
+
+namespace {
+// GitHub refuses comments over 65536 characters; the list of tests that did
+// not pass stops well before, leaving room for the rest of the report.
+constexpr std::size_t kMarkdownBudget = 60000;
+constexpr std::size_t kMarkdownMessageMax = 400;
+
+// Tests that did not pass, the ones that make the run red first.
+std::vector<const Result*> not_passing(const RunRecord& run) {
+  std::vector<const Result*> v;
+  for (const auto& r : run.results)
+    if (r.status != Status::kPass) v.push_back(&r);
+  std::stable_sort(v.begin(), v.end(), [](const Result* a, const Result* b) {
+    if (is_bad(a->status) != is_bad(b->status)) return is_bad(a->status);
+    return severity(a->status) > severity(b->status);
+  });
+  return v;
 }
 }  // namespace
 
@@ -108,19 +186,24 @@ std::string markdown_text(const RunRecord& run) {
   std::ostringstream m;
   auto c = run.counts();
   const auto& env = run.environment;
-  m << "# sigipc conformance report\n\n";
-  m << (run.green() ? "**Result: green**" : "**Result: red**");
+  int bad = 0;
+  for (Status s : all_statuses())
+    if (is_bad(s)) bad += c[s];
+  m << "## sigipc: " << (run.green() ? "green" : "red") << " — " << c[Status::kPass] << " of "
+    << run.results.size() << " rules pass";
+  if (bad) m << ", " << bad << " not green";
   if (run.interrupted) m << " (interrupted; " << run.not_run << " tests not run)";
   m << "\n\n";
-  m << "Kernel " << env_str(env, "kernel_release") << ", " << env_str(env, "libc") << " "
-    << env_str(env, "libc_version") << ", " << env_str(env, "arch") << ", emulator "
-    << env_str(env, "emulator") << ", isolation " << env_str(env, "isolation") << ", seed "
-    << env_str(env, "seed") << ".\n\n";
+  m << "Kernel " << md_cell(env_str(env, "kernel_release")) << ", " << md_cell(env_str(env, "libc"))
+    << " " << md_cell(env_str(env, "libc_version")) << ", " << md_cell(env_str(env, "arch"))
+    << ", emulator " << md_cell(env_str(env, "emulator")) << ", isolation "
+    << md_cell(env_str(env, "isolation")) << ", seed " << md_cell(env_str(env, "seed"))
+    << ", suite " << md_cell(env_str(env, "suite_version")) << ".\n\n";
   m << "| status | tests |\n|---|---:|\n";
   for (Status s : all_statuses())
     if (c[s]) m << "| " << status_name(s) << " | " << c[s] << " |\n";
   m << "| total | " << run.results.size() << " |\n\n";
-  m << "## By family\n\n| family |";
+  m << "<details><summary>By family</summary>\n\n| family |";
   for (Status s : all_statuses()) m << " " << status_name(s) << " |";
   m << "\n|---|";
   for (std::size_t i = 0; i < all_statuses().size(); ++i) m << "---:|";
@@ -133,21 +216,35 @@ std::string markdown_text(const RunRecord& run) {
     }
     m << "\n";
   }
+  m << "\n</details>\n";
   if (!run.stale_expectations.empty()) {
-    m << "\n## Stale expectations\n\n";
-    for (const auto& st : run.stale_expectations) m << "- " << md_cell(st) << "\n";
-  }
-  bool any = false;
-  for (const auto& r : run.results) {
-    if (r.status == Status::kPass) continue;
-    if (!any) {
-      m << "\n## Not passing\n\n| test | requirement | clause | status | message |\n"
-           "|---|---|---|---|---|\n";
-      any = true;
+    m << "\n### Stale expectations\n\n";
+    std::size_t shown = 0;
+    for (const auto& st : run.stale_expectations) {
+      if (shown++ == 50) {
+        m << "- ... " << run.stale_expectations.size() - 50 << " more\n";
+        break;
+      }
+      m << "- " << md_cell(st, kMarkdownMessageMax) << "\n";
     }
-    m << "| `" << md_cell(r.id) << "` | " << md_cell(r.requirement) << " | "
-      << md_cell(r.clause) << " | " << status_name(r.status) << " | " << md_cell(r.message)
-      << " |\n";
+  }
+  auto rest = not_passing(run);
+  if (!rest.empty()) {
+    m << "\n### Not passing\n\n| test | status | requirement | clause | message |\n"
+         "|---|---|---|---|---|\n";
+    std::size_t written = 0;
+    for (const Result* r : rest) {
+      std::ostringstream row;
+      row << "| `" << md_cell(r->id) << "` | **" << status_name(r->status) << "** | "
+          << md_cell(r->requirement) << " | " << md_cell(r->clause) << " | "
+          << md_cell(r->message, kMarkdownMessageMax) << " |\n";
+      if (static_cast<std::size_t>(m.tellp()) + row.str().size() > kMarkdownBudget) break;
+      m << row.str();
+      ++written;
+    }
+    if (written < rest.size())
+      m << "\n_" << rest.size() - written
+        << " more tests not passing; see results.json or report.html._\n";
   }
   return m.str();
 }
@@ -186,12 +283,22 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
 }
 
-void write_all_reports(const RunRecord& run, const std::string& dir) {
+std::vector<std::string> write_all_reports(const RunRecord& run, const std::string& dir) {
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
     throw std::runtime_error("cannot create " + dir + ": " + std::strerror(errno));
-  write_file_atomically(dir + "/results.json", results_json_text(run));
-  write_file_atomically(dir + "/junit.xml", junit_text(run));
-  write_file_atomically(dir + "/report.md", markdown_text(run));
+  const std::vector<std::pair<const char*, std::string (*)(const RunRecord&)>> formats = {
+      {"results.json", results_json_text}, {"junit.xml", junit_text},
+      {"report.md", markdown_text},        {"report.html", html_text},
+      {"results.ktap", ktap_text},         {"lava.sh", lava_script_text},
+      {"result.txt", lava_results_text},   {"kcidb.json", kcidb_json_text},
+      {"openposix.txt", openposix_text}};
+  std::vector<std::string> written;
+  for (const auto& [name, text] : formats) {
+    write_file_atomically(dir + "/" + name, text(run));
+    written.push_back(name);
+  }
+  chmod((dir + "/lava.sh").c_str(), 0755);
+  return written;
 }
 
 }  // namespace sigipc

@@ -1,8 +1,11 @@
-// Writers for a finished run. Each throws std::runtime_error naming the file
-// when it cannot be written.
+// Writers for a finished run, one format per file of reports/ (DESIGN.md
+// section 3 gives the status mappings; each writer's comment says how it
+// maps the seven statuses). Each *_text function is pure; write_all_reports
+// writes them all. Writing throws std::runtime_error naming the file.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "reports/result_model.h"
 
@@ -14,18 +17,43 @@ std::string results_json_text(const RunRecord& run);
 // (the reason kept, unlike ctest's --output-junit), XFAIL as a passing case
 // with the reason in <system-out>.
 std::string junit_text(const RunRecord& run);
-// Markdown for a person or a pull-request comment.
+// Markdown for a person or a pull-request comment: verdict, counts, the
+// tests that did not pass (capped so the text stays under GitHub's 65536
+// character limit for a comment), environment in one line.
 std::string markdown_text(const RunRecord& run);
+// One self-contained HTML page (reports/html.cc).
+std::string html_text(const RunRecord& run);
+// KTAP version 1, a subtest per family (reports/ktap.cc).
+std::string ktap_text(const RunRecord& run);
+// LAVA: a script of lava-test-case calls and the plain "NAME RESULT" list
+// (reports/lava.cc).
+std::string lava_script_text(const RunRecord& run);
+std::string lava_results_text(const RunRecord& run);
+// KCIDB I/O schema 5 submission holding the tests (reports/kcidb.cc).
+std::string kcidb_json_text(const RunRecord& run);
+// Open POSIX Test Suite result codes, one test a line (reports/openposix.cc).
+std::string openposix_text(const RunRecord& run);
 // The plain-text table by family the runner prints at the end of a run.
 std::string summary_table(const RunRecord& run);
 
-// Writes results.json, junit.xml and report.md into dir (created if needed).
-void write_all_reports(const RunRecord& run, const std::string& dir);
+// Writes every format above into dir (created if needed) and returns the
+// names of the files written, in writing order.
+std::vector<std::string> write_all_reports(const RunRecord& run, const std::string& dir);
 
 // Writes text to path through a temporary file and rename, so a reader never
 // sees a half-written report.
 void write_file_atomically(const std::string& path, const std::string& text);
 
 std::string xml_escape(const std::string& s);
+// Text for HTML element content and attribute values alike.
+std::string html_escape(const std::string& s);
+// An environment value as text ("?" when absent).
+std::string env_str(const nlohmann::json& env, const char* key);
+// "native x86_64, Linux 6.18.44, glibc 2.36": how a run is named to people
+// (emulator or "native", arch, kernel release, libc and version).
+std::string platform_label(const nlohmann::json& env);
+// Environment values flattened to "key" / "limits.mq_msg_max" paths, in
+// key order, values as text.
+std::vector<std::pair<std::string, std::string>> flat_environment(const nlohmann::json& env);
 
 }  // namespace sigipc

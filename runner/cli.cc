@@ -220,13 +220,14 @@ int cmd_run(RunArgs a) {
     run.stale_expectations = rep.stale;
     for (const auto& s : rep.stale) std::fprintf(stderr, "sigipc: stale expectation: %s\n", s.c_str());
   }
-  write_all_reports(run, a.out);
+  auto written = write_all_reports(run, a.out);
 
   std::fputs(summary_table(run).c_str(), stdout);
   if (run.interrupted)
     std::printf("interrupted: %d tests not run or not finished\n", run.not_run);
-  std::printf("reports: %s/results.json %s/junit.xml %s/report.md (%.1f s)\n", a.out.c_str(),
-              a.out.c_str(), a.out.c_str(), run.wall_ms / 1000.0);
+  std::string names;
+  for (const auto& w : written) names += (names.empty() ? "" : " ") + w;
+  std::printf("reports in %s/: %s (%.1f s)\n", a.out.c_str(), names.c_str(), run.wall_ms / 1000.0);
   return run.green() ? 0 : 1;
 }
 

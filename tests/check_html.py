@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Opens a sigipc report.html (or matrix.html) in headless Chromium and checks
+what a reader would see: the script ran without a console message, and the
+rendered DOM shows the counts of the results it was written from.
+
+usage: check_html.py report REPORT_HTML RESULTS_JSON
+       check_html.py matrix MATRIX_HTML RESULTS_JSON...
+Exit 0 checked, 1 a check failed, 77 Chromium is not installed (ctest SKIP)."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from html.parser import HTMLParser
+
+SKIP = 77
+
+
+class Dom(HTMLParser):
+    """Collects what the checks need from the rendered DOM."""
+
+    def __init__(self):
+        super().__init__()
+        self.text_by_id = {}
+        self.body_attrs = {}
+        self.rows = {}          # table id -> [row attrs]
+        self._table = []
+        self._in_tbody = False
+        self._capture = None    # (id, depth) of an element whose text we keep
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self._depth += 1
+        if tag == "body":
+            self.body_attrs = a
+        if tag == "table":
+            self._table.append(a.get("id", ""))
+        if tag == "tbody":
+            self._in_tbody = True
+        if tag == "tr" and self._in_tbody and self._table:
+            self.rows.setdefault(self._table[-1], []).append(a)
+        if "id" in a and self._capture is None and tag == "span":
+            self._capture = (a["id"], self._depth)
+            self.text_by_id[a["id"]] = ""
+
+    def handle_endtag(self, tag):
+        if self._capture and self._capture[1] == self._depth:
+            self._capture = None
+        self._depth -= 1
+        if tag == "tbody":
+            self._in_tbody = False
+        if tag == "table" and self._table:
+            self._table.pop()
+
+    def handle_data(self, data):
+        if self._capture:
+            self.text_by_id[self._capture[0]] += data
+
+
+def render(chromium, path):
+    profile = tempfile.mkdtemp(prefix="sigipc-chromium-")
+    try:
+        p = subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
+             "--dump-dom", "file://" + os.path.abspath(path)],
+            capture_output=True, text=True, timeout=240)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    return 1
+
+
+def main():
+    if len(sys.argv) < 4 or sys.argv[1] not in ("report", "matrix"):
+        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
+        return 2
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        print("SKIP: chromium is not installed (apt-get install chromium)")
+        return SKIP
+    mode, page, results = sys.argv[1], sys.argv[2], sys.argv[3:]
+    runs = []
+    for r in results:
+        with open(r) as f:
+            runs.append(json.load(f))
+    rc, dom_text, log = render(chromium, page)
+    if rc != 0 or "<html" not in dom_text:
+        return fail(f"chromium exited {rc} without a DOM:\n{log[-2000:]}")
+    console = [l for l in log.splitlines() if re.search(r":CONSOLE[:(]", l)]
+    if console:
+        return fail("console messages (the page must log nothing):\n" + "\n".join(console))
+    dom = Dom()
+    dom.feed(dom_text)
+    if dom.body_attrs.get("data-js") != "ready":
+        return fail("the page script did not finish (body data-js is not 'ready')")
+    errors = []
+    if mode == "report":
+        run = runs[0]
+        summary = run["summary"]
+        for status in ("PASS", "FAIL", "ERROR", "TIMEOUT", "UNSUPPORTED", "XFAIL", "XPASS"):
+            shown = dom.text_by_id.get("count-" + status)
+            if shown is None or int(shown) != summary[status]:
+                errors.append(f"count-{status} shows {shown!r}, results.json says {summary[status]}")
+        if int(dom.text_by_id.get("count-total", -1)) != len(run["results"]):
+            errors.append("count-total differs from the number of results")
+        rows = dom.rows.get("tests", [])
+        if len(rows) != len(run["results"]):
+            errors.append(f"{len(rows)} test rows, {len(run['results'])} results")
+        by_status = {}
+        for r in rows:
+            by_status[r.get("data-s")] = by_status.get(r.get("data-s"), 0) + 1
+        for status, n in by_status.items():
+            if summary.get(status) != n:
+                errors.append(f"{n} rows with status {status}, summary says {summary.get(status)}")
+        if dom.text_by_id.get("shown") != str(len(run["results"])):
+            errors.append(f"the filter shows {dom.text_by_id.get('shown')!r} rows, not all of them")
+        families = {r["family"] for r in run["results"]}
+        if len(dom.rows.get("families", [])) != len(families):
+            errors.append("the family table does not have one row per family")
+        what = f"{len(rows)} rows, counts match results.json"
+    else:
+        ids = []
+        for run in runs:
+            for r in run["results"]:
+                if r["id"] not in ids:
+                    ids.append(r["id"])
+        rows = dom.rows.get("rules", [])
+        if len(rows) != len(ids):
+            errors.append(f"{len(rows)} rule rows, {len(ids)} distinct tests")
+        marked = sum(1 for r in rows if r.get("data-d") == "1")
+        if str(marked) != dom.text_by_id.get("count-disagree"):
+            errors.append(f"{marked} rows marked, the header says {dom.text_by_id.get('count-disagree')}")
+        # Disagreeing rows come first.
+        flags = [r.get("data-d") for r in rows]
+        if flags != sorted(flags, reverse=True):
+            errors.append("disagreeing rows are not listed first")
+        what = f"{len(rows)} rule rows, {marked} disagreements marked"
+    for e in errors:
+        print("FAIL: " + e)
+    if errors:
+        return 1
+    print(f"{page}: rendered without console messages; {what}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
