@@ -178,13 +178,25 @@ std::int64_t advance(std::int64_t deadline, std::uint64_t delay_ns) {
   return now - deadline > kMaxLagNs ? now : deadline;
 }
 
+// close_range(2) through syscall(2): musl (zig 0.11) has no wrapper for it,
+// and the loop below covers kernels without it (ENOSYS).
+int close_fd_range(unsigned lo, unsigned hi) {
+#ifdef SYS_close_range
+  return static_cast<int>(syscall(SYS_close_range, lo, hi, 0));
+#else
+  (void)lo, (void)hi;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
 // Closes every descriptor above 2 except those in keep (sorted ascending).
 void close_all_but(const int* keep, int count) {
   unsigned lo = 3;
   for (int i = 0; i <= count; ++i) {
     const unsigned hi = i < count ? static_cast<unsigned>(keep[i]) : ~0u;
     if (i < count && keep[i] < 3) continue;
-    if (hi > lo && close_range(lo, hi - 1, 0) != 0) {
+    if (hi > lo && close_fd_range(lo, hi - 1) != 0) {
       const long open_max = sysconf(_SC_OPEN_MAX);
       const unsigned top = hi == ~0u ? static_cast<unsigned>(open_max > 0 ? open_max : 1024) : hi;
       for (unsigned fd = lo; fd < top; ++fd) close(static_cast<int>(fd));

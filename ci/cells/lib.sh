@@ -1,0 +1,183 @@
+# Shared shell functions for the matrix cells (ci/cells/<cell> OUTDIR).
+# Source it from a cell script:  . "$(dirname "$0")/lib.sh"
+#
+# Cell contract (see ci/matrix): exit 0 green, 1 red (new deviations or a
+# broken run), 3 unreachable on this machine (one line "UNREACHABLE: reason"
+# on stderr). Progress goes to stderr, short.
+#
+# Functions:
+#   cell_log MSG...                   progress line on stderr, prefixed by the cell name
+#   cell_die MSG...                   error line on stderr, exit 1 (red)
+#   cell_unreachable REASON...        "UNREACHABLE: reason" on stderr, exit 3
+#   cell_have_cmd CMD                 whether CMD is on PATH
+#   cell_ensure_packages PKG...       apt-get install what is missing (idempotent; no
+#                                     network when all present); a package the registry
+#                                     does not know makes the cell unreachable
+#   cell_build_dir CELL               build folder of a cell (created)
+#   cell_build CELL [CMAKE ARGS...]   configure + build the sigipc tool into
+#                                     cell_build_dir CELL (serialised by a lock, so
+#                                     two cells sharing a build never race); prints
+#                                     the path of the binary on stdout
+#                                     (SIGIPC_MATRIX_PREBUILT=1: use the binary as
+#                                     it is when present; ci/matrix sets it)
+#   cell_native_sigipc                the host build every x86_64 cell shares
+#                                     (native, qemu-x86_64, valgrind, gvisor)
+#   cell_expect_args CELL             prints "[--expect CELL.yaml] --expect linux.yaml"
+#   cell_run_suite CELL OUTDIR SIGIPC [RUN ARGS...]
+#                                     sigipc run with the cell's expectations and
+#                                     $SIGIPC_CELL_ARGS; returns its exit status
+#                                     (0 green, 1 red)
+#   cell_report CELL RESULTS OUTDIR   re-applies the cell's expectations to a saved
+#                                     results.json (runs that cannot read host files)
+#   cell_check_env OUTDIR KEY VALUE   red unless results.json environment.KEY == VALUE
+#                                     (proves the run really happened on the platform)
+#   cell_summary OUTDIR               one line of counts from results.json on stderr
+
+set -euo pipefail
+
+SIGIPC_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SIGIPC_MATRIX_BUILD=${SIGIPC_MATRIX_BUILD:-$SIGIPC_REPO/build-matrix}
+CELL_NAME=${CELL_NAME:-$(basename "$0")}
+
+cell_log() { printf '[%s] %s\n' "$CELL_NAME" "$*" >&2; }
+cell_die() { printf '[%s] error: %s\n' "$CELL_NAME" "$*" >&2; exit 1; }
+cell_unreachable() { printf 'UNREACHABLE: %s\n' "$*" >&2; exit 3; }
+cell_have_cmd() { command -v "$1" >/dev/null 2>&1; }
+
+# Usage check shared by every cell: exactly one OUTDIR argument.
+cell_parse_outdir() {
+  if [ $# -ne 1 ] || [ -z "$1" ]; then
+    printf '%s: usage: %s OUTDIR\n' "$CELL_NAME" "$0" >&2
+    exit 2
+  fi
+  mkdir -p "$1" || cell_die "cannot create output folder $1"
+  (cd "$1" && pwd)
+}
+
+cell_ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    cell_have_cmd sudo || cell_unreachable "packages ${missing[*]} missing and not root"
+    sudo="sudo"
+  fi
+  # A package the registry does not offer is a limit of this machine, not a
+  # failure of the platform: the cell is unreachable here.
+  for p in "${missing[@]}"; do
+    if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then
+      $sudo apt-get update -qq >/dev/null 2>&1 || true
+      apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]' ||
+        cell_unreachable "package $p is not in this machine's Debian registry"
+    fi
+  done
+  cell_log "installing ${missing[*]}"
+  # Two cells may install at once: apt's own lock would fail one of them.
+  DEBIAN_FRONTEND=noninteractive flock /var/lib/dpkg/.sigipc-matrix.lock \
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    cell_die "apt-get install ${missing[*]} failed"
+}
+
+cell_build_dir() {
+  local d="$SIGIPC_MATRIX_BUILD/$1"
+  mkdir -p "$d"
+  printf '%s\n' "$d"
+}
+
+cell_build() {
+  local cell=$1; shift
+  local dir; dir=$(cell_build_dir "$cell")
+  # ci/matrix builds the shared tool once before starting cells, so that
+  # every cell of one matrix runs the same binary.
+  if [ "${SIGIPC_MATRIX_PREBUILT:-0}" = 1 ] && [ -x "$dir/sigipc" ]; then
+    printf '%s\n' "$dir/sigipc"
+    return 0
+  fi
+  cell_log "building $cell in $dir"
+  (
+    # Cells sharing one build (qemu-x86_64 and valgrind use native's) may run
+    # at the same time under ci/matrix: one builds, the other waits.
+    flock 9
+    if [ ! -f "$dir/CMakeCache.txt" ]; then
+      cmake -S "$SIGIPC_REPO" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DSIGIPC_BUILD_TESTS=OFF -DSIGIPC_BUILD_BENCH=OFF "$@" >"$dir/configure.log" 2>&1 ||
+        { tail -20 "$dir/configure.log" >&2; exit 1; }
+    fi
+    nice -n 5 cmake --build "$dir" --target sigipc -j"${SIGIPC_MATRIX_BUILD_JOBS:-$(nproc)}" \
+      >"$dir/build.log" 2>&1 || { grep -m20 -E 'error|Error' "$dir/build.log" >&2; exit 1; }
+  ) 9>"$dir/.lock" || cell_die "build of $cell failed (log: $dir/build.log)"
+  printf '%s\n' "$dir/sigipc"
+}
+
+cell_native_sigipc() {
+  cell_ensure_packages build-essential cmake pkg-config libgtest-dev libgmock-dev libseccomp-dev \
+    nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libfmt-dev python3
+  cell_build native
+}
+
+# The cell's own file comes first: the first entry naming a test decides,
+# and a platform's entry is more specific than linux.yaml's (e.g. a test
+# Linux fails, which errors out on a platform missing the call).
+cell_expect_args() {
+  local cell=$1
+  [ -f "$SIGIPC_REPO/ci/expectations/$cell.yaml" ] &&
+    printf -- '--expect\n%s\n' "$SIGIPC_REPO/ci/expectations/$cell.yaml"
+  printf -- '--expect\n%s\n' "$SIGIPC_REPO/ci/expectations/linux.yaml"
+}
+
+cell_run_suite() {
+  local cell=$1 out=$2 sigipc=$3; shift 3
+  local expect=(); mapfile -t expect < <(cell_expect_args "$cell")
+  local rc=0
+  cell_log "running the suite: $sigipc run $*"
+  # The runner's per-test lines go to a log; the cell prints a summary only.
+  # SIGIPC_CELL_ARGS: extra words for sigipc run (e.g. "--jobs 4" or a
+  # --filter for a quick look), split on spaces.
+  local extra=(); read -ra extra <<<"${SIGIPC_CELL_ARGS:-}"
+  CI=1 "$sigipc" run --out "$out" "${expect[@]}" "$@" "${extra[@]}" >"$out/run.log" 2>&1 || rc=$?
+  [ -f "$out/results.json" ] || { tail -5 "$out/run.log" >&2; cell_die "no results.json (sigipc exit $rc)"; }
+  return "$rc"
+}
+
+cell_report() {
+  local cell=$1 results=$2 out=$3 sigipc=${4:-}
+  [ -n "$sigipc" ] || sigipc=$(cell_native_sigipc)
+  local expect=(); mapfile -t expect < <(cell_expect_args "$cell")
+  local rc=0
+  "$sigipc" report "$results" --out "$out" "${expect[@]}" >"$out/report.log" 2>&1 || rc=$?
+  [ "$rc" -le 1 ] || { cat "$out/report.log" >&2; cell_die "sigipc report failed (exit $rc)"; }
+  return "$rc"
+}
+
+cell_json_get() {
+  python3 - "$1" "$2" <<'EOF'
+import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2].split('.'):
+    v = v.get(k) if isinstance(v, dict) else None
+print('' if v is None else v)
+EOF
+}
+
+cell_check_env() {
+  local out=$1 key=$2 want=$3 got
+  got=$(cell_json_get "$out/results.json" "environment.$key")
+  [ "$got" = "$want" ] ||
+    cell_die "results.json says $key '$got', expected '$want': the tests did not run on this platform"
+}
+
+cell_summary() {
+  python3 - "$1/results.json" <<'EOF' >&2
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r.get('summary', {})
+e = r.get('environment', {})
+counts = ' '.join(f'{k}={v}' for k, v in s.items() if isinstance(v, int) and v and k != 'total')
+print(f"  {s.get('total', '?')} tests: {counts}; kernel {e.get('kernel_release')}, "
+      f"{e.get('libc')} {e.get('libc_version')}, {e.get('arch')}, emulator {e.get('emulator')}, "
+      f"isolation {e.get('isolation')}")
+EOF
+}

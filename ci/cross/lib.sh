@@ -1,0 +1,41 @@
+# shellcheck shell=bash
+# Shell functions for the platform cells built with ci/cross (aarch64, armhf,
+# musl). Source after
+# ci/cells/lib.sh.
+#
+#   cross_sigipc TARGET   builds the dependencies (ci/cross/deps) and the
+#                         sigipc tool for TARGET (aarch64, armhf, musl) with ci/cross/toolchain-TARGET.cmake;
+#                         prints the path of the binary
+#   cross_run_suite CELL OUTDIR SIGIPC LAUNCHER [RUN ARGS...]
+#                         like cell_run_suite, but the runner itself is started
+#                         through LAUNCHER (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu",
+#                         or "" for none)
+
+cross_deps_packages() {
+  cell_ensure_packages cmake pkg-config googletest gperf dpkg-dev file xz-utils \
+    nlohmann-json3-dev libcli11-dev
+}
+
+cross_sigipc() {
+  local target=$1 dir=$SIGIPC_MATRIX_BUILD/$1
+  cross_deps_packages
+  cell_log "dependencies for $target (cached in $dir/deps)"
+  "$SIGIPC_REPO/ci/cross/deps" "$target" "$dir/deps" || cell_die "dependencies for $target failed"
+  # No -g: debug info costs about a quarter of the compile time on a shared
+  # 2-core machine, and a crash under emulation is triaged from the log.
+  SIGIPC_MATRIX_BUILD_JOBS=${SIGIPC_MATRIX_BUILD_JOBS:-2} cell_build "$target/build" \
+    -DCMAKE_TOOLCHAIN_FILE="$SIGIPC_REPO/ci/cross/toolchain-$target.cmake" \
+    -DSIGIPC_DEPS_PREFIX="$dir/deps" \
+    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG"
+}
+
+cross_run_suite() {
+  local cell=$1 out=$2 sigipc=$3 launcher=$4; shift 4
+  local expect=(); mapfile -t expect < <(cell_expect_args "$cell")
+  local rc=0
+  cell_log "running the suite: $launcher ${sigipc##*/} run $*"
+  # shellcheck disable=SC2086
+  CI=1 $launcher "$sigipc" run --out "$out" "${expect[@]}" "$@" >"$out/run.log" 2>&1 || rc=$?
+  [ -f "$out/results.json" ] || { tail -5 "$out/run.log" >&2; cell_die "no results.json (sigipc exit $rc)"; }
+  return "$rc"
+}
