@@ -75,14 +75,23 @@ SIGIPC_TEST(PosixMqNotifyRegistration, NullByAnotherProcessKeepsRegistration,
             "mq_notify(NULL) removes only the calling process's registration: it leaves another "
             "process's registration in place") {
   Queue q(2, 8);
-  Gate registered, done;
+  Pipe registered;
+  Gate done;
   Child owner([&] {
     sigevent mine = mqio::signal_event(SIGUSR1, 2);
     CHILD_CHECK_OK(mq_notify(q.get(), &mine));
-    registered.open();
+    const char byte = 1;
+    CHILD_CHECK_EQ(write(registered.wr(), &byte, 1), 1);
     done.wait();
   });
-  registered.wait();
+  // Only the owner holds the write end now: a failed step ends it, and the
+  // read sees EOF at once instead of waiting for the runner's time limit.
+  registered.close_wr();
+  char byte = 0;
+  ssize_t n;
+  do n = read(registered.rd(), &byte, 1); while (n < 0 && errno == EINTR);
+  ASSERT_EQ(n, 1) << (n == 0 ? "the owner ended before registering: " + owner.wait().describe()
+                            : "read() from the owner: " + ErrnoText(errno));
   mq_notify(q.get(), nullptr);  // Its result is not the rule; its effect is.
   sigevent ev = usr_event();
   EXPECT_FAILS_WITH(mq_notify(q.get(), &ev), EBUSY) << "another process's registration vanished";

@@ -9,9 +9,11 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "suites/signals/send_helpers.h"
@@ -47,15 +49,53 @@ int run_background_job(Job job) noexcept {
   return st;
 }
 
+// A raw status no waitpid() returns: "no state change came in time".
+constexpr int kNoStatus = -1;
+
+// In the leader: the raw status waitpid(pid, options) first reports, or
+// kNoStatus when none came within `seconds`. SIGCHLD, blocked meanwhile,
+// wakes each re-check; the bound is a safety net, not the test's clock.
+int child_wait_status_within(pid_t pid, int options, int seconds) noexcept {
+  sigset_t chld, old;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, &chld, &old));
+  timespec now {}, deadline {};
+  clock_gettime(CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += seconds;
+  int st = kNoStatus;
+  for (;;) {
+    int raw = 0;
+    pid_t r = waitpid(pid, &raw, options | WNOHANG);
+    if (r < 0 && errno == EINTR) continue;
+    CHILD_CHECK(r >= 0);
+    if (r == pid) {
+      st = raw;
+      break;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    timespec left {deadline.tv_sec - now.tv_sec, deadline.tv_nsec - now.tv_nsec};
+    if (left.tv_nsec < 0) {
+      left.tv_nsec += 1000000000L;
+      --left.tv_sec;
+    }
+    if (left.tv_sec < 0) break;
+    sigtimedwait(&chld, nullptr, &left);
+  }
+  CHILD_CHECK_OK(sigprocmask(SIG_SETMASK, &old, nullptr));
+  return st;
+}
+
 // In the leader: a check failure describing st unless it is `want`.
 void child_check_status(const char* file, int line, int st, bool stopped, int sig) noexcept {
-  bool ok = stopped ? (WIFSTOPPED(st) && WSTOPSIG(st) == sig)
-                    : (WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  bool ok = st != kNoStatus && (stopped ? (WIFSTOPPED(st) && WSTOPSIG(st) == sig)
+                                        : (WIFEXITED(st) && WEXITSTATUS(st) == 0));
   if (ok) return;
   SafeBuf d;
   if (stopped) d.str("expected a stop by ").signal_text(sig).str("; the job ");
   else d.str("expected the job to exit 0; it ");
-  if (WIFEXITED(st)) d.str("exited with ").num(WEXITSTATUS(st));
+  if (st == kNoStatus) d.str("did not stop or end within the safety net");
+  else if (WIFEXITED(st)) d.str("exited with ").num(WEXITSTATUS(st));
   else if (WIFSIGNALED(st)) d.str("was killed by ").signal_text(WTERMSIG(st));
   else if (WIFSTOPPED(st)) d.str("was stopped by ").signal_text(WSTOPSIG(st));
   check_fail(file, line, "background job status", d.c_str(), true);
@@ -83,24 +123,38 @@ SIGIPC_TEST(SignalJobControl, SigttinStopsTheWholeBackgroundGroup,
             "member stops") {
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
-  EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
+  const int safety_s = static_cast<int>(safety_net_seconds());
+  EXPECT_CHILD_OK(InPtySession(pty, [safety_s](int fd, int) {
     Gate joined, go, never;
     pid_t reader = child_fork_background([&, fd] {
+      // Each wait below ends by EOF, not a hang, once the peers that could
+      // open its gate are gone.
+      joined.close_opener();
+      never.close_opener();
+      go.close_opener();
       go.wait();
       (void)!read(fd, &g_byte, 1);
     });
     pid_t member = fork();
     CHILD_CHECK_OK(member);
     if (member == 0) {
+      go.close_opener();
+      never.close_opener();
       CHILD_CHECK_OK(setpgid(0, reader));
       joined.open();
       never.wait();
       child_exit(0);
     }
+    joined.close_opener();
     joined.wait();
     go.open();
-    int st_reader = sendtest::child_wait_status(reader, WUNTRACED);
-    int st_member = sendtest::child_wait_status(member, WUNTRACED);
+    // Bounded: a platform that lets the read through, or stops only the
+    // reader, leaves a process that never stops; that is a FAIL with the
+    // status seen, not a TIMEOUT.
+    int st_reader = child_wait_status_within(reader, WUNTRACED, safety_s);
+    int st_member = kNoStatus;
+    if (st_reader != kNoStatus && WIFSTOPPED(st_reader))
+      st_member = child_wait_status_within(member, WUNTRACED, safety_s);
     sendtest::child_kill_and_reap(reader);
     sendtest::child_kill_and_reap(member);
     CHILD_CHECK_STOPPED_BY(st_reader, SIGTTIN);

@@ -33,6 +33,10 @@ SIGIPC_TEST(SignalWaitSigwait, ReturnsZeroAndStoresTheSelectedSignal,
   mask.block_all();
   ForEachBlockableSignal([](int sig) {
     ASSERT_SUCCEEDS(kill(getpid(), sig)) << SignalText(sig);
+    // Not pending (qemu-user keeps SIGSEGV and SIGBUS for itself): sigwait()
+    // would wait forever; a FAIL naming the signal instead of a TIMEOUT.
+    ASSERT_EQ(sigtest::pending_member(sig), 1)
+        << "kill() to self left the blocked " << SignalText(sig) << " not pending";
     const sigset_t set = make_sigset({sig});
     int got = -1;
     EXPECT_EQ(sigwait(&set, &got), 0) << SignalText(sig);
