@@ -37,6 +37,7 @@ extern "C" {
 #endif
 
 #include "fixtures/errno_name.h"
+#include "fixtures/result_channel.h"
 #include "injectors/signal_injector.h"
 #include "injectors/signal_stepper.h"
 
@@ -230,7 +231,7 @@ int send_one(const SenderArgs& a, int sig, std::uint64_t seq) {
 [[noreturn]] void sender_main(const SenderArgs& a, detail::Stepper stepper) {
   // Die with the thread that forked us; if it is already gone, do not start.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != a.parent) _exit(1);
+  if (getppid() != a.parent) child_exit(1);
   sigset_t all;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, nullptr);
@@ -271,7 +272,7 @@ int send_one(const SenderArgs& a, int sig, std::uint64_t seq) {
     char c = 1;
     write_full(a.ready_fd, &c, 1);
   }
-  _exit(write_full(a.report_fd, &r, sizeof r) ? 0 : 2);
+  child_exit(write_full(a.report_fd, &r, sizeof r) ? 0 : 2);
 }
 
 SignalCounts counts_of(const Report& r) {

@@ -65,6 +65,16 @@ bool one_of(const std::string& alternatives, const std::string& value) {
   return false;
 }
 
+// "not A|B" holds for every value but A and B. Spelled as a word because a
+// leading '!' is a YAML tag: `emulator: !gvisor` would silently read as an
+// empty string.
+constexpr char kNot[] = "not ";
+
+bool word_condition_holds(const std::string& cond, const std::string& value) {
+  if (cond.rfind(kNot, 0) == 0) return !one_of(cond.substr(sizeof kNot - 1), value);
+  return one_of(cond, value);
+}
+
 const char* const kPlatformKeys[] = {"kernel", "libc", "libc_version", "arch", "emulator"};
 
 }  // namespace
@@ -170,6 +180,9 @@ std::vector<Expectation> load_expectations_text(const std::string& text, const s
                               "' (kernel, libc, libc_version, arch, emulator)");
           if (!p.second.IsScalar()) bad(path, pl, "'" + pk + "' must be a string");
           std::string cond = p.second.as<std::string>();
+          if (cond.empty() || cond == "not" ||
+              (cond.rfind(kNot, 0) == 0 && cond.find_first_not_of(' ', sizeof kNot - 1) == std::string::npos))
+            bad(path, pl, "'" + pk + "' needs a value (alternatives A|B, or 'not A|B')");
           if (pk == "kernel" || pk == "libc_version") {
             try {
               version_matches("0", cond);
@@ -200,11 +213,37 @@ bool applies_to(const Expectation& e, const nlohmann::json& env) {
       if (!version_matches(field("kernel_release"), cond)) return false;
     } else if (key == "libc_version") {
       if (!version_matches(field("libc_version"), cond)) return false;
-    } else if (!one_of(cond, field(key.c_str()))) {
+    } else if (!word_condition_holds(cond, field(key.c_str()))) {
       return false;
     }
   }
   return true;
+}
+
+const Expectation* deciding_expectation(const std::vector<Expectation>& expectations,
+                                        const nlohmann::json& environment, const std::string& test_id,
+                                        const std::string& requirement) {
+  for (const auto& e : expectations) {
+    bool match = e.test_glob.empty() ? glob(e.rule_glob, requirement) : glob(e.test_glob, test_id);
+    if (match && applies_to(e, environment)) return &e;
+  }
+  return nullptr;
+}
+
+bool apply_expectation(Result& r, const Expectation& e) {
+  std::string why = e.reason + (e.link.empty() ? "" : " (" + e.link + ")") + " [" + e.where() + "]";
+  if (r.status == e.status) {
+    r.status = Status::kXfail;
+    r.message = "known deviation: " + why + "; " + r.message;
+    return true;
+  }
+  if (r.status == Status::kPass) {
+    r.status = Status::kXpass;
+    r.message = std::string("listed as ") + status_name(e.status) + " but passed: " + why;
+    return true;
+  }
+  r.message += std::string(" (expected ") + status_name(e.status) + ": " + why + ")";
+  return false;
 }
 
 ExpectationReport apply_expectations(RunRecord& run, const std::vector<Expectation>& expectations,
@@ -220,24 +259,10 @@ ExpectationReport apply_expectations(RunRecord& run, const std::vector<Expectati
                           (e.test_glob.empty() ? e.rule_glob : e.test_glob) + ")");
   }
   for (auto& r : run.results) {
-    for (const auto& e : expectations) {
-      bool match = e.test_glob.empty() ? glob(e.rule_glob, r.requirement) : glob(e.test_glob, r.id);
-      if (!match || !applies_to(e, run.environment)) continue;
-      std::string why = e.reason + (e.link.empty() ? "" : " (" + e.link + ")") + " [" + e.where() + "]";
-      if (r.status == e.status) {
-        r.status = Status::kXfail;
-        r.message = "known deviation: " + why + "; " + r.message;
-        ++rep.applied;
-      } else if (r.status == Status::kPass) {
-        r.status = Status::kXpass;
-        r.message = std::string("listed as ") + status_name(e.status) + " but passed: " + why;
-        ++rep.applied;
-        rep.stale.push_back(e.where() + ": " + r.id + " now passes");
-      } else {
-        r.message += std::string(" (expected ") + status_name(e.status) + ": " + why + ")";
-      }
-      break;
-    }
+    const Expectation* e = deciding_expectation(expectations, run.environment, r.id, r.requirement);
+    if (!e || !apply_expectation(r, *e)) continue;
+    ++rep.applied;
+    if (r.status == Status::kXpass) rep.stale.push_back(e->where() + ": " + r.id + " now passes");
   }
   return rep;
 }

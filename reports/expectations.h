@@ -8,7 +8,7 @@
 //       libc: glibc                                  # alternatives separated by '|'
 //       libc_version: ">=2.17"
 //       arch: x86_64|aarch64
-//       emulator: none|qemu-user
+//       emulator: none|qemu-user                     # or "not gvisor|valgrind": any but these
 //     status: FAIL                                   # the status the deviation produces
 //     reason: Linux leaves SA_SIGINFO set when SA_RESETHAND resets the handler
 //     link: https://...
@@ -58,6 +58,16 @@ struct ExpectationReport {
   std::vector<std::string> stale;  // "FILE:LINE: why"
   int applied = 0;                 // results turned into XFAIL or XPASS
 };
+
+// The entry deciding a result on this platform (the first that names the
+// test or its rule and applies), or nullptr.
+const Expectation* deciding_expectation(const std::vector<Expectation>& expectations,
+                                        const nlohmann::json& environment, const std::string& test_id,
+                                        const std::string& requirement);
+
+// Rewrites one result's status and message by its deciding entry; returns
+// whether it became XFAIL or XPASS.
+bool apply_expectation(Result& r, const Expectation& e);
 
 // Rewrites statuses in run.results. all_test_ids and all_rules: the whole
 // catalogue, to tell a stale entry from one for a test not selected.

@@ -196,6 +196,11 @@ int cmd_run(RunArgs a) {
   run.environment["repeat"] = o.repeat;
   run.environment["wrapper"] = a.wrapper;
   run.environment["started_at"] = static_cast<long long>(std::time(nullptr));
+  if (!expectations.empty())
+    o.relabel = [&expectations, env = run.environment](Result& r) {
+      if (const Expectation* e = deciding_expectation(expectations, env, r.id, r.requirement))
+        apply_expectation(r, *e);
+    };
 
   std::fprintf(stderr, "sigipc: running %zu tests%s with %d jobs, isolation %s, seed %llu\n",
                tests.size(), o.repeat > 1 ? (" x" + std::to_string(o.repeat)).c_str() : "",

@@ -157,7 +157,7 @@ int run(const Options& o) {
     b.str("sigipc inject: cannot run ").str(argv[0]).str(": ").errno_text(e).str("\n");
     (void)!write(STDERR_FILENO, b.c_str(), b.size());
     (void)!write(execd[1], &e, sizeof e);
-    _exit(127);
+    child_exit(127);
   };
 
   pid_t pid;

@@ -138,11 +138,18 @@ SpawnSpec make_spec(const SchedulerOptions& o, const std::vector<std::string>& e
 
 class Progress {
  public:
-  Progress(bool tty, bool quiet, std::size_t total) : tty_(tty), quiet_(quiet), total_(total) {}
+  Progress(bool tty, bool quiet, std::size_t total, std::function<void(Result&)> relabel)
+      : tty_(tty), quiet_(quiet), total_(total), relabel_(std::move(relabel)) {}
   void started(const std::map<pid_t, Running>& running) { if (tty_ && !quiet_) draw(running); }
-  void finished(const Running& r, const Verdict& v, const std::map<pid_t, Running>& running) {
+  void finished(const Running& r, const Verdict& verdict, const std::map<pid_t, Running>& running) {
     ++done_;
     if (quiet_) return;
+    Result v;
+    v.id = r.meta->id();
+    v.requirement = r.meta->requirement;
+    v.status = verdict.status;
+    v.message = verdict.message;
+    if (relabel_) relabel_(v);
     if (is_bad(v.status)) ++bad_;
     if (tty_) {
       if (v.status != Status::kPass && v.status != Status::kUnsupported) {
@@ -169,6 +176,7 @@ class Progress {
   }
   bool tty_, quiet_;
   std::size_t total_, done_ = 0, bad_ = 0;
+  std::function<void(Result&)> relabel_;
 };
 
 }  // namespace
@@ -196,7 +204,7 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
   std::vector<std::string> env = base_env(o);
   std::map<pid_t, Running> running;
   std::map<std::string, std::vector<std::pair<Verdict, double>>> per_test;
-  Progress progress(o.tty, o.quiet, queue.size());
+  Progress progress(o.tty, o.quiet, queue.size(), o.relabel);
   std::size_t seq = 0;
   bool interrupted = false;
 

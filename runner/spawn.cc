@@ -55,7 +55,7 @@ void reset_signal_state() {
 [[noreturn]] void exec_test(char* const* argv, char* const* envp, int result_fd) {
   execvpe(argv[0], argv, envp);
   child_report(result_fd, "error", "cannot execute the test program", errno);
-  _exit(127);
+  child_exit(127);
 }
 
 int count_other_processes() {
@@ -78,7 +78,7 @@ int count_other_processes() {
       mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0 ||
       mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0) {
     child_report(result_fd, "error", "cannot set up the test's private mounts", errno);
-    _exit(127);
+    child_exit(127);
   }
   // A kernel without POSIX message queues has no mqueue filesystem; the
   // queue tests report that themselves, so the mount is only best effort.
@@ -86,7 +86,7 @@ int count_other_processes() {
   pid_t test = fork();
   if (test < 0) {
     child_report(result_fd, "error", "fork of the test process failed", errno);
-    _exit(127);
+    child_exit(127);
   }
   if (test == 0) {
     // Its own process group, as in process-group isolation: kill(0, ...) and
@@ -121,7 +121,7 @@ int count_other_processes() {
   SafeBuf s;
   s.num(status);
   child_report(result_fd, "wait", s.c_str(), 0);
-  _exit(0);
+  child_exit(0);
 }
 
 }  // namespace
@@ -158,7 +158,7 @@ Spawned spawn_test(const SpawnSpec& spec) {
     int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (out < 0 || in < 0) {
       child_report(rfd, "error", "cannot open the test's output file", errno);
-      _exit(127);
+      child_exit(127);
     }
     dup2(in, STDIN_FILENO);
     dup2(out, STDOUT_FILENO);
@@ -167,19 +167,19 @@ Spawned spawn_test(const SpawnSpec& spec) {
 
     if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS) != 0) {
       child_report(rfd, "error", "unshare(CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWNS)", errno);
-      _exit(127);
+      child_exit(127);
     }
     pid_t init = fork();
     if (init < 0) {
       child_report(rfd, "error", "fork of the namespace reaper failed", errno);
-      _exit(127);
+      child_exit(127);
     }
     if (init == 0) reaper(spec, argv.data(), envp.data(), rfd);
     close(rfd);
     int st;
     while (waitpid(init, &st, 0) < 0 && errno == EINTR) {
     }
-    _exit(0);
+    child_exit(0);
   }
   close(fds[1]);
   fcntl(fds[0], F_SETFL, O_NONBLOCK);
@@ -193,17 +193,17 @@ bool namespaces_available(std::string* why) {
     return false;
   }
   if (pid == 0) {
-    if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS) != 0) _exit(10 + (errno & 0x7f) % 100);
+    if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS) != 0) child_exit(10 + (errno & 0x7f) % 100);
     pid_t init = fork();
     if (init == 0) {
       bool ok = mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
                 mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0 &&
                 mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == 0;
-      _exit(ok ? 0 : 1);
+      child_exit(ok ? 0 : 1);
     }
     int st = 0;
-    if (init < 0 || waitpid(init, &st, 0) < 0) _exit(2);
-    _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 3);
+    if (init < 0 || waitpid(init, &st, 0) < 0) child_exit(2);
+    child_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 3);
   }
   int st = 0;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {

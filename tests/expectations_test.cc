@@ -62,6 +62,25 @@ TEST(Expectations, BadFilesNameFileAndLine) {
             ":4: unknown platform key 'o");
   EXPECT_EQ(load_error("- test: [unclosed\n").substr(0, 17), ":2: malformed YAM");
   EXPECT_EQ(load_error("test: A.b\n"), ":1: expected a list of entries");
+  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  platforms:\n    emulator: 'not '\n").substr(0, 24),
+            ":4: 'emulator' needs a v");
+  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  platforms:\n    arch: ''\n").substr(0, 19),
+            ":4: 'arch' needs a ");
+}
+
+TEST(Expectations, NotConditionExcludesItsAlternatives) {
+  TempFile f("- test: S.x\n  reason: r\n  platforms:\n    emulator: not gvisor|valgrind\n"
+             "    arch: x86_64|aarch*\n");
+  auto exps = load_expectations(f.path);
+  ASSERT_EQ(exps.size(), 1u);
+  auto env = [](const char* emulator, const char* arch) {
+    return nlohmann::json{{"emulator", emulator}, {"arch", arch}};
+  };
+  EXPECT_TRUE(applies_to(exps[0], env("none", "x86_64")));
+  EXPECT_TRUE(applies_to(exps[0], env("qemu-user", "aarch64")));
+  EXPECT_FALSE(applies_to(exps[0], env("gvisor", "x86_64")));
+  EXPECT_FALSE(applies_to(exps[0], env("valgrind", "x86_64")));
+  EXPECT_FALSE(applies_to(exps[0], env("none", "armv7l")));
 }
 
 TEST(Expectations, MissingFileIsAnError) {

@@ -21,7 +21,8 @@
 #                                     (SIGIPC_MATRIX_PREBUILT=1: use the binary as
 #                                     it is when present; ci/matrix sets it)
 #   cell_native_sigipc                the host build every x86_64 cell shares
-#                                     (native, qemu-x86_64, valgrind, gvisor)
+#                                     (native, qemu-x86_64, valgrind, gvisor);
+#                                     $SIGIPC_NATIVE_SIGIPC names a prebuilt one
 #   cell_expect_args CELL             prints "[--expect CELL.yaml] --expect linux.yaml"
 #   cell_run_suite CELL OUTDIR SIGIPC [RUN ARGS...]
 #                                     sigipc run with the cell's expectations and
@@ -113,6 +114,13 @@ cell_build() {
 }
 
 cell_native_sigipc() {
+  # SIGIPC_NATIVE_SIGIPC: an x86_64 tool built already (e.g. .ci/run's
+  # build/sigipc), so a CI job does not build the suite twice.
+  if [ -n "${SIGIPC_NATIVE_SIGIPC:-}" ]; then
+    [ -x "$SIGIPC_NATIVE_SIGIPC" ] || cell_die "SIGIPC_NATIVE_SIGIPC=$SIGIPC_NATIVE_SIGIPC is not an executable"
+    printf '%s\n' "$SIGIPC_NATIVE_SIGIPC"
+    return 0
+  fi
   cell_ensure_packages build-essential cmake pkg-config libgtest-dev libgmock-dev libseccomp-dev \
     nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libfmt-dev python3
   cell_build native
