@@ -282,9 +282,11 @@ pid_t FailureInjector::spawn(const std::function<void()>& in_child, int* notify_
   if (r <= kFailedBase) return fail("loading the seccomp filter failed: " + err_text(kFailedBase - r));
   if (r == kNoListener) return pid;
 
-  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  // __NR_ names: glibc 2.31's SYS_ list predates pidfd_getfd (the kernel's
+  // <asm/unistd.h> has it).
+  int pidfd = static_cast<int>(syscall(__NR_pidfd_open, pid, 0));
   if (pidfd < 0) return fail("pidfd_open failed: " + err_text(errno));
-  int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, r, 0));
+  int fd = static_cast<int>(syscall(__NR_pidfd_getfd, pidfd, r, 0));
   int saved = errno;
   close(pidfd);
   if (fd < 0) return fail("pidfd_getfd of the notification fd failed: " + err_text(saved));

@@ -40,7 +40,7 @@ bool parse_u64(const std::string& s, std::uint64_t* out) {
 
 const char* errno_text(int e) {
   if (const char* n = errno_name(e)) return n;
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)  // strerrorname_np: glibc 2.32
   return strerrorname_np(e);
 #else
   return nullptr;

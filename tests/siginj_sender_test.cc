@@ -21,6 +21,7 @@ extern "C" {
 #include "fixtures/check.h"
 #include "fixtures/process.h"
 #include "injectors/signal_injector.h"
+#include "tests/siginj_self_receiver.h"
 
 namespace sigipc::inject {
 namespace {
@@ -143,51 +144,30 @@ INSTANTIATE_TEST_SUITE_P(Vias, SigInjSender,
 // start() returns once sending has begun: a signal the process blocks is
 // already pending when it returns.
 TEST(SigInjSenderSelf, StartReturnsAfterTheFirstSend) {
-  const int sig = SIGRTMIN + 2;
-  sigset_t set, old;
-  sigemptyset(&set);
-  sigaddset(&set, sig);
-  ASSERT_SUCCEEDS(sigprocmask(SIG_BLOCK, &set, &old));
-  SignalPlan plan;
-  plan.signals = {sig};
-  plan.rate_hz = 200;  // slow: the first gap alone is 2.5 to 7.5 ms
-  plan.via = Via::kSigqueue;
-  SignalInjector inj(plan);
+  SelfReceiver rx(SIGRTMIN + 2);
+  // slow: the first gap alone is 2.5 to 7.5 ms
+  SignalInjector inj(rx.plan(200, Via::kSigqueue));
   inj.start(getpid());
   sigset_t pending;
   ASSERT_SUCCEEDS(sigpending(&pending));
-  EXPECT_TRUE(sigismember(&pending, sig)) << "start() returned before the first signal";
+  EXPECT_TRUE(sigismember(&pending, SIGRTMIN + 2)) << "start() returned before the first signal";
   const SignalCounts c = inj.stop();
-  std::uint64_t got = 0;
-  const timespec zero {};
-  while (sigtimedwait(&set, nullptr, &zero) == sig) ++got;
-  sigprocmask(SIG_SETMASK, &old, nullptr);
+  const std::uint64_t got = rx.drain();
   EXPECT_GE(c.sent, 1u);
   EXPECT_EQ(got, c.sent) << describe(c);
 }
 
 TEST(SigInjSenderSelf, StopIsIdempotent) {
-  const int sig = SIGRTMIN + 2;
-  sigset_t set, old;
-  sigemptyset(&set);
-  sigaddset(&set, sig);
-  ASSERT_SUCCEEDS(sigprocmask(SIG_BLOCK, &set, &old));
-  SignalPlan plan;
-  plan.signals = {sig};
-  plan.rate_hz = 5000;
-  plan.via = Via::kKill;
+  SelfReceiver rx(SIGRTMIN + 2);
   {
-    SignalInjector inj(plan);
+    SignalInjector inj(rx.plan(5000, Via::kKill));
     inj.start(getpid());
     const SignalCounts first = inj.stop();
     const SignalCounts second = inj.stop();
     EXPECT_EQ(first.sent, second.sent);
     EXPECT_EQ(first.per_signal, second.per_signal);
   }  // the destructor stops once more
-  const timespec zero {};
-  while (sigtimedwait(&set, nullptr, &zero) == sig) {
-  }
-  sigprocmask(SIG_SETMASK, &old, nullptr);
+  rx.drain();
   int st;
   EXPECT_EQ(waitpid(-1, &st, WNOHANG), -1) << "a sender process was left behind";
 }

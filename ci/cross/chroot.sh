@@ -13,6 +13,15 @@
 
 chroot_packages="build-essential cmake pkg-config libgtest-dev libgmock-dev libseccomp-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev"
 
+# The release's own packages, less the header-only ones it does not have
+# (bullseye has no libcli11-dev): those come as copies of the host's headers
+# into the chroot's /usr/local, which holds nothing else.
+chroot_host_headers() {
+  case $1 in
+    bullseye) echo libcli11-dev ;;
+  esac
+}
+
 chroot_cell() {
   local suite=$1 out=$2 root=$SIGIPC_MATRIX_BUILD/chroot-$1 rc=0
   cell_ensure_packages debootstrap util-linux
@@ -20,22 +29,43 @@ chroot_cell() {
     cell_log "debootstrap $suite into $root (once; cached)"
     rm -rf "$root"
     mkdir -p "$root"
-    nice -n 5 debootstrap --variant=minbase --include="${chroot_packages// /,}" \
+    local pkgs=" $chroot_packages " p
+    for p in $(chroot_host_headers "$suite"); do pkgs=${pkgs/ $p / }; done
+    pkgs=$(echo $pkgs)
+    nice -n 5 debootstrap --variant=minbase --include="${pkgs// /,}" \
       "$suite" "$root" http://deb.debian.org/debian >"$SIGIPC_MATRIX_BUILD/chroot-$suite.log" 2>&1 || {
       tail -5 "$SIGIPC_MATRIX_BUILD/chroot-$suite.log" >&2
       grep -q -e 'Failed getting release file' -e 'Couldn.t download' -e 'Release signed by unknown key' \
         "$SIGIPC_MATRIX_BUILD/chroot-$suite.log" && cell_unreachable "debootstrap $suite: release not fetchable from this machine's Debian registry"
       cell_die "debootstrap $suite failed (log $SIGIPC_MATRIX_BUILD/chroot-$suite.log)"
     }
+    for p in $(chroot_host_headers "$suite"); do
+      case $p in
+        libcli11-dev)
+          cell_ensure_packages libcli11-dev
+          mkdir -p "$root/usr/local/include" "$root/usr/local/share/cmake"
+          cp -r /usr/include/CLI "$root/usr/local/include/"
+          cp -r /usr/share/cmake/CLI11 "$root/usr/local/share/cmake/" ;;
+      esac
+    done
     touch "$root/.complete"
   fi
   mkdir -p "$root/src" "$root/out" "$root/build"
   cell_log "building and running inside the $suite chroot"
-  local expect=(--expect /src/ci/expectations/linux.yaml)
+  # The cell's own file first: the first entry naming a test decides (as in
+  # cell_expect_args).
+  # SIGIPC_CELL_ARGS: extra words for sigipc run, as in cell_run_suite.
+  local expect=()
   [ -f "$SIGIPC_REPO/ci/expectations/$CELL_NAME.yaml" ] && expect+=(--expect "/src/ci/expectations/$CELL_NAME.yaml")
+  expect+=(--expect /src/ci/expectations/linux.yaml)
   # The build folder stays in the chroot (its compiler's objects only); the
   # repository comes in read-only; results go straight to OUTDIR.
-  unshare --mount --propagation private -- sh -eu -c '
+  # A private IPC namespace too: a chrooted process cannot create the user
+  # namespace the runner's per-test isolation needs, and without one the
+  # message queue and SysV limits would be shared with everything else on the
+  # host. For the same reason tests run one at a time (--jobs 1): the tests
+  # that count system-wide IPC objects must see only their own (about 20 s).
+  unshare --mount --ipc --propagation private -- sh -eu -c '
     root=$1 repo=$2 out=$3 jobs=$4; shift 4
     mount -t proc proc "$root/proc"
     mount --rbind /dev "$root/dev"
@@ -51,9 +81,10 @@ chroot_cell() {
       fi
       nice -n 5 cmake --build /build --target sigipc -j$jobs >/out/build.log 2>&1 ||
         { grep -m20 -E \"error|Error\" /out/build.log >&2; exit 4; }
-      /build/sigipc run --out /out --jobs 2 $* >/out/run.log 2>&1
+      /build/sigipc run --out /out --jobs 1 $* >/out/run.log 2>&1
     "
-  ' sh "$root" "$SIGIPC_REPO" "$out" "${SIGIPC_MATRIX_BUILD_JOBS:-2}" "${expect[@]}" || rc=$?
+  ' sh "$root" "$SIGIPC_REPO" "$out" "${SIGIPC_MATRIX_BUILD_JOBS:-2}" "${expect[@]}" \
+    ${SIGIPC_CELL_ARGS:-} || rc=$?
   [ "$rc" -eq 4 ] && cell_die "build inside the $suite chroot failed (logs in $out)"
   [ -f "$out/results.json" ] || { tail -5 "$out/run.log" >&2 2>/dev/null; cell_die "no results.json (exit $rc)"; }
   return "$rc"

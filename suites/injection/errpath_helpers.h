@@ -28,6 +28,7 @@
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "fixtures/result_channel.h"
+#include "fixtures/signal_guards.h"
 #include "injectors/syscall_fail.h"
 
 namespace sigipc {
@@ -92,6 +93,16 @@ inline Run run(const std::vector<std::string>& rules, const std::function<void()
   }
 }
 
+// run() with sig blocked in the test process (the child inherits the mask),
+// for bodies that check a failed send left sig pending nowhere or that a
+// signal arrives only as a pending one. The mask is restored on return.
+inline Run run_blocking(int sig, const std::vector<std::string>& rules,
+                        const std::function<void()>& body) {
+  SignalMask mask;
+  mask.block(sig);
+  return run(rules, body);
+}
+
 // The body ran to its end (every CHILD_CHECK held) and the log shows at
 // least one call of syscall failed with err by the injector.
 inline ::testing::AssertionResult InjectedAndHeld(const Run& r, const char* syscall, int err) {
@@ -117,6 +128,26 @@ inline std::string rule(const char* name, const std::string& filter, const char*
 }
 inline std::string eq(int index, long long v) {
   return "a" + std::to_string(index) + "==" + std::to_string(v);
+}
+// Argument index has every bit of flag set (an open flag, say).
+inline std::string has_flag(int index, long long flag) {
+  return "a" + std::to_string(index) + "&=" + std::to_string(flag) + ":" + std::to_string(flag);
+}
+
+// A System V get(key, IPC_CREAT|IPC_EXCL) whose kernel call (syscall) fails
+// with err: the body checks -1 with err; afterwards no object has the key
+// (lookup(key) is the plain get, -1 when there is none; what it finds is
+// removed). what names the object in the message ("queue", "set", ...).
+inline Run failed_sysv_create(SysvId::Kind kind, const char* syscall, const char* what,
+                              int (*create)(key_t), int (*lookup)(key_t), const char* err_name,
+                              int err) {
+  const key_t key = UniqueKey();
+  Run r = run({rule(syscall, "", err_name)},
+              [key, create, err] { CHILD_CHECK_ERRNO(create(key), err); });
+  const int id = lookup(key);
+  SysvId cleanup(kind, id);
+  EXPECT_EQ(id, -1) << "a failed " << syscall << "(IPC_CREAT) left a " << what;
+  return r;
 }
 
 // Open descriptors of the calling process. Async-signal-safe enough for a
@@ -189,6 +220,48 @@ inline ::testing::AssertionResult FellBackOrPassedThrough(const Run& r, const Ou
   return ::testing::AssertionSuccess() << seen;
 }
 
+// What a call did in a forked child under one missing/denied rule: the run
+// (status, injector log) and a copy of what the call recorded.
+struct Tried {
+  Run run;
+  Outcome out;
+};
+inline Tried try_under(const std::string& rule, void (*call)(Outcome*)) {
+  Shared<Outcome> out;
+  Run r = run({rule}, [call, &out] { call(&*out); });
+  return Tried{std::move(r), *out};
+}
+inline Tried try_under(const char* syscall, const char* err_name, void (*call)(Outcome*)) {
+  return try_under(std::string(syscall) + "=" + err_name, call);
+}
+
+// call (named call_name) under "syscall=ERR" fell back or passed err through
+// (FellBackOrPassedThrough).
+inline ::testing::AssertionResult FellBackOrPassedThroughUnder(const char* call_name,
+                                                               const char* syscall,
+                                                               const char* err_name, int err,
+                                                               void (*call)(Outcome*),
+                                                               bool returns_errno) {
+  const Tried t = try_under(syscall, err_name, call);
+  return FellBackOrPassedThrough(t.run, t.out, call_name, syscall, err, returns_errno);
+}
+
+// call (named call_name) under "syscall=ERR" was failed by the injector, ran
+// to its end, returned 0, and what it made works (else: broken, the message).
+inline ::testing::AssertionResult SucceededUnder(const char* call_name, const char* syscall,
+                                                 const char* err_name, int err,
+                                                 void (*call)(Outcome*), const char* broken) {
+  const Tried t = try_under(syscall, err_name, call);
+  ::testing::AssertionResult held = InjectedAndHeld(t.run, syscall, err);
+  if (!held) return held;
+  if (t.out.rc != 0)
+    return ::testing::AssertionFailure() << call_name << " under " << syscall << "=" << err_name
+                                         << " returned " << t.out.rc << " ("
+                                         << ErrnoText(t.out.err) << ")";
+  if (!t.out.works) return ::testing::AssertionFailure() << broken;
+  return ::testing::AssertionSuccess();
+}
+
 }  // namespace errpath
 }  // namespace sigipc
 
@@ -211,9 +284,22 @@ inline ::testing::AssertionResult FellBackOrPassedThrough(const Run& r, const Ou
 
 // One errno of one function: fn(errno_name, errno) sets up, runs the body
 // under the rule, checks what it can from the test process and returns the
-// run; the test then asks for the injection and the body's checks.
-#define ERRPATH_CASE(Name, req, clause, statement, fn, syscall, ERR)                         \
-  SIGIPC_TEST(ErrorPaths, Name, "injection.errpath." req, clause, statement) {              \
+// run; the test then asks for the injection and the body's checks. A file
+// makes a table of these: one fn per call and object, one row per errno
+// (usually through a macro of its own that fixes clause, statement and fn).
+#define ERRPATH_CASE_T(Name, timeout_s, req, clause, statement, fn, syscall, ERR)            \
+  SIGIPC_TEST_T(ErrorPaths, Name, timeout_s, "injection.errpath." req, clause, statement) { \
     ERRPATH_REQUIRE_FILTERS();                                                              \
     EXPECT_INJECTED_AND_HELD(fn(#ERR, ERR), syscall, ERR);                                  \
   }
+#define ERRPATH_CASE(Name, req, clause, statement, fn, syscall, ERR)                         \
+  ERRPATH_CASE_T(Name, ::sigipc::kDefaultTimeoutS, req, clause, statement, fn, syscall, ERR)
+
+// In a forked child: expr fails with err and the process holds as many
+// descriptors as before (a failed open, pipe, eventfd ... opened nothing).
+#define CHILD_CHECK_ERRNO_OPENS_NOTHING(expr, err)                                          \
+  do {                                                                                      \
+    const int sigipc_fds_before_ = ::sigipc::errpath::count_fds();                          \
+    CHILD_CHECK_ERRNO(expr, err);                                                           \
+    CHILD_CHECK_EQ(::sigipc::errpath::count_fds(), sigipc_fds_before_);                     \
+  } while (0)

@@ -13,7 +13,6 @@
 #include <fstream>
 #include <string>
 
-#include "fixtures/signal_guards.h"
 #include "suites/injection/errpath_helpers.h"
 #include "suites/linux/linux_helpers.h"  // <sys/pidfd.h> with the extern "C" glibc 2.36 lacks
 
@@ -24,9 +23,7 @@ using errpath::eq;
 
 errpath::Run failed_eventfd(const char* err_name, int err) {
   return errpath::run({errpath::rule("eventfd2", "", err_name)}, [err] {
-    int before = errpath::count_fds();
-    CHILD_CHECK_ERRNO(eventfd(0, EFD_CLOEXEC), err);
-    CHILD_CHECK_EQ(errpath::count_fds(), before);
+    CHILD_CHECK_ERRNO_OPENS_NOTHING(eventfd(0, EFD_CLOEXEC), err);
   });
 }
 
@@ -57,14 +54,16 @@ errpath::Run failed_eventfd_read(const char* err_name, int err) {
   });
 }
 
-ERRPATH_CASE(EventfdReadEagainConsumesNothing, "eventfd-read-eagain", "Linux eventfd(2) ERRORS",
-             "read() of an eventfd whose kernel call fails with EAGAIN returns -1 with EAGAIN "
-             "and leaves the counter as it was (Linux-only)",
-             failed_eventfd_read, "read", EAGAIN)
-ERRPATH_CASE(EventfdReadEintrConsumesNothing, "eventfd-read-eintr", "Linux eventfd(2), read(2)",
-             "read() of an eventfd whose kernel call fails with EINTR returns -1 with EINTR and "
-             "leaves the counter as it was (Linux-only)",
-             failed_eventfd_read, "read", EINTR)
+#define EVENTFD_READ_CASE(Name, req, clause, ERR)                                            \
+  ERRPATH_CASE(Name, req, clause,                                                           \
+               "read() of an eventfd whose kernel call fails with " #ERR " returns -1 with " \
+               #ERR " and leaves the counter as it was (Linux-only)",                       \
+               failed_eventfd_read, "read", ERR)
+
+EVENTFD_READ_CASE(EventfdReadEagainConsumesNothing, "eventfd-read-eagain",
+                  "Linux eventfd(2) ERRORS", EAGAIN)
+EVENTFD_READ_CASE(EventfdReadEintrConsumesNothing, "eventfd-read-eintr",
+                  "Linux eventfd(2), read(2)", EINTR)
 
 // eventfd_write(3) fails with err; the counter stays 5.
 errpath::Run failed_eventfd_write(const char* err_name, int err) {
@@ -84,12 +83,10 @@ ERRPATH_CASE(EventfdWriteEagainAddsNothing, "eventfd-write-eagain", "Linux event
 
 errpath::Run failed_signalfd_create(const char* err_name, int err) {
   return errpath::run({errpath::rule("signalfd4", "", err_name)}, [err] {
-    int before = errpath::count_fds();
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
-    CHILD_CHECK_ERRNO(signalfd(-1, &set, SFD_CLOEXEC), err);
-    CHILD_CHECK_EQ(errpath::count_fds(), before);
+    CHILD_CHECK_ERRNO_OPENS_NOTHING(signalfd(-1, &set, SFD_CLOEXEC), err);
   });
 }
 
@@ -132,14 +129,14 @@ errpath::Run failed_signalfd_update(const char* err_name, int err) {
   });
 }
 
-ERRPATH_CASE(SignalfdUpdateEinvalKeepsMask, "signalfd-update-einval", "Linux signalfd(2) ERRORS",
-             "signalfd() on an existing signalfd whose kernel call fails with EINVAL returns -1 "
-             "with EINVAL and the descriptor keeps its mask (Linux-only)",
-             failed_signalfd_update, "signalfd4", EINVAL)
-ERRPATH_CASE(SignalfdUpdateEbadfKeepsMask, "signalfd-update-ebadf", "Linux signalfd(2) ERRORS",
-             "signalfd() on an existing signalfd whose kernel call fails with EBADF returns -1 "
-             "with EBADF and the descriptor keeps its mask (Linux-only)",
-             failed_signalfd_update, "signalfd4", EBADF)
+#define SIGNALFD_UPDATE_CASE(Name, req, ERR)                                                 \
+  ERRPATH_CASE(Name, req, "Linux signalfd(2) ERRORS",                                       \
+               "signalfd() on an existing signalfd whose kernel call fails with " #ERR      \
+               " returns -1 with " #ERR " and the descriptor keeps its mask (Linux-only)",  \
+               failed_signalfd_update, "signalfd4", ERR)
+
+SIGNALFD_UPDATE_CASE(SignalfdUpdateEinvalKeepsMask, "signalfd-update-einval", EINVAL)
+SIGNALFD_UPDATE_CASE(SignalfdUpdateEbadfKeepsMask, "signalfd-update-ebadf", EBADF)
 
 // SIGUSR1 is pending; read of the signalfd fails with err; the signal is
 // still pending and a read through another descriptor gets it.
@@ -148,7 +145,8 @@ errpath::Run failed_signalfd_read(const char* err_name, int err) {
   sigemptyset(&one);
   sigaddset(&one, SIGUSR1);
   UniqueFd sfd(SETUP_OK(signalfd(-1, &one, SFD_CLOEXEC | SFD_NONBLOCK)));
-  return errpath::run({errpath::rule("read", eq(0, sfd.get()), err_name)}, [&sfd, err] {
+  return errpath::run_blocking(SIGUSR1, {errpath::rule("read", eq(0, sfd.get()), err_name)},
+                               [&sfd, err] {
     CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
     signalfd_siginfo si {};
     CHILD_CHECK_ERRNO(read(sfd.get(), &si, sizeof si), err);
@@ -160,28 +158,20 @@ errpath::Run failed_signalfd_read(const char* err_name, int err) {
   });
 }
 
-errpath::Run failed_signalfd_read_blocked(const char* err_name, int err) {
-  SignalMask mask;
-  mask.block(SIGUSR1);
-  return failed_signalfd_read(err_name, err);
-}
+#define SIGNALFD_READ_CASE(Name, req, clause, ERR)                                           \
+  ERRPATH_CASE(Name, req, clause,                                                           \
+               "read() of a signalfd whose kernel call fails with " #ERR " returns -1 with " \
+               #ERR " and the signal stays pending for a later read (Linux-only)",          \
+               failed_signalfd_read, "read", ERR)
 
-ERRPATH_CASE(SignalfdReadEagainLeavesSignalPending, "signalfd-read-eagain",
-             "Linux signalfd(2) ERRORS",
-             "read() of a signalfd whose kernel call fails with EAGAIN returns -1 with EAGAIN "
-             "and the signal stays pending for a later read (Linux-only)",
-             failed_signalfd_read_blocked, "read", EAGAIN)
-ERRPATH_CASE(SignalfdReadEintrLeavesSignalPending, "signalfd-read-eintr",
-             "Linux signalfd(2), read(2)",
-             "read() of a signalfd whose kernel call fails with EINTR returns -1 with EINTR and "
-             "the signal stays pending for a later read (Linux-only)",
-             failed_signalfd_read_blocked, "read", EINTR)
+SIGNALFD_READ_CASE(SignalfdReadEagainLeavesSignalPending, "signalfd-read-eagain",
+                   "Linux signalfd(2) ERRORS", EAGAIN)
+SIGNALFD_READ_CASE(SignalfdReadEintrLeavesSignalPending, "signalfd-read-eintr",
+                   "Linux signalfd(2), read(2)", EINTR)
 
 errpath::Run failed_pidfd_open(const char* err_name, int err) {
   return errpath::run({errpath::rule("pidfd_open", "", err_name)}, [err] {
-    int before = errpath::count_fds();
-    CHILD_CHECK_ERRNO(pidfd_open(getpid(), 0), err);
-    CHILD_CHECK_EQ(errpath::count_fds(), before);
+    CHILD_CHECK_ERRNO_OPENS_NOTHING(pidfd_open(getpid(), 0), err);
   });
 }
 
@@ -198,9 +188,9 @@ PIDFD_OPEN_CASE(PidfdOpenEsrchOpensNothing, "pidfd-open-esrch", ESRCH)
 
 // pidfd_send_signal(self, SIGUSR1) fails with err; nothing becomes pending.
 errpath::Run failed_pidfd_send(const char* err_name, int err) {
-  SignalMask mask;
-  mask.block(SIGUSR1);
-  return errpath::run({errpath::rule("pidfd_send_signal", eq(1, SIGUSR1), err_name)}, [err] {
+  return errpath::run_blocking(SIGUSR1,
+                               {errpath::rule("pidfd_send_signal", eq(1, SIGUSR1), err_name)},
+                               [err] {
     int pfd = pidfd_open(getpid(), 0);
     CHILD_CHECK(pfd >= 0);
     CHILD_CHECK_ERRNO(pidfd_send_signal(pfd, SIGUSR1, nullptr, 0), err);

@@ -12,7 +12,6 @@
 
 #include <cstring>
 
-#include "fixtures/signal_guards.h"
 #include "suites/injection/errpath_helpers.h"
 #include "suites/posix_mq/mq_io_helpers.h"
 
@@ -25,8 +24,8 @@ using mqio::Queue;
 // mq_open(O_CREAT|O_EXCL) fails with err, and no queue of that name exists.
 errpath::Run failed_create(const char* err_name, int err) {
   MqName name("create");
-  auto r = errpath::run({errpath::rule("mq_open", "a1&=" + std::to_string(O_CREAT) + ":" + std::to_string(O_CREAT),
-                                       err_name)}, [&name, err] {
+  auto r = errpath::run({errpath::rule("mq_open", errpath::has_flag(1, O_CREAT), err_name)},
+                        [&name, err] {
     mq_attr a {};
     a.mq_maxmsg = 2;
     a.mq_msgsize = 8;
@@ -67,9 +66,7 @@ errpath::Run failed_send(const char* err_name, int err) {
   const int fd = static_cast<int>(q.get());
   auto r = errpath::run({errpath::rule("mq_timedsend", eq(0, fd), err_name)}, [&q, err] {
     CHILD_CHECK_ERRNO(mq_send(q.get(), "two", 3, 1), err);
-    timespec far {};
-    clock_gettime(CLOCK_REALTIME, &far);
-    far.tv_sec += 30;
+    const timespec far = mqio::realtime_after_ms(30000);
     CHILD_CHECK_ERRNO(mq_timedsend(q.get(), "two", 3, 1, &far), err);
     mq_attr a {};
     CHILD_CHECK_OK(mq_getattr(q.get(), &a));
@@ -106,9 +103,7 @@ errpath::Run failed_receive(const char* err_name, int err) {
     char buf[16];
     unsigned prio = 0;
     CHILD_CHECK_ERRNO(mq_receive(q.get(), buf, sizeof buf, &prio), err);
-    timespec far {};
-    clock_gettime(CLOCK_REALTIME, &far);
-    far.tv_sec += 30;
+    const timespec far = mqio::realtime_after_ms(30000);
     CHILD_CHECK_ERRNO(mq_timedreceive(q.get(), buf, sizeof buf, &prio, &far), err);
     mq_attr a {};
     CHILD_CHECK_OK(mq_getattr(q.get(), &a));
@@ -141,8 +136,9 @@ MQ_RECEIVE_CASE(MqReceiveEbadmsgConsumesNoMessage, "mq-receive-ebadmsg", EBADMSG
 errpath::Run failed_notify(int notify, const char* err_name, int err) {
   Queue q(4, 16);
   const int fd = static_cast<int>(q.get());
-  return errpath::run({errpath::rule("mq_notify", eq(0, fd) + ",a1!=0", err_name)},
-                      [&q, notify, err] {
+  return errpath::run_blocking(SIGUSR1,
+                               {errpath::rule("mq_notify", eq(0, fd) + ",a1!=0", err_name)},
+                               [&q, notify, err] {
     sigevent ev {};
     ev.sigev_notify = notify;
     ev.sigev_signo = SIGUSR1;
@@ -158,34 +154,31 @@ errpath::Run failed_notify(int notify, const char* err_name, int err) {
 }
 
 errpath::Run failed_notify_signal(const char* err_name, int err) {
-  SignalMask mask;
-  mask.block(SIGUSR1);
   return failed_notify(SIGEV_SIGNAL, err_name, err);
 }
-
-ERRPATH_CASE(MqNotifyEbusyRegistersNothing, "mq-notify-ebusy", "XSH mq_notify() ERRORS",
-             "mq_notify() whose kernel call fails with EBUSY returns -1 with EBUSY and registers "
-             "nothing: a message arriving in the empty queue raises no signal",
-             failed_notify_signal, "mq_notify", EBUSY)
-ERRPATH_CASE(MqNotifyEbadfRegistersNothing, "mq-notify-ebadf", "XSH mq_notify() ERRORS",
-             "mq_notify() whose kernel call fails with EBADF returns -1 with EBADF and registers "
-             "nothing",
-             failed_notify_signal, "mq_notify", EBADF)
-ERRPATH_CASE(MqNotifyEnomemRegistersNothing, "mq-notify-enomem", "Linux mq_notify(3) ERRORS",
-             "mq_notify() whose kernel call fails with ENOMEM returns -1 with ENOMEM and "
-             "registers nothing (Linux-only errno)",
-             failed_notify_signal, "mq_notify", ENOMEM)
-
-SIGIPC_TEST_T(ErrorPaths, MqNotifySigevThreadEbusyReportsFailure, errpath::kSpawnTimeoutS,
-              "injection.errpath.mq-notify-thread-ebusy", "XSH mq_notify() ERRORS",
-              "mq_notify() with SIGEV_THREAD (glibc: a helper thread and a netlink socket "
-              "before the kernel call) whose kernel call fails with EBUSY returns -1 with "
-              "EBUSY") {
-  ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR1);
-  EXPECT_INJECTED_AND_HELD(failed_notify(SIGEV_THREAD, "EBUSY", EBUSY), "mq_notify", EBUSY);
+errpath::Run failed_notify_thread(const char* err_name, int err) {
+  return failed_notify(SIGEV_THREAD, err_name, err);
 }
+
+#define MQ_NOTIFY_CASE(Name, req, clause, ERR, tail)                                         \
+  ERRPATH_CASE(Name, req, clause,                                                           \
+               "mq_notify() whose kernel call fails with " #ERR " returns -1 with " #ERR    \
+               " and registers nothing" tail,                                               \
+               failed_notify_signal, "mq_notify", ERR)
+
+MQ_NOTIFY_CASE(MqNotifyEbusyRegistersNothing, "mq-notify-ebusy", "XSH mq_notify() ERRORS", EBUSY,
+               ": a message arriving in the empty queue raises no signal")
+MQ_NOTIFY_CASE(MqNotifyEbadfRegistersNothing, "mq-notify-ebadf", "XSH mq_notify() ERRORS", EBADF,
+               "")
+MQ_NOTIFY_CASE(MqNotifyEnomemRegistersNothing, "mq-notify-enomem", "Linux mq_notify(3) ERRORS",
+               ENOMEM, " (Linux-only errno)")
+
+ERRPATH_CASE_T(MqNotifySigevThreadEbusyReportsFailure, errpath::kSpawnTimeoutS,
+               "mq-notify-thread-ebusy", "XSH mq_notify() ERRORS",
+               "mq_notify() with SIGEV_THREAD (glibc: a helper thread and a netlink socket "
+               "before the kernel call) whose kernel call fails with EBUSY returns -1 with "
+               "EBUSY",
+               failed_notify_thread, "mq_notify", EBUSY)
 
 errpath::Run failed_getattr(const char* err_name, int err) {
   Queue q(4, 16);
@@ -218,14 +211,15 @@ errpath::Run failed_setattr(const char* err_name, int err) {
   });
 }
 
-ERRPATH_CASE(MqSetattrEbadfKeepsFlags, "mq-setattr-ebadf", "XSH mq_setattr() ERRORS",
-             "mq_setattr() whose kernel call fails with EBADF returns -1 with EBADF and the "
-             "queue's flags stay as they were",
-             failed_setattr, "mq_getsetattr", EBADF)
-ERRPATH_CASE(MqSetattrEinvalKeepsFlags, "mq-setattr-einval", "Linux mq_setattr(3) ERRORS",
-             "mq_setattr() whose kernel call fails with EINVAL returns -1 with EINVAL and the "
-             "queue's flags stay as they were (Linux-only errno)",
-             failed_setattr, "mq_getsetattr", EINVAL)
+#define MQ_SETATTR_CASE(Name, req, clause, ERR, tail)                                        \
+  ERRPATH_CASE(Name, req, clause,                                                           \
+               "mq_setattr() whose kernel call fails with " #ERR " returns -1 with " #ERR   \
+               " and the queue's flags stay as they were" tail,                             \
+               failed_setattr, "mq_getsetattr", ERR)
+
+MQ_SETATTR_CASE(MqSetattrEbadfKeepsFlags, "mq-setattr-ebadf", "XSH mq_setattr() ERRORS", EBADF, "")
+MQ_SETATTR_CASE(MqSetattrEinvalKeepsFlags, "mq-setattr-einval", "Linux mq_setattr(3) ERRORS",
+                EINVAL, " (Linux-only errno)")
 
 // mq_unlink() fails with err; the name still refers to the queue.
 errpath::Run failed_unlink(const char* err_name, int err) {

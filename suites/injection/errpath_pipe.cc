@@ -19,36 +19,29 @@ using errpath::eq;
 
 errpath::Run failed_pipe(bool two, const char* err_name, int err) {
   return errpath::run({errpath::rule("pipe2", "", err_name)}, [two, err] {
-    int before = errpath::count_fds();
     int fds[2] = {-1, -1};
-    CHILD_CHECK_ERRNO(two ? pipe2(fds, O_CLOEXEC) : pipe(fds), err);
-    CHILD_CHECK_EQ(errpath::count_fds(), before);
+    CHILD_CHECK_ERRNO_OPENS_NOTHING(two ? pipe2(fds, O_CLOEXEC) : pipe(fds), err);
   });
 }
-
-SIGIPC_TEST(ErrorPaths, PipeEmfileCreatesNoDescriptors, "injection.errpath.pipe-emfile",
-            "XSH pipe() ERRORS",
-            "pipe() whose kernel call fails with EMFILE returns -1 with errno EMFILE and opens "
-            "no descriptor") {
-  ERRPATH_REQUIRE_FILTERS();
-  EXPECT_INJECTED_AND_HELD(failed_pipe(false, "EMFILE", EMFILE), "pipe2", EMFILE);
+errpath::Run failed_pipe1(const char* err_name, int err) {
+  return failed_pipe(false, err_name, err);
+}
+errpath::Run failed_pipe2(const char* err_name, int err) {
+  return failed_pipe(true, err_name, err);
 }
 
-SIGIPC_TEST(ErrorPaths, PipeEnfileCreatesNoDescriptors, "injection.errpath.pipe-enfile",
-            "XSH pipe() ERRORS",
-            "pipe() whose kernel call fails with ENFILE returns -1 with errno ENFILE and opens "
-            "no descriptor") {
-  ERRPATH_REQUIRE_FILTERS();
-  EXPECT_INJECTED_AND_HELD(failed_pipe(false, "ENFILE", ENFILE), "pipe2", ENFILE);
-}
+#define PIPE_CASE(Name, req, clause, call, fn, ERR, tail)                                    \
+  ERRPATH_CASE(Name, req, clause,                                                           \
+               call " whose kernel call fails with " #ERR " returns -1 with errno " #ERR    \
+               " and opens no descriptor" tail,                                             \
+               fn, "pipe2", ERR)
 
-SIGIPC_TEST(ErrorPaths, Pipe2EinvalCreatesNoDescriptors, "injection.errpath.pipe2-einval",
-            "Linux pipe2(2) ERRORS",
-            "pipe2() whose kernel call fails with EINVAL returns -1 with errno EINVAL and opens "
-            "no descriptor (Linux-only function)") {
-  ERRPATH_REQUIRE_FILTERS();
-  EXPECT_INJECTED_AND_HELD(failed_pipe(true, "EINVAL", EINVAL), "pipe2", EINVAL);
-}
+PIPE_CASE(PipeEmfileCreatesNoDescriptors, "pipe-emfile", "XSH pipe() ERRORS", "pipe()",
+          failed_pipe1, EMFILE, "")
+PIPE_CASE(PipeEnfileCreatesNoDescriptors, "pipe-enfile", "XSH pipe() ERRORS", "pipe()",
+          failed_pipe1, ENFILE, "")
+PIPE_CASE(Pipe2EinvalCreatesNoDescriptors, "pipe2-einval", "Linux pipe2(2) ERRORS", "pipe2()",
+          failed_pipe2, EINVAL, " (Linux-only function)")
 
 int unread(int rd) {
   int n = -1;
@@ -58,7 +51,9 @@ int unread(int rd) {
 
 // "data" waits in the pipe; read(rd) fails with err; the bytes are still
 // there for a read through another descriptor of the same end.
-errpath::Run failed_read(const Pipe& p, const char* err_name, int err) {
+errpath::Run failed_read(const char* err_name, int err) {
+  Pipe p;
+  if (write(p.wr(), "data", 4) != 4) setup_error(__FILE__, __LINE__, "could not fill the pipe");
   return errpath::run({errpath::rule("read", eq(0, p.rd()), err_name)}, [&p, err] {
     char buf[8] = {};
     CHILD_CHECK_ERRNO(read(p.rd(), buf, sizeof buf), err);
@@ -71,49 +66,23 @@ errpath::Run failed_read(const Pipe& p, const char* err_name, int err) {
   });
 }
 
-SIGIPC_TEST(ErrorPaths, PipeReadEagainConsumesNothing, "injection.errpath.pipe-read-eagain",
-            "XSH read() ERRORS",
-            "read() on a pipe whose kernel call fails with EAGAIN returns -1 with errno EAGAIN "
-            "and consumes no data: a later read gets all of it") {
-  ERRPATH_REQUIRE_FILTERS();
-  Pipe p;
-  ASSERT_EQ(write(p.wr(), "data", 4), 4);
-  EXPECT_INJECTED_AND_HELD(failed_read(p, "EAGAIN", EAGAIN), "read", EAGAIN);
-}
+#define PIPE_READ_CASE(Name, req, clause, ERR, tail)                                         \
+  ERRPATH_CASE(Name, req, clause,                                                           \
+               "read() on a pipe whose kernel call fails with " #ERR " returns -1 with "    \
+               "errno " #ERR " and consumes no data" tail,                                  \
+               failed_read, "read", ERR)
 
-SIGIPC_TEST(ErrorPaths, PipeReadEintrConsumesNothing, "injection.errpath.pipe-read-eintr",
-            "XSH read() ERRORS",
-            "read() on a pipe whose kernel call fails with EINTR returns -1 with errno EINTR "
-            "and consumes no data") {
-  ERRPATH_REQUIRE_FILTERS();
-  Pipe p;
-  ASSERT_EQ(write(p.wr(), "data", 4), 4);
-  EXPECT_INJECTED_AND_HELD(failed_read(p, "EINTR", EINTR), "read", EINTR);
-}
-
-SIGIPC_TEST(ErrorPaths, PipeReadEioConsumesNothing, "injection.errpath.pipe-read-eio",
-            "XSH read() ERRORS",
-            "read() on a pipe whose kernel call fails with EIO returns -1 with errno EIO and "
-            "consumes no data") {
-  ERRPATH_REQUIRE_FILTERS();
-  Pipe p;
-  ASSERT_EQ(write(p.wr(), "data", 4), 4);
-  EXPECT_INJECTED_AND_HELD(failed_read(p, "EIO", EIO), "read", EIO);
-}
-
-SIGIPC_TEST(ErrorPaths, PipeReadEfaultConsumesNothing, "injection.errpath.pipe-read-efault",
-            "Linux read(2) ERRORS",
-            "read() on a pipe whose kernel call fails with EFAULT returns -1 with errno EFAULT "
-            "and consumes no data (Linux-only errno)") {
-  ERRPATH_REQUIRE_FILTERS();
-  Pipe p;
-  ASSERT_EQ(write(p.wr(), "data", 4), 4);
-  EXPECT_INJECTED_AND_HELD(failed_read(p, "EFAULT", EFAULT), "read", EFAULT);
-}
+PIPE_READ_CASE(PipeReadEagainConsumesNothing, "pipe-read-eagain", "XSH read() ERRORS", EAGAIN,
+               ": a later read gets all of it")
+PIPE_READ_CASE(PipeReadEintrConsumesNothing, "pipe-read-eintr", "XSH read() ERRORS", EINTR, "")
+PIPE_READ_CASE(PipeReadEioConsumesNothing, "pipe-read-eio", "XSH read() ERRORS", EIO, "")
+PIPE_READ_CASE(PipeReadEfaultConsumesNothing, "pipe-read-efault", "Linux read(2) ERRORS", EFAULT,
+               " (Linux-only errno)")
 
 // write(wr) fails with err; the pipe stays empty, and a write through another
 // descriptor of the write end is all a reader gets.
-errpath::Run failed_write(const Pipe& p, const char* err_name, int err) {
+errpath::Run failed_write(const char* err_name, int err) {
+  Pipe p;
   return errpath::run({errpath::rule("write", eq(0, p.wr()), err_name)}, [&p, err] {
     CHILD_CHECK_ERRNO(write(p.wr(), "lost", 4), err);
     CHILD_CHECK_EQ(unread(p.rd()), 0);
@@ -127,41 +96,16 @@ errpath::Run failed_write(const Pipe& p, const char* err_name, int err) {
   });
 }
 
-SIGIPC_TEST(ErrorPaths, PipeWriteEagainWritesNothing, "injection.errpath.pipe-write-eagain",
-            "XSH write() ERRORS",
-            "write() to a pipe whose kernel call fails with EAGAIN returns -1 with errno EAGAIN "
-            "and puts no data in the pipe") {
-  ERRPATH_REQUIRE_FILTERS();
-  Pipe p;
-  EXPECT_INJECTED_AND_HELD(failed_write(p, "EAGAIN", EAGAIN), "write", EAGAIN);
-}
+#define PIPE_WRITE_CASE(Name, req, ERR)                                                      \
+  ERRPATH_CASE(Name, req, "XSH write() ERRORS",                                             \
+               "write() to a pipe whose kernel call fails with " #ERR " returns -1 with "   \
+               "errno " #ERR " and puts no data in the pipe",                               \
+               failed_write, "write", ERR)
 
-SIGIPC_TEST(ErrorPaths, PipeWriteEintrWritesNothing, "injection.errpath.pipe-write-eintr",
-            "XSH write() ERRORS",
-            "write() to a pipe whose kernel call fails with EINTR returns -1 with errno EINTR "
-            "and puts no data in the pipe") {
-  ERRPATH_REQUIRE_FILTERS();
-  Pipe p;
-  EXPECT_INJECTED_AND_HELD(failed_write(p, "EINTR", EINTR), "write", EINTR);
-}
-
-SIGIPC_TEST(ErrorPaths, PipeWriteEioWritesNothing, "injection.errpath.pipe-write-eio",
-            "XSH write() ERRORS",
-            "write() to a pipe whose kernel call fails with EIO returns -1 with errno EIO and "
-            "puts no data in the pipe") {
-  ERRPATH_REQUIRE_FILTERS();
-  Pipe p;
-  EXPECT_INJECTED_AND_HELD(failed_write(p, "EIO", EIO), "write", EIO);
-}
-
-SIGIPC_TEST(ErrorPaths, PipeWriteEnospcWritesNothing, "injection.errpath.pipe-write-enospc",
-            "XSH write() ERRORS",
-            "write() to a pipe whose kernel call fails with ENOSPC returns -1 with errno ENOSPC "
-            "and puts no data in the pipe") {
-  ERRPATH_REQUIRE_FILTERS();
-  Pipe p;
-  EXPECT_INJECTED_AND_HELD(failed_write(p, "ENOSPC", ENOSPC), "write", ENOSPC);
-}
+PIPE_WRITE_CASE(PipeWriteEagainWritesNothing, "pipe-write-eagain", EAGAIN)
+PIPE_WRITE_CASE(PipeWriteEintrWritesNothing, "pipe-write-eintr", EINTR)
+PIPE_WRITE_CASE(PipeWriteEioWritesNothing, "pipe-write-eio", EIO)
+PIPE_WRITE_CASE(PipeWriteEnospcWritesNothing, "pipe-write-enospc", ENOSPC)
 
 }  // namespace
 }  // namespace sigipc

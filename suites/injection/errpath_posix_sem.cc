@@ -63,8 +63,7 @@ errpath::Run failed_sem_create(const std::string& rule, int err) {
 }
 
 std::string create_rule(const char* err_name) {
-  return errpath::rule("openat", "a2&=" + std::to_string(O_CREAT) + ":" + std::to_string(O_CREAT),
-                       err_name);
+  return errpath::rule("openat", errpath::has_flag(2, O_CREAT), err_name);
 }
 errpath::Run failed_sem_create_open(const char* err_name, int err) {
   return failed_sem_create(create_rule(err_name), err);
@@ -152,15 +151,14 @@ ERRPATH_CASE(SemWaitEintrKeepsCount, "sem-wait-eintr", "XSH sem_wait() ERRORS",
              "sem_wait() whose kernel wait fails with EINTR returns -1 with EINTR and leaves "
              "the count as it was: a later post is taken by a later wait",
              failed_sem_wait, "futex", EINTR)
-ERRPATH_CASE(SemTimedwaitEintrKeepsCount, "sem-timedwait-eintr", "XSH sem_timedwait() ERRORS",
-             "sem_timedwait() whose kernel wait fails with EINTR returns -1 with EINTR and "
-             "leaves the count as it was",
-             failed_sem_timedwait, "futex", EINTR)
-ERRPATH_CASE(SemTimedwaitEtimedoutKeepsCount, "sem-timedwait-etimedout",
-             "XSH sem_timedwait() ERRORS",
-             "sem_timedwait() whose kernel wait fails with ETIMEDOUT returns -1 with ETIMEDOUT "
-             "and leaves the count as it was",
-             failed_sem_timedwait, "futex", ETIMEDOUT)
+#define SEM_TIMEDWAIT_CASE(Name, req, ERR)                                                   \
+  ERRPATH_CASE(Name, req, "XSH sem_timedwait() ERRORS",                                     \
+               "sem_timedwait() whose kernel wait fails with " #ERR " returns -1 with "     \
+               #ERR " and leaves the count as it was",                                      \
+               failed_sem_timedwait, "futex", ERR)
+
+SEM_TIMEDWAIT_CASE(SemTimedwaitEintrKeepsCount, "sem-timedwait-eintr", EINTR)
+SEM_TIMEDWAIT_CASE(SemTimedwaitEtimedoutKeepsCount, "sem-timedwait-etimedout", ETIMEDOUT)
 
 struct PostOutcome {
   int rc = 0;
@@ -219,14 +217,14 @@ errpath::Run failed_sem_unlink(const char* err_name, int want) {
   return r;
 }
 
-ERRPATH_CASE(SemUnlinkEaccesKeepsSemaphore, "sem-unlink-eacces", "XSH sem_unlink() ERRORS",
-             "sem_unlink() whose kernel unlink fails with EACCES returns -1 with EACCES and the "
-             "semaphore keeps its name",
-             failed_sem_unlink, "unlink", EACCES)
-ERRPATH_CASE(SemUnlinkEnoentKeepsSemaphore, "sem-unlink-enoent", "XSH sem_unlink() ERRORS",
-             "sem_unlink() whose kernel unlink fails with ENOENT returns -1 with ENOENT and the "
-             "semaphore keeps its name",
-             failed_sem_unlink, "unlink", ENOENT)
+#define SEM_UNLINK_CASE(Name, req, ERR)                                                      \
+  ERRPATH_CASE(Name, req, "XSH sem_unlink() ERRORS",                                        \
+               "sem_unlink() whose kernel unlink fails with " #ERR " returns -1 with " #ERR \
+               " and the semaphore keeps its name",                                         \
+               failed_sem_unlink, "unlink", ERR)
+
+SEM_UNLINK_CASE(SemUnlinkEaccesKeepsSemaphore, "sem-unlink-eacces", EACCES)
+SEM_UNLINK_CASE(SemUnlinkEnoentKeepsSemaphore, "sem-unlink-enoent", ENOENT)
 
 errpath::Run failed_sem_unlink_eperm(const char*, int) {
   return failed_sem_unlink("EPERM", EACCES);

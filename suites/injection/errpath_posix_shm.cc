@@ -22,11 +22,9 @@ using errpath::eq;
 // shm_open(O_CREAT|O_EXCL) fails with err and leaves no object of the name.
 errpath::Run failed_shm_create(const char* err_name, int err) {
   ShmName name("create");
-  const std::string filter = "a2&=" + std::to_string(O_CREAT) + ":" + std::to_string(O_CREAT);
-  auto r = errpath::run({errpath::rule("openat", filter, err_name)}, [&name, err] {
-    int before = errpath::count_fds();
-    CHILD_CHECK_ERRNO(shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600), err);
-    CHILD_CHECK_EQ(errpath::count_fds(), before);
+  auto r = errpath::run({errpath::rule("openat", errpath::has_flag(2, O_CREAT), err_name)},
+                        [&name, err] {
+    CHILD_CHECK_ERRNO_OPENS_NOTHING(shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600), err);
   });
   int fd = shm_open(name.c_str(), O_RDONLY, 0);
   UniqueFd left(fd);
@@ -71,14 +69,14 @@ errpath::Run failed_shm_unlink(const char* err_name, int want) {
   return r;
 }
 
-ERRPATH_CASE(ShmUnlinkEaccesKeepsObject, "shm-unlink-eacces", "XSH shm_unlink() ERRORS",
-             "shm_unlink() whose kernel call fails with EACCES returns -1 with EACCES and the "
-             "object keeps its name",
-             failed_shm_unlink, "unlink", EACCES)
-ERRPATH_CASE(ShmUnlinkEnoentKeepsObject, "shm-unlink-enoent", "XSH shm_unlink() ERRORS",
-             "shm_unlink() whose kernel call fails with ENOENT returns -1 with ENOENT and the "
-             "object keeps its name",
-             failed_shm_unlink, "unlink", ENOENT)
+#define SHM_UNLINK_CASE(Name, req, ERR)                                                      \
+  ERRPATH_CASE(Name, req, "XSH shm_unlink() ERRORS",                                        \
+               "shm_unlink() whose kernel call fails with " #ERR " returns -1 with " #ERR   \
+               " and the object keeps its name",                                            \
+               failed_shm_unlink, "unlink", ERR)
+
+SHM_UNLINK_CASE(ShmUnlinkEaccesKeepsObject, "shm-unlink-eacces", EACCES)
+SHM_UNLINK_CASE(ShmUnlinkEnoentKeepsObject, "shm-unlink-enoent", ENOENT)
 
 SIGIPC_TEST(ErrorPaths, ShmUnlinkReportsKernelEpermAsEacces,
             "injection.errpath.shm-unlink-eperm-as-eacces",

@@ -23,8 +23,10 @@ std::string set_action_rule(int sig, const char* err) {
   return errpath::rule("rt_sigaction", eq(0, sig) + ",a1!=0", err);
 }
 
-// A failed sigaction() returns -1 with err and leaves the old action.
-errpath::Run failed_sigaction(int err, const char* err_name) {
+// SIGUSR1 is ignored in the test process (the child inherits it); a failed
+// sigaction() returns -1 with err and leaves that action.
+errpath::Run failed_sigaction(const char* err_name, int err) {
+  SignalAction old(SIGUSR1, SIG_IGN);
   return errpath::run({set_action_rule(SIGUSR1, err_name)}, [err] {
     struct sigaction before {};
     CHILD_CHECK_OK(sigaction(SIGUSR1, nullptr, &before));
@@ -39,23 +41,16 @@ errpath::Run failed_sigaction(int err, const char* err_name) {
   });
 }
 
-SIGIPC_TEST(ErrorPaths, SigactionEinvalLeavesOldDisposition,
-            "injection.errpath.sigaction-einval-keeps-action", "XSH sigaction() ERRORS",
-            "sigaction() whose kernel call fails with EINVAL returns -1 with errno EINVAL and "
-            "the signal keeps its previous action") {
-  ERRPATH_REQUIRE_FILTERS();
-  SignalAction old(SIGUSR1, SIG_IGN);
-  EXPECT_INJECTED_AND_HELD(failed_sigaction(EINVAL, "EINVAL"), "rt_sigaction", EINVAL);
-}
-
-SIGIPC_TEST(ErrorPaths, SigactionEfaultLeavesOldDisposition,
-            "injection.errpath.sigaction-efault-keeps-action", "Linux sigaction(2) ERRORS",
-            "sigaction() whose kernel call fails with EFAULT returns -1 with errno EFAULT and "
-            "the signal keeps its previous action (Linux-only errno)") {
-  ERRPATH_REQUIRE_FILTERS();
-  SignalAction old(SIGUSR1, SIG_IGN);
-  EXPECT_INJECTED_AND_HELD(failed_sigaction(EFAULT, "EFAULT"), "rt_sigaction", EFAULT);
-}
+ERRPATH_CASE(SigactionEinvalLeavesOldDisposition, "sigaction-einval-keeps-action",
+             "XSH sigaction() ERRORS",
+             "sigaction() whose kernel call fails with EINVAL returns -1 with errno EINVAL and "
+             "the signal keeps its previous action",
+             failed_sigaction, "rt_sigaction", EINVAL)
+ERRPATH_CASE(SigactionEfaultLeavesOldDisposition, "sigaction-efault-keeps-action",
+             "Linux sigaction(2) ERRORS",
+             "sigaction() whose kernel call fails with EFAULT returns -1 with errno EFAULT and "
+             "the signal keeps its previous action (Linux-only errno)",
+             failed_sigaction, "rt_sigaction", EFAULT)
 
 SIGIPC_TEST(ErrorPaths, SignalReturnsSigErrOnEinvalAndKeepsDisposition,
             "injection.errpath.signal-einval-sig-err", "XSH signal() ERRORS",
@@ -107,49 +102,37 @@ void failed_mask_change(bool pthread_style, int err) {
   CHILD_CHECK(sigismember(&after, SIGUSR1) == 0);
 }
 
-SIGIPC_TEST(ErrorPaths, SigprocmaskEinvalLeavesMask,
-            "injection.errpath.sigprocmask-einval-keeps-mask", "XSH pthread_sigmask() ERRORS",
-            "sigprocmask() whose kernel call fails with EINVAL returns -1 with errno EINVAL "
-            "and the thread's signal mask is unchanged") {
-  ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR2);
-  auto r = errpath::run({set_mask_rule("EINVAL")}, [] { failed_mask_change(false, EINVAL); });
-  EXPECT_INJECTED_AND_HELD(r, "rt_sigprocmask", EINVAL);
+// SIGUSR2 is blocked in the test process (the child inherits it); the body
+// tries to change the mask with sigprocmask() or pthread_sigmask().
+errpath::Run failed_sigprocmask(const char* err_name, int err) {
+  return errpath::run_blocking(SIGUSR2, {set_mask_rule(err_name)},
+                               [err] { failed_mask_change(false, err); });
+}
+errpath::Run failed_pthread_sigmask(const char* err_name, int err) {
+  return errpath::run_blocking(SIGUSR2, {set_mask_rule(err_name)},
+                               [err] { failed_mask_change(true, err); });
 }
 
-SIGIPC_TEST(ErrorPaths, SigprocmaskEfaultLeavesMask,
-            "injection.errpath.sigprocmask-efault-keeps-mask", "Linux sigprocmask(2) ERRORS",
-            "sigprocmask() whose kernel call fails with EFAULT returns -1 with errno EFAULT "
-            "and the signal mask is unchanged (Linux-only errno)") {
-  ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR2);
-  auto r = errpath::run({set_mask_rule("EFAULT")}, [] { failed_mask_change(false, EFAULT); });
-  EXPECT_INJECTED_AND_HELD(r, "rt_sigprocmask", EFAULT);
-}
-
-SIGIPC_TEST(ErrorPaths, PthreadSigmaskReturnsEinvalAndLeavesMask,
-            "injection.errpath.pthread-sigmask-einval-returned", "XSH pthread_sigmask() RETURN VALUE",
-            "pthread_sigmask() whose kernel call fails with EINVAL returns EINVAL (the error "
-            "number, not -1) and the thread's signal mask is unchanged") {
-  ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR2);
-  auto r = errpath::run({set_mask_rule("EINVAL")}, [] { failed_mask_change(true, EINVAL); });
-  EXPECT_INJECTED_AND_HELD(r, "rt_sigprocmask", EINVAL);
-}
-
-SIGIPC_TEST(ErrorPaths, PthreadSigmaskReturnsEfaultAndLeavesMask,
-            "injection.errpath.pthread-sigmask-efault-returned", "Linux pthread_sigmask(3) ERRORS",
-            "pthread_sigmask() whose kernel call fails with EFAULT returns EFAULT and the "
-            "signal mask is unchanged (Linux-only errno)") {
-  ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR2);
-  auto r = errpath::run({set_mask_rule("EFAULT")}, [] { failed_mask_change(true, EFAULT); });
-  EXPECT_INJECTED_AND_HELD(r, "rt_sigprocmask", EFAULT);
-}
+ERRPATH_CASE(SigprocmaskEinvalLeavesMask, "sigprocmask-einval-keeps-mask",
+             "XSH pthread_sigmask() ERRORS",
+             "sigprocmask() whose kernel call fails with EINVAL returns -1 with errno EINVAL "
+             "and the thread's signal mask is unchanged",
+             failed_sigprocmask, "rt_sigprocmask", EINVAL)
+ERRPATH_CASE(SigprocmaskEfaultLeavesMask, "sigprocmask-efault-keeps-mask",
+             "Linux sigprocmask(2) ERRORS",
+             "sigprocmask() whose kernel call fails with EFAULT returns -1 with errno EFAULT "
+             "and the signal mask is unchanged (Linux-only errno)",
+             failed_sigprocmask, "rt_sigprocmask", EFAULT)
+ERRPATH_CASE(PthreadSigmaskReturnsEinvalAndLeavesMask, "pthread-sigmask-einval-returned",
+             "XSH pthread_sigmask() RETURN VALUE",
+             "pthread_sigmask() whose kernel call fails with EINVAL returns EINVAL (the error "
+             "number, not -1) and the thread's signal mask is unchanged",
+             failed_pthread_sigmask, "rt_sigprocmask", EINVAL)
+ERRPATH_CASE(PthreadSigmaskReturnsEfaultAndLeavesMask, "pthread-sigmask-efault-returned",
+             "Linux pthread_sigmask(3) ERRORS",
+             "pthread_sigmask() whose kernel call fails with EFAULT returns EFAULT and the "
+             "signal mask is unchanged (Linux-only errno)",
+             failed_pthread_sigmask, "rt_sigprocmask", EFAULT)
 
 }  // namespace
 }  // namespace sigipc

@@ -6,7 +6,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fixtures/signal_guards.h"
 #include "suites/injection/errpath_helpers.h"
 
 namespace sigipc {
@@ -29,7 +28,7 @@ sigset_t only(int sig) {
 // SIGUSR1 is blocked (inherited from the test process) and made pending in
 // the child before the failed wait.
 errpath::Run failed_timedwait(const char* err_name, int err) {
-  return errpath::run({errpath::rule("rt_sigtimedwait", "", err_name)}, [err] {
+  return errpath::run_blocking(SIGUSR1, {errpath::rule("rt_sigtimedwait", "", err_name)}, [err] {
     CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
     CHILD_CHECK(is_pending(SIGUSR1));
     sigset_t set = only(SIGUSR1);
@@ -40,44 +39,24 @@ errpath::Run failed_timedwait(const char* err_name, int err) {
   });
 }
 
-SIGIPC_TEST(ErrorPaths, SigtimedwaitEagainLeavesSignalPending,
-            "injection.errpath.sigtimedwait-eagain-keeps-pending", "XSH sigtimedwait() ERRORS",
-            "sigtimedwait() whose kernel call fails with EAGAIN returns -1 with errno EAGAIN "
-            "and accepts nothing: the signal stays pending") {
-  ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR1);
-  EXPECT_INJECTED_AND_HELD(failed_timedwait("EAGAIN", EAGAIN), "rt_sigtimedwait", EAGAIN);
-}
+#define SIGTIMEDWAIT_CASE(Name, req, ERR)                                                    \
+  ERRPATH_CASE(Name, req, "XSH sigtimedwait() ERRORS",                                      \
+               "sigtimedwait() whose kernel call fails with " #ERR " returns -1 with errno " \
+               #ERR " and accepts nothing: the signal stays pending",                       \
+               failed_timedwait, "rt_sigtimedwait", ERR)
 
-SIGIPC_TEST(ErrorPaths, SigtimedwaitEintrLeavesSignalPending,
-            "injection.errpath.sigtimedwait-eintr-keeps-pending", "XSH sigtimedwait() ERRORS",
-            "sigtimedwait() whose kernel call fails with EINTR returns -1 with errno EINTR and "
-            "accepts nothing: the signal stays pending") {
-  ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR1);
-  EXPECT_INJECTED_AND_HELD(failed_timedwait("EINTR", EINTR), "rt_sigtimedwait", EINTR);
-}
-
-SIGIPC_TEST(ErrorPaths, SigtimedwaitEinvalLeavesSignalPending,
-            "injection.errpath.sigtimedwait-einval-keeps-pending", "XSH sigtimedwait() ERRORS",
-            "sigtimedwait() whose kernel call fails with EINVAL returns -1 with errno EINVAL "
-            "and accepts nothing: the signal stays pending") {
-  ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR1);
-  EXPECT_INJECTED_AND_HELD(failed_timedwait("EINVAL", EINVAL), "rt_sigtimedwait", EINVAL);
-}
+SIGTIMEDWAIT_CASE(SigtimedwaitEagainLeavesSignalPending, "sigtimedwait-eagain-keeps-pending",
+                  EAGAIN)
+SIGTIMEDWAIT_CASE(SigtimedwaitEintrLeavesSignalPending, "sigtimedwait-eintr-keeps-pending", EINTR)
+SIGTIMEDWAIT_CASE(SigtimedwaitEinvalLeavesSignalPending, "sigtimedwait-einval-keeps-pending",
+                  EINVAL)
 
 SIGIPC_TEST(ErrorPaths, SigwaitinfoEintrLeavesSignalPending,
             "injection.errpath.sigwaitinfo-eintr-keeps-pending", "XSH sigwaitinfo() ERRORS",
             "sigwaitinfo() whose kernel call fails with EINTR returns -1 with errno EINTR and "
             "accepts nothing: the signal stays pending") {
   ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR1);
-  auto r = errpath::run({errpath::rule("rt_sigtimedwait", "", "EINTR")}, [] {
+  auto r = errpath::run_blocking(SIGUSR1, {errpath::rule("rt_sigtimedwait", "", "EINTR")}, [] {
     CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
     sigset_t set = only(SIGUSR1);
     CHILD_CHECK_ERRNO(sigwaitinfo(&set, nullptr), EINTR);
@@ -91,9 +70,7 @@ SIGIPC_TEST(ErrorPaths, SigwaitReturnsEinvalAndLeavesSignalPending,
             "sigwait() whose kernel call fails with EINVAL returns EINVAL (the error number, "
             "not -1) and the signal stays pending") {
   ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR1);
-  auto r = errpath::run({errpath::rule("rt_sigtimedwait", "", "EINVAL")}, [] {
+  auto r = errpath::run_blocking(SIGUSR1, {errpath::rule("rt_sigtimedwait", "", "EINVAL")}, [] {
     CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
     sigset_t set = only(SIGUSR1);
     int sig = 0;
@@ -108,9 +85,7 @@ SIGIPC_TEST(ErrorPaths, SigwaitNeverReportsEintr, "injection.errpath.sigwait-no-
             "sigwait() whose kernel wait fails once with EINTR does not report EINTR (it is "
             "not among its errors): it waits again and returns 0 with the pending signal") {
   ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR1);
-  auto r = errpath::run({errpath::rule("rt_sigtimedwait", "", "EINTR@1")}, [] {
+  auto r = errpath::run_blocking(SIGUSR1, {errpath::rule("rt_sigtimedwait", "", "EINTR@1")}, [] {
     CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
     sigset_t set = only(SIGUSR1);
     int sig = 0;

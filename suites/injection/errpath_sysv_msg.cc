@@ -28,14 +28,10 @@ long qnum(int id) {
 
 // msgget(key, IPC_CREAT|IPC_EXCL) fails with err and no queue has the key.
 errpath::Run failed_msgget(const char* err_name, int err) {
-  const key_t key = UniqueKey();
-  auto r = errpath::run({errpath::rule("msgget", "", err_name)}, [key, err] {
-    CHILD_CHECK_ERRNO(msgget(key, IPC_CREAT | IPC_EXCL | 0600), err);
-  });
-  int id = msgget(key, 0);
-  SysvId cleanup(SysvId::kMsg, id);
-  EXPECT_EQ(id, -1) << "a failed msgget(IPC_CREAT) left a queue";
-  return r;
+  return errpath::failed_sysv_create(
+      SysvId::kMsg, "msgget", "queue",
+      [](key_t k) { return msgget(k, IPC_CREAT | IPC_EXCL | 0600); },
+      [](key_t k) { return msgget(k, 0); }, err_name, err);
 }
 
 #define MSGGET_CASE(Name, req, ERR)                                                          \
@@ -131,14 +127,14 @@ errpath::Run failed_msgctl_rmid(const char* err_name, int err) {
   return r;
 }
 
-ERRPATH_CASE(MsgctlRmidEpermKeepsQueue, "msgctl-rmid-eperm", "XSH msgctl() ERRORS",
-             "msgctl(IPC_RMID) whose kernel call fails with EPERM returns -1 with EPERM and the "
-             "queue still exists",
-             failed_msgctl_rmid, "msgctl", EPERM)
-ERRPATH_CASE(MsgctlRmidEinvalKeepsQueue, "msgctl-rmid-einval", "XSH msgctl() ERRORS",
-             "msgctl(IPC_RMID) whose kernel call fails with EINVAL returns -1 with EINVAL and the "
-             "queue still exists",
-             failed_msgctl_rmid, "msgctl", EINVAL)
+#define MSGCTL_RMID_CASE(Name, req, ERR)                                                     \
+  ERRPATH_CASE(Name, req, "XSH msgctl() ERRORS",                                            \
+               "msgctl(IPC_RMID) whose kernel call fails with " #ERR " returns -1 with "    \
+               #ERR " and the queue still exists",                                          \
+               failed_msgctl_rmid, "msgctl", ERR)
+
+MSGCTL_RMID_CASE(MsgctlRmidEpermKeepsQueue, "msgctl-rmid-eperm", EPERM)
+MSGCTL_RMID_CASE(MsgctlRmidEinvalKeepsQueue, "msgctl-rmid-einval", EINVAL)
 
 // msgctl(IPC_SET) of a new mode fails with err and the mode stays.
 errpath::Run failed_msgctl_set(const char* err_name, int err) {

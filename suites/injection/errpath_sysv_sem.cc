@@ -15,15 +15,12 @@ namespace {
 
 using errpath::eq;
 
+// semget(key, 2, IPC_CREAT|IPC_EXCL) fails with err and no set has the key.
 errpath::Run failed_semget(const char* err_name, int err) {
-  const key_t key = UniqueKey();
-  auto r = errpath::run({errpath::rule("semget", "", err_name)}, [key, err] {
-    CHILD_CHECK_ERRNO(semget(key, 2, IPC_CREAT | IPC_EXCL | 0600), err);
-  });
-  int id = semget(key, 0, 0);
-  SysvId cleanup(SysvId::kSem, id);
-  EXPECT_EQ(id, -1) << "a failed semget(IPC_CREAT) left a set";
-  return r;
+  return errpath::failed_sysv_create(
+      SysvId::kSem, "semget", "set",
+      [](key_t k) { return semget(k, 2, IPC_CREAT | IPC_EXCL | 0600); },
+      [](key_t k) { return semget(k, 0, 0); }, err_name, err);
 }
 
 #define SEMGET_CASE(Name, req, ERR)                                                          \
@@ -86,14 +83,15 @@ SEMOP_CASE(SemopEinvalChangesNoValue, "semop-einval", EINVAL)
 SEMOP_CASE(SemopEnospcChangesNoValue, "semop-enospc", ENOSPC)
 SEMOP_CASE(SemopErangeChangesNoValue, "semop-erange", ERANGE)
 
-ERRPATH_CASE(SemtimedopEagainChangesNoValue, "semtimedop-eagain", "Linux semtimedop(2) ERRORS",
-             "semtimedop() whose kernel call fails with EAGAIN (the time limit passed) returns "
-             "-1 with EAGAIN and changes no semaphore value (Linux-only function)",
-             failed_semop_timed, "semtimedop", EAGAIN)
-ERRPATH_CASE(SemtimedopEintrChangesNoValue, "semtimedop-eintr", "Linux semtimedop(2) ERRORS",
-             "semtimedop() whose kernel call fails with EINTR returns -1 with EINTR and changes "
-             "no semaphore value (Linux-only function)",
-             failed_semop_timed, "semtimedop", EINTR)
+#define SEMTIMEDOP_CASE(Name, req, ERR, why)                                                 \
+  ERRPATH_CASE(Name, req, "Linux semtimedop(2) ERRORS",                                     \
+               "semtimedop() whose kernel call fails with " #ERR why " returns -1 with "    \
+               #ERR " and changes no semaphore value (Linux-only function)",                \
+               failed_semop_timed, "semtimedop", ERR)
+
+SEMTIMEDOP_CASE(SemtimedopEagainChangesNoValue, "semtimedop-eagain", EAGAIN,
+                " (the time limit passed)")
+SEMTIMEDOP_CASE(SemtimedopEintrChangesNoValue, "semtimedop-eintr", EINTR, "")
 
 // semctl(SETVAL, 9) fails with err and the value stays 3.
 errpath::Run failed_setval(const char* err_name, int err) {

@@ -20,15 +20,13 @@ long nattch(int id) {
   return static_cast<long>(ds.shm_nattch);
 }
 
+// shmget(key, 4096, IPC_CREAT|IPC_EXCL) fails with err and no segment has
+// the key.
 errpath::Run failed_shmget(const char* err_name, int err) {
-  const key_t key = UniqueKey();
-  auto r = errpath::run({errpath::rule("shmget", "", err_name)}, [key, err] {
-    CHILD_CHECK_ERRNO(shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600), err);
-  });
-  int id = shmget(key, 0, 0);
-  SysvId cleanup(SysvId::kShm, id);
-  EXPECT_EQ(id, -1) << "a failed shmget(IPC_CREAT) left a segment";
-  return r;
+  return errpath::failed_sysv_create(
+      SysvId::kShm, "shmget", "segment",
+      [](key_t k) { return shmget(k, 4096, IPC_CREAT | IPC_EXCL | 0600); },
+      [](key_t k) { return shmget(k, 0, 0); }, err_name, err);
 }
 
 #define SHMGET_CASE(Name, req, ERR)                                                          \
@@ -95,14 +93,14 @@ errpath::Run failed_shmctl_rmid(const char* err_name, int err) {
   return r;
 }
 
-ERRPATH_CASE(ShmctlRmidEpermKeepsSegment, "shmctl-rmid-eperm", "XSH shmctl() ERRORS",
-             "shmctl(IPC_RMID) whose kernel call fails with EPERM returns -1 with EPERM and the "
-             "segment still exists",
-             failed_shmctl_rmid, "shmctl", EPERM)
-ERRPATH_CASE(ShmctlRmidEinvalKeepsSegment, "shmctl-rmid-einval", "XSH shmctl() ERRORS",
-             "shmctl(IPC_RMID) whose kernel call fails with EINVAL returns -1 with EINVAL and the "
-             "segment still exists",
-             failed_shmctl_rmid, "shmctl", EINVAL)
+#define SHMCTL_RMID_CASE(Name, req, ERR)                                                     \
+  ERRPATH_CASE(Name, req, "XSH shmctl() ERRORS",                                            \
+               "shmctl(IPC_RMID) whose kernel call fails with " #ERR " returns -1 with "    \
+               #ERR " and the segment still exists",                                        \
+               failed_shmctl_rmid, "shmctl", ERR)
+
+SHMCTL_RMID_CASE(ShmctlRmidEpermKeepsSegment, "shmctl-rmid-eperm", EPERM)
+SHMCTL_RMID_CASE(ShmctlRmidEinvalKeepsSegment, "shmctl-rmid-einval", EINVAL)
 
 }  // namespace
 }  // namespace sigipc

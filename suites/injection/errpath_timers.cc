@@ -19,6 +19,7 @@ namespace {
 
 // A failed sigaltstack(ss, ...) leaves the stack that was installed.
 errpath::Run failed_altstack(const char* err_name, int err) {
+  AltStack installed(1 << 16);
   return errpath::run({errpath::rule("sigaltstack", "a0!=0", err_name)}, [err] {
     stack_t before {};
     CHILD_CHECK_OK(sigaltstack(nullptr, &before));
@@ -35,32 +36,15 @@ errpath::Run failed_altstack(const char* err_name, int err) {
   });
 }
 
-SIGIPC_TEST(ErrorPaths, SigaltstackEnomemKeepsOldStack,
-            "injection.errpath.sigaltstack-enomem-keeps-stack", "XSH sigaltstack() ERRORS",
-            "sigaltstack() whose kernel call fails with ENOMEM returns -1 with errno ENOMEM and "
-            "the alternate stack in place stays as it was") {
-  ERRPATH_REQUIRE_FILTERS();
-  AltStack installed(1 << 16);
-  EXPECT_INJECTED_AND_HELD(failed_altstack("ENOMEM", ENOMEM), "sigaltstack", ENOMEM);
-}
+#define ALTSTACK_CASE(Name, req, ERR)                                                        \
+  ERRPATH_CASE(Name, req, "XSH sigaltstack() ERRORS",                                       \
+               "sigaltstack() whose kernel call fails with " #ERR " returns -1 with errno " \
+               #ERR " and the alternate stack in place stays as it was",                   \
+               failed_altstack, "sigaltstack", ERR)
 
-SIGIPC_TEST(ErrorPaths, SigaltstackEpermKeepsOldStack,
-            "injection.errpath.sigaltstack-eperm-keeps-stack", "XSH sigaltstack() ERRORS",
-            "sigaltstack() whose kernel call fails with EPERM returns -1 with errno EPERM and "
-            "the alternate stack in place stays as it was") {
-  ERRPATH_REQUIRE_FILTERS();
-  AltStack installed(1 << 16);
-  EXPECT_INJECTED_AND_HELD(failed_altstack("EPERM", EPERM), "sigaltstack", EPERM);
-}
-
-SIGIPC_TEST(ErrorPaths, SigaltstackEinvalKeepsOldStack,
-            "injection.errpath.sigaltstack-einval-keeps-stack", "XSH sigaltstack() ERRORS",
-            "sigaltstack() whose kernel call fails with EINVAL returns -1 with errno EINVAL and "
-            "the alternate stack in place stays as it was") {
-  ERRPATH_REQUIRE_FILTERS();
-  AltStack installed(1 << 16);
-  EXPECT_INJECTED_AND_HELD(failed_altstack("EINVAL", EINVAL), "sigaltstack", EINVAL);
-}
+ALTSTACK_CASE(SigaltstackEnomemKeepsOldStack, "sigaltstack-enomem-keeps-stack", ENOMEM)
+ALTSTACK_CASE(SigaltstackEpermKeepsOldStack, "sigaltstack-eperm-keeps-stack", EPERM)
+ALTSTACK_CASE(SigaltstackEinvalKeepsOldStack, "sigaltstack-einval-keeps-stack", EINVAL)
 
 // POSIX timers of the calling process, from /proc/self/timers (Linux); -1
 // when the file cannot be read.
@@ -86,42 +70,33 @@ errpath::Run failed_timer_create(int notify, const char* err_name, int err) {
     CHILD_CHECK_EQ(posix_timer_count(), before);
   });
 }
-
-SIGIPC_TEST(ErrorPaths, TimerCreateEagainCreatesNoTimer,
-            "injection.errpath.timer-create-eagain", "XSH timer_create() ERRORS",
-            "timer_create() whose kernel call fails with EAGAIN returns -1 with errno EAGAIN "
-            "and no timer exists afterwards") {
-  ERRPATH_REQUIRE_FILTERS();
-  EXPECT_INJECTED_AND_HELD(failed_timer_create(SIGEV_SIGNAL, "EAGAIN", EAGAIN), "timer_create",
-                           EAGAIN);
+errpath::Run failed_signal_timer_create(const char* err_name, int err) {
+  return failed_timer_create(SIGEV_SIGNAL, err_name, err);
+}
+errpath::Run failed_thread_timer_create(const char* err_name, int err) {
+  return failed_timer_create(SIGEV_THREAD, err_name, err);
 }
 
-SIGIPC_TEST(ErrorPaths, TimerCreateEinvalCreatesNoTimer,
-            "injection.errpath.timer-create-einval", "XSH timer_create() ERRORS",
-            "timer_create() whose kernel call fails with EINVAL returns -1 with errno EINVAL "
-            "and no timer exists afterwards") {
-  ERRPATH_REQUIRE_FILTERS();
-  EXPECT_INJECTED_AND_HELD(failed_timer_create(SIGEV_SIGNAL, "EINVAL", EINVAL), "timer_create",
-                           EINVAL);
-}
+#define TIMER_CREATE_CASE(Name, timeout_s, req, how, fn, ERR)                                \
+  ERRPATH_CASE_T(Name, timeout_s, req, "XSH timer_create() ERRORS",                         \
+                 "timer_create()" how " whose kernel call fails with " #ERR " returns -1 "  \
+                 "with errno " #ERR " and no timer exists afterwards",                      \
+                 fn, "timer_create", ERR)
 
-SIGIPC_TEST_T(ErrorPaths, TimerCreateSigevThreadEagainCreatesNoTimer, errpath::kSpawnTimeoutS,
-              "injection.errpath.timer-create-thread-eagain", "XSH timer_create() ERRORS",
-              "timer_create() with SIGEV_THREAD whose kernel call fails with EAGAIN returns -1 "
-              "with errno EAGAIN and no timer exists afterwards") {
-  ERRPATH_REQUIRE_FILTERS();
-  EXPECT_INJECTED_AND_HELD(failed_timer_create(SIGEV_THREAD, "EAGAIN", EAGAIN), "timer_create",
-                           EAGAIN);
-}
+TIMER_CREATE_CASE(TimerCreateEagainCreatesNoTimer, kDefaultTimeoutS, "timer-create-eagain", "",
+                  failed_signal_timer_create, EAGAIN)
+TIMER_CREATE_CASE(TimerCreateEinvalCreatesNoTimer, kDefaultTimeoutS, "timer-create-einval", "",
+                  failed_signal_timer_create, EINVAL)
+TIMER_CREATE_CASE(TimerCreateSigevThreadEagainCreatesNoTimer, errpath::kSpawnTimeoutS,
+                  "timer-create-thread-eagain", " with SIGEV_THREAD", failed_thread_timer_create,
+                  EAGAIN)
 
 SIGIPC_TEST(ErrorPaths, TimerSettimeEinvalLeavesTimerDisarmed,
             "injection.errpath.timer-settime-einval", "XSH timer_settime() ERRORS",
             "timer_settime() whose kernel call fails with EINVAL returns -1 with errno EINVAL "
             "and the timer stays disarmed") {
   ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGUSR1);
-  auto r = errpath::run({errpath::rule("timer_settime", "", "EINVAL")}, [] {
+  auto r = errpath::run_blocking(SIGUSR1, {errpath::rule("timer_settime", "", "EINVAL")}, [] {
     sigevent ev {};
     ev.sigev_notify = SIGEV_SIGNAL;
     ev.sigev_signo = SIGUSR1;
@@ -143,9 +118,7 @@ SIGIPC_TEST(ErrorPaths, SetitimerEinvalKeepsOldTimer, "injection.errpath.setitim
             "setitimer() whose kernel call fails with EINVAL returns -1 with errno EINVAL and "
             "the interval timer keeps its previous setting") {
   ERRPATH_REQUIRE_FILTERS();
-  SignalMask mask;
-  mask.block(SIGVTALRM);
-  auto r = errpath::run({errpath::rule("setitimer", "a1!=0", "EINVAL")}, [] {
+  auto r = errpath::run_blocking(SIGVTALRM, {errpath::rule("setitimer", "a1!=0", "EINVAL")}, [] {
     itimerval before {};
     CHILD_CHECK_OK(getitimer(ITIMER_VIRTUAL, &before));
     itimerval v {};

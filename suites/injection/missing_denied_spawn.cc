@@ -67,21 +67,14 @@ void fork_child(Outcome* o) {
   }
 }
 
-errpath::Run under(const char* rule, void (*call)(Outcome*), errpath::Shared<Outcome>& out) {
-  return errpath::run({rule}, [call, &out] { call(&*out); });
-}
-
 SIGIPC_TEST_T(MissingVsDenied, PthreadCreateFallsBackFromClone3OnEnosys, errpath::kSpawnTimeoutS,
               "injection.missing.pthread-create-clone3-enosys",
               "glibc 2.34+ clone-internal.c (Linux/glibc-specific)",
               "With clone3 missing (ENOSYS), pthread_create() falls back to clone and the "
               "thread runs") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("clone3=ENOSYS", create_thread, out);
-  EXPECT_INJECTED_AND_HELD(r, "clone3", ENOSYS);
-  EXPECT_EQ(out->rc, 0) << "pthread_create returned " << ErrnoText(out->err);
-  EXPECT_TRUE(out->works) << "the thread never ran";
+  EXPECT_TRUE(errpath::SucceededUnder("pthread_create", "clone3", "ENOSYS", ENOSYS, create_thread,
+                                      "the thread never ran"));
 }
 
 SIGIPC_TEST_T(MissingVsDenied, PthreadCreateFailsWhenClone3IsDenied, errpath::kSpawnTimeoutS,
@@ -91,12 +84,11 @@ SIGIPC_TEST_T(MissingVsDenied, PthreadCreateFailsWhenClone3IsDenied, errpath::kS
               "With clone3 denied (EPERM), pthread_create() does not fall back (only ENOSYS "
               "means missing): it returns an error number and no thread runs") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("clone3=EPERM", create_thread, out);
-  EXPECT_INJECTED_AND_HELD(r, "clone3", EPERM);
-  EXPECT_NE(out->rc, 0) << "pthread_create succeeded although clone3 was denied: it fell back";
-  EXPECT_FALSE(out->works);
-  errpath::note("pthread_create under clone3=EPERM returned " + ErrnoText(out->err));
+  const errpath::Tried t = errpath::try_under("clone3", "EPERM", create_thread);
+  EXPECT_INJECTED_AND_HELD(t.run, "clone3", EPERM);
+  EXPECT_NE(t.out.rc, 0) << "pthread_create succeeded although clone3 was denied: it fell back";
+  EXPECT_FALSE(t.out.works);
+  errpath::note("pthread_create under clone3=EPERM returned " + ErrnoText(t.out.err));
 }
 
 SIGIPC_TEST_T(MissingVsDenied, PosixSpawnFallsBackFromClone3OnEnosys, errpath::kSpawnTimeoutS,
@@ -105,11 +97,8 @@ SIGIPC_TEST_T(MissingVsDenied, PosixSpawnFallsBackFromClone3OnEnosys, errpath::k
               "With clone3 missing (ENOSYS), posix_spawn() falls back to clone and the program "
               "runs") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("clone3=ENOSYS", spawn_true, out);
-  EXPECT_INJECTED_AND_HELD(r, "clone3", ENOSYS);
-  EXPECT_EQ(out->rc, 0) << "posix_spawn returned " << ErrnoText(out->err);
-  EXPECT_TRUE(out->works) << "/bin/true did not run to exit 0";
+  EXPECT_TRUE(errpath::SucceededUnder("posix_spawn", "clone3", "ENOSYS", ENOSYS, spawn_true,
+                                      "/bin/true did not run to exit 0"));
 }
 
 SIGIPC_TEST_T(MissingVsDenied, PosixSpawnReturnsEpermWhenClone3IsDenied, errpath::kSpawnTimeoutS,
@@ -119,11 +108,10 @@ SIGIPC_TEST_T(MissingVsDenied, PosixSpawnReturnsEpermWhenClone3IsDenied, errpath
               "With clone3 denied (EPERM), posix_spawn() does not fall back: it returns the "
               "error number EPERM (not -1) and starts nothing") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("clone3=EPERM", spawn_true, out);
-  EXPECT_INJECTED_AND_HELD(r, "clone3", EPERM);
-  EXPECT_EQ(out->rc, EPERM) << "posix_spawn returned " << out->rc;
-  EXPECT_FALSE(out->works);
+  const errpath::Tried t = errpath::try_under("clone3", "EPERM", spawn_true);
+  EXPECT_INJECTED_AND_HELD(t.run, "clone3", EPERM);
+  EXPECT_EQ(t.out.rc, EPERM) << "posix_spawn returned " << t.out.rc;
+  EXPECT_FALSE(t.out.works);
 }
 
 SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Missing, errpath::kSpawnTimeoutS,
@@ -132,12 +120,11 @@ SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Missing, errpath::kSpawnTim
               "With clone3 missing (ENOSYS), fork() still creates a child (glibc's fork uses "
               "clone, or falls back to it)") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("clone3=ENOSYS", fork_child, out);
-  EXPECT_CHILD_OK(r.status);
-  EXPECT_EQ(out->rc, 0) << "fork failed with " << ErrnoText(out->err);
-  EXPECT_TRUE(out->works);
-  errpath::note(r.count("clone3") ? "fork tried clone3 first, then fell back"
+  const errpath::Tried t = errpath::try_under("clone3", "ENOSYS", fork_child);
+  EXPECT_CHILD_OK(t.run.status);
+  EXPECT_EQ(t.out.rc, 0) << "fork failed with " << ErrnoText(t.out.err);
+  EXPECT_TRUE(t.out.works);
+  errpath::note(t.run.count("clone3") ? "fork tried clone3 first, then fell back"
                                   : "fork never tried clone3 (it calls clone)");
 }
 
@@ -147,12 +134,11 @@ SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Denied, errpath::kSpawnTime
               "With clone3 denied (EPERM), fork() on glibc 2.36 still creates a child: it "
               "calls clone, never clone3") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("clone3=EPERM", fork_child, out);
-  EXPECT_CHILD_OK(r.status);
-  EXPECT_EQ(r.count("clone3"), 0u) << "fork tried clone3: " << r.describe_log();
-  EXPECT_EQ(out->rc, 0) << "fork failed with " << ErrnoText(out->err);
-  EXPECT_TRUE(out->works);
+  const errpath::Tried t = errpath::try_under("clone3", "EPERM", fork_child);
+  EXPECT_CHILD_OK(t.run.status);
+  EXPECT_EQ(t.run.count("clone3"), 0u) << "fork tried clone3: " << t.run.describe_log();
+  EXPECT_EQ(t.out.rc, 0) << "fork failed with " << ErrnoText(t.out.err);
+  EXPECT_TRUE(t.out.works);
 }
 
 SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEnosysThrough, errpath::kSpawnTimeoutS,
@@ -160,9 +146,8 @@ SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEnosysThrough, errpath::kSpawnTime
               "With clone missing (ENOSYS), fork() either falls back (to clone3) and creates a "
               "child or fails with -1 and ENOSYS unchanged") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("clone=ENOSYS", fork_child, out);
-  EXPECT_TRUE(errpath::FellBackOrPassedThrough(r, *out, "fork()", "clone", ENOSYS, false));
+  EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder("fork()", "clone", "ENOSYS", ENOSYS,
+                                                    fork_child, false));
 }
 
 SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEpermThrough,
@@ -171,9 +156,8 @@ SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEpermThrough,
               "With clone denied (EPERM), fork() either falls back and creates a child or fails "
               "with -1 and EPERM unchanged") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("clone=EPERM", fork_child, out);
-  EXPECT_TRUE(errpath::FellBackOrPassedThrough(r, *out, "fork()", "clone", EPERM, false));
+  EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder("fork()", "clone", "EPERM", EPERM,
+                                                    fork_child, false));
 }
 
 // A thread started by a process whose main thread registered rseq, when the
@@ -182,18 +166,20 @@ SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEpermThrough,
 // failed", then abort), since __rseq_offset promises every thread an rseq
 // area once the process has one; a libc without that rule must at least run
 // the thread.
-void expect_thread_verdict(const errpath::Run& r, const Outcome& o, int err) {
+void expect_thread_verdict(const char* err_name, int err) {
+  const errpath::Tried t = errpath::try_under("rseq", err_name, create_thread);
+  const errpath::Run& r = t.run;
   ASSERT_GT(r.count("rseq", err), 0u)
       << "the new thread never tried rseq (log: " << r.describe_log() << ")";
   if (probe_platform().libc == "glibc") {
     EXPECT_TRUE(KilledBy(r.status, SIGABRT))
         << "glibc ends the process when a new thread cannot register rseq; here the child "
-        << r.status.describe() << (o.works ? " and the thread ran" : "");
+        << r.status.describe() << (t.out.works ? " and the thread ran" : "");
     errpath::note("glibc: thread start with rseq=" + ErrnoText(err) + " -> " +
                   r.status.describe());
   } else {
     EXPECT_CHILD_OK(r.status);
-    EXPECT_TRUE(o.works) << "the thread never ran";
+    EXPECT_TRUE(t.out.works) << "the thread never ran";
   }
 }
 
@@ -205,9 +191,7 @@ SIGIPC_TEST_T(MissingVsDenied, NewThreadWithRseqMissingIsFatalOnGlibc, errpath::
               "thread registered, ends the process with glibc's fatal error (SIGABRT); another "
               "libc must run the thread") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("rseq=ENOSYS", create_thread, out);
-  expect_thread_verdict(r, *out, ENOSYS);
+  expect_thread_verdict("ENOSYS", ENOSYS);
 }
 
 SIGIPC_TEST_T(MissingVsDenied, NewThreadWithRseqDeniedIsFatalOnGlibc, errpath::kSpawnTimeoutS,
@@ -218,9 +202,7 @@ SIGIPC_TEST_T(MissingVsDenied, NewThreadWithRseqDeniedIsFatalOnGlibc, errpath::k
               "thread registered, ends the process with glibc's fatal error (SIGABRT); another "
               "libc must run the thread") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("rseq=EPERM", create_thread, out);
-  expect_thread_verdict(r, *out, EPERM);
+  expect_thread_verdict("EPERM", EPERM);
 }
 
 // Exec'd by the tests below: starts a thread and joins it; 0 when it ran.
@@ -246,6 +228,13 @@ void exec_thread_program(Outcome* o) {
   o->works = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+// The program exec'd under "rseq=ERR" ran its thread to exit 0.
+void ExpectProgramThreadsRun(const char* err_name, int err) {
+  const errpath::Tried t = errpath::try_under("rseq", err_name, exec_thread_program);
+  EXPECT_INJECTED_AND_HELD(t.run, "rseq", err);
+  EXPECT_TRUE(t.out.works) << "the program " << WaitStatus(t.out.err).describe();
+}
+
 SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqMissing, errpath::kSpawnTimeoutS,
               "injection.missing.rseq-enosys-program-threads",
               "glibc 2.35 NEWS (rseq registration); glibc manual \"Restartable Sequences\" "
@@ -253,10 +242,7 @@ SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqMissing, errpat
               "A program started with rseq missing (ENOSYS) runs, and so do the threads it "
               "creates: registration failing from the start is not an error") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("rseq=ENOSYS", exec_thread_program, out);
-  EXPECT_INJECTED_AND_HELD(r, "rseq", ENOSYS);
-  EXPECT_TRUE(out->works) << "the program " << WaitStatus(out->err).describe();
+  ExpectProgramThreadsRun("ENOSYS", ENOSYS);
 }
 
 SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqDenied, errpath::kSpawnTimeoutS,
@@ -266,10 +252,7 @@ SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqDenied, errpath
               "A program started with rseq denied (EPERM) runs, and so do the threads it "
               "creates") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("rseq=EPERM", exec_thread_program, out);
-  EXPECT_INJECTED_AND_HELD(r, "rseq", EPERM);
-  EXPECT_TRUE(out->works) << "the program " << WaitStatus(out->err).describe();
+  ExpectProgramThreadsRun("EPERM", EPERM);
 }
 
 SIGIPC_TEST_T(MissingVsDenied, ProgramStartsWithRseqDenied, errpath::kSpawnTimeoutS,
@@ -279,11 +262,8 @@ SIGIPC_TEST_T(MissingVsDenied, ProgramStartsWithRseqDenied, errpath::kSpawnTimeo
               "With rseq denied (EPERM), a newly exec'd program's start-up registration fails "
               "and the program still runs to its normal exit") {
   ERRPATH_REQUIRE_FILTERS();
-  errpath::Shared<Outcome> out;
-  auto r = under("rseq=EPERM", spawn_true, out);
-  EXPECT_INJECTED_AND_HELD(r, "rseq", EPERM);
-  EXPECT_EQ(out->rc, 0) << "posix_spawn returned " << ErrnoText(out->err);
-  EXPECT_TRUE(out->works) << "/bin/true did not exit 0";
+  EXPECT_TRUE(errpath::SucceededUnder("posix_spawn", "rseq", "EPERM", EPERM, spawn_true,
+                                      "/bin/true did not exit 0"));
 }
 
 }  // namespace

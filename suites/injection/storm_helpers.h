@@ -13,12 +13,15 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/result_channel.h"
@@ -48,6 +51,7 @@ struct Tally {
   std::atomic<std::uint64_t> eintr;     // calls that failed with EINTR
   std::atomic<std::uint64_t> short_io;  // reads/writes that moved fewer bytes than asked
   std::atomic<std::uint64_t> items;     // what a worker produced (records, messages, bytes)
+  std::atomic<std::uint64_t> progress;  // ... so far, while it works (stall reports)
   std::uint64_t during() const { return at_end.load() - at_begin.load(); }
   // True once kMinHits deliveries came in since begin(): a worker whose
   // amount of work is open goes on until then (or until its safety cap).
@@ -215,6 +219,116 @@ auto retry_eintr(F f) -> decltype(f()) {
     if (r != -1 || errno != EINTR) return r;
     note_eintr();
   }
+}
+
+// The receiver's safety net against a platform that loses a wake-up: a
+// process blocked for good in a queue call would otherwise hang the test
+// until the runner's TIMEOUT, which says nothing about where. While it
+// lives, SIGALRM (no SA_RESTART) interrupts a blocked call every
+// kWatchTickUs; a loop that has taken nothing for safety_net_seconds() stops
+// and reports the state it was waiting in. Not a clock of the test: a
+// passing run never comes near the limit.
+class StallWatch {
+ public:
+  static constexpr long kWatchTickUs = 250000;
+  StallWatch() : alarm_(SIGALRM, tick, 0), timer_(ITIMER_REAL), limit_(safety_net_seconds()) {
+    itimerval v {};
+    v.it_value.tv_usec = kWatchTickUs;
+    v.it_interval.tv_usec = kWatchTickUs;
+    timer_.arm(v);
+    progress();
+  }
+  void progress() { last_ = monotonic_seconds(); }
+  bool stalled() const { return monotonic_seconds() - last_ > limit_; }
+  // "for 5.0 s" (the limit that passed), for messages.
+  std::string span() const {
+    char b[32];
+    std::snprintf(b, sizeof b, "for %.1f s", limit_);
+    return b;
+  }
+
+ private:
+  static void tick(int) {}
+  SignalAction alarm_;
+  IntervalTimer timer_;
+  double limit_;
+  double last_ = 0;
+};
+
+// retry_eintr() that gives up (returning -1 with errno EINTR) once w says
+// the loop stalled.
+template <class F>
+auto retry_eintr_unless_stalled(const StallWatch& w, F f) -> decltype(f()) {
+  for (;;) {
+    auto r = f();
+    if (r != -1 || errno != EINTR) return r;
+    note_eintr();
+    if (w.stalled()) {
+      errno = EINTR;
+      return r;
+    }
+  }
+}
+
+// What each sender had done when a receive loop stalled: "sender 0 sent
+// 812 (done), sender 1 sent 790 (still sending)".
+inline std::string sender_progress(const TallyBoard& b, int senders) {
+  std::string s;
+  for (int i = 0; i < senders; ++i) {
+    const Tally& t = b.at(i);
+    s += (i ? ", " : "") + std::string("sender ") + std::to_string(i) + " sent " +
+         std::to_string(t.progress.load()) + (t.items.load() ? " (done)" : " (still sending)");
+  }
+  return s;
+}
+
+// The driver every producer/consumer storm shares: `senders` forked
+// children, each released at once when all are ready, run send(index,
+// its tally) with storm handlers installed; the test process, the storm
+// aimed at all of them and at itself, runs receive(), which returns ""
+// when everything sent arrived and the broken rule otherwise. Then the
+// storm stops and the senders are reaped (killed first when the receiver
+// gave up: they may be blocked on a queue nobody drains). A sender that does
+// not end within the safety net is killed and reported. Checks that no rule
+// broke and that the storm hit the transfer.
+template <class Send, class Receive>
+void drive_transfer(TallyBoard& board, int senders, bool restart, Send send, Receive receive) {
+  Gate ready, go;
+  std::vector<Child> kids;
+  for (int s = 0; s < senders; ++s) {
+    kids.emplace_back([&, s] {
+      child_install_handlers(&board.at(s), restart);
+      ready.open();
+      go.wait();
+      send(s, board.at(s));
+    });
+  }
+  for (int s = 0; s < senders; ++s) ready.wait();
+  Handlers handlers(&board.at(senders), restart);
+  Storm storm;
+  for (const Child& c : kids) storm.aim(c.pid());
+  storm.aim(getpid());
+  for (int s = 0; s < senders; ++s) go.open();
+  Tally& t = board.at(senders);
+  t.begin();
+  std::string problem = receive();
+  t.end();
+  storm.stop();
+  for (std::size_t i = 0; i < kids.size(); ++i) {
+    Child& c = kids[i];
+    if (!problem.empty()) kill(c.pid(), SIGKILL);
+    const std::optional<WaitStatus> st = wait_bounded(c, 0);
+    if (!st) {
+      kill(c.pid(), SIGKILL);
+      c.wait();
+      if (problem.empty())
+        problem = "sender " + std::to_string(i) + " did not end after its last message arrived";
+    } else if (problem.empty()) {
+      EXPECT_CHILD_OK(*st);
+    }
+  }
+  EXPECT_EQ(problem, "");
+  EXPECT_TRUE(StormHitTheTransfer(board, storm));
 }
 
 }  // namespace storm

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <string>
 
@@ -70,7 +71,17 @@ void rt_under_storm(bool restart) {
   const sigset_t pending = pending_set();
   EXPECT_FALSE(sigismember(&pending, a) || sigismember(&pending, b)) << "still pending";
 
-  EXPECT_EQ(sent.failed, 0u) << inject::describe(sent) << " (EAGAIN: RLIMIT_SIGPENDING reached)";
+  // XSH sigqueue() [EAGAIN]: a process's queue holds {SIGQUEUE_MAX} signals
+  // (at least _POSIX_SIGQUEUE_MAX, 32), so a target starved of CPU may refuse
+  // some (gVisor caps each real-time signal at 32 pending). The sender then
+  // retries with the same sequence number: a refused send leaves no gap and
+  // the checks below hold over the signals actually queued. Any other error
+  // is a failure.
+  if (sent.failed != 0) {
+    EXPECT_EQ(sent.first_error, EAGAIN) << inject::describe(sent);
+    emit("note", ("sigqueue() refused " + std::to_string(sent.failed) +
+                  " sends with EAGAIN (queue full), retried").c_str());
+  }
   const int n = g_rt.count.load();
   ASSERT_LE(n, RtLog::kCapacity) << "more deliveries than the log holds: duplicates";
   std::uint64_t next[2] = {0, 0};

@@ -45,6 +45,7 @@ SIGIPC_TEST(LinuxPidfdGetfd, DuplicatesTargetDescriptor, "linux.pidfd.getfd-dupl
             "pidfd_getfd(2)",
             "pidfd_getfd() returns a new descriptor referring to the same open file description "
             "as targetfd in the process the pidfd refers to") {
+  SIGIPC_REQUIRE_PIDFD();
   FdOwner o;
   int r = pidfd_getfd(o.pidfd.get(), o.target, 0);
   int e = errno;
@@ -60,6 +61,7 @@ SIGIPC_TEST(LinuxPidfdGetfd, DuplicatesTargetDescriptor, "linux.pidfd.getfd-dupl
 
 SIGIPC_TEST(LinuxPidfdGetfd, NewDescriptorIsCloseOnExec, "linux.pidfd.getfd-cloexec",
             "pidfd_getfd(2)", "the descriptor returned by pidfd_getfd() has FD_CLOEXEC set") {
+  SIGIPC_REQUIRE_PIDFD();
   FdOwner o;
   int r = pidfd_getfd(o.pidfd.get(), o.target, 0);
   int e = errno;
@@ -73,12 +75,14 @@ SIGIPC_TEST(LinuxPidfdGetfd, TargetFdNotOpenInTargetFailsWithEbadf,
             "linux.pidfd.getfd-bad-target-ebadf", "pidfd_getfd(2)",
             "pidfd_getfd() with a targetfd that is not open in the target process fails with "
             "EBADF") {
+  SIGIPC_REQUIRE_PIDFD();
   FdOwner o;
   EXPECT_FAILS_WITH(pidfd_getfd(o.pidfd.get(), o.target + 100, 0), EBADF);
 }
 
 SIGIPC_TEST(LinuxPidfdGetfd, NonzeroFlagsFailWithEinval, "linux.pidfd.getfd-flags-einval",
             "pidfd_getfd(2)", "pidfd_getfd() with flags other than 0 fails with EINVAL") {
+  SIGIPC_REQUIRE_PIDFD();
   FdOwner o;
   EXPECT_FAILS_WITH(pidfd_getfd(o.pidfd.get(), o.target, 1), EINVAL);
 }
@@ -87,6 +91,7 @@ SIGIPC_TEST(LinuxPidfdGetfd, DescriptorThatIsNotPidfdFailsWithEbadf,
             "linux.pidfd.getfd-not-pidfd-ebadf", "pidfd_getfd(2)",
             "pidfd_getfd() with a pidfd argument that is not a PID file descriptor fails with "
             "EBADF") {
+  SIGIPC_REQUIRE_PIDFD();
   Pipe p;
   EXPECT_FAILS_WITH(pidfd_getfd(p.rd(), 0, 0), EBADF);
 }
@@ -95,6 +100,7 @@ SIGIPC_TEST(LinuxPidfdGetfd, WithoutPtracePermissionFailsWithEperm, "linux.pidfd
             "pidfd_getfd(2)",
             "pidfd_getfd() fails with EPERM when the caller lacks PTRACE_MODE_ATTACH_REALCREDS "
             "permission over the target (unprivileged caller, root target)") {
+  SIGIPC_REQUIRE_PIDFD();
   SIGIPC_REQUIRE_USER_SWITCH();
   UniqueFd self(SETUP_OK(pidfd_open(getpid(), 0)));
   Pipe p;  // a descriptor the root target certainly has open
@@ -108,6 +114,7 @@ SIGIPC_TEST(LinuxPidfdGetfd, ReapedTargetFailsWithEsrch, "linux.pidfd.getfd-reap
             "pidfd_getfd(2)",
             "pidfd_getfd() on a pidfd whose process has terminated and been waited on fails "
             "with ESRCH") {
+  SIGIPC_REQUIRE_PIDFD();
   Child child([] {});
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
   ASSERT_CHILD_OK(child.wait());

@@ -21,6 +21,7 @@ SIGIPC_TEST(LinuxPidfdOpen, OpenOfChildReturnsFdReferringToIt, "linux.pidfd.open
             "Linux-only, pidfd_open(2)",
             "pidfd_open(pid, 0) returns a descriptor that refers to process pid (fdinfo Pid: "
             "shows it)") {
+  SIGIPC_REQUIRE_PIDFD();
   Gate release;
   Child child([&] { release.wait(); });
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
@@ -32,6 +33,7 @@ SIGIPC_TEST(LinuxPidfdOpen, OpenOfChildReturnsFdReferringToIt, "linux.pidfd.open
 SIGIPC_TEST(LinuxPidfdOpen, PidfdIsCloseOnExec, "linux.pidfd.open-cloexec",
             "Linux-only, pidfd_open(2)",
             "the descriptor returned by pidfd_open() has FD_CLOEXEC set") {
+  SIGIPC_REQUIRE_PIDFD();
   UniqueFd fd(SETUP_OK(pidfd_open(getpid(), 0)));
   EXPECT_NE(linuxext::fd_flags(fd.get()) & FD_CLOEXEC, 0);
 }
@@ -39,6 +41,7 @@ SIGIPC_TEST(LinuxPidfdOpen, PidfdIsCloseOnExec, "linux.pidfd.open-cloexec",
 SIGIPC_TEST(LinuxPidfdOpen, OpenOfReapedPidFailsWithEsrch, "linux.pidfd.open-esrch",
             "Linux-only, pidfd_open(2)",
             "pidfd_open() of a pid that names no process fails with ESRCH") {
+  SIGIPC_REQUIRE_PIDFD();
   // A child's pid once reaped: the fresh PID namespace does not hand it out
   // again during the test.
   Child child([] {});
@@ -49,12 +52,14 @@ SIGIPC_TEST(LinuxPidfdOpen, OpenOfReapedPidFailsWithEsrch, "linux.pidfd.open-esr
 SIGIPC_TEST(LinuxPidfdOpen, InvalidFlagsFailWithEinval, "linux.pidfd.open-flags-einval",
             "Linux-only, pidfd_open(2)", "pidfd_open() with flags other than 0 or PIDFD_NONBLOCK "
             "fails with EINVAL") {
+  SIGIPC_REQUIRE_PIDFD();
   EXPECT_FAILS_WITH(pidfd_open(getpid(), 1), EINVAL);
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, NonPositivePidFailsWithEinval, "linux.pidfd.open-bad-pid-einval",
             "Linux-only, pidfd_open(2)", "pidfd_open() with a pid that is not valid (<= 0) "
             "fails with EINVAL") {
+  SIGIPC_REQUIRE_PIDFD();
   EXPECT_FAILS_WITH(pidfd_open(0, 0), EINVAL);
   EXPECT_FAILS_WITH(pidfd_open(-1, 0), EINVAL);
 }
@@ -63,6 +68,7 @@ SIGIPC_TEST(LinuxPidfdOpen, PidfdNonblockSetsONonblock, "linux.pidfd.open-nonblo
             "Linux-only, pidfd_open(2)",
             "pidfd_open() with PIDFD_NONBLOCK returns a descriptor with O_NONBLOCK set; "
             "without it O_NONBLOCK is clear") {
+  SIGIPC_REQUIRE_PIDFD();
   UniqueFd with(SETUP_OK(pidfd_open(getpid(), PIDFD_NONBLOCK)));
   UniqueFd without(SETUP_OK(pidfd_open(getpid(), 0)));
   EXPECT_NE(linuxext::status_flags(with.get()) & O_NONBLOCK, 0);
@@ -73,6 +79,7 @@ SIGIPC_TEST(LinuxPidfdOpen, PollReadableWhenProcessTerminates, "linux.pidfd.poll
             "Linux-only, pidfd_open(2)",
             "poll() on a pidfd reports POLLIN once the process terminates, and not while it "
             "runs") {
+  SIGIPC_REQUIRE_PIDFD();
   Gate release;
   Child child([&] { release.wait(); });
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
@@ -86,6 +93,7 @@ SIGIPC_TEST(LinuxPidfdOpen, SignalToExitedUnreapedProcessSucceeds,
             "linux.pidfd.send-zombie-ok", "pidfd_send_signal(2)",
             "pidfd_send_signal() fails with ESRCH only once the target has terminated and been "
             "waited on: to a terminated, unreaped process it returns 0") {
+  SIGIPC_REQUIRE_PIDFD();
   Child child([] {});
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
   ASSERT_TRUE(linuxext::poll_ready(fd.get(), POLLIN)) << "the child never exited";
@@ -102,6 +110,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidPPidfdReapsChild, "linux.pidfd.waitid-reaps",
             "waitid(2) P_PIDFD",
             "waitid(P_PIDFD, pidfd, WEXITED) waits for and reaps the child the pidfd refers to, "
             "reporting its pid and exit status") {
+  SIGIPC_REQUIRE_PIDFD();
   Gate release;
   Child child([&] {
     release.wait();
@@ -124,6 +133,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidPPidfdReapsChild, "linux.pidfd.waitid-reaps",
 SIGIPC_TEST(LinuxPidfdOpen, WaitidWnohangOnRunningChildReturnsZeroPid,
             "linux.pidfd.waitid-wnohang-running", "waitid(2) P_PIDFD",
             "waitid(P_PIDFD, WEXITED|WNOHANG) on a running child returns 0 with si_pid 0") {
+  SIGIPC_REQUIRE_PIDFD();
   Gate release;
   Child child([&] { release.wait(); });
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
@@ -140,6 +150,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidOnNonblockingPidfdOfRunningChildFailsWithEagai
             "linux.pidfd.waitid-nonblock-eagain", "Linux-only, pidfd_open(2)",
             "waitid(P_PIDFD) on a PIDFD_NONBLOCK pidfd whose process has not terminated fails "
             "with EAGAIN instead of blocking") {
+  SIGIPC_REQUIRE_PIDFD();
   Gate release;
   Child child([&] { release.wait(); });
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), PIDFD_NONBLOCK)));
@@ -154,6 +165,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidOnPidfdOfNonChildFailsWithEchild,
             "linux.pidfd.waitid-nonchild-echild", "waitid(2) P_PIDFD",
             "waitid(P_PIDFD) on a pidfd of a process that is not a child of the caller fails "
             "with ECHILD") {
+  SIGIPC_REQUIRE_PIDFD();
   UniqueFd self(SETUP_OK(pidfd_open(getpid(), 0)));
   siginfo_t si;
   std::memset(&si, 0, sizeof si);
@@ -165,6 +177,7 @@ SIGIPC_TEST(LinuxPidfdOpen, OpenOfExitedUnreapedProcessSucceeds, "linux.pidfd.op
             "Linux-only, pidfd_open(2)",
             "pidfd_open() of a terminated but not yet waited-for process succeeds (it still "
             "exists) and the descriptor is readable at once") {
+  SIGIPC_REQUIRE_PIDFD();
   Child child([] {});
   siginfo_t si;
   std::memset(&si, 0, sizeof si);
@@ -180,6 +193,7 @@ SIGIPC_TEST(LinuxPidfdOpen, OpenOfExitedUnreapedProcessSucceeds, "linux.pidfd.op
 SIGIPC_TEST(LinuxPidfdOpen, WaitidWnowaitLeavesChildWaitable, "linux.pidfd.waitid-wnowait",
             "waitid(2) P_PIDFD",
             "waitid(P_PIDFD, WEXITED|WNOWAIT) reports the exited child but leaves it waitable") {
+  SIGIPC_REQUIRE_PIDFD();
   Child child([] { _exit(4); });
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
   siginfo_t si;
@@ -194,6 +208,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidWstoppedReportsStoppedChild, "linux.pidfd.wait
             "waitid(2) P_PIDFD",
             "waitid(P_PIDFD, WSTOPPED) reports a child stopped by a signal with CLD_STOPPED and "
             "the stop signal") {
+  SIGIPC_REQUIRE_PIDFD();
   Child child([] { raise(SIGSTOP); });
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
   siginfo_t si;
@@ -210,6 +225,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidReportsChildKilledBySignal, "linux.pidfd.waiti
             "waitid(2) P_PIDFD",
             "waitid(P_PIDFD, WEXITED) on a child ended by a signal reports CLD_KILLED and the "
             "signal in si_status") {
+  SIGIPC_REQUIRE_PIDFD();
   Gate release;
   Child child([&] { release.wait(); });
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
@@ -228,6 +244,7 @@ SIGIPC_TEST(LinuxPidfdOpen, PidfdStaysReadableAfterReap, "linux.pidfd.poll-reada
             "Linux-only, pidfd_open(2)",
             "a pidfd whose process has terminated stays readable for poll() after the process "
             "has been waited for") {
+  SIGIPC_REQUIRE_PIDFD();
   Child child([] {});
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
   ASSERT_CHILD_OK(child.wait());

@@ -55,6 +55,7 @@ SIGIPC_TEST(LinuxPidfdSignal, SendSignalDeliversToReferredProcess,
             "linux.pidfd.send-signal-delivers", "pidfd_send_signal(2)",
             "pidfd_send_signal() returns 0 and sends the signal to the process the pidfd refers "
             "to") {
+  SIGIPC_REQUIRE_PIDFD();
   Receiver r;
   ASSERT_SUCCEEDS(pidfd_send_signal(r.pidfd.get(), SIGUSR1, nullptr, 0));
   siginfo_t si;
@@ -67,6 +68,7 @@ SIGIPC_TEST(LinuxPidfdSignal, NullInfoIsLikeKill, "linux.pidfd.null-info-si-user
             "pidfd_send_signal(2)",
             "with info NULL the signal carries si_code SI_USER and the sender's pid and uid, as "
             "kill() would") {
+  SIGIPC_REQUIRE_PIDFD();
   Receiver r;
   ASSERT_SUCCEEDS(pidfd_send_signal(r.pidfd.get(), SIGUSR1, nullptr, 0));
   siginfo_t si;
@@ -81,6 +83,7 @@ SIGIPC_TEST(LinuxPidfdSignal, InfoWithSiQueueIsDeliveredAsGiven, "linux.pidfd.in
             "pidfd_send_signal(2)",
             "with a siginfo whose si_code is SI_QUEUE the target receives that si_code and "
             "si_value, as with rt_sigqueueinfo()") {
+  SIGIPC_REQUIRE_PIDFD();
   Receiver r;
   siginfo_t info;
   std::memset(&info, 0, sizeof info);
@@ -101,6 +104,7 @@ SIGIPC_TEST(LinuxPidfdSignal, InfoWithKernelSiCodeToOtherProcessFailsWithEperm,
             "linux.pidfd.info-kernel-code-eperm", "pidfd_send_signal(2)",
             "pidfd_send_signal() to another process with an info whose si_code is not allowed "
             "from user space (SI_KERNEL, >= 0) fails with EPERM") {
+  SIGIPC_REQUIRE_PIDFD();
   Receiver r;
   siginfo_t info;
   std::memset(&info, 0, sizeof info);
@@ -119,6 +123,7 @@ SIGIPC_TEST(LinuxPidfdSignal, InfoWithKernelSiCodeToSelfIsAllowed,
             "linux.pidfd.info-kernel-code-self-ok", "pidfd_send_signal(2)",
             "the si_code restriction applies only when the pidfd does not refer to the caller: "
             "to itself a process may send an info with si_code SI_KERNEL") {
+  SIGIPC_REQUIRE_PIDFD();
   SignalMask mask;
   mask.block(SIGUSR2);
   UniqueFd self(SETUP_OK(pidfd_open(getpid(), 0)));
@@ -139,6 +144,7 @@ SIGIPC_TEST(LinuxPidfdSignal, SignalZeroChecksLiveProcess, "linux.pidfd.signal-z
             "pidfd_send_signal(2)",
             "sig 0 performs the checks without sending: 0 for a live process, which keeps "
             "running") {
+  SIGIPC_REQUIRE_PIDFD();
   Gate release;
   Child child([&] { release.wait(); });
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
@@ -152,6 +158,7 @@ SIGIPC_TEST(LinuxPidfdSignal, SignalToReapedProcessFailsWithEsrch,
             "linux.pidfd.send-reaped-esrch", "pidfd_send_signal(2)",
             "pidfd_send_signal() to a process that has terminated and been waited for fails "
             "with ESRCH") {
+  SIGIPC_REQUIRE_PIDFD();
   Child child([] {});
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
   ASSERT_CHILD_OK(child.wait());
@@ -161,6 +168,7 @@ SIGIPC_TEST(LinuxPidfdSignal, SignalToReapedProcessFailsWithEsrch,
 SIGIPC_TEST(LinuxPidfdSignal, InvalidSignalFailsWithEinval, "linux.pidfd.invalid-signal-einval",
             "pidfd_send_signal(2)", "pidfd_send_signal() with an invalid signal number fails "
             "with EINVAL") {
+  SIGIPC_REQUIRE_PIDFD();
   UniqueFd self(SETUP_OK(pidfd_open(getpid(), 0)));
   EXPECT_FAILS_WITH(pidfd_send_signal(self.get(), _NSIG + 1, nullptr, 0), EINVAL);
   EXPECT_FAILS_WITH(pidfd_send_signal(self.get(), -1, nullptr, 0), EINVAL);
@@ -169,6 +177,7 @@ SIGIPC_TEST(LinuxPidfdSignal, InvalidSignalFailsWithEinval, "linux.pidfd.invalid
 SIGIPC_TEST(LinuxPidfdSignal, UnknownFlagsFailWithEinval, "linux.pidfd.send-flags-einval",
             "pidfd_send_signal(2)", "pidfd_send_signal() with flags not defined fails with "
             "EINVAL") {
+  SIGIPC_REQUIRE_PIDFD();
   SignalMask mask;
   mask.block(SIGUSR1);  // should the call wrongly send, nothing is lost
   UniqueFd self(SETUP_OK(pidfd_open(getpid(), 0)));
@@ -179,6 +188,7 @@ SIGIPC_TEST(LinuxPidfdSignal, DescriptorThatIsNotPidfdFailsWithEbadf,
             "linux.pidfd.send-not-pidfd-ebadf", "pidfd_send_signal(2)",
             "pidfd_send_signal() on a descriptor that is not a PID file descriptor fails with "
             "EBADF") {
+  SIGIPC_REQUIRE_PIDFD();
   Pipe p;
   EXPECT_FAILS_WITH(pidfd_send_signal(p.rd(), 0, nullptr, 0), EBADF);
 }
@@ -187,6 +197,7 @@ SIGIPC_TEST(LinuxPidfdSignal, UnprivilegedSenderToRootProcessFailsWithEperm,
             "linux.pidfd.send-eperm", "pidfd_send_signal(2)",
             "pidfd_send_signal() fails with EPERM when the caller lacks permission to signal the "
             "target (unprivileged sender, root target)") {
+  SIGIPC_REQUIRE_PIDFD();
   SIGIPC_REQUIRE_USER_SWITCH();
   SignalMask mask;
   mask.block(SIGUSR1);  // a wrongly allowed signal stays pending instead of killing the test
@@ -203,6 +214,7 @@ SIGIPC_TEST(LinuxPidfdSignal, ProcDirectoryFdWorksAsPidfd, "linux.pidfd.send-via
             "pidfd_send_signal(2)",
             "a descriptor from opening /proc/<pid> may be used as pidfd: the signal reaches "
             "that process") {
+  SIGIPC_REQUIRE_PIDFD();
   Receiver r;
   std::string dir = "/proc/" + std::to_string(r.child.pid());
   UniqueFd procfd(SETUP_OK(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)));

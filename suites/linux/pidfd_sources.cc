@@ -52,6 +52,7 @@ SIGIPC_TEST(LinuxPidfdSources, OpenOfNonLeaderThreadFails, "linux.pidfd.open-thr
             "Linux-only, pidfd_open(2)",
             "without PIDFD_THREAD, pidfd_open() of a thread that is not a thread-group leader "
             "fails (returns -1): pid must refer to a process") {
+  SIGIPC_REQUIRE_PIDFD();
   Pipe tid_pipe, release;
   struct Ctx {
     int tid_wr, release_rd;

@@ -93,7 +93,7 @@ const psem::TimedLock kWait = [](sem_t* s, const timespec*) { return sem_wait(s)
 const psem::TimedLock kTimedwait = [](sem_t* s, const timespec* t) { return sem_timedwait(s, t); };
 const psem::TimedLock kClockwait = [](sem_t* s, const timespec* t) {
   // The deadline was taken on CLOCK_REALTIME; far enough on either clock.
-  return sem_clockwait(s, CLOCK_REALTIME, t);
+  return psem::clockwait(s, CLOCK_REALTIME, t);
 };
 
 SIGIPC_TEST(PosixSemInterrupt, WaitInterruptedByHandlerFailsWithEintr,

@@ -135,6 +135,28 @@ inline bool reached(clockid_t c, const timespec& t) {
 
 
 // ---- timed locks (sem_timedwait, sem_clockwait) ----
+// sem_clockwait() is new in POSIX.1-2024 (glibc 2.30+); musl (1.2.4) has
+// none. Tests call it through clockwait(), which fails with ENOSYS where libc
+// lacks it, so they fail with that fact on such a libc instead of breaking
+// the build. Outside glibc the declaration is a weak reference (null when no
+// libc object defines it).
+}  // namespace psem
+}  // namespace sigipc
+#if !defined(__GLIBC__)
+extern "C" int sem_clockwait(sem_t*, clockid_t, const timespec*) __attribute__((weak));
+#endif
+namespace sigipc {
+namespace psem {
+inline int clockwait(sem_t* s, clockid_t c, const timespec* t) {
+#if !defined(__GLIBC__)
+  if (::sem_clockwait == nullptr) {
+    errno = ENOSYS;
+    return -1;
+  }
+#endif
+  return ::sem_clockwait(s, c, t);
+}
+
 // A timed lock call with its clock bound: (sem, abstime) -> 0 or -1/errno.
 using TimedLock = std::function<int(sem_t*, const timespec*)>;
 

@@ -16,34 +16,52 @@
 namespace sigipc {
 namespace {
 
+// A fresh object of `pages` pages, mapped shared and read-write; the name,
+// the descriptor and the mapping (all of it, whatever a test unmapped of it
+// itself) are released when it goes.
+struct MappedObject {
+  explicit MappedObject(std::size_t pages)
+      : pg(pshm::page_size()),
+        fd(pshm::create_sized(name, pages * pg)),
+        map(pshm::map_or_setup_error(fd.get(), pages * pg)) {}
+  ShmName name;
+  std::size_t pg;
+  UniqueFd fd;
+  Mapping map;
+};
+
+// A store to (or a load from) p in a child process raises SIGSEGV.
+::testing::AssertionResult StoreFaults(volatile char* p) {
+  return KilledBy(pshm::RunFaultingChild(SIGSEGV, [p] { *p = 'w'; }), SIGSEGV);
+}
+::testing::AssertionResult LoadFaults(volatile char* p) {
+  return KilledBy(pshm::RunFaultingChild(SIGSEGV, [p] {
+                    char v = *p;
+                    (void)v;
+                  }),
+                  SIGSEGV);
+}
+
 SIGIPC_TEST(PosixShmMoreProt, MprotectReadOnlyMakesStoresFault,
             "posix_shm.mprotect.read-only-store-sigsegv", "XSH mprotect()",
             "After mprotect(PROT_READ) on a writable shared mapping, a store raises SIGSEGV") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
-  ASSERT_SUCCEEDS(mprotect(m.get(), pg, PROT_READ));
-  volatile char* c = m.as<volatile char>();
-  WaitStatus st = pshm::RunFaultingChild(SIGSEGV, [&] { c[0] = 'w'; });
-  EXPECT_TRUE(KilledBy(st, SIGSEGV));
+  MappedObject o(1);
+  ASSERT_SUCCEEDS(mprotect(o.map.get(), o.pg, PROT_READ));
+  EXPECT_TRUE(StoreFaults(o.map.as<volatile char>()));
 }
 
 SIGIPC_TEST(PosixShmMoreProt, MprotectRestoresWriteAccess, "posix_shm.mprotect.write-restored",
             "XSH mprotect()",
             "mprotect(PROT_READ|PROT_WRITE) after PROT_READ allows stores again, and they reach "
             "the object") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
-  ASSERT_SUCCEEDS(mprotect(m.get(), pg, PROT_READ));
-  ASSERT_SUCCEEDS(mprotect(m.get(), pg, PROT_READ | PROT_WRITE));
-  char* c = m.as<char>();
+  MappedObject o(1);
+  ASSERT_SUCCEEDS(mprotect(o.map.get(), o.pg, PROT_READ));
+  ASSERT_SUCCEEDS(mprotect(o.map.get(), o.pg, PROT_READ | PROT_WRITE));
+  char* c = o.map.as<char>();
   WaitStatus st = pshm::RunFaultingChild(SIGSEGV, [&] { c[5] = 'w'; });
   EXPECT_CHILD_OK(st);
   char byte = 0;
-  ASSERT_EQ(pread(fd.get(), &byte, 1, 5), 1);
+  ASSERT_EQ(pread(o.fd.get(), &byte, 1, 5), 1);
   EXPECT_EQ(byte, 'w');
 }
 
@@ -63,11 +81,8 @@ SIGIPC_TEST(PosixShmMoreProt, MprotectMisalignedAddressFailsEinval,
             "posix_shm.mprotect.misaligned-einval", "XSH mprotect()",
             "mprotect() with an address that is not a multiple of the page size fails with "
             "EINVAL") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
-  EXPECT_FAILS_WITH(mprotect(m.as<char>() + 1, 1, PROT_READ), EINVAL);
+  MappedObject o(1);
+  EXPECT_FAILS_WITH(mprotect(o.map.as<char>() + 1, 1, PROT_READ), EINVAL);
 }
 
 SIGIPC_TEST(PosixShmMoreProt, MprotectOfUnmappedRangeFailsEnomem,
@@ -81,35 +96,26 @@ SIGIPC_TEST(PosixShmMoreProt, MprotectOfUnmappedRangeFailsEnomem,
 SIGIPC_TEST(PosixShmMoreProt, MsyncSyncOfSharedMappingSucceeds, "posix_shm.msync.ms-sync-ok",
             "XSH msync()",
             "msync(MS_SYNC) of a shared mapping returns 0 and the stored data is in the object") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
-  m.as<char>()[17] = 'y';
-  EXPECT_EQ(msync(m.get(), pg, MS_SYNC), 0) << ErrnoText(errno);
-  UniqueFd other = pshm::open_or_setup_error(name.c_str(), O_RDONLY);
-  Mapping r = pshm::map_or_setup_error(other.get(), pg, PROT_READ);
+  MappedObject o(1);
+  o.map.as<char>()[17] = 'y';
+  EXPECT_EQ(msync(o.map.get(), o.pg, MS_SYNC), 0) << ErrnoText(errno);
+  UniqueFd other = pshm::open_or_setup_error(o.name.c_str(), O_RDONLY);
+  Mapping r = pshm::map_or_setup_error(other.get(), o.pg, PROT_READ);
   EXPECT_EQ(r.as<volatile char>()[17], 'y');
 }
 
 SIGIPC_TEST(PosixShmMoreProt, MsyncWithBothSyncAndAsyncFailsEinval,
             "posix_shm.msync.sync-and-async-einval", "XSH msync()",
             "msync() with both MS_SYNC and MS_ASYNC is an invalid flags value: EINVAL") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
-  EXPECT_FAILS_WITH(msync(m.get(), pg, MS_SYNC | MS_ASYNC), EINVAL);
+  MappedObject o(1);
+  EXPECT_FAILS_WITH(msync(o.map.get(), o.pg, MS_SYNC | MS_ASYNC), EINVAL);
 }
 
 SIGIPC_TEST(PosixShmMoreProt, MsyncMisalignedAddressFailsEinval,
             "posix_shm.msync.misaligned-einval", "XSH msync()",
             "msync() with an address that is not a multiple of the page size fails with EINVAL") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
-  EXPECT_FAILS_WITH(msync(m.as<char>() + 1, 1, MS_SYNC), EINVAL);
+  MappedObject o(1);
+  EXPECT_FAILS_WITH(msync(o.map.as<char>() + 1, 1, MS_SYNC), EINVAL);
 }
 
 SIGIPC_TEST(PosixShmMoreProt, MsyncOfUnmappedRangeFailsEnomem, "posix_shm.msync.unmapped-enomem",
@@ -121,22 +127,16 @@ SIGIPC_TEST(PosixShmMoreProt, MsyncOfUnmappedRangeFailsEnomem, "posix_shm.msync.
 
 SIGIPC_TEST(PosixShmMoreProt, MunmapZeroLengthFailsEinval, "posix_shm.munmap.zero-length-einval",
             "XSH munmap()", "munmap() with len 0 fails with EINVAL and leaves the mapping") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
-  EXPECT_FAILS_WITH(munmap(m.get(), 0), EINVAL);
-  m.as<volatile char>()[0] = 'l';  // still mapped, or the test dies with SIGSEGV
+  MappedObject o(1);
+  EXPECT_FAILS_WITH(munmap(o.map.get(), 0), EINVAL);
+  o.map.as<volatile char>()[0] = 'l';  // still mapped, or the test dies with SIGSEGV
 }
 
 SIGIPC_TEST(PosixShmMoreProt, MunmapMisalignedAddressFailsEinval,
             "posix_shm.munmap.misaligned-einval", "XSH munmap()",
             "munmap() with an address that is not a multiple of the page size fails with EINVAL") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
-  EXPECT_FAILS_WITH(munmap(m.as<char>() + 1, 1), EINVAL);
+  MappedObject o(1);
+  EXPECT_FAILS_WITH(munmap(o.map.as<char>() + 1, 1), EINVAL);
 }
 
 SIGIPC_TEST(PosixShmMoreProt, MunmapOfRangeWithoutMappingsSucceeds,
@@ -151,67 +151,39 @@ SIGIPC_TEST(PosixShmMoreProt, MunmapOfPartRemovesOnlyThosePages,
             "posix_shm.munmap.partial-range", "XSH munmap()",
             "munmap() of the first page of a two-page mapping removes that page only: the second "
             "stays accessible, the first raises SIGSEGV") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, 2 * pg);
-  void* p = mmap(nullptr, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
-  ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
-  char* c = static_cast<char*>(p);
-  Mapping rest(c + pg, pg);
-  ASSERT_SUCCEEDS(munmap(c, pg));
-  c[pg] = 'k';
-  EXPECT_EQ(rest.as<volatile char>()[0], 'k');
-  volatile char* gone = c;
-  WaitStatus st = pshm::RunFaultingChild(SIGSEGV, [&] {
-    char v = gone[0];
-    (void)v;
-  });
-  EXPECT_TRUE(KilledBy(st, SIGSEGV));
+  MappedObject o(2);
+  char* c = o.map.as<char>();
+  ASSERT_SUCCEEDS(munmap(c, o.pg));
+  c[o.pg] = 'k';
+  EXPECT_EQ(static_cast<volatile char*>(c)[o.pg], 'k');
+  EXPECT_TRUE(LoadFaults(c));
 }
 
 SIGIPC_TEST(PosixShmMoreProt, MprotectCoversWholePages, "posix_shm.mprotect.whole-pages",
             "XSH mprotect()",
             "mprotect() of one byte changes the protection of the whole page holding it: a store "
             "to that page's last byte raises SIGSEGV") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
-  ASSERT_SUCCEEDS(mprotect(m.get(), 1, PROT_READ));
-  volatile char* c = m.as<volatile char>();
-  WaitStatus st = pshm::RunFaultingChild(SIGSEGV, [&] { c[pg - 1] = 'w'; });
-  EXPECT_TRUE(KilledBy(st, SIGSEGV));
+  MappedObject o(1);
+  ASSERT_SUCCEEDS(mprotect(o.map.get(), 1, PROT_READ));
+  EXPECT_TRUE(StoreFaults(o.map.as<volatile char>() + o.pg - 1));
 }
 
 SIGIPC_TEST(PosixShmMoreProt, MsyncAsyncOfSharedMappingSucceeds, "posix_shm.msync.ms-async-ok",
             "XSH msync()", "msync(MS_ASYNC) of a shared mapping of an object returns 0") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
-  m.as<char>()[1] = 'a';
-  EXPECT_EQ(msync(m.get(), pg, MS_ASYNC), 0) << ErrnoText(errno);
+  MappedObject o(1);
+  o.map.as<char>()[1] = 'a';
+  EXPECT_EQ(msync(o.map.get(), o.pg, MS_ASYNC), 0) << ErrnoText(errno);
 }
 
 SIGIPC_TEST(PosixShmMoreProt, MunmapRemovesWholePages, "posix_shm.munmap.whole-pages",
             "XSH munmap()",
             "munmap() of one byte removes the whole page holding it: its last byte raises "
             "SIGSEGV, the next page stays mapped") {
-  ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, 2 * pg);
-  void* p = mmap(nullptr, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
-  ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
-  char* c = static_cast<char*>(p);
-  Mapping rest(c + pg, pg);
+  MappedObject o(2);
+  char* c = o.map.as<char>();
   ASSERT_SUCCEEDS(munmap(c, 1));
-  volatile char* last = c + pg - 1;
-  WaitStatus st = pshm::RunFaultingChild(SIGSEGV, [&] {
-    char v = *last;
-    (void)v;
-  });
-  EXPECT_TRUE(KilledBy(st, SIGSEGV));
-  rest.as<volatile char>()[0] = 'n';  // still mapped, or the test dies with SIGSEGV
+  EXPECT_TRUE(LoadFaults(c + o.pg - 1));
+  static_cast<volatile char*>(c)[o.pg] = 'n';  // still mapped, or the test dies with SIGSEGV
 }
 
 }  // namespace

@@ -155,7 +155,11 @@ inline bool on_thread_stack(std::uintptr_t p) {
 // exceeds the historic SIGSTKSZ): 64 KiB, or four times sysconf(_SC_SIGSTKSZ)
 // if that is more.
 inline std::size_t alt_stack_bytes() {
+#ifdef _SC_SIGSTKSZ  // glibc 2.34+; older glibc and musl have only the constant
   long sys = sysconf(_SC_SIGSTKSZ);
+#else
+  long sys = SIGSTKSZ;
+#endif
   std::size_t want = 64 * 1024;
   if (sys > 0 && static_cast<std::size_t>(sys) * 4 > want) want = static_cast<std::size_t>(sys) * 4;
   return want;

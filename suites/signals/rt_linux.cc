@@ -80,6 +80,9 @@ SIGIPC_TEST(SignalRtLinux, PthreadSigqueueTargetsOneThread, "signal.rt.pthread-s
             "Linux-only, pthread_sigqueue(3)",
             "pthread_sigqueue() makes the signal pending for the named thread only, with "
             "SI_QUEUE and the value, not for the process or other threads") {
+#if !defined(__GLIBC__)
+  SIGIPC_UNSUPPORTED("pthread_sigqueue() is a GNU extension (pthread_sigqueue(3)) this libc lacks");
+#else
   const int sig = SIGRTMIN;
   Receiver rx({sig});  // the worker inherits the mask: it accepts, it is never interrupted
   std::promise<void> sent;
@@ -102,6 +105,7 @@ SIGIPC_TEST(SignalRtLinux, PthreadSigqueueTargetsOneThread, "signal.rt.pthread-s
   EXPECT_EQ(got.load(), sig) << "the named thread did not receive it";
   EXPECT_EQ(code.load(), SI_QUEUE);
   EXPECT_EQ(value.load(), 77);
+#endif
 }
 
 }  // namespace

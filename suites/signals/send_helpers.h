@@ -17,10 +17,6 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
-// glibc 2.36's <sys/pidfd.h> lacks the extern "C" guard.
-extern "C" {
-#include <sys/pidfd.h>
-}
 
 #include <atomic>
 #include <cerrno>
@@ -32,6 +28,7 @@ extern "C" {
 #include <vector>
 
 #include "fixtures/check.h"
+#include "fixtures/linux_calls.h"
 #include "fixtures/process.h"
 #include "fixtures/signal_guards.h"
 #include "suites/signals/signal_helpers.h"

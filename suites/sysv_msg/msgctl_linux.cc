@@ -6,6 +6,10 @@
 
 #include <cstring>
 
+#ifndef MSG_COPY
+#define MSG_COPY 040000  // the kernel's value (linux/msg.h); musl's <sys/msg.h> lacks the name
+#endif
+
 #include "fixtures/check.h"
 #include "fixtures/isolation.h"
 #include "fixtures/registry.h"

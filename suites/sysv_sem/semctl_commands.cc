@@ -119,11 +119,13 @@ SIGIPC_TEST(SysvSemCtl, FailedSemopLeavesOtime, "sysv_sem.ctl.otime-unchanged-on
 }
 
 // Waits (at most about a second) for the wall clock to pass t, so that a
-// timestamp set afterwards is distinguishable from t.
+// timestamp set afterwards is distinguishable from t. The kernel stamps
+// sem_ctime from its coarse clock, which turns a second up to a tick after
+// CLOCK_REALTIME: read that one (glibc's time() happens to, musl's does not).
 time_t next_second_after(time_t t) {
-  time_t now;
-  while ((now = time(nullptr)) <= t) sched_yield();
-  return now;
+  timespec now{};
+  while (clock_gettime(CLOCK_REALTIME_COARSE, &now) == 0 && now.tv_sec <= t) sched_yield();
+  return now.tv_sec;
 }
 
 SIGIPC_TEST_T(SysvSemCtl, SetvalUpdatesCtime, 15.0, "sysv_sem.ctl.ctime-updated-by-setval",
