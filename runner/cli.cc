@@ -25,6 +25,7 @@
 #include "reports/expectations.h"
 #include "reports/writers.h"
 #include "runner/commands.h"
+#include "runner/fork_server.h"
 #include "runner/scheduler.h"
 #include "runner/spawn.h"
 
@@ -110,6 +111,7 @@ struct RunArgs {
   int repeat = 1;
   std::string wrapper;
   std::string isolation = "auto";
+  bool fork_server = false;
   std::vector<std::string> expect_files;
 };
 
@@ -164,6 +166,15 @@ int cmd_run(RunArgs a) {
   } else {
     throw UsageError("--isolation must be auto, namespaces or process-group");
   }
+  std::string start_note;
+  if (a.fork_server && o.isolation == Isolation::kProcessGroup) {
+    if (a.isolation != "auto")
+      throw UsageError("--fork-server needs namespace isolation (process-group isolation finds a "
+                       "test's processes by an environment token a forked test does not carry)");
+    start_note = "--fork-server asked for, but namespaces are not available here: tests are exec'd";
+    std::fprintf(stderr, "sigipc: %s\n", start_note.c_str());
+  }
+  o.fork_server = a.fork_server && o.isolation == Isolation::kNamespaces;
 
   if (mkdir(a.out.c_str(), 0755) != 0 && errno != EEXIST)
     throw UsageError("cannot create output folder " + a.out + ": " + std::strerror(errno));
@@ -195,6 +206,8 @@ int cmd_run(RunArgs a) {
   run.environment["timeout_mul"] = o.timeout_mul;
   run.environment["repeat"] = o.repeat;
   run.environment["wrapper"] = a.wrapper;
+  run.environment["test_start"] = o.fork_server ? "fork-server" : "exec";
+  if (!start_note.empty()) run.environment["test_start_note"] = start_note;
   run.environment["started_at"] = static_cast<long long>(std::time(nullptr));
   if (!expectations.empty())
     o.relabel = [&expectations, env = run.environment](Result& r) {
@@ -216,6 +229,11 @@ int cmd_run(RunArgs a) {
   run.results = std::move(sr.results);
   run.interrupted = sr.interrupted;
   run.not_run = sr.not_run;
+  if (!sr.fork_server_failure.empty()) {
+    run.environment["test_start_note"] = "the fork server stopped serving, later tests were exec'd: " +
+                                         sr.fork_server_failure;
+    std::fprintf(stderr, "sigipc: the fork server stopped serving: %s\n", sr.fork_server_failure.c_str());
+  }
   run.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (!a.expect_files.empty()) {
     std::vector<std::string> ids, rules;
@@ -250,6 +268,12 @@ int cli_main(int argc, char** argv) {
     result_fd_init();
     return run_exec_helper(argv[2], std::vector<std::string>(argv + 3, argv + argc));
   }
+  if (argc == 2 && std::strcmp(argv[1], "__fork-server") == 0) {
+    const char* fd = getenv("SIGIPC_FORK_SERVER_FD");
+    if (!fd) return 2;
+    unsetenv("SIGIPC_FORK_SERVER_FD");
+    return fork_server_main(std::atoi(fd));
+  }
   if (argc == 2 && std::strcmp(argv[1], "__probe") == 0) {
     std::cout << probe_json().dump() << std::endl;
     return 0;
@@ -283,6 +307,9 @@ int cli_main(int argc, char** argv) {
   run->add_option("--expect", ra.expect_files,
                   "Expectation file (YAML) of known deviations: matching failures become XFAIL (repeatable)");
   run->add_option("--isolation", ra.isolation, "auto, namespaces or process-group (default: auto)");
+  run->add_flag("--fork-server", ra.fork_server,
+                "Fork each test from one started copy of the program (behind the wrapper) instead of "
+                "executing it afresh: much faster under emulators; needs namespace isolation");
 
   // Commands with their own option sets live in their own files.
   if (argc >= 2 && std::strcmp(argv[1], "inject") == 0) return inject_main(argc, argv);

@@ -16,11 +16,13 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
 #include "fixtures/proc_util.h"
 #include "fixtures/result_channel.h"
+#include "runner/fork_server.h"
 #include "runner/verdict.h"
 
 extern char** environ;
@@ -36,6 +38,7 @@ struct Running {
   std::string token;
   int iteration;
   Spawned sp;
+  bool via_server = false;  // sp.pid is the fork server's child, not ours
   std::string dir;
   std::string buf;
   Outcome out;
@@ -123,6 +126,7 @@ SpawnSpec make_spec(const SchedulerOptions& o, const std::vector<std::string>& e
   chmod((dir + "/tmp").c_str(), 01777);
   SpawnSpec spec;
   spec.argv = o.wrapper;
+  spec.wrapper_words = o.wrapper.size();
   spec.argv.push_back(o.self_exe);
   for (const auto& a : args) spec.argv.push_back(a);
   spec.env = env;
@@ -208,6 +212,17 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
   std::size_t seq = 0;
   bool interrupted = false;
 
+  std::unique_ptr<ForkServer> server;
+  auto server_gone = [&] {
+    if (res.fork_server_failure.empty()) res.fork_server_failure = server->failure();
+  };
+  if (o.fork_server) {
+    std::vector<std::string> argv = o.wrapper;
+    argv.push_back(o.self_exe);
+    argv.push_back("__fork-server");
+    server = std::make_unique<ForkServer>(argv, env, o.work_dir + "/fork-server.log");
+  }
+
   auto finish = [&](Running& r) {
     r.out.records = parse_records(r.buf += "\n");
     // In namespace isolation the reaper reports the test's own wait status.
@@ -246,13 +261,23 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       r.out.timeout_s = item.meta->timeout_s * o.timeout_mul;
       r.start = Clock::now();
       r.deadline = r.start + std::chrono::milliseconds(static_cast<long long>(r.out.timeout_s * 1000));
-      r.sp = spawn_test(spec);
+      if (server && server->alive()) {
+        try {
+          r.sp = server->spawn(spec);
+          r.via_server = true;
+        } catch (const std::runtime_error&) {
+          if (server->alive()) throw;
+          server_gone();
+        }
+      }
+      if (!r.via_server) r.sp = spawn_test(spec);
       running.emplace(r.sp.pid, std::move(r));
       progress.started(running);
     }
 
     std::vector<pollfd> pfds;
     pfds.push_back({sfd, POLLIN, 0});
+    pfds.push_back({server && server->alive() ? server->fd() : -1, POLLIN, 0});
     std::vector<pid_t> order;
     auto now = Clock::now();
     auto wake = now + std::chrono::seconds(60);
@@ -269,9 +294,9 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
     int n = poll(pfds.data(), pfds.size(), ms);
     if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
 
-    for (std::size_t i = 1; n > 0 && i < pfds.size(); ++i) {
+    for (std::size_t i = 2; n > 0 && i < pfds.size(); ++i) {
       if (!pfds[i].revents) continue;
-      Running& r = running.at(order[i - 1]);
+      Running& r = running.at(order[i - 2]);
       char buf[8192];
       for (;;) {
         ssize_t got = read(r.sp.result_fd, buf, sizeof buf);
@@ -308,6 +333,29 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       }
     }
 
+    if (server) {
+      std::vector<std::pair<pid_t, int>> ended;
+      bool was_alive = server->alive();
+      server->collect(&ended);
+      for (const auto& [pid, st] : ended) {
+        auto it = running.find(pid);
+        if (it == running.end() || !it->second.via_server) continue;
+        it->second.exited = true;
+        it->second.exit_time = Clock::now();
+      }
+      if (was_alive && !server->alive()) server_gone();
+      if (!server->alive()) {
+        // Its children were re-parented to the runner (a subreaper) and are
+        // reaped above; the reaper's closing of the result channel says a
+        // test has ended even when the notice never came.
+        for (auto& [pid, r] : running)
+          if (r.via_server && r.eof && !r.exited) {
+            r.exited = true;
+            r.exit_time = Clock::now();
+          }
+      }
+    }
+
     now = Clock::now();
     for (auto it = running.begin(); it != running.end();) {
       Running& r = it->second;
@@ -330,13 +378,14 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
     for (auto& [pid, r] : running) kill(-pid, SIGKILL);
     for (auto& [pid, r] : running) {
       int st;
-      while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+      while (!r.via_server && waitpid(pid, &st, 0) < 0 && errno == EINTR) {
       }
       close(r.sp.result_fd);
       remove_tree(r.dir);
     }
     res.not_run = static_cast<int>(queue.size() - next + running.size());
     running.clear();
+    server.reset();  // it kills and reaps what it started, then exits
     // Nothing of the run may outlive the runner. The killed tests' reapers
     // and anything that left its process group were re-parented to us (the
     // subreaper): kill and reap until no child is left. A namespace's init
@@ -347,6 +396,7 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       if (w < 0 && errno != EINTR) break;
     }
   }
+  server.reset();
   // Reap anything still re-parented to us.
   while (waitpid(-1, nullptr, WNOHANG) > 0) {
   }

@@ -22,6 +22,7 @@ struct SchedulerOptions {
   std::vector<std::string> wrapper;  // words put in front of every test process
   std::string self_exe;
   Isolation isolation = Isolation::kProcessGroup;
+  bool fork_server = false;          // start tests from a fork server (namespaces only)
   std::string work_dir;              // per-test folders live here
   std::string log_dir;               // output of non-passing tests is copied here ("" = none)
   bool tty = false;                  // live progress line instead of one line per test
@@ -36,6 +37,7 @@ struct SchedulerResult {
   std::vector<Result> results;
   bool interrupted = false;
   int not_run = 0;
+  std::string fork_server_failure;   // why the fork server stopped, when it did
 };
 
 SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const SchedulerOptions& o);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <stdexcept>
@@ -52,8 +53,9 @@ void reset_signal_state() {
   sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-[[noreturn]] void exec_test(char* const* argv, char* const* envp, int result_fd) {
-  execvpe(argv[0], argv, envp);
+[[noreturn]] void start_test(const TestStart& start, int result_fd) {
+  if (start.run) std::exit(start.run(start.ctx));
+  execvpe(start.argv[0], start.argv, start.envp);
   child_report(result_fd, "error", "cannot execute the test program", errno);
   child_exit(127);
 }
@@ -71,8 +73,7 @@ int count_other_processes() {
   return n;
 }
 
-[[noreturn]] void reaper(const SpawnSpec& spec, char* const* argv, char* const* envp,
-                         int result_fd) {
+[[noreturn]] void reaper(const char* mq_dir, const TestStart& start, int result_fd) {
   // pid 1 of the new PID namespace.
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
       mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0 ||
@@ -82,7 +83,7 @@ int count_other_processes() {
   }
   // A kernel without POSIX message queues has no mqueue filesystem; the
   // queue tests report that themselves, so the mount is only best effort.
-  mount("mqueue", spec.mq_dir.c_str(), "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+  mount("mqueue", mq_dir, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
   pid_t test = fork();
   if (test < 0) {
     child_report(result_fd, "error", "fork of the test process failed", errno);
@@ -93,7 +94,7 @@ int count_other_processes() {
     // killpg(getpgrp(), ...) from the test must not reach the runner's child
     // and the reaper, which sit in the group the runner kills on timeout.
     setpgid(0, 0);
-    exec_test(argv, envp, result_fd);
+    start_test(start, result_fd);
   }
 
   int status = 0;
@@ -126,6 +127,47 @@ int count_other_processes() {
 
 }  // namespace
 
+[[noreturn]] void become_test(Isolation isolation, const char* output_path, const char* mq_dir,
+                              int rfd, const TestStart& start) {
+  setpgid(0, 0);
+  reset_signal_state();
+  // The result channel must survive exec; everything else the runner has
+  // open is close-on-exec.
+  fcntl(rfd, F_SETFD, 0);
+  int out = open(output_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (out < 0 || in < 0) {
+    child_report(rfd, "error", "cannot open the test's output file", errno);
+    child_exit(127);
+  }
+  dup2(in, STDIN_FILENO);
+  dup2(out, STDOUT_FILENO);
+  dup2(out, STDERR_FILENO);
+  if (start.run) {
+    // No exec will close them: the test must start with only 0-2 and the
+    // result channel, as an exec'd one does.
+    close(in);
+    close(out);
+  }
+  if (isolation == Isolation::kProcessGroup) start_test(start, rfd);
+
+  if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS) != 0) {
+    child_report(rfd, "error", "unshare(CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWNS)", errno);
+    child_exit(127);
+  }
+  pid_t init = fork();
+  if (init < 0) {
+    child_report(rfd, "error", "fork of the namespace reaper failed", errno);
+    child_exit(127);
+  }
+  if (init == 0) reaper(mq_dir, start, rfd);
+  close(rfd);
+  int st;
+  while (waitpid(init, &st, 0) < 0 && errno == EINTR) {
+  }
+  child_exit(0);
+}
+
 Spawned spawn_test(const SpawnSpec& spec) {
   // Build everything exec needs before fork: the child must not allocate.
   std::vector<std::string> env = spec.env;
@@ -147,39 +189,11 @@ Spawned spawn_test(const SpawnSpec& spec) {
     throw std::runtime_error(std::string("fork: ") + std::strerror(e));
   }
   if (pid == 0) {
-    int rfd = fds[1];
     close(fds[0]);
-    setpgid(0, 0);
-    reset_signal_state();
-    // The result channel must survive exec; everything else the runner has
-    // open is close-on-exec.
-    fcntl(rfd, F_SETFD, 0);
-    int out = open(spec.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (out < 0 || in < 0) {
-      child_report(rfd, "error", "cannot open the test's output file", errno);
-      child_exit(127);
-    }
-    dup2(in, STDIN_FILENO);
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-    if (spec.isolation == Isolation::kProcessGroup) exec_test(argv.data(), envp.data(), rfd);
-
-    if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS) != 0) {
-      child_report(rfd, "error", "unshare(CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWNS)", errno);
-      child_exit(127);
-    }
-    pid_t init = fork();
-    if (init < 0) {
-      child_report(rfd, "error", "fork of the namespace reaper failed", errno);
-      child_exit(127);
-    }
-    if (init == 0) reaper(spec, argv.data(), envp.data(), rfd);
-    close(rfd);
-    int st;
-    while (waitpid(init, &st, 0) < 0 && errno == EINTR) {
-    }
-    child_exit(0);
+    TestStart start;
+    start.argv = argv.data();
+    start.envp = envp.data();
+    become_test(spec.isolation, spec.output_path.c_str(), spec.mq_dir.c_str(), fds[1], start);
   }
   close(fds[1]);
   fcntl(fds[0], F_SETFL, O_NONBLOCK);

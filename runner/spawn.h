@@ -16,6 +16,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ const char* isolation_name(Isolation i);
 
 struct SpawnSpec {
   std::vector<std::string> argv;   // wrapper words, then the program and its arguments
+  std::size_t wrapper_words = 0;   // how many of argv's first words are the wrapper
   std::vector<std::string> env;    // "K=V", complete environment
   std::string output_path;         // stdout and stderr of the test
   std::string mq_dir;              // mount point for the private mqueue fs (namespaces)
@@ -40,6 +42,23 @@ struct Spawned {
 // Forks and starts the test; throws std::runtime_error when the runner cannot
 // (no pipe, no fork). Exec failures are reported through the result channel.
 Spawned spawn_test(const SpawnSpec& spec);
+
+// How the test program starts once its process is set up: exec argv/envp,
+// or (fork server) call run(ctx) in the already started program and exit
+// with what it returns.
+struct TestStart {
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+  int (*run)(void* ctx) = nullptr;
+  void* ctx = nullptr;
+};
+
+// The child side of starting a test, shared by the runner and the fork
+// server: own process group, default signal state, output file on 1 and 2,
+// then (namespaces) a fresh PID/IPC/mount namespace under the reaper.
+// rfd is the write end of the result channel. Never returns.
+[[noreturn]] void become_test(Isolation isolation, const char* output_path, const char* mq_dir,
+                              int rfd, const TestStart& start);
 
 // Whether this machine lets the runner create PID, IPC and mount namespaces.
 bool namespaces_available(std::string* why);

@@ -56,6 +56,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "--bogus"}, {}, "--bogus"},
         BadUsage{{"run", "--filter", "NoSuchTest*", "--out", "@OUT"}, {}, "no test matches"},
         BadUsage{{"run", "--isolation", "weird", "--out", "@OUT"}, {}, "--isolation"},
+        BadUsage{{"run", "--isolation", "process-group", "--fork-server", "--out", "@OUT"}, {},
+                 "--fork-server"},
         BadUsage{{"run", "--out", "/proc/no/such/dir"}, {}, "/proc/no/such/dir"},
         BadUsage{{"run", "--out", "@OUT"}, {"SIGIPC_TIMEOUT_MUL=fast"}, "SIGIPC_TIMEOUT_MUL"},
         BadUsage{{"list", "--filter", "zzz*"}, {}, "no test matches"},

@@ -1,6 +1,7 @@
 // The harness reports every way a test can end with the right status, in
 // both isolation modes, and leaves nothing behind on the machine.
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -82,8 +83,11 @@ TEST_P(HarnessVerdicts, EveryOutcomeReachesTheResult) {
   std::string mark = "SIGIPC_SELFTEST_RUN=" + std::to_string(getpid()) + "-" + isolation;
   auto shm_before = sigipc_shm_entries();
   int msg_before = sysv_count("msg");
-  std::vector<std::string> argv = {HARNESS_BIN, "run",         "--out", out.path(),
-                                   "--jobs",    "4",           "--isolation", isolation};
+  // "fork-server": namespaces, tests forked from the fork server.
+  const bool fork_server = isolation == "fork-server";
+  std::vector<std::string> argv = {HARNESS_BIN, "run", "--out", out.path(), "--jobs", "4",
+                                   "--isolation", fork_server ? "namespaces" : isolation};
+  if (fork_server) argv.push_back("--fork-server");
   // Without private IPC namespaces an IPC_PRIVATE System V object cannot be
   // attributed to a test (a documented limit of process-group isolation), so
   // that case would leave a queue on the machine.
@@ -91,7 +95,8 @@ TEST_P(HarnessVerdicts, EveryOutcomeReachesTheResult) {
   auto r = run_cmd(argv, {"SIGIPC_SELFTEST_MARK=passed-through", mark});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   auto j = read_json(out.path() + "/results.json");
-  EXPECT_EQ(j["environment"]["isolation"], isolation);
+  EXPECT_EQ(j["environment"]["isolation"], fork_server ? "namespaces" : isolation);
+  EXPECT_EQ(j["environment"]["test_start"], fork_server ? "fork-server" : "exec");
   for (const auto& [id, exp] : expectations()) {
     if (isolation == "process-group" && id == "Harness.LeakSysvMsg") continue;
     auto res = find_result(j, id);
@@ -113,11 +118,31 @@ TEST_P(HarnessVerdicts, EveryOutcomeReachesTheResult) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Isolation, HarnessVerdicts,
-                         ::testing::Values("namespaces", "process-group"),
+                         ::testing::Values("namespaces", "process-group", "fork-server"),
                          [](const auto& info) {
-                           return info.param == "namespaces" ? std::string("Namespaces")
-                                                             : std::string("ProcessGroup");
+                           return info.param == "namespaces"      ? std::string("Namespaces")
+                                  : info.param == "process-group" ? std::string("ProcessGroup")
+                                                                  : std::string("ForkServer");
                          });
+
+// A fork server that cannot serve (here: its wrapper refuses to start it)
+// must cost no result: the runner says so and executes the tests instead.
+TEST(HarnessForkServer, DeadServerFallsBackToExec) {
+  TempDir out;
+  std::string wrap = out.path() + "/wrap.sh";
+  {
+    std::ofstream w(wrap);
+    w << "#!/bin/sh\n[ \"$2\" = __fork-server ] && exit 3\nexec \"$@\"\n";
+  }
+  ASSERT_EQ(chmod(wrap.c_str(), 0755), 0);
+  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path() + "/r", "--isolation", "namespaces",
+                    "--fork-server", "--wrapper", wrap, "--filter", "Harness.Pass"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = read_json(out.path() + "/r/results.json");
+  EXPECT_EQ(find_result(j, "Harness.Pass")["status"], "PASS");
+  EXPECT_NE(j["environment"]["test_start_note"].get<std::string>().find("fork server"),
+            std::string::npos);
+}
 
 TEST(HarnessTimeout, LimitScalesWithTimeoutMul) {
   TempDir out;

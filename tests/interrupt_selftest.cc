@@ -10,6 +10,8 @@
 
 #include <fstream>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -22,15 +24,18 @@ using selftest::TempDir;
 namespace {
 
 
-class Interrupt : public ::testing::TestWithParam<int> {};
+// (signal, whether tests start from the fork server)
+class Interrupt : public ::testing::TestWithParam<std::tuple<int, bool>> {};
 
 TEST_P(Interrupt, StopsCleanlyWithPartialResults) {
-  const int sig = GetParam();
+  const int sig = std::get<0>(GetParam());
+  const bool fork_server = std::get<1>(GetParam());
   TempDir dir;
   std::string fifo = dir.path() + "/running";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   std::string out = dir.path() + "/out";
-  std::string mark = "SIGIPC_SELFTEST_INTERRUPT=" + std::to_string(getpid()) + "-" + std::to_string(sig);
+  std::string mark = "SIGIPC_SELFTEST_INTERRUPT=" + std::to_string(getpid()) + "-" +
+                     std::to_string(sig) + (fork_server ? "-fs" : "");
   // Open our end first (non-blocking) so the test's blocking open meets a reader.
   int rd = open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
   ASSERT_GE(rd, 0);
@@ -43,9 +48,12 @@ TEST_P(Interrupt, StopsCleanlyWithPartialResults) {
     int null = open("/dev/null", O_WRONLY);
     dup2(null, 1);
     dup2(null, 2);
-    execl(HARNESS_BIN, HARNESS_BIN, "run", "--out", out.c_str(), "--jobs", "1", "--filter",
-          "Harness.Pass", "--filter", "Harness.Hang", "--filter", "Harness.LeakFd",
-          "--timeout-mul", "300", static_cast<char*>(nullptr));
+    std::vector<const char*> args = {HARNESS_BIN, "run", "--out", out.c_str(), "--jobs", "1",
+                                     "--filter", "Harness.Pass", "--filter", "Harness.Hang",
+                                     "--filter", "Harness.LeakFd", "--timeout-mul", "300"};
+    if (fork_server) args.insert(args.end(), {"--isolation", "namespaces", "--fork-server"});
+    args.push_back(nullptr);
+    execv(HARNESS_BIN, const_cast<char* const*>(args.data()));
     _exit(127);
   }
   // Wait until the hanging test announces itself; the poll limit is only a
@@ -69,10 +77,12 @@ TEST_P(Interrupt, StopsCleanlyWithPartialResults) {
   EXPECT_EQ(selftest::processes_with_env(mark), 0) << "processes of the interrupted run are still alive";
 }
 
-INSTANTIATE_TEST_SUITE_P(Runner, Interrupt, ::testing::Values(SIGINT, SIGTERM),
+INSTANTIATE_TEST_SUITE_P(Runner, Interrupt,
+                         ::testing::Combine(::testing::Values(SIGINT, SIGTERM), ::testing::Bool()),
                          [](const auto& info) {
-                           return info.param == SIGINT ? std::string("Sigint")
-                                                       : std::string("Sigterm");
+                           return std::string(std::get<0>(info.param) == SIGINT ? "Sigint"
+                                                                                : "Sigterm") +
+                                  (std::get<1>(info.param) ? "ForkServer" : "");
                          });
 
 }  // namespace
