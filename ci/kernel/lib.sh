@@ -29,7 +29,7 @@ kernel_cell() {
   cell_log "booting $release under qemu-system-x86_64 -accel tcg"
   mkdir -p "$out/guest"
   # TCG runs the guest several times slower than the host: scale the limits.
-  "$SIGIPC_REPO/ci/kernel/boot" "$vmlinuz" "$initrd" "$out/guest" --timeout-mul "${SIGIPC_KERNEL_TIMEOUT_MUL:-6}" ||
+  "$SIGIPC_REPO/ci/kernel/boot" "$vmlinuz" "$initrd" "$out/guest" --timeout-mul "${SIGIPC_KERNEL_TIMEOUT_MUL:-6}" --fork-server ||
     cell_die "the guest sent no usable results (console: $out/guest/console.log)"
   rc=0
   cell_report "$CELL_NAME" "$out/guest/results.json" "$out" "$native" || rc=$?
