@@ -17,7 +17,9 @@
 #   cell_build CELL [CMAKE ARGS...]   configure + build the sigipc tool into
 #                                     cell_build_dir CELL (serialised by a lock, so
 #                                     two cells sharing a build never race); prints
-#                                     the path of the binary on stdout
+#                                     the path of the binary on stdout; other
+#                                     CMAKE ARGS than the folder was configured
+#                                     with configure it afresh
 #                                     (SIGIPC_MATRIX_PREBUILT=1: use the binary as
 #                                     it is when present; ci/matrix sets it)
 #   cell_native_sigipc                the host build every x86_64 cell shares
@@ -102,10 +104,19 @@ cell_build() {
     # Cells sharing one build (qemu-x86_64 and valgrind use native's) may run
     # at the same time under ci/matrix: one builds, the other waits.
     flock 9
-    if [ ! -f "$dir/CMakeCache.txt" ]; then
-      cmake -S "$SIGIPC_REPO" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DSIGIPC_BUILD_TESTS=OFF -DSIGIPC_BUILD_BENCH=OFF "$@" >"$dir/configure.log" 2>&1 ||
+    # The configure arguments are kept in a stamp: a build folder configured
+    # with other ones is configured afresh. Re-running cmake over the old
+    # cache would not do: a -D left out of the new set keeps its cached value.
+    local args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGIPC_BUILD_TESTS=OFF
+      -DSIGIPC_BUILD_BENCH=OFF "$@")
+    local stamp="$dir/.sigipc-configure-args" want
+    want=$(printf '%s\n' "${args[@]}")
+    if [ ! -f "$dir/CMakeCache.txt" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+      [ -f "$dir/CMakeCache.txt" ] && cell_log "configure arguments changed: configuring $dir afresh"
+      rm -f "$dir/CMakeCache.txt" "$stamp"
+      cmake -S "$SIGIPC_REPO" -B "$dir" "${args[@]}" >"$dir/configure.log" 2>&1 ||
         { tail -20 "$dir/configure.log" >&2; exit 1; }
+      printf '%s\n' "$want" >"$stamp"
     fi
     nice -n 5 cmake --build "$dir" --target sigipc -j"${SIGIPC_MATRIX_BUILD_JOBS:-$(nproc)}" \
       >"$dir/build.log" 2>&1 || { grep -m20 -E 'error|Error' "$dir/build.log" >&2; exit 1; }

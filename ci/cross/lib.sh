@@ -7,9 +7,9 @@
 #                         sigipc tool for TARGET (aarch64, armhf, musl) with ci/cross/toolchain-TARGET.cmake;
 #                         prints the path of the binary
 #   cross_run_suite CELL OUTDIR SIGIPC LAUNCHER [RUN ARGS...]
-#                         like cell_run_suite, but the runner itself is started
-#                         through LAUNCHER (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu",
-#                         or "" for none)
+#                         like cell_run_suite (with $SIGIPC_CELL_ARGS too), but
+#                         the runner itself is started through LAUNCHER (e.g.
+#                         "qemu-aarch64 -L /usr/aarch64-linux-gnu", or "" for none)
 
 cross_deps_packages() {
   cell_ensure_packages cmake pkg-config googletest gperf dpkg-dev file xz-utils \
@@ -33,9 +33,10 @@ cross_run_suite() {
   local cell=$1 out=$2 sigipc=$3 launcher=$4; shift 4
   local expect=(); mapfile -t expect < <(cell_expect_args "$cell")
   local rc=0
-  cell_log "running the suite: $launcher ${sigipc##*/} run $*"
+  local extra=(); read -ra extra <<<"${SIGIPC_CELL_ARGS:-}"
+  cell_log "running the suite: $launcher ${sigipc##*/} run $* ${extra[*]}"
   # shellcheck disable=SC2086
-  CI=1 $launcher "$sigipc" run --out "$out" "${expect[@]}" "$@" >"$out/run.log" 2>&1 || rc=$?
+  CI=1 $launcher "$sigipc" run --out "$out" "${expect[@]}" "$@" "${extra[@]}" >"$out/run.log" 2>&1 || rc=$?
   [ -f "$out/results.json" ] || { tail -5 "$out/run.log" >&2; cell_die "no results.json (sigipc exit $rc)"; }
   return "$rc"
 }

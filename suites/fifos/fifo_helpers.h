@@ -14,12 +14,15 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <string>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/names.h"
 #include "fixtures/process.h"
+#include "fixtures/result_channel.h"
 #include "fixtures/signal_guards.h"
 
 namespace sigipc {
@@ -114,12 +117,18 @@ inline void ignore_alarm(int) {}
 
 // A safety net, not synchronisation: while it lives, a call that hangs past
 // `seconds` is interrupted by SIGALRM (handler without SA_RESTART) and fails
-// with EINTR, so a broken platform gives FAIL instead of TIMEOUT.
+// with EINTR, so a broken platform gives FAIL instead of TIMEOUT. `seconds`
+// is meant at native speed and scaled by timeout_mul() like the test's own
+// limit, or under a slow emulator the guard would cut short a call that is
+// only slow.
 class HangGuard {
  public:
   explicit HangGuard(int seconds) : act_(SIGALRM, ignore_alarm, 0), timer_(ITIMER_REAL) {
+    const double s = seconds * timeout_mul();
     itimerval v{};
-    v.it_value.tv_sec = seconds;
+    v.it_value.tv_sec = static_cast<time_t>(s);
+    v.it_value.tv_usec =
+        static_cast<suseconds_t>((s - static_cast<double>(v.it_value.tv_sec)) * 1e6);
     timer_.arm(v);
   }
 
@@ -191,11 +200,12 @@ inline ::testing::AssertionResult interrupt_when_blocked(pid_t child, int status
 }
 
 // Parent side: the interrupted call must return ('d' marker) instead of
-// resuming its wait. 5 s is a safety net only.
+// resuming its wait. 5 s (scaled by timeout_mul()) is a safety net only.
 inline ::testing::AssertionResult call_returned_after_handler(int status_rd) {
   struct pollfd p = {status_rd, POLLIN, 0};
   int r;
-  do r = poll(&p, 1, 5000);
+  const int safety_ms = static_cast<int>(5000 * timeout_mul());
+  do r = poll(&p, 1, safety_ms);
   while (r < 0 && errno == EINTR);
   if (r != 1 || read_marker(status_rd) != 'd')
     return ::testing::AssertionFailure() << "the call still blocked after the handler returned";

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
@@ -45,9 +46,11 @@ SIGIPC_TEST(PosixMqAttr, SetattrNonblockTakesEffectOnReceive, "posix_mq.attr.set
   mq_attr want = mq::make_attr(0, 0, O_NONBLOCK);
   ASSERT_SUCCEEDS(mq_setattr(d.get(), &want, nullptr));
   // In a child so that a platform that still blocks is ended by the alarm (a
-  // safety net only) and reported, instead of hanging the test.
+  // safety net only, scaled like the test's limit) and reported, instead of
+  // hanging the test.
+  const unsigned safety_s = static_cast<unsigned>(safety_net_seconds());
   WaitStatus st = RunInChild([&] {
-    alarm(5);
+    alarm(safety_s);
     char buf[16];
     CHILD_CHECK_ERRNO(mq_receive(d.get(), buf, sizeof buf, nullptr), EAGAIN);
   });

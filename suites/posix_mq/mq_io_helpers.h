@@ -21,6 +21,7 @@
 #include <string>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/probes.h"
 #include "fixtures/process.h"
@@ -31,8 +32,10 @@ namespace sigipc {
 namespace mqio {
 
 // Safety net for events that are due (a woken caller, a sent notification):
-// a FAIL after this long instead of a hang until the runner's TIMEOUT.
-constexpr int kSafetyMs = 5000;
+// a FAIL after this long instead of a hang until the runner's TIMEOUT. Scaled
+// like the test's limit by SIGIPC_TIMEOUT_MUL (emulators run 5-20x slower);
+// set once at start-up, so forked children read a plain variable.
+inline const int kSafetyMs = static_cast<int>(safety_net_seconds() * 1000);
 
 // A fresh queue (O_CREAT|O_EXCL) with the given attributes; name and
 // descriptor are released on destruction.
@@ -139,32 +142,69 @@ inline bool still_empty(int fd) {
   return poll(&p, 1, 0) == 0;
 }
 
-// True once pid sleeps inside system call sysno (/proc/<pid>/syscall names
-// the call a blocked task is in; "running" otherwise). Polls with
-// sched_yield, bounded by kSafetyMs: a last-resort observation, used only to
-// order events, never as the verdict of a rule.
-inline bool blocked_in(pid_t pid, long sysno) {
+// Which blocking call a caller is expected to sleep in.
+enum class Wait { kSend, kReceive };
+
+// The calls this ABI's libc may use for one direction (0: none). 32-bit ABIs
+// with a 64-bit time_t use the *_time64 calls (glibc 2.36 tries them first).
+struct CallNumbers {
+  long plain, time64;
+  bool has(long nr) const { return nr == plain || (time64 != 0 && nr == time64); }
+};
+inline CallNumbers numbers_of(Wait w) {
+#ifdef SYS_mq_timedsend_time64
+  return w == Wait::kSend ? CallNumbers {SYS_mq_timedsend, SYS_mq_timedsend_time64}
+                          : CallNumbers {SYS_mq_timedreceive, SYS_mq_timedreceive_time64};
+#else
+  return w == Wait::kSend ? CallNumbers {SYS_mq_timedsend, 0}
+                          : CallNumbers {SYS_mq_timedreceive, 0};
+#endif
+}
+
+// True once pid sleeps in the mq_send()/mq_receive() family call on queue q
+// it was started for. Polls with sched_yield, bounded by kSafetyMs: a
+// last-resort observation, used only to order events, never as the verdict
+// of a rule.
+//
+// /proc/<pid>/syscall gives the number and arguments of the call a blocked
+// task is in ("running" otherwise). The number cannot identify the call: it
+// is in the ABI the kernel sees, which under qemu-user is the host's (x86_64
+// 243 for an aarch64 guest's mq_timedreceive, 183 in its own ABI), and a
+// 32-bit libc may use the *_time64 calls. The first argument can: every
+// mq_timed* call takes the queue descriptor there, libcs pass mqd_t through
+// as the descriptor, and emulators hand descriptors to the host unchanged.
+// So the call is identified by q; the number must only not be this ABI's
+// call of the other direction (a child that sent and then waits to receive
+// on q is not waiting in mq_send()). The callers' children make no other
+// call on q that can sleep.
+inline bool blocked_in(pid_t pid, mqd_t q, Wait w) {
+  const CallNumbers other = numbers_of(w == Wait::kSend ? Wait::kReceive : Wait::kSend);
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/syscall", static_cast<int>(pid));
   timespec start {}, now {};
   clock_gettime(CLOCK_MONOTONIC, &start);
   for (;;) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    char buf[64] = {};
+    char buf[256] = {};
     ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
     if (fd >= 0) close(fd);
     // Without /proc/<pid>/syscall (kernel option, emulators) only the state
     // letter is left: the callers' children do nothing else that sleeps.
-    const bool in_call = n <= 0 || (buf[0] >= '0' && buf[0] <= '9' &&
-                                    strtol(buf, nullptr, 10) == sysno);
+    bool in_call = n <= 0;
+    if (!in_call && buf[0] >= '0' && buf[0] <= '9') {
+      char* end = nullptr;
+      const long nr = strtol(buf, &end, 10);
+      const unsigned long arg0 = strtoul(end, nullptr, 16);
+      in_call = arg0 == static_cast<unsigned long>(q) && !other.has(nr);
+    }
     if (in_call && process_state(pid) == 'S') return true;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (seconds_between(start, now) * 1000 > kSafetyMs) return false;
     sched_yield();
   }
 }
-inline bool blocked_in_receive(pid_t pid) { return blocked_in(pid, SYS_mq_timedreceive); }
-inline bool blocked_in_send(pid_t pid) { return blocked_in(pid, SYS_mq_timedsend); }
+inline bool blocked_in_receive(pid_t pid, mqd_t q) { return blocked_in(pid, q, Wait::kReceive); }
+inline bool blocked_in_send(pid_t pid, mqd_t q) { return blocked_in(pid, q, Wait::kSend); }
 
 // For interruption tests: in a forked child, a handler for sig that writes
 // one byte to handled_fd (so the test sees it ran), with or without
@@ -194,12 +234,13 @@ inline bool await_byte(int fd, int timeout_ms = kSafetyMs) {
   return r > 0 && read(fd, &c, 1) == 1;
 }
 
-// Once pid is blocked in sysno, signals it until it reports a result on
-// result_fd; the first signal after it blocked must interrupt the call, the
-// retries only cover a platform that lost a signal. False when no result came.
-inline bool interrupt_until_returns(pid_t pid, long sysno, int sig, int result_fd,
+// Once pid is blocked in the call w on q, signals it until it reports a
+// result on result_fd; the first signal after it blocked must interrupt the
+// call, the retries only cover a platform that lost a signal. False when no
+// result came.
+inline bool interrupt_until_returns(pid_t pid, mqd_t q, Wait w, int sig, int result_fd,
                                     CallResult* out) {
-  if (!blocked_in(pid, sysno)) return false;
+  if (!blocked_in(pid, q, w)) return false;
   for (int i = 0; i < 50; ++i) {
     if (kill(pid, sig) != 0) return false;
     if (await_result(result_fd, out, 100)) return true;

@@ -130,7 +130,7 @@ SIGIPC_TEST(PosixMqNotifySignal, BlockedReceiverTakesMessageWithoutSignal,
   Registered reg(q.get());
   Pipe res;
   Child rx = waiting_receiver(q.get(), res.wr());
-  ASSERT_TRUE(mqio::blocked_in_receive(rx.pid()));
+  ASSERT_TRUE(mqio::blocked_in_receive(rx.pid(), q.get()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "r", 1, 0));
   mqio::CallResult r {};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r));
@@ -147,7 +147,7 @@ SIGIPC_TEST(PosixMqNotifySignal, BlockedReceiverLeavesRegistration,
   Registered reg(q.get());
   Pipe res;
   Child rx = waiting_receiver(q.get(), res.wr());
-  ASSERT_TRUE(mqio::blocked_in_receive(rx.pid()));
+  ASSERT_TRUE(mqio::blocked_in_receive(rx.pid(), q.get()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "r", 1, 0));
   mqio::CallResult r {};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r));

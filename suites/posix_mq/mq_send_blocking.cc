@@ -43,7 +43,8 @@ SIGIPC_TEST(PosixMqSendBlocking, SendToFullQueueBlocksUntilSpace,
   mqio::fill(q.get(), 2);
   Pipe res;
   Child sender = blocking_sender(q.get(), 'z', res.wr());
-  ASSERT_TRUE(mqio::blocked_in_send(sender.pid())) << "the sender never waited in mq_send()";
+  ASSERT_TRUE(mqio::blocked_in_send(sender.pid(), q.get()))
+      << "the sender never waited in mq_send()";
   EXPECT_TRUE(mqio::still_empty(res.rd())) << "mq_send() returned although the queue is full";
   EXPECT_EQ(mqio::curmsgs(q.get()), 2);
   char buf[64];
@@ -65,7 +66,7 @@ SIGIPC_TEST(PosixMqSendBlocking, ReceiveFromEmptyQueueBlocksUntilMessage,
   Queue q(2, 64);
   Pipe res;
   Child receiver = blocking_receiver(q.get(), res.wr());
-  ASSERT_TRUE(mqio::blocked_in_receive(receiver.pid())) << "never waited in mq_receive()";
+  ASSERT_TRUE(mqio::blocked_in_receive(receiver.pid(), q.get())) << "never waited in mq_receive()";
   EXPECT_TRUE(mqio::still_empty(res.rd())) << "mq_receive() returned on an empty queue";
   ASSERT_SUCCEEDS(mq_send(q.get(), "wake", 4, 12));
   CallResult r {};
@@ -84,9 +85,9 @@ SIGIPC_TEST(PosixMqSendBlocking, LongestWaitingReceiverGetsTheMessage,
   Queue q(2, 64);
   Pipe first_res, second_res;
   Child first = blocking_receiver(q.get(), first_res.wr());
-  ASSERT_TRUE(mqio::blocked_in_receive(first.pid()));
+  ASSERT_TRUE(mqio::blocked_in_receive(first.pid(), q.get()));
   Child second = blocking_receiver(q.get(), second_res.wr());
-  ASSERT_TRUE(mqio::blocked_in_receive(second.pid()));
+  ASSERT_TRUE(mqio::blocked_in_receive(second.pid(), q.get()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "1", 1, 0));
   ASSERT_SUCCEEDS(mq_send(q.get(), "2", 1, 0));
   CallResult a {}, b {};
@@ -106,9 +107,9 @@ SIGIPC_TEST(PosixMqSendBlocking, LongestWaitingSenderGetsTheSpace,
   mqio::fill(q.get(), 1);
   Pipe first_res, second_res;
   Child first = blocking_sender(q.get(), 'F', first_res.wr());
-  ASSERT_TRUE(mqio::blocked_in_send(first.pid()));
+  ASSERT_TRUE(mqio::blocked_in_send(first.pid(), q.get()));
   Child second = blocking_sender(q.get(), 'S', second_res.wr());
-  ASSERT_TRUE(mqio::blocked_in_send(second.pid()));
+  ASSERT_TRUE(mqio::blocked_in_send(second.pid(), q.get()));
   char buf[64];
   ASSERT_EQ(mq_receive(q.get(), buf, sizeof buf, nullptr), 1);
   EXPECT_EQ(buf[0], 'a');
@@ -127,7 +128,7 @@ SIGIPC_TEST(PosixMqSendBlocking, WokenReceiverGetsHighestPriorityMessage,
   Queue q(2, 64);
   Pipe res;
   Child receiver = blocking_receiver(q.get(), res.wr());
-  ASSERT_TRUE(mqio::blocked_in_receive(receiver.pid()));
+  ASSERT_TRUE(mqio::blocked_in_receive(receiver.pid(), q.get()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "p", 1, 29));
   CallResult r {};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r));

@@ -6,7 +6,6 @@
 // XSH mq_timedsend(), XSH mq_timedreceive(), signal(7).
 #include <fcntl.h>
 #include <mqueue.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "suites/posix_mq/mq_io_helpers.h"
@@ -20,6 +19,7 @@ using mqio::Queue;
 enum class Call { kSend, kReceive, kTimedSend, kTimedReceive };
 
 bool is_send(Call c) { return c == Call::kSend || c == Call::kTimedSend; }
+mqio::Wait wait_of(Call c) { return is_send(c) ? mqio::Wait::kSend : mqio::Wait::kReceive; }
 
 // A child that installs the noting handler for SIGUSR1 and makes one blocking
 // call on q (full for sends, empty for receives), reporting its result.
@@ -50,9 +50,9 @@ void expect_eintr(Call call) {
   prepare(q.get(), call);
   Pipe handled, res;
   Child c = blocked_caller(q.get(), call, false, handled.wr(), res.wr());
-  const long sysno = is_send(call) ? SYS_mq_timedsend : SYS_mq_timedreceive;
   CallResult r {};
-  ASSERT_TRUE(mqio::interrupt_until_returns(c.pid(), sysno, SIGUSR1, res.rd(), &r))
+  ASSERT_TRUE(
+      mqio::interrupt_until_returns(c.pid(), q.get(), wait_of(call), SIGUSR1, res.rd(), &r))
       << "the blocked call never returned although signals kept arriving";
   EXPECT_EQ(r.ret, -1);
   EXPECT_EQ(r.err, EINTR) << ErrnoText(r.err);
@@ -65,8 +65,7 @@ void expect_restart(Call call) {
   prepare(q.get(), call);
   Pipe handled, res;
   Child c = blocked_caller(q.get(), call, true, handled.wr(), res.wr());
-  const long sysno = is_send(call) ? SYS_mq_timedsend : SYS_mq_timedreceive;
-  ASSERT_TRUE(mqio::blocked_in(c.pid(), sysno));
+  ASSERT_TRUE(mqio::blocked_in(c.pid(), q.get(), wait_of(call)));
   ASSERT_EQ(kill(c.pid(), SIGUSR1), 0);
   ASSERT_TRUE(mqio::await_byte(handled.rd())) << "the handler never ran";
   // Release the call: a restarted call now completes; one that was not

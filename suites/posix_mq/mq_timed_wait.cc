@@ -99,7 +99,7 @@ SIGIPC_TEST(PosixMqTimedWait, WaitingReceiverTakesMessageBeforeDeadline,
     ssize_t r = mq_timedreceive(q.get(), buf, sizeof buf, nullptr, &far);
     mqio::report(res.wr(), r, errno, 0, buf, r > 0 ? static_cast<size_t>(r) : 0);
   });
-  ASSERT_TRUE(mqio::blocked_in_receive(receiver.pid()));
+  ASSERT_TRUE(mqio::blocked_in_receive(receiver.pid(), q.get()));
   EXPECT_TRUE(mqio::still_empty(res.rd()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "late", 4, 0));
   mqio::CallResult r {};
@@ -122,7 +122,7 @@ SIGIPC_TEST(PosixMqTimedWait, WaitingSenderCompletesWhenSpaceFrees,
     int r = mq_timedsend(q.get(), "t", 1, 0, &far);
     mqio::report(res.wr(), r, errno);
   });
-  ASSERT_TRUE(mqio::blocked_in_send(sender.pid()));
+  ASSERT_TRUE(mqio::blocked_in_send(sender.pid(), q.get()));
   EXPECT_TRUE(mqio::still_empty(res.rd()));
   char buf[64];
   ASSERT_EQ(mq_receive(q.get(), buf, sizeof buf, nullptr), 1);

@@ -1,6 +1,6 @@
 // Who may open a named semaphore: permission bits from mode & ~umask, the
 // EACCES error, and unrelated processes meeting through the name.
-// XSH sem_open(); Linux-only sem_overview(7) for the file in /dev/shm.
+// XSH sem_open(); glibc's file in /dev/shm (sem_overview(7)).
 #include <fcntl.h>
 #include <semaphore.h>
 #include <sys/stat.h>
@@ -87,16 +87,17 @@ SIGIPC_TEST(PosixSemAccess, CreateOfExistingNameIgnoresMode,
   nobody_open_denied(n.c_str());
 }
 
-SIGIPC_TEST(PosixSemAccess, LinuxKeepsNamedSemaphoreAsDevShmFile,
-            "posix_sem.linux.dev-shm-file-mode", "Linux-only, sem_overview(7)",
-            "A named semaphore /name is the file /dev/shm/sem.name, with mode & ~umask as its "
-            "permission bits") {
+SIGIPC_TEST(PosixSemAccess, GlibcKeepsNamedSemaphoreAsDevShmSemFile,
+            "posix_sem.glibc.dev-shm-file-mode", "sem_overview(7) (Linux/glibc-specific)",
+            "glibc keeps a named semaphore /name as the file /dev/shm/sem.name, with mode & "
+            "~umask as its permission bits") {
+  REQUIRE_GLIBC_SEM_FILE();
   SemName n;
   ScopedUmask um(022);
   SemHandle h(create_named(n, 0666, 0));
   struct stat st {};
-  ASSERT_EQ(stat(psem::linux_sem_file(n).c_str(), &st), 0)
-      << psem::linux_sem_file(n) << ": " << ErrnoText(errno);
+  ASSERT_EQ(stat(psem::glibc_sem_file(n).c_str(), &st), 0)
+      << psem::glibc_sem_file(n) << ": " << ErrnoText(errno);
   EXPECT_EQ(st.st_mode & 07777, 0644u);
 }
 

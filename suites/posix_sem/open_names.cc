@@ -50,11 +50,12 @@ SIGIPC_TEST(PosixSemNames, ExclusiveCreateIsAtomicBetweenProcesses,
   }
 }
 
-SIGIPC_TEST(PosixSemNames, LinuxCreatorOwnsTheSemaphore, "posix_sem.linux.creator-euid-owner",
-            "Linux-only, sem_open(3)",
+SIGIPC_TEST(PosixSemNames, GlibcSemFileOwnedByCreator, "posix_sem.glibc.creator-euid-owner",
+            "sem_open(3), sem_overview(7) (Linux/glibc-specific)",
             "The owner of a new semaphore is the creator's effective user ID and its group the "
-            "effective group ID (seen on /dev/shm/sem.name; POSIX XSH sem_open() requires the "
-            "uid)") {
+            "effective group ID, as glibc's file /dev/shm/sem.name shows (POSIX XSH sem_open() "
+            "requires the uid)") {
+  REQUIRE_GLIBC_SEM_FILE();
   SIGIPC_REQUIRE_USER_SWITCH();
   SemName n;
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
@@ -63,7 +64,7 @@ SIGIPC_TEST(PosixSemNames, LinuxCreatorOwnsTheSemaphore, "posix_sem.linux.creato
   });
   ASSERT_CHILD_OK(st);
   struct stat sb {};
-  ASSERT_EQ(stat(psem::linux_sem_file(n).c_str(), &sb), 0) << ErrnoText(errno);
+  ASSERT_EQ(stat(psem::glibc_sem_file(n).c_str(), &sb), 0) << ErrnoText(errno);
   EXPECT_EQ(sb.st_uid, kNobodyUid);
   EXPECT_EQ(sb.st_gid, kNobodyGid);
 }

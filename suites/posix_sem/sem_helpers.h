@@ -272,11 +272,22 @@ inline sem_t* create_named(const SemName& n, mode_t mode, unsigned value) {
   return s;
 }
 
-// Linux keeps a named semaphore "/x" as the file /dev/shm/sem.x
-// (sem_overview(7)).
-inline std::string linux_sem_file(const SemName& n) {
+// glibc keeps a named semaphore "/x" as the file /dev/shm/sem.x (the layout
+// sem_overview(7) describes); musl uses /dev/shm/x, and XSH sem_open() leaves
+// the object's form to the implementation. Rules observed through that file
+// are glibc's: elsewhere they are UNSUPPORTED (REQUIRE_GLIBC_SEM_FILE).
+inline std::string glibc_sem_file(const SemName& n) {
   return std::string("/dev/shm/sem.") + (n.c_str() + 1);
 }
+#ifdef __GLIBC__
+#define REQUIRE_GLIBC_SEM_FILE() \
+  do {                           \
+  } while (0)
+#else
+#define REQUIRE_GLIBC_SEM_FILE()                                                          \
+  SIGIPC_UNSUPPORTED("the rule is glibc's layout of named semaphores (/dev/shm/sem.NAME); " \
+                     "this libc keeps them elsewhere")
+#endif
 
 // The umask for one scope, restored on destruction.
 class ScopedUmask {

@@ -126,15 +126,16 @@ SIGIPC_TEST(PosixSemUnlink, OverlongNameIsRejected, "posix_sem.unlink.overlong-n
   EXPECT_TRUE(e == ENAMETOOLONG || e == ENOENT) << "errno " << ErrnoText(e);
 }
 
-SIGIPC_TEST(PosixSemUnlink, LinuxUnlinkRemovesDevShmFile, "posix_sem.linux.unlink-removes-file",
-            "Linux-only, sem_overview(7)",
-            "sem_unlink() removes the semaphore's file /dev/shm/sem.name") {
+SIGIPC_TEST(PosixSemUnlink, GlibcUnlinkRemovesDevShmSemFile,
+            "posix_sem.glibc.unlink-removes-file", "sem_overview(7) (Linux/glibc-specific)",
+            "glibc's sem_unlink() removes the semaphore's file /dev/shm/sem.name") {
+  REQUIRE_GLIBC_SEM_FILE();
   SemName n;
   SemHandle h(create_named(n, 0600, 0));
   struct stat st {};
-  ASSERT_EQ(stat(psem::linux_sem_file(n).c_str(), &st), 0) << ErrnoText(errno);
+  ASSERT_EQ(stat(psem::glibc_sem_file(n).c_str(), &st), 0) << ErrnoText(errno);
   ASSERT_SUCCEEDS(sem_unlink(n.c_str()));
-  EXPECT_EQ(stat(psem::linux_sem_file(n).c_str(), &st), -1);
+  EXPECT_EQ(stat(psem::glibc_sem_file(n).c_str(), &st), -1);
   EXPECT_EQ(errno, ENOENT);
 }
 

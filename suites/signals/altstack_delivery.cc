@@ -135,7 +135,9 @@ SIGIPC_TEST(SignalAltStack, SsAutodisarmDisarmsStackWhileHandlerRuns,
   ss.ss_size = alt.size();
   ss.ss_flags = static_cast<int>(SS_AUTODISARM);
   if (sigaltstack(&ss, nullptr) != 0) {
-    if (errno == EINVAL) SIGIPC_UNSUPPORTED("SS_AUTODISARM refused: a kernel before Linux 4.7");
+    if (errno == EINVAL)
+      SIGIPC_UNSUPPORTED("EINVAL for SS_AUTODISARM: a kernel older than 4.7 or an emulator "
+                         "without it");
     FAIL() << "sigaltstack(SS_AUTODISARM) failed with " << ErrnoText(errno);
   }
   SignalAction action(SIGUSR1, record_frame_and_state, SA_ONSTACK);

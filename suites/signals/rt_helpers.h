@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/signal_guards.h"
@@ -32,8 +33,9 @@ namespace rttest {
 // How long to wait for a signal that is due: already sent, or caused by an
 // event the test set off (a child's exit, a timer, a message). The wait only
 // guards against a platform that lost it: a FAIL after this long instead of a
-// hang until the runner's TIMEOUT.
-constexpr time_t kSafetyWaitS = 5;
+// hang until the runner's TIMEOUT. Scaled like the test's limit by
+// SIGIPC_TIMEOUT_MUL; set once at start-up (children read a plain variable).
+inline const time_t kSafetyWaitS = static_cast<time_t>(safety_net_seconds());
 
 // Exit code of a forked child that found the environment unable to run the
 // rule (the parent turns it into UNSUPPORTED).

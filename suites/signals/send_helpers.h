@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/linux_calls.h"
 #include "fixtures/process.h"
 #include "fixtures/signal_guards.h"
@@ -38,8 +39,10 @@ namespace sendtest {
 
 // Upper bound on any wait for something that must happen: a safety net that
 // turns a lost signal into a FAIL instead of a TIMEOUT, never a way to
-// synchronise. Well under the 10 s test limit, well over any delay under load.
-constexpr int kSafetyNetS = 5;
+// synchronise. Well under the 10 s test limit, well over any delay under load;
+// scaled like that limit by SIGIPC_TIMEOUT_MUL (slow emulators). Set once at
+// start-up, so the async-signal-safe helpers below read a plain variable.
+inline const int kSafetyNetS = static_cast<int>(safety_net_seconds());
 
 // Waits for one of `set` (blocked by the caller) for at most `seconds`.
 // Returns the signal, or -1 when none came. Async-signal-safe.

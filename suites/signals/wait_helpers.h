@@ -94,12 +94,12 @@ inline void watchdog_handler(int) { g_watchdog_fired = 1; }
 class Watchdog {
  public:
   static constexpr int kSignal = SIGHUP;
-  explicit Watchdog(long seconds) : action_(kSignal, watchdog_handler) {
+  explicit Watchdog(double seconds) : action_(kSignal, watchdog_handler) {
     g_watchdog_fired = 0;
     // Fires at the deadline, then every 100 ms: one expiry can land while
     // an SA_RESTART handler runs, and then that handler's restart decision
     // wins; a later one reaches the blocked call itself.
-    timer_.emplace(kSignal, 100000L, seconds * 1000000L);
+    timer_.emplace(kSignal, 100000L, static_cast<long>(seconds * 1e6));
   }
   bool fired() const { return g_watchdog_fired != 0; }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "fixtures/signal_guards.h"
@@ -18,7 +19,8 @@ namespace sigipc {
 namespace {
 
 constexpr long kTickUs = 1000;
-constexpr long kWaitMs = 5000;  // bounds a wait that is never interrupted
+// Bounds a wait that is never interrupted; scaled like the test's limit.
+const long kWaitMs = static_cast<long>(safety_net_seconds() * 1000);
 
 volatile sig_atomic_t g_caught = 0;
 void count_caught(int) { g_caught = g_caught + 1; }
@@ -53,7 +55,7 @@ SIGIPC_TEST(SignalWaitInterrupt, SigwaitinfoFailsWithEintrWhenAHandlerRuns,
   // sigwaitinfo() has no timeout: the watchdog bounds a wait that the
   // repeated SIGUSR1 never interrupts. It ends such a wait with EINTR too,
   // so fired() tells the two apart.
-  waittest::Watchdog watchdog(5);
+  waittest::Watchdog watchdog(safety_net_seconds());
   WaitOutcome out = WaitWhileCaughtSignalRepeats(0, [](const sigset_t& set) {
     siginfo_t info{};
     return sigwaitinfo(&set, &info);

@@ -8,6 +8,7 @@
 #include <climits>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "fixtures/signal_guards.h"
@@ -23,7 +24,8 @@ using waittest::ms_timespec;
 
 // Under load a short wait may overrun by seconds; it may never end early.
 constexpr long kShortTimeoutMs = 50;
-constexpr long kLongTimeoutMs = 5000;
+// A safety net, scaled like the test's limit (SIGIPC_TIMEOUT_MUL).
+const long kLongTimeoutMs = static_cast<long>(safety_net_seconds() * 1000);
 
 // A leftover SIGUSR1 (a broken platform did not take it) meets this handler
 // when the mask is restored, rather than the default action.

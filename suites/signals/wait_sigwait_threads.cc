@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "fixtures/signal_guards.h"
@@ -18,7 +19,8 @@
 namespace sigipc {
 namespace {
 
-constexpr int kReportTimeoutMs = 5000;  // safety net only
+// A safety net only, scaled like the test's limit (SIGIPC_TIMEOUT_MUL).
+const int kReportTimeoutMs = static_cast<int>(safety_net_seconds() * 1000);
 
 // The body of a waiting thread: sigwait({SIGUSR1}), then one report byte,
 // its tag if sigwait() returned SIGUSR1 and '!' otherwise.

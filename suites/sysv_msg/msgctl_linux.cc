@@ -117,7 +117,8 @@ SIGIPC_TEST(SysvMsgLinux, MsgStatAnyIgnoresReadPermission, "sysv_msg.linux.msg-s
   ASSERT_GE(idx, 0);
   msqid_ds probe{};
   if (msgctl(idx, MSG_STAT_ANY, &probe) == -1 && errno == EINVAL)
-    SIGIPC_UNSUPPORTED("MSG_STAT_ANY gives EINVAL: kernel older than 4.17");
+    SIGIPC_UNSUPPORTED("EINVAL for MSG_STAT_ANY: a kernel older than 4.17 or an emulator "
+                       "without it");
   WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [idx, id] {
     msqid_ds ds{};
     CHILD_CHECK_EQ(msgctl(idx, MSG_STAT_ANY, &ds), id);
@@ -127,7 +128,8 @@ SIGIPC_TEST(SysvMsgLinux, MsgStatAnyIgnoresReadPermission, "sysv_msg.linux.msg-s
 #endif
 }
 
-// MSG_COPY exists only with CONFIG_CHECKPOINT_RESTORE; ENOSYS otherwise.
+// MSG_COPY exists only with CONFIG_CHECKPOINT_RESTORE (ENOSYS otherwise) and
+// where an emulator passes it on.
 #define REQUIRE_MSG_COPY(id)                                                          \
   do {                                                                                \
     sysvmsg::SmallMsg m_{};                                                           \
@@ -135,7 +137,8 @@ SIGIPC_TEST(SysvMsgLinux, MsgStatAnyIgnoresReadPermission, "sysv_msg.linux.msg-s
     if (msgrcv(id, &m_, sizeof m_.mtext, 0, IPC_NOWAIT | MSG_COPY) == -1 &&           \
         (errno == ENOSYS || errno == EINVAL))                                         \
       SIGIPC_UNSUPPORTED("msgrcv(MSG_COPY) unavailable (" + ErrnoText(errno) +          \
-                         "): kernel without CONFIG_CHECKPOINT_RESTORE");              \
+                         "): a kernel without CONFIG_CHECKPOINT_RESTORE or an "       \
+                         "emulator without MSG_COPY");                                \
   } while (0)
 
 SIGIPC_TEST(SysvMsgLinux, MsgCopyReadsByPositionWithoutRemoving, "sysv_msg.linux.msg-copy",

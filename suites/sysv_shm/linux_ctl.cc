@@ -5,7 +5,10 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <fstream>
+#include <limits>
 
 #include "fixtures/check.h"
 #include "fixtures/ipc_guards.h"
@@ -53,10 +56,19 @@ SIGIPC_TEST(SysvShmLinux, LockByUnprivilegedNonOwnerFailsEperm,
   EXPECT_CHILD_OK(st);
 }
 
+// struct shminfo's fields are unsigned long: on a 32-bit ABI they cannot hold
+// what a 64-bit kernel shows in /proc (SHMMAX and SHMALL default to
+// ULONG_MAX - 2^24 there). Linux's compat path (ipc/shm.c,
+// copy_compat_shminfo_to_user) clamps shmmax to INT_MAX and keeps only the
+// low 32 bits of shmall, while a 32-bit kernel's own limits always fit and
+// are reported as they are. So on a 32-bit ABI shmmax above INT_MAX may read
+// as anything from INT_MAX up to the limit, and a shmall the field cannot
+// hold has no value to compare with; everything else is exact.
 SIGIPC_TEST(SysvShmLinux, IpcInfoReportsSystemLimits, "sysv_shm.linux.ipc-info",
             "Linux-only, shmctl(2)",
             "IPC_INFO fills struct shminfo with the limits in /proc/sys/kernel (shmmax, shmmni, "
-            "shmall)") {
+            "shmall) as far as its unsigned long fields can hold them; a 32-bit ABI may see "
+            "shmmax above INT_MAX saturated at INT_MAX") {
   unsigned long long shmmax, shmmni, shmall;
   if (!read_ull("/proc/sys/kernel/shmmax", &shmmax) ||
       !read_ull("/proc/sys/kernel/shmmni", &shmmni) ||
@@ -66,9 +78,18 @@ SIGIPC_TEST(SysvShmLinux, IpcInfoReportsSystemLimits, "sysv_shm.linux.ipc-info",
   int r = shmctl(0, IPC_INFO, reinterpret_cast<struct shmid_ds*>(&info));
   ASSERT_SUCCEEDS(r);
   EXPECT_GE(r, 0);
-  EXPECT_EQ(static_cast<unsigned long long>(info.shmmax), shmmax);
+  constexpr unsigned long long kFieldMax = std::numeric_limits<unsigned long>::max();
+  constexpr bool kNarrowAbi = kFieldMax < std::numeric_limits<unsigned long long>::max();
+  const auto got_max = static_cast<unsigned long long>(info.shmmax);
+  if (!kNarrowAbi || shmmax <= static_cast<unsigned long long>(INT_MAX)) {
+    EXPECT_EQ(got_max, shmmax);
+  } else {
+    EXPECT_GE(got_max, static_cast<unsigned long long>(INT_MAX))
+        << "shmmax " << shmmax << " reads as less than the INT_MAX a 32-bit ABI saturates at";
+    EXPECT_LE(got_max, std::min(shmmax, kFieldMax)) << "more than the system's limit " << shmmax;
+  }
   EXPECT_EQ(static_cast<unsigned long long>(info.shmmni), shmmni);
-  EXPECT_EQ(static_cast<unsigned long long>(info.shmall), shmall);
+  if (shmall <= kFieldMax) EXPECT_EQ(static_cast<unsigned long long>(info.shmall), shmall);
 }
 
 SIGIPC_TEST(SysvShmLinux, ShmInfoCountsSegmentsInUse, "sysv_shm.linux.shm-info",
