@@ -20,11 +20,11 @@
 #                                     the path of the binary on stdout; other
 #                                     CMAKE ARGS than the folder was configured
 #                                     with configure it afresh
-#                                     (SIGIPC_MATRIX_PREBUILT=1: use the binary as
-#                                     it is when present; ci/matrix sets it)
 #   cell_native_sigipc                the host build every x86_64 cell shares
 #                                     (native, qemu-x86_64, valgrind, gvisor);
-#                                     $SIGIPC_NATIVE_SIGIPC names a prebuilt one
+#                                     $SIGIPC_NATIVE_SIGIPC names a prebuilt one;
+#                                     SIGIPC_MATRIX_PREBUILT=1 (ci/matrix sets it):
+#                                     use build-matrix/native as it is
 #   cell_expect_args CELL             prints "[--expect CELL.yaml] --expect linux.yaml"
 #   cell_run_suite CELL OUTDIR SIGIPC [RUN ARGS...]
 #                                     sigipc run with the cell's expectations and
@@ -93,12 +93,6 @@ cell_build_dir() {
 cell_build() {
   local cell=$1; shift
   local dir; dir=$(cell_build_dir "$cell")
-  # ci/matrix builds the shared tool once before starting cells, so that
-  # every cell of one matrix runs the same binary.
-  if [ "${SIGIPC_MATRIX_PREBUILT:-0}" = 1 ] && [ -x "$dir/sigipc" ]; then
-    printf '%s\n' "$dir/sigipc"
-    return 0
-  fi
   cell_log "building $cell in $dir"
   (
     # Cells sharing one build (qemu-x86_64 and valgrind use native's) may run
@@ -130,6 +124,15 @@ cell_native_sigipc() {
   if [ -n "${SIGIPC_NATIVE_SIGIPC:-}" ]; then
     [ -x "$SIGIPC_NATIVE_SIGIPC" ] || cell_die "SIGIPC_NATIVE_SIGIPC=$SIGIPC_NATIVE_SIGIPC is not an executable"
     printf '%s\n' "$SIGIPC_NATIVE_SIGIPC"
+    return 0
+  fi
+  # ci/matrix builds the shared tool once before starting cells, so that
+  # every x86_64 cell of one matrix runs the same binary (and none rebuilds it
+  # under another's feet). Cells with their own build (cross, musl, chroots)
+  # always bring it up to date: a stale binary would test old code.
+  local dir; dir=$(cell_build_dir native)
+  if [ "${SIGIPC_MATRIX_PREBUILT:-0}" = 1 ] && [ -x "$dir/sigipc" ]; then
+    printf '%s\n' "$dir/sigipc"
     return 0
   fi
   cell_ensure_packages build-essential cmake pkg-config libgtest-dev libgmock-dev libseccomp-dev \
