@@ -23,7 +23,11 @@ cross_sigipc() {
   "$SIGIPC_REPO/ci/cross/deps" "$target" "$dir/deps" || cell_die "dependencies for $target failed"
   # No -g: debug info costs about a quarter of the compile time on a shared
   # 2-core machine, and a crash under emulation is triaged from the log.
-  SIGIPC_MATRIX_BUILD_JOBS=${SIGIPC_MATRIX_BUILD_JOBS:-2} cell_build "$target/build" \
+  local extra=()
+  # musl's version string lives in a libc.a member nothing else pulls into a
+  # static program; -u keeps it, so the probe (fixtures/probes.cc) reports it.
+  [ "$target" = musl ] && extra+=(-DCMAKE_EXE_LINKER_FLAGS=-Wl,-u,__libc_version)
+  SIGIPC_MATRIX_BUILD_JOBS=${SIGIPC_MATRIX_BUILD_JOBS:-2} cell_build "$target/build" "${extra[@]}" \
     -DCMAKE_TOOLCHAIN_FILE="$SIGIPC_REPO/ci/cross/toolchain-$target.cmake" \
     -DSIGIPC_DEPS_PREFIX="$dir/deps" \
     -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG"
