@@ -7,7 +7,8 @@
 //   NAME[(aI OP V[,...])]=ERRNO[WHEN]
 //     NAME   a syscall ("mq_timedsend") or a libc function, translated to the
 //            syscalls it really makes on this arch ("mq_send" -> mq_timedsend,
-//            "sem_wait" -> futex, "pipe" -> pipe2, "fork" -> clone, clone3)
+//            "sem_wait" -> futex, "pipe" -> pipe2, "fork" -> clone, clone3);
+//            "SYS_pipe" is the system call itself, never the libc function
 //     aI OP V  argument filter, I in 0..5, OP one of == != < <= > >= &=
 //            (&= is "masked equal": aI&=MASK:VALUE), V decimal or 0x hex
 //     ERRNO  a name (EAGAIN) or a number

@@ -102,6 +102,13 @@ int native_syscall(const char* name) {
 }  // namespace
 
 std::vector<int> resolve_name(const std::string& name) {
+  // "SYS_open": the system call itself, never a libc function of that name
+  // (open, pipe and semop are both; <sys/syscall.h> spells them so).
+  if (name.rfind("SYS_", 0) == 0) {
+    int nr = name.size() > 4 ? native_syscall(name.c_str() + 4) : -1;
+    if (nr < 0) throw RuleError("no system call '" + name.substr(4) + "' on this architecture");
+    return {nr};
+  }
   for (const auto& e : libc_table()) {
     if (name != e.function) continue;
     for (const auto& group : e.alternatives) {

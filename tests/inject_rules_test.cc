@@ -146,6 +146,15 @@ TEST(InjectNames, LibcFunctionsMapToTheSyscallsGlibcMakes) {
   EXPECT_EQ(resolve_name("pthread_create"), std::vector<int>{SYS_clone3});
 }
 
+// SYS_NAME is the system call even where a libc function has the same name.
+TEST(InjectNames, SysPrefixNamesTheSystemCallItself) {
+  EXPECT_EQ(resolve_name("SYS_pipe"), std::vector<int>{SYS_pipe});
+  EXPECT_EQ(resolve_name("SYS_open"), std::vector<int>{SYS_open});
+  EXPECT_EQ(resolve_name("SYS_semop"), std::vector<int>{SYS_semop});
+  EXPECT_THROW(resolve_name("SYS_no_such_call"), sigipc::inject::RuleError);
+  EXPECT_THROW(resolve_name("SYS_"), sigipc::inject::RuleError);
+}
+
 TEST(InjectNames, SyscallNamesResolveThroughLibseccomp) {
   EXPECT_EQ(resolve_name("getppid"), std::vector<int>{SYS_getppid});
   EXPECT_EQ(resolve_name("mq_timedsend"), std::vector<int>{SYS_mq_timedsend});

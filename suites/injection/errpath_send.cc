@@ -88,7 +88,12 @@ SIGIPC_TEST(ErrorPaths, RaiseEinvalReportsFailureAndRestoresMask,
             "generates nothing, and leaves the signal mask as it was (glibc blocks all "
             "signals around the send)") {
   ERRPATH_REQUIRE_FILTERS();
-  auto r = errpath::run_blocking(SIGUSR1, {errpath::rule("tgkill", eq(2, SIGUSR1), "EINVAL")}, [] {
+  // glibc sends with tgkill(tgid, tid, sig), musl with tkill(tid, sig).
+  auto r = errpath::run_blocking(SIGUSR1,
+                                 errpath::rules_any({{"tgkill", eq(2, SIGUSR1)},
+                                                     {"tkill", eq(1, SIGUSR1)}},
+                                                    "EINVAL"),
+                                 [] {
     sigset_t before, after;
     CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, nullptr, &before));
     errno = 0;
@@ -98,12 +103,15 @@ SIGIPC_TEST(ErrorPaths, RaiseEinvalReportsFailureAndRestoresMask,
     for (int s = 1; s < NSIG; ++s) CHILD_CHECK_EQ(sigismember(&after, s), sigismember(&before, s));
     CHILD_CHECK(!is_pending(SIGUSR1));
   });
-  EXPECT_INJECTED_AND_HELD(r, "tgkill", EINVAL);
+  EXPECT_INJECTED_AND_HELD(r, "tgkill|tkill", EINVAL);
 }
 
 // pthread_kill(self) fails with err, returned as the function's value.
 errpath::Run failed_pthread_kill(int sig, const char* err_name, int err) {
-  return errpath::run_blocking(sig, {errpath::rule("tgkill", eq(2, sig), err_name)}, [sig, err] {
+  return errpath::run_blocking(sig,
+                               errpath::rules_any({{"tgkill", eq(2, sig)}, {"tkill", eq(1, sig)}},
+                                                  err_name),
+                               [sig, err] {
     CHILD_CHECK_EQ(pthread_kill(pthread_self(), sig), err);
     CHILD_CHECK(!is_pending(sig));
   });
@@ -119,12 +127,12 @@ ERRPATH_CASE(PthreadKillReturnsEinvalAndSendsNothing, "pthread-kill-einval",
              "XSH pthread_kill() RETURN VALUE",
              "pthread_kill() whose kernel call fails with EINVAL returns EINVAL (the error "
              "number, not -1) and no signal is generated",
-             failed_pthread_kill_usr1, "tgkill", EINVAL)
+             failed_pthread_kill_usr1, "tgkill|tkill", EINVAL)
 ERRPATH_CASE(PthreadKillReturnsEagainForRealtimeSignal, "pthread-kill-eagain",
              "Linux tgkill(2) ERRORS, XSH pthread_kill()",
              "pthread_kill() of a real-time signal whose kernel call fails with EAGAIN (queue "
              "limit) returns EAGAIN and nothing is queued (Linux-only errno)",
-             failed_pthread_kill_rt, "tgkill", EAGAIN)
+             failed_pthread_kill_rt, "tgkill|tkill", EAGAIN)
 
 }  // namespace
 }  // namespace sigipc
