@@ -102,40 +102,6 @@ inline WaitStatus RunAsPrivateUser(const std::function<void()>& body) {
   return RunAsUser(uid, static_cast<gid_t>(uid), body);
 }
 
-// Exit code of a forked child whose platform refused a set-up step the rule
-// needs (the parent turns it into UNSUPPORTED).
-constexpr int kChildRefusedExit = 93;
-
-// In a forked child: setrlimit(resource, rl) as a set-up step, only ever to
-// lower a limit, which XSH setrlimit() lets any process do. EPERM means the
-// platform forbids it (gVisor for RLIMIT_MSGQUEUE, valgrind for a changed
-// RLIMIT_NOFILE hard limit): the child ends with kChildRefusedExit. Another
-// failure is a setup error (ERROR), never a FAIL of the rule.
-inline void child_lower_limit(int resource, rlim_t soft, rlim_t hard) {
-  rlimit rl {soft, hard};
-  if (setrlimit(resource, &rl) == 0) return;
-  if (errno == EPERM) child_exit(kChildRefusedExit);
-  setup_error_errno(__FILE__, __LINE__, "setrlimit()", errno);
-}
-
-// In a forked child: lowers the soft RLIMIT_NOFILE to n (or to the hard
-// limit, if that is lower) and keeps the hard limit: EMFILE comes from the
-// soft limit, and valgrind refuses any change of the hard one.
-inline void child_lower_nofile(rlim_t n) {
-  rlimit rl {};
-  SETUP_OK(getrlimit(RLIMIT_NOFILE, &rl));
-  const rlim_t soft = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < n ? rl.rlim_max : n;
-  child_lower_limit(RLIMIT_NOFILE, soft, rl.rlim_max);
-}
-
-// Whether the child refused a limit (see child_lower_limit); the reason to give.
-inline bool limit_refused(const WaitStatus& st) {
-  return st.exited() && st.exit_code() == kChildRefusedExit;
-}
-constexpr const char* kLimitRefused =
-    "setrlimit() failed with EPERM: the platform does not let the process lower the limit "
-    "the rule needs";
-
 }  // namespace mq
 }  // namespace sigipc
 

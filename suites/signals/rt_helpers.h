@@ -24,6 +24,7 @@
 #include "fixtures/interrupt.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
+#include "fixtures/rlimit.h"
 #include "fixtures/signal_guards.h"
 #include "suites/signals/signal_helpers.h"
 
@@ -206,8 +207,7 @@ inline int accept_signal(int sig, siginfo_t* info) {
 // when user namespaces are unavailable. Async-signal-safe.
 inline void child_private_queue_limit(rlim_t limit) noexcept {
   if (unshare(CLONE_NEWUSER) != 0) child_exit(kChildUnsupportedExit);
-  struct rlimit r {limit, limit};
-  CHILD_CHECK_OK(setrlimit(RLIMIT_SIGPENDING, &r));
+  CHILD_LOWER_LIMIT(RLIMIT_SIGPENDING, limit, limit);
 }
 
 // What a child's fault handler saw, passed back through shared memory.
