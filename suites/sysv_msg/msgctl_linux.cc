@@ -65,6 +65,7 @@ SIGIPC_TEST(SysvMsgLinux, MsgInfoCountsQueuesMessagesAndBytes, "sysv_msg.linux.m
             "Linux-only, msgctl(2)",
             "msgctl(MSG_INFO) reports in msgpool the number of queues, in msgmap the number of "
             "messages and in msgtql the text bytes in all queues") {
+  SIGIPC_REQUIRE_PRIVATE_IPC_NAMESPACE();
   Queue a, b;
   ASSERT_SUCCEEDS(sysvmsg::send(a.get(), 1, "abc", 3));
   ASSERT_SUCCEEDS(sysvmsg::send(a.get(), 1, "de", 2));

@@ -2,6 +2,7 @@
 #include <sys/sem.h>
 
 #include "fixtures/check.h"
+#include "fixtures/isolation.h"
 #include "fixtures/probes.h"
 #include "fixtures/registry.h"
 #include "suites/sysv_sem/sysv_sem_helpers.h"
@@ -74,6 +75,7 @@ SIGIPC_TEST(SysvSemInfo, SemInfoCountsSets, "sysv_sem.info.sem-info-semusz",
             "Linux-only, semctl(2)",
             "SEM_INFO reports in semusz the number of existing sets and in semaem the number of "
             "semaphores in them") {
+  SIGIPC_REQUIRE_PRIVATE_IPC_NAMESPACE();
   auto read = [](struct seminfo* si) {
     semun u{};
     u.__buf = si;

@@ -96,6 +96,7 @@ SIGIPC_TEST(SysvShmLinux, ShmInfoCountsSegmentsInUse, "sysv_shm.linux.shm-info",
             "Linux-only, shmctl(2)",
             "SHM_INFO reports used_ids, the number of existing segments: one more after a "
             "shmget()") {
+  SIGIPC_REQUIRE_PRIVATE_IPC_NAMESPACE();
   struct shm_info before {};
   ASSERT_SUCCEEDS(shmctl(0, SHM_INFO, reinterpret_cast<struct shmid_ds*>(&before)));
   sysvshm::Segment seg(4096);
