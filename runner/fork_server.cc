@@ -145,9 +145,7 @@ int fork_server_main(int ctrl) {
       // the descriptor received here, whatever number it got.
       std::vector<std::string> env(f.begin() + static_cast<long>(env_at), f.end());
       env.push_back(std::string(kEnvResultFd) + "=" + std::to_string(rfd));
-      std::vector<char*> envp;
-      for (auto& e : env) envp.push_back(e.data());
-      envp.push_back(nullptr);
+      std::vector<char*> envp = exec_array(env);
       environ = envp.data();
       InProcess ip{f[argv_at], f[argv_at + 2]};
       TestStart start;
@@ -180,11 +178,7 @@ ForkServer::ForkServer(const std::vector<std::string>& argv, const std::vector<s
     throw std::runtime_error(std::string("socketpair: ") + std::strerror(errno));
   std::vector<std::string> e = env;
   e.push_back("SIGIPC_FORK_SERVER_FD=" + std::to_string(sv[1]));
-  std::vector<char*> args, envp;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  for (auto& v : e) envp.push_back(v.data());
-  envp.push_back(nullptr);
+  std::vector<char*> args = exec_array(argv), envp = exec_array(e);
   pid_t pid = fork();
   if (pid < 0) {
     int err = errno;
@@ -196,12 +190,7 @@ ForkServer::ForkServer(const std::vector<std::string>& argv, const std::vector<s
     // Its own group: a terminal's SIGINT reaches the runner, which decides
     // what ends when, not the server behind its back.
     setpgid(0, 0);
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    for (int s = 1; s < NSIG; ++s) sigaction(s, &dfl, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
+    reset_signal_state();
     fcntl(sv[1], F_SETFD, 0);
     int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
     int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -294,15 +283,11 @@ Spawned ForkServer::spawn(const SpawnSpec& spec) {
   }
   std::string msg;
   while (read_message(true, &msg)) {
+    if (take_exit_notice(msg)) continue;
     std::istringstream in(msg);
     char kind = 0;
     in >> kind;
-    if (kind == 'X') {
-      pid_t pid = 0;
-      int st = 0;
-      in >> pid >> st;
-      pending_.emplace_back(pid, st);
-    } else if (kind == 'S') {
+    if (kind == 'S') {
       pid_t pid = 0;
       in >> pid;
       fcntl(fds[0], F_SETFL, O_NONBLOCK);
@@ -318,15 +303,19 @@ Spawned ForkServer::spawn(const SpawnSpec& spec) {
   throw std::runtime_error(failure_);
 }
 
+bool ForkServer::take_exit_notice(const std::string& msg) {
+  std::istringstream in(msg);
+  char kind = 0;
+  pid_t pid = 0;
+  int st = 0;
+  if (!(in >> kind) || kind != 'X') return false;
+  if (in >> pid >> st) pending_.emplace_back(pid, st);
+  return true;
+}
+
 bool ForkServer::collect(std::vector<std::pair<pid_t, int>>* ended) {
   std::string msg;
-  while (read_message(false, &msg)) {
-    std::istringstream in(msg);
-    char kind = 0;
-    pid_t pid = 0;
-    int st = 0;
-    if (in >> kind >> pid >> st && kind == 'X') pending_.emplace_back(pid, st);
-  }
+  while (read_message(false, &msg)) take_exit_notice(msg);
   ended->insert(ended->end(), pending_.begin(), pending_.end());
   pending_.clear();
   return alive();

@@ -68,6 +68,8 @@ class ForkServer {
 
  private:
   bool read_message(bool block, std::string* msg);
+  // An "X <pid> <status>" notice goes to pending_: true; any other message: false.
+  bool take_exit_notice(const std::string& msg);
   void fail(const std::string& why);
 
   int ctrl_ = -1;

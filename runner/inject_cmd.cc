@@ -30,6 +30,7 @@
 #include "injectors/signal_injector.h"
 #include "injectors/syscall_fail.h"
 #include "runner/commands.h"
+#include "runner/spawn.h"
 
 namespace sigipc {
 
@@ -143,9 +144,7 @@ int run(const Options& o) {
   sigemptyset(&sa.sa_mask);
   for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaction(s, &sa, nullptr);
 
-  std::vector<char*> argv;
-  for (const auto& a : o.program) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
+  std::vector<char*> argv = exec_array(o.program);
   // Closed by a successful exec: signals go to the program, never to the
   // forked copy of the CLI that precedes it.
   int execd[2];

@@ -40,18 +40,6 @@ void child_report(int fd, const char* kind, const char* what, int err) {
   (void)w;
 }
 
-void reset_signal_state() {
-  // A runner started with signals ignored (nohup, some CI shells) or blocked
-  // must not pass that on: tests assume the dispositions exec gives a fresh
-  // program with default actions and an empty mask.
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  for (int s = 1; s < NSIG; ++s) sigaction(s, &dfl, nullptr);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-}
 
 [[noreturn]] void start_test(const TestStart& start, int result_fd) {
   if (start.run) std::exit(start.run(start.ctx));
@@ -127,6 +115,27 @@ int count_other_processes() {
 
 }  // namespace
 
+void reset_signal_state() {
+  // A runner started with signals ignored (nohup, some CI shells) or blocked
+  // must not pass that on: tests assume the dispositions exec gives a fresh
+  // program with default actions and an empty mask.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  for (int s = 1; s < NSIG; ++s) sigaction(s, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+std::vector<char*> exec_array(const std::vector<std::string>& v) {
+  std::vector<char*> out;
+  out.reserve(v.size() + 1);
+  for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
 [[noreturn]] void become_test(Isolation isolation, const char* output_path, const char* mq_dir,
                               int rfd, const TestStart& start) {
   setpgid(0, 0);
@@ -175,11 +184,7 @@ Spawned spawn_test(const SpawnSpec& spec) {
   if (pipe2(fds, O_CLOEXEC) != 0)
     throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
   env.push_back(std::string(kEnvResultFd) + "=" + std::to_string(fds[1]));
-  std::vector<char*> argv, envp;
-  for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
+  std::vector<char*> argv = exec_array(spec.argv), envp = exec_array(env);
 
   pid_t pid = fork();
   if (pid < 0) {

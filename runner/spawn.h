@@ -60,6 +60,15 @@ struct TestStart {
 [[noreturn]] void become_test(Isolation isolation, const char* output_path, const char* mq_dir,
                               int rfd, const TestStart& start);
 
+// Default dispositions for every signal and an empty mask, as exec gives a
+// fresh program: what a runner started with signals ignored or blocked (nohup,
+// some CI shells) must not pass on. Async-signal-safe.
+void reset_signal_state();
+
+// Pointers to v's strings followed by nullptr: the argv/envp form exec takes.
+// v must outlive the result unchanged. Build it before fork: it allocates.
+std::vector<char*> exec_array(const std::vector<std::string>& v);
+
 // Whether this machine lets the runner create PID, IPC and mount namespaces.
 bool namespaces_available(std::string* why);
 
