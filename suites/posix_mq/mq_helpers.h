@@ -6,7 +6,6 @@
 
 #include <fcntl.h>
 #include <mqueue.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -20,7 +19,6 @@
 #include "fixtures/isolation.h"
 #include "fixtures/probes.h"
 #include "fixtures/process.h"
-#include "fixtures/result_channel.h"
 
 namespace sigipc {
 namespace mq {

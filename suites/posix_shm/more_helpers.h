@@ -5,7 +5,6 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,7 +16,6 @@
 #include "fixtures/ipc_guards.h"
 #include "fixtures/isolation.h"
 #include "fixtures/process.h"
-#include "fixtures/result_channel.h"
 #include "suites/posix_shm/shm_helpers.h"
 
 namespace sigipc {
