@@ -200,6 +200,11 @@ int cmd_run(RunArgs a) {
   if (o.isolation == Isolation::kProcessGroup && a.isolation == "auto")
     run.environment["isolation_fallback_reason"] = why;
   run.environment["isolation"] = isolation_name(o.isolation);
+  run.environment["isolation_detail"] = isolation_detail(o.isolation);
+  run.environment["isolation_reason"] =
+      a.isolation != "auto" ? "--isolation " + a.isolation
+      : o.isolation == Isolation::kNamespaces ? "--isolation auto: namespaces are available here"
+                                              : "--isolation auto: no namespaces here (" + why + ")";
   run.environment["suite_version"] = SIGIPC_VERSION;
   run.environment["seed"] = o.seed;
   run.environment["jobs"] = o.jobs;

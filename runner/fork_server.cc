@@ -80,6 +80,8 @@ bool parse_request(const std::vector<std::string>& f, Isolation* iso, std::size_
 }  // namespace
 
 int fork_server_main(int ctrl) {
+  // The runner chose the user namespace map (if any) before starting us.
+  load_user_namespace_from_env();
   sigset_t chld;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);

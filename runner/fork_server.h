@@ -10,7 +10,8 @@
 // The wrapper still sits in front of every test process (they descend from
 // the wrapped server), and each test process is set up exactly as the
 // runner's own children are (become_test): own process group, default signal
-// state, private namespaces under a reaper.
+// state, private namespaces under a reaper (inside a user namespace with the
+// runner's map when the runner is not root).
 //
 // Only with namespace isolation: in process-group isolation the runner finds
 // a test's escaped processes by the token in /proc/PID/environ, which a

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "fixtures/ipc_registry.h"
 #include "fixtures/proc_util.h"
 #include "fixtures/result_channel.h"
 #include "runner/fork_server.h"
@@ -102,7 +103,8 @@ std::vector<std::string> base_env(const SchedulerOptions& o) {
     if (kv.rfind("SIGIPC_RESULT_FD=", 0) == 0 || kv.rfind("SIGIPC_TEST_TMP=", 0) == 0 ||
         kv.rfind("SIGIPC_MQ_DIR=", 0) == 0 || kv.rfind("SIGIPC_TOKEN=", 0) == 0 ||
         kv.rfind("SIGIPC_SEED=", 0) == 0 || kv.rfind("SIGIPC_TIMEOUT_MUL=", 0) == 0 ||
-        kv.rfind("SIGIPC_ISOLATION=", 0) == 0 || kv.rfind("TMPDIR=", 0) == 0)
+        kv.rfind("SIGIPC_ISOLATION=", 0) == 0 || kv.rfind("SIGIPC_IPC_LOG=", 0) == 0 ||
+        kv.rfind("TMPDIR=", 0) == 0)
       continue;
     env.push_back(kv);
   }
@@ -134,6 +136,9 @@ SpawnSpec make_spec(const SchedulerOptions& o, const std::vector<std::string>& e
   spec.env.push_back("TMPDIR=" + dir + "/tmp");
   spec.env.push_back(std::string(kEnvMqDir) + "=" + dir + "/mq");
   spec.env.push_back(std::string(kEnvToken) + "=" + token);
+  // Without a private IPC namespace the test records the objects it creates.
+  if (o.isolation == Isolation::kProcessGroup)
+    spec.env.push_back(std::string(kEnvIpcLog) + "=" + dir + "/ipc-created");
   spec.output_path = dir + "/output.log";
   spec.mq_dir = dir + "/mq";
   spec.isolation = o.isolation;
@@ -230,6 +235,9 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       for (const auto& rec : r.out.records)
         if (rec.kind == "wait") r.out.wait_status = std::stoi(rec.text);
     r.out.output_tail = read_tail(r.dir + "/output.log", 400);
+    // What a crashed or killed test created and could not remove itself.
+    if (o.isolation == Isolation::kProcessGroup)
+      for (auto& l : remove_recorded_ipc(r.dir + "/ipc-created", "")) r.out.runner_leaks.push_back(l);
     Verdict v = decide(r.out);
     if (!r.out.timed_out && !r.exited) v = {Status::kError, "lost track of the test process"};
     double ms = std::chrono::duration<double, std::milli>(r.exit_time - r.start).count();
@@ -381,6 +389,7 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       while (!r.via_server && waitpid(pid, &st, 0) < 0 && errno == EINTR) {
       }
       close(r.sp.result_fd);
+      if (o.isolation == Isolation::kProcessGroup) remove_recorded_ipc(r.dir + "/ipc-created", "");
       remove_tree(r.dir);
     }
     res.not_run = static_cast<int>(queue.size() - next + running.size());

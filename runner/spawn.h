@@ -11,7 +11,16 @@
 // reports the test's wait status and any processes the test left running.
 // Isolation "process-group": where namespaces are refused (no CAP_SYS_ADMIN,
 // some sandboxes), the test runs in its own process group; leftovers are
-// found by name prefix and process group.
+// found by name prefix, process group and the ids the test recorded as it
+// created them (fixtures/ipc_registry.h).
+//
+// Where the runner lacks CAP_SYS_ADMIN but the kernel lets an ordinary user
+// create a user namespace, "namespaces" isolation first puts the test in a
+// user namespace of its own, in which the caller's uid and gid are root, and
+// makes the same PID, IPC and mount namespaces there. Only the caller's ids
+// are mapped, unless the caller has subordinate ids (/etc/subuid,
+// /etc/subgid) and newuidmap/newgidmap are installed: then uids and gids
+// 1..count inside map to them and tests can drop to a second uid.
 #pragma once
 
 #include <sys/types.h>
@@ -24,6 +33,22 @@ namespace sigipc {
 
 enum class Isolation { kNamespaces, kProcessGroup };
 const char* isolation_name(Isolation i);
+
+// How a test enters a user namespace of its own before the others; disabled
+// where the runner can make the namespaces directly (root).
+struct UserNamespaceMap {
+  bool enabled = false;
+  uid_t uid = 0;  // the caller's ids, root inside
+  gid_t gid = 0;
+  // Subordinate ids mapped to 1..count inside (count 0: none), through these
+  // setuid helpers.
+  unsigned long subuid = 0, subuid_count = 0, subgid = 0, subgid_count = 0;
+  std::string newuidmap, newgidmap;
+};
+
+// The map every namespace-isolated test of this process uses (set by
+// namespaces_available, or from the environment in the fork server).
+const UserNamespaceMap& user_namespace();
 
 struct SpawnSpec {
   std::vector<std::string> argv;   // wrapper words, then the program and its arguments
@@ -69,7 +94,17 @@ void reset_signal_state();
 // v must outlive the result unchanged. Build it before fork: it allocates.
 std::vector<char*> exec_array(const std::vector<std::string>& v);
 
-// Whether this machine lets the runner create PID, IPC and mount namespaces.
+// Whether this machine lets the runner create PID, IPC and mount namespaces,
+// directly or inside a user namespace; says why not in *why. Chooses the
+// user namespace map (the widest that works) and exports it in the
+// environment (SIGIPC_USERNS) for a fork server started afterwards.
 bool namespaces_available(std::string* why);
+
+// One line for the environment block: what a test gets under isolation i
+// (for namespaces, after namespaces_available chose how) and what it loses.
+std::string isolation_detail(Isolation i);
+
+// Reads the map namespaces_available exported (the fork server's start).
+void load_user_namespace_from_env();
 
 }  // namespace sigipc

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -122,6 +123,12 @@ HARNESS_CASE(LeakOrphan, "leak-orphan") {
 
 HARNESS_CASE(LeakSysvMsg, "leak-sysv-msg") {
   ASSERT_SUCCEEDS(msgget(IPC_PRIVATE, IPC_CREAT | 0600));
+}
+
+// Its own leak check never runs: what it created must still be found.
+HARNESS_CASE(CrashLeavesSysvSem, "crash-leaves-sysv-sem") {
+  ASSERT_SUCCEEDS(semget(IPC_PRIVATE, 1, IPC_CREAT | 0600));
+  abort();
 }
 
 HARNESS_CASE(LeakPosixMq, "leak-posix-mq") {

@@ -71,12 +71,19 @@ inline std::string name_of_length(std::size_t len) {
 // RLIMIT_MSGQUEUE counts bytes per real uid across every IPC namespace, so
 // root's (and nobody's) budget is shared with tests running in parallel. A
 // rule about that limit runs under a uid no other test uses.
+// In a user namespace of the test's own only the mapped ids exist (and the
+// namespace's counts are its own): pick one of those.
 inline uid_t private_uid() {
   unsigned v = 0;
   UniqueFd fd(SETUP_OK(open("/dev/urandom", O_RDONLY | O_CLOEXEC)));
   if (read(fd.get(), &v, sizeof v) != static_cast<ssize_t>(sizeof v))
     setup_error(__FILE__, __LINE__, "read(/dev/urandom) was short");
-  return static_cast<uid_t>(200000 + v % 1000000);
+  if (!in_user_namespace()) return static_cast<uid_t>(200000 + v % 1000000);
+  for (int i = 0; i < 64; ++i, v = v * 1103515245u + 12345u) {
+    uid_t u = static_cast<uid_t>(1000 + v % 60000);
+    if (ids_mapped(u, static_cast<gid_t>(u))) return u;
+  }
+  return kNobodyUid;
 }
 
 // The verdict of an mq_open() expected to fail with err; a descriptor it

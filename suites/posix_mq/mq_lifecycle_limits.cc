@@ -70,6 +70,9 @@ SIGIPC_TEST(PosixMqLifecycle, QueuesMaxExceededFailsEnospc, "posix_mq.open.queue
             "Without CAP_SYS_RESOURCE, creating a queue when the IPC namespace already holds "
             "/proc/sys/fs/mqueue/queues_max queues fails with ENOSPC") {
   SIGIPC_REQUIRE_USER_SWITCH();
+  // The count is per IPC namespace: another program's queues in a shared one
+  // would reach the limit early. Read the limit inside the namespace.
+  SIGIPC_REQUIRE_PRIVATE_IPC_NAMESPACE();
   const auto queues_max = mq::proc_limit("queues_max");
   if (!queues_max) SIGIPC_UNSUPPORTED("/proc/sys/fs/mqueue/queues_max is absent");
   if (has_effective_cap(kCapSysResource))
