@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "fixtures/check.h"
+#include "fixtures/id_map.h"
 #include "fixtures/isolation.h"
 #include "fixtures/registry.h"
 #include "suites/sysv_msg/msg_helpers.h"
@@ -44,6 +45,7 @@ SIGIPC_TEST(SysvMsgSet, SetChangesModeLowNineBits, "sysv_msg.set.mode", "XSH msg
 SIGIPC_TEST(SysvMsgSet, SetChangesOwnerButNotCreator, "sysv_msg.set.owner-not-creator",
             "XSH msgctl()",
             "IPC_SET sets msg_perm.uid and gid; cuid and cgid keep the creator's ids") {
+  SIGIPC_REQUIRE_IDS(kNobodyUid, kNobodyGid);
   Queue q(0600);
   give_to_nobody(q.get());
   msqid_ds ds = stat_of(q.get());

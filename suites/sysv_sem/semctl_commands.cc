@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "fixtures/check.h"
+#include "fixtures/id_map.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "suites/sysv_sem/sysv_sem_helpers.h"
@@ -166,6 +167,7 @@ SIGIPC_TEST(SysvSemCtl, IpcSetChangesModeLowNineBitsOnly, "sysv_sem.ctl.ipc-set-
 
 SIGIPC_TEST(SysvSemCtl, IpcSetChangesOwnerUidGid, "sysv_sem.ctl.ipc-set-owner", "XSH semctl()",
             "IPC_SET sets sem_perm.uid and sem_perm.gid; the creator ids stay") {
+  SIGIPC_REQUIRE_IDS(12345, 23456);
   Set s(1);
   struct semid_ds ds = stat_of(s.get());
   ds.sem_perm.uid = 12345;

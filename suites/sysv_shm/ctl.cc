@@ -7,6 +7,7 @@
 
 #include "fixtures/check.h"
 #include "fixtures/ipc_guards.h"
+#include "fixtures/id_map.h"
 #include "fixtures/isolation.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
@@ -28,6 +29,7 @@ SIGIPC_TEST(SysvShmCtl, SetChangesOwnerGroupAndMode, "sysv_shm.set.uid-gid-mode"
             "XSH shmctl()",
             "IPC_SET by the owner sets shm_perm.uid, shm_perm.gid and the low nine mode bits, "
             "leaving cuid/cgid") {
+  SIGIPC_REQUIRE_IDS(kNobodyUid, kNobodyGid);
   sysvshm::Segment seg(4096, 0600);
   struct shmid_ds ds = sysvshm::stat_of(seg.get());
   ds.shm_perm.uid = kNobodyUid;
