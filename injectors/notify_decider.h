@@ -1,7 +1,7 @@
 // The supervisor's decision for one notified call, kept apart from seccomp so
 // it can be tested without a filter: which rules the call matches, its number
 // for each rule and thread, whether a rule fails it, and the restart rule of
-// DESIGN.md section 5 (an interrupted call restarted under SA_RESTART is
+// docs/DESIGN.md section 5 (an interrupted call restarted under SA_RESTART is
 // notified again and must not be counted twice).
 #pragma once
 

@@ -1,4 +1,4 @@
-// Signal injector (issue 5, DESIGN.md section 5 "signals under load"):
+// Signal injector (docs/DESIGN.md section 5 "signals under load"):
 // delivers chosen signals to a process or thread at random points drawn from
 // a seeded schedule, at a bounded rate, and counts what it sent. The same
 // plan and seed give the same schedule.

@@ -1,4 +1,4 @@
-// Syscall-failure injector (issue 5, DESIGN.md section 5 "seccomp"): rules
+// Syscall-failure injector (docs/DESIGN.md section 5 "seccomp"): rules
 // that make chosen syscalls fail with a chosen errno, always, on the Nth call,
 // every Nth call, from the Nth call on, or with probability P under a seed,
 // optionally only when arguments match.
@@ -23,7 +23,7 @@
 // supervisor (SCMP_ACT_ERRNO); counted and random rules use SCMP_ACT_NOTIFY
 // and a supervisor in another process or thread that answers each call. A
 // notified call interrupted by a signal handler is notified again: it is
-// counted once (DESIGN.md section 5).
+// counted once (docs/DESIGN.md section 5).
 #pragma once
 
 #include <sys/types.h>

@@ -1,5 +1,5 @@
 // Expectation files: known deviations of a platform, so a run is green on
-// the deviations already understood and red on new ones (DESIGN.md section 3).
+// the deviations already understood and red on new ones (docs/DESIGN.md section 3).
 //
 //   - test: SignalFlags.SaResethandClearsSaSiginfo   # glob over test ids, or
 //     rule: signal.flags.resethand-*                 # glob over requirement ids

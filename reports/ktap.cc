@@ -2,7 +2,7 @@
 // over the families, each family a nested test (indented two spaces) with its
 // own version line, "# Subtest:" header and plan, one result line per test.
 //
-// Mapping (DESIGN.md section 3):
+// Mapping (docs/DESIGN.md section 3):
 //   PASS        ok N id
 //   FAIL        not ok N id
 //   ERROR       not ok N id # ERROR reason

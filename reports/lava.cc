@@ -3,7 +3,7 @@
 // holds the same "NAME RESULT" pairs for a job that parses its output with a
 // pattern instead.
 //
-// LAVA knows pass, fail, skip and unknown (DESIGN.md section 3). Its results
+// LAVA knows pass, fail, skip and unknown (docs/DESIGN.md section 3). Its results
 // gate jobs, so the mapping follows the run's verdict:
 //   PASS -> pass; FAIL -> fail; TIMEOUT -> fail (no answer in time is a
 //   failure of the platform to wake or deliver, and makes the run red);

@@ -1,6 +1,6 @@
 // Open POSIX Test Suite style results: one "NAME: RESULT CODE" line per
 // test, with the suite's exit codes PASS 0, FAIL 1, UNRESOLVED 2,
-// UNSUPPORTED 4 (DESIGN.md section 3), and the reason after the code for
+// UNSUPPORTED 4 (docs/DESIGN.md section 3), and the reason after the code for
 // anything but a pass. The Open POSIX suite judges the platform, not the
 // expectation file, so:
 //   ERROR, TIMEOUT -> UNRESOLVED 2 (no verdict on the rule could be reached)

@@ -1,5 +1,5 @@
 // The result model every writer and reader shares: one record per test, the
-// environment it ran in, and the counts by status (DESIGN.md section 3).
+// environment it ran in, and the counts by status (docs/DESIGN.md section 3).
 #pragma once
 
 #include <map>

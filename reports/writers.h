@@ -1,4 +1,4 @@
-// Writers for a finished run, one format per file of reports/ (DESIGN.md
+// Writers for a finished run, one format per file of reports/ (docs/DESIGN.md
 // section 3 gives the status mappings; each writer's comment says how it
 // maps the seven statuses). Each *_text function is pure; write_all_reports
 // writes them all. Writing throws std::runtime_error naming the file.

@@ -2,7 +2,7 @@
 //               [--via kill|tgkill|sigqueue|pidfd] [--log FILE] [--quiet]
 //               -- PROGRAM ARGS...
 // Runs PROGRAM in a forked child that holds the failure filter (the CLI
-// itself never does: a filter cannot be removed, DESIGN.md section 5), answers
+// itself never does: a filter cannot be removed, docs/DESIGN.md section 5), answers
 // its notified calls from a supervisor thread, sends it signals with the
 // signal injector, and exits with the program's status (128+N when a signal
 // N killed it, as a shell does).

@@ -128,7 +128,7 @@ TEST(InjectCli, TheCliHoldsNoFilter) {
   EXPECT_NE(r.out.find("parent Seccomp:\t0"), std::string::npos) << r.out;
 }
 
-// DESIGN.md section 5: a notified call interrupted by an SA_RESTART handler
+// docs/DESIGN.md section 5: a notified call interrupted by an SA_RESTART handler
 // is notified again and must be counted once. Every 3rd call fails: any
 // double count would shift the failures off the multiples of 3.
 TEST(InjectCli, CountedRuleUnderSignalStormCountsEachCallOnce) {

@@ -1,5 +1,5 @@
 // The supervisor's decisions without seccomp: counting per rule and thread,
-// the rule order, seeded replay, and the restart rule of DESIGN.md section 5.
+// the rule order, seeded replay, and the restart rule of docs/DESIGN.md section 5.
 #include <sys/syscall.h>
 
 #include <vector>

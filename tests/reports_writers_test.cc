@@ -1,5 +1,5 @@
 // Each report format on a run with every status: counts, status mappings
-// (DESIGN.md section 3) and escaping.
+// (docs/DESIGN.md section 3) and escaping.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
