@@ -6,6 +6,7 @@
 // survives a guest that dies.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -34,13 +35,14 @@ class ResultStream {
   const std::string& write_error() const { return error_; }
 
  private:
-  void put(const std::string& line);
+  void put(const std::string& line, bool sync = false);
   void to_stdout(const std::string& text);
 
   int fd_ = -1;
   std::string path_, error_;
   StdoutFormat format_;
   std::size_t ktap_num_ = 0;
+  std::chrono::steady_clock::time_point last_sync_{};
 };
 
 }  // namespace sigipc
