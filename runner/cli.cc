@@ -585,7 +585,8 @@ int cli_main(int argc, char** argv) {
   run->add_option("--wrapper", ra.wrapper,
                   "Command words put in front of every test process, e.g. 'qemu-x86_64' (default: $SIGIPC_WRAPPER)");
   run->add_option("--expect", ra.expect_files,
-                  "Expectation file (YAML) of known deviations: matching failures become XFAIL (repeatable)");
+                  "Expectation file (YAML) of known deviations: matching failures become XFAIL, "
+                  "status SKIP entries leave tests out (repeatable)");
   run->add_option("--isolation", ra.isolation, "auto, namespaces or process-group (default: auto)");
   run->add_flag("--fork-server", ra.fork_server,
                 "Fork each test from one started copy of the program (behind the wrapper) instead of "
