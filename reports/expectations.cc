@@ -165,7 +165,7 @@ std::vector<Expectation> load_expectations_text(const std::string& text, const s
       else if (key == "status") {
         auto s = parse_status(text());
         if (!s || *s == Status::kPass || *s == Status::kXfail || *s == Status::kXpass)
-          bad(path, line, "status must be FAIL, ERROR, TIMEOUT or UNSUPPORTED");
+          bad(path, line, "status must be FAIL, ERROR, TIMEOUT, UNSUPPORTED or SKIP");
         e.status = *s;
       } else if (key == "platforms") {
         if (!v.IsMap()) bad(path, line, "'platforms' must be a mapping");
@@ -232,6 +232,12 @@ const Expectation* deciding_expectation(const std::vector<Expectation>& expectat
 
 bool apply_expectation(Result& r, const Expectation& e) {
   std::string why = e.reason + (e.link.empty() ? "" : " (" + e.link + ")") + " [" + e.where() + "]";
+  if (e.status == Status::kSkip) {
+    // The entry leaves the test out; a run made without it still says so.
+    r.status = Status::kSkip;
+    r.message = "skipped: " + why;
+    return false;
+  }
   if (r.status == e.status) {
     r.status = Status::kXfail;
     r.message = "known deviation: " + why + "; " + r.message;

@@ -13,7 +13,8 @@
 //     reason: Linux leaves SA_SIGINFO set when SA_RESETHAND resets the handler
 //     link: https://...
 //
-// A result that matches an entry applying to this platform with the
+// status: SKIP leaves the test out of a run (reported as SKIP with the
+// reason). A result that matches an entry applying to this platform with the
 // expected status becomes XFAIL; one that now passes becomes XPASS (red: the
 // entry is stale and should go). An entry that names no test at all is
 // reported as stale.

@@ -15,7 +15,7 @@ namespace {
 
 const char* kCss = R"CSS(
 :root{--PASS:#2e7d32;--FAIL:#c62828;--ERROR:#ef6c00;--TIMEOUT:#8e24aa;--UNSUPPORTED:#78909c;
---XFAIL:#0277bd;--XPASS:#f9a825;--bg:#fafafa;--fg:#1c1c1c;--muted:#666;--line:#e0e0e0}
+--XFAIL:#0277bd;--XPASS:#f9a825;--SKIP:#b0bec5;--bg:#fafafa;--fg:#1c1c1c;--muted:#666;--line:#e0e0e0}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
 background:var(--bg);color:var(--fg)}
@@ -44,7 +44,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .b{display:inline-block;color:#fff;font-size:11px;font-weight:700;padding:1px 7px;border-radius:9px;
 background:var(--c,#999);white-space:nowrap}
 .s-PASS{--c:var(--PASS)}.s-FAIL{--c:var(--FAIL)}.s-ERROR{--c:var(--ERROR)}.s-TIMEOUT{--c:var(--TIMEOUT)}
-.s-UNSUPPORTED{--c:var(--UNSUPPORTED)}.s-XFAIL{--c:var(--XFAIL)}.s-XPASS{--c:var(--XPASS)}
+.s-UNSUPPORTED{--c:var(--UNSUPPORTED)}.s-XFAIL{--c:var(--XFAIL)}.s-XPASS{--c:var(--XPASS)}.s-SKIP{--c:var(--SKIP)}
 .seg,.legend i{background:var(--c)}
 #tests{table-layout:fixed}#tests th:nth-child(1){width:9.5em}#tests th:nth-child(2){width:27%}
 #tests th:nth-child(3){width:19%}#tests th:nth-child(5){width:6.5em}
@@ -175,7 +175,7 @@ std::string html_text(const RunRecord& run) {
     << " · suite " << html_escape(env_str(env, "suite_version")) << " · " << total << " tests in "
     << fmt_ms(run.wall_ms) << "</p>\n";
   if (run.interrupted)
-    h << "<p class=\"note\">The run was interrupted: " << run.not_run
+    h << "<p class=\"note\">The run was interrupted: " << run.not_run_count()
       << " tests did not run or did not finish.</p>\n";
 
   h << "<section class=\"cards\" id=\"summary\">\n";

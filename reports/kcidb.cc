@@ -33,6 +33,7 @@ const char* kcidb_status(Status s) {
     case Status::kError: return "ERROR";
     case Status::kTimeout: return "ERROR";
     case Status::kUnsupported: return "SKIP";
+    case Status::kSkip: return "SKIP";
     case Status::kXfail: return "FAIL";
     case Status::kXpass: return "PASS";
   }

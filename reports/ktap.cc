@@ -93,6 +93,7 @@ std::string ktap_text(const RunRecord& run) {
           k << "not ok " << num << " " << name << " # TIMEOUT " << one_line(r.message);
           break;
         case Status::kUnsupported:
+        case Status::kSkip:
           k << "ok " << num << " " << name << " # SKIP " << one_line(r.message);
           break;
         case Status::kXfail:
@@ -105,7 +106,7 @@ std::string ktap_text(const RunRecord& run) {
     k << (family_bad ? "not ok " : "ok ") << fnum << " " << ktap_name(family) << "\n";
   }
   if (run.interrupted)
-    k << "# interrupted: " << run.not_run << " tests not run\n";
+    k << "# interrupted: " << run.not_run_count() << " tests not run\n";
   return k.str();
 }
 

@@ -27,6 +27,7 @@ const char* lava_result(Status s) {
     case Status::kError: return "unknown";
     case Status::kTimeout: return "fail";
     case Status::kUnsupported: return "skip";
+    case Status::kSkip: return "skip";
     case Status::kXfail: return "pass";
     case Status::kXpass: return "fail";
   }

@@ -214,8 +214,13 @@ class Checker {
     if (s.contains("interrupted") && !s["interrupted"].is_boolean())
       fail(sub("interrupted"), "summary: field \"interrupted\" is " + describe(s["interrupted"]) +
                                    ", not a boolean");
-    if (s.contains("not_run") && !small_count(s["not_run"], 0))
-      fail(sub("not_run"), "summary: field \"not_run\" is not a whole number >= 0");
+    // A list of test ids; files written before it was one hold a count.
+    if (s.contains("not_run") && !small_count(s["not_run"], 0) && !id_list(s["not_run"]))
+      fail(sub("not_run"), "summary: field \"not_run\" is not a list of test ids");
+    if (s.contains("running") && !id_list(s["running"]))
+      fail(sub("running"), "summary: field \"running\" is not a list of test ids");
+    if (s.contains("not_run_unnamed") && !small_count(s["not_run_unnamed"], 0))
+      fail(sub("not_run_unnamed"), "summary: field \"not_run_unnamed\" is not a whole number >= 0");
     if (s.contains("wall_ms") && !duration(s["wall_ms"]))
       fail(sub("wall_ms"), "summary: field \"wall_ms\" is not a number >= 0");
   }
@@ -265,7 +270,7 @@ class Checker {
     const std::string& status = r["status"].get_ref<const std::string&>();
     if (!parse_status(status))
       fail(sub("status"), where + ": unknown status \"" + status +
-                              "\" (PASS, FAIL, ERROR, TIMEOUT, UNSUPPORTED, XFAIL or XPASS)");
+                              "\" (PASS, FAIL, ERROR, TIMEOUT, UNSUPPORTED, XFAIL, XPASS or SKIP)");
     if (!r.contains("duration_ms")) fail(at, where + ": missing field \"duration_ms\"");
     if (!duration(r["duration_ms"]))
       fail(sub("duration_ms"), where + ": field \"duration_ms\" is not a number >= 0");
@@ -298,6 +303,13 @@ class Checker {
     if (v.is_number_unsigned()) return v.get<unsigned long long>() <= INT_MAX;
     long long n = v.get<long long>();
     return n >= min && n <= INT_MAX;
+  }
+
+  static bool id_list(const json& v) {
+    if (!v.is_array()) return false;
+    for (const auto& e : v)
+      if (!e.is_string()) return false;
+    return true;
   }
 
   static bool duration(const json& v) {

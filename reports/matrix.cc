@@ -23,7 +23,8 @@ Outcome outcome(Status s) {
     case Status::kXfail: return Outcome::kBreaks;
     case Status::kError:
     case Status::kTimeout: return Outcome::kNoVerdict;
-    case Status::kUnsupported: return Outcome::kNotAvailable;
+    case Status::kUnsupported:
+    case Status::kSkip: return Outcome::kNotAvailable;
   }
   return Outcome::kNoVerdict;
 }

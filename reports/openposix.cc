@@ -8,6 +8,7 @@
 //            the reason says so)
 //   XPASS -> PASS 0 (the platform follows the rule; the reason notes the
 //            stale expectation)
+//   SKIP -> UNTESTED 5 (left out by an expectation entry, with its reason)
 #include <sstream>
 
 #include "reports/writers.h"
@@ -28,6 +29,7 @@ Code openposix_code(Status s) {
     case Status::kError: return {"UNRESOLVED", 2};
     case Status::kTimeout: return {"UNRESOLVED", 2};
     case Status::kUnsupported: return {"UNSUPPORTED", 4};
+    case Status::kSkip: return {"UNTESTED", 5};
     case Status::kXfail: return {"FAIL", 1};
     case Status::kXpass: return {"PASS", 0};
   }

@@ -8,7 +8,7 @@ namespace sigipc {
 const std::vector<Status>& all_statuses() {
   static const std::vector<Status> v = {Status::kPass,    Status::kFail,        Status::kError,
                                         Status::kTimeout, Status::kUnsupported, Status::kXfail,
-                                        Status::kXpass};
+                                        Status::kXpass,   Status::kSkip};
   return v;
 }
 
@@ -21,6 +21,7 @@ const char* status_name(Status s) {
     case Status::kUnsupported: return "UNSUPPORTED";
     case Status::kXfail: return "XFAIL";
     case Status::kXpass: return "XPASS";
+    case Status::kSkip: return "SKIP";
   }
   return "?";
 }
@@ -39,6 +40,7 @@ bool is_bad(Status s) {
 int severity(Status s) {
   switch (s) {
     case Status::kPass: return 0;
+    case Status::kSkip: return 1;
     case Status::kUnsupported: return 1;
     case Status::kXfail: return 2;
     case Status::kXpass: return 3;
@@ -57,7 +59,7 @@ std::map<Status, int> RunRecord::counts() const {
 }
 
 bool RunRecord::green() const {
-  if (interrupted) return false;
+  if (interrupted || !running.empty()) return false;
   for (const auto& r : results)
     if (is_bad(r.status)) return false;
   return true;
@@ -76,29 +78,38 @@ std::vector<std::pair<std::string, std::map<Status, int>>> RunRecord::by_family(
   return out;
 }
 
-nlohmann::json to_json(const RunRecord& run) {
+nlohmann::json result_to_json(const Result& r) {
+  nlohmann::json j = {{"id", r.id},
+                      {"family", r.family},
+                      {"requirement", r.requirement},
+                      {"clause", r.clause},
+                      {"statement", r.statement},
+                      {"status", status_name(r.status)},
+                      {"message", r.message},
+                      {"duration_ms", r.duration_ms}};
+  if (r.runs > 1) {
+    j["runs"] = r.runs;
+    j["run_counts"] = r.run_counts;
+  }
+  return j;
+}
+
+nlohmann::json summary_json(const RunRecord& run) {
   nlohmann::json summary = nlohmann::json::object();
   for (auto& [s, n] : run.counts()) summary[status_name(s)] = n;
   summary["total"] = run.results.size();
   summary["interrupted"] = run.interrupted;
   summary["not_run"] = run.not_run;
+  if (!run.running.empty()) summary["running"] = run.running;
+  if (run.not_run_unnamed) summary["not_run_unnamed"] = run.not_run_unnamed;
   summary["wall_ms"] = run.wall_ms;
+  return summary;
+}
+
+nlohmann::json to_json(const RunRecord& run) {
+  nlohmann::json summary = summary_json(run);
   nlohmann::json results = nlohmann::json::array();
-  for (const auto& r : run.results) {
-    nlohmann::json j = {{"id", r.id},
-                        {"family", r.family},
-                        {"requirement", r.requirement},
-                        {"clause", r.clause},
-                        {"statement", r.statement},
-                        {"status", status_name(r.status)},
-                        {"message", r.message},
-                        {"duration_ms", r.duration_ms}};
-    if (r.runs > 1) {
-      j["runs"] = r.runs;
-      j["run_counts"] = r.run_counts;
-    }
-    results.push_back(std::move(j));
-  }
+  for (const auto& r : run.results) results.push_back(result_to_json(r));
   nlohmann::json j = {{"schema", kResultsSchema},
                       {"environment", run.environment},
                       {"summary", summary},
@@ -122,6 +133,27 @@ std::string string_field(const nlohmann::json& j, const char* key, const std::st
 }
 }  // namespace
 
+Result result_from_json(const nlohmann::json& e, const std::string& where) {
+  Result r;
+  r.id = string_field(e, "id", where);
+  r.family = string_field(e, "family", where);
+  r.requirement = string_field(e, "requirement", where);
+  r.clause = string_field(e, "clause", where);
+  if (e.contains("statement") && e["statement"].is_string()) r.statement = e["statement"];
+  std::string st = string_field(e, "status", where);
+  auto s = parse_status(st);
+  if (!s) throw std::runtime_error(where + ": unknown status \"" + st + "\"");
+  r.status = *s;
+  r.message = string_field(e, "message", where);
+  const auto& d = field(e, "duration_ms", where);
+  if (!d.is_number()) throw std::runtime_error(where + ": duration_ms is not a number");
+  r.duration_ms = d.get<double>();
+  if (e.contains("runs") && e["runs"].is_number_integer()) r.runs = e["runs"];
+  if (e.contains("run_counts") && e["run_counts"].is_object())
+    r.run_counts = e["run_counts"].get<std::map<std::string, int>>();
+  return r;
+}
+
 RunRecord run_from_json(const nlohmann::json& j) {
   if (!j.is_object()) throw std::runtime_error("top level is not an object");
   if (string_field(j, "schema", "top level") != kResultsSchema)
@@ -132,7 +164,13 @@ RunRecord run_from_json(const nlohmann::json& j) {
   if (summary.contains("interrupted") && summary["interrupted"].is_boolean())
     run.interrupted = summary["interrupted"].get<bool>();
   if (summary.contains("not_run") && summary["not_run"].is_number_integer())
-    run.not_run = summary["not_run"].get<int>();
+    run.not_run_unnamed = summary["not_run"].get<int>();  // an old file: a count
+  if (summary.contains("not_run") && summary["not_run"].is_array())
+    run.not_run = summary["not_run"].get<std::vector<std::string>>();
+  if (summary.contains("not_run_unnamed") && summary["not_run_unnamed"].is_number_integer())
+    run.not_run_unnamed = summary["not_run_unnamed"].get<int>();
+  if (summary.contains("running") && summary["running"].is_array())
+    run.running = summary["running"].get<std::vector<std::string>>();
   if (summary.contains("wall_ms") && summary["wall_ms"].is_number())
     run.wall_ms = summary["wall_ms"].get<double>();
   if (j.contains("expectations") && j["expectations"].is_object()) {
@@ -147,24 +185,7 @@ RunRecord run_from_json(const nlohmann::json& j) {
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& e = results[i];
     std::string where = "results[" + std::to_string(i) + "]";
-    Result r;
-    r.id = string_field(e, "id", where);
-    r.family = string_field(e, "family", where);
-    r.requirement = string_field(e, "requirement", where);
-    r.clause = string_field(e, "clause", where);
-    if (e.contains("statement") && e["statement"].is_string()) r.statement = e["statement"];
-    std::string st = string_field(e, "status", where);
-    auto s = parse_status(st);
-    if (!s) throw std::runtime_error(where + ": unknown status \"" + st + "\"");
-    r.status = *s;
-    r.message = string_field(e, "message", where);
-    const auto& d = field(e, "duration_ms", where);
-    if (!d.is_number()) throw std::runtime_error(where + ": duration_ms is not a number");
-    r.duration_ms = d.get<double>();
-    if (e.contains("runs") && e["runs"].is_number_integer()) r.runs = e["runs"];
-    if (e.contains("run_counts") && e["run_counts"].is_object())
-      r.run_counts = e["run_counts"].get<std::map<std::string, int>>();
-    run.results.push_back(std::move(r));
+    run.results.push_back(result_from_json(e, where));
   }
   return run;
 }

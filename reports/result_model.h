@@ -11,7 +11,9 @@
 
 namespace sigipc {
 
-enum class Status { kPass, kFail, kError, kTimeout, kUnsupported, kXfail, kXpass };
+// kSkip: not run because an expectation entry says so (status: SKIP), with
+// its reason; neither green nor red, like UNSUPPORTED.
+enum class Status { kPass, kFail, kError, kTimeout, kUnsupported, kXfail, kXpass, kSkip };
 
 constexpr const char* kResultsSchema = "sigipc-results/1";
 
@@ -40,11 +42,20 @@ struct RunRecord {
   nlohmann::json environment = nlohmann::json::object();
   std::vector<Result> results;
   bool interrupted = false;
-  int not_run = 0;          // tests never started (interrupted run)
+  // Ids of the selected tests without a result: never started, or started
+  // and not finished (interrupted, stopped by --fail-fast, or a run rebuilt
+  // from its stream after the runner or machine died).
+  std::vector<std::string> not_run;
+  // Of not_run, the tests that had started when a stream ended without its
+  // end line: the test that was running when the machine died.
+  std::vector<std::string> running;
+  // Old results files gave only a count of tests not run, no ids.
+  int not_run_unnamed = 0;
   double wall_ms = 0;
   std::vector<std::string> expectation_files;   // --expect files applied
   std::vector<std::string> stale_expectations;  // "FILE:LINE: why"
 
+  std::size_t not_run_count() const { return not_run.size() + not_run_unnamed; }
   std::map<Status, int> counts() const;
   bool green() const;       // nothing bad
   // Families in first-seen order with counts by status.
@@ -52,6 +63,12 @@ struct RunRecord {
 };
 
 nlohmann::json to_json(const RunRecord& run);
+// One entry of results.json "results" (also one "result" line of the stream).
+nlohmann::json result_to_json(const Result& r);
+// results.json "summary" (also the "end" line of the stream).
+nlohmann::json summary_json(const RunRecord& run);
+// Throws std::runtime_error naming where and what is wrong.
+Result result_from_json(const nlohmann::json& e, const std::string& where);
 
 // Parses results.json; throws std::runtime_error naming what is wrong.
 RunRecord run_from_json(const nlohmann::json& j);

@@ -62,7 +62,7 @@ std::string junit_text(const RunRecord& run) {
   x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   x << "<testsuites name=\"sigipc\" tests=\"" << run.results.size() << "\" failures=\""
     << c[Status::kFail] + c[Status::kTimeout] << "\" errors=\""
-    << c[Status::kError] + c[Status::kXpass] << "\" skipped=\"" << c[Status::kUnsupported]
+    << c[Status::kError] + c[Status::kXpass] << "\" skipped=\"" << c[Status::kUnsupported] + c[Status::kSkip]
     << "\" time=\"" << run.wall_ms / 1000.0 << "\">\n";
   for (const auto& [family, fc] : run.by_family()) {
     int n = 0;
@@ -73,7 +73,7 @@ std::string junit_text(const RunRecord& run) {
     x << "  <testsuite name=\"" << xml_escape(family) << "\" tests=\"" << n << "\" failures=\""
       << get(Status::kFail) + get(Status::kTimeout) << "\" errors=\""
       << get(Status::kError) + get(Status::kXpass) << "\" skipped=\""
-      << get(Status::kUnsupported) << "\" time=\"" << t / 1000.0 << "\">\n";
+      << get(Status::kUnsupported) + get(Status::kSkip) << "\" time=\"" << t / 1000.0 << "\">\n";
     for (const auto& r : run.results) {
       if (r.family != family) continue;
       auto dot = r.id.find('.');
@@ -94,6 +94,7 @@ std::string junit_text(const RunRecord& run) {
             << "\">" << msg << "</error>\n";
           break;
         case Status::kUnsupported:
+        case Status::kSkip:
           x << "      <skipped message=\"" << msg << "\"/>\n";
           break;
         case Status::kXfail:
@@ -192,7 +193,7 @@ std::string markdown_text(const RunRecord& run) {
   m << "## sigipc: " << (run.green() ? "green" : "red") << " — " << c[Status::kPass] << " of "
     << run.results.size() << " rules pass";
   if (bad) m << ", " << bad << " not green";
-  if (run.interrupted) m << " (interrupted; " << run.not_run << " tests not run)";
+  if (run.interrupted) m << " (interrupted; " << run.not_run_count() << " tests not run)";
   m << "\n\n";
   m << "Kernel " << md_cell(env_str(env, "kernel_release")) << ", " << md_cell(env_str(env, "libc"))
     << " " << md_cell(env_str(env, "libc_version")) << ", " << md_cell(env_str(env, "arch"))
@@ -254,15 +255,15 @@ std::string summary_table(const RunRecord& run) {
   std::size_t w = 6;
   for (const auto& [family, fc] : run.by_family()) w = std::max(w, family.size());
   char line[256];
-  std::snprintf(line, sizeof line, "%-*s %6s %6s %6s %7s %6s %6s %6s\n", static_cast<int>(w),
-                "family", "PASS", "FAIL", "ERROR", "TIMEOUT", "UNSUP", "XFAIL", "XPASS");
+  std::snprintf(line, sizeof line, "%-*s %6s %6s %6s %7s %6s %6s %6s %6s\n", static_cast<int>(w),
+                "family", "PASS", "FAIL", "ERROR", "TIMEOUT", "UNSUP", "XFAIL", "XPASS", "SKIP");
   t << line;
   auto row = [&](const std::string& name, const std::map<Status, int>& fc) {
     auto g = [&](Status s) { auto it = fc.find(s); return it == fc.end() ? 0 : it->second; };
-    std::snprintf(line, sizeof line, "%-*s %6d %6d %6d %7d %6d %6d %6d\n", static_cast<int>(w),
+    std::snprintf(line, sizeof line, "%-*s %6d %6d %6d %7d %6d %6d %6d %6d\n", static_cast<int>(w),
                   name.c_str(), g(Status::kPass), g(Status::kFail), g(Status::kError),
                   g(Status::kTimeout), g(Status::kUnsupported), g(Status::kXfail),
-                  g(Status::kXpass));
+                  g(Status::kXpass), g(Status::kSkip));
     t << line;
   };
   for (const auto& [family, fc] : run.by_family()) row(family, fc);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -100,9 +101,19 @@ int run(const Options& o) {
     try {
       for (const auto& s : o.signals) plan->signals.push_back(inject::parse_signal(s));
       if (o.rate != 0) plan->rate_hz = o.rate;
-      if (!o.via.empty()) plan->via = inject::parse_via(o.via);
-      if (plan->via == inject::Via::kTimer)
-        throw inject::PlanError("--via timer cannot reach another process (use kill, tgkill, sigqueue or pidfd)");
+      // The injector's timer delivery arms POSIX timers of the calling
+      // process, which cannot signal the program inject starts: only the
+      // four ways that reach another process are offered.
+      if (!o.via.empty()) {
+        std::string v;
+        for (char c : o.via) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (v != "kill" && v != "tgkill" && v != "sigqueue" && v != "pidfd")
+          throw inject::PlanError("bad --via '" + o.via + "': expected kill, tgkill, sigqueue or pidfd" +
+                                  (v == "timer" ? " (timer signals come from the target's own timers; "
+                                                  "inject cannot arm them in another process)"
+                                                : ""));
+        plan->via = inject::parse_via(o.via);
+      }
       plan->seed = seed;
       inject::validate(*plan);
     } catch (const inject::PlanError& e) {

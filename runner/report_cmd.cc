@@ -1,4 +1,5 @@
-// sigipc report: every report format again from a saved results.json,
+// sigipc report: every report format again from a saved results.json (or
+// a run rebuilt from its result stream, reports/stream.h),
 // optionally with expectation files applied first; or, with --matrix,
 // several saved runs side by side (matrix.html, matrix.md).
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include "reports/expectations.h"
 #include "reports/load.h"
 #include "reports/matrix.h"
+#include "reports/stream.h"
 #include "reports/writers.h"
 #include "runner/commands.h"
 
@@ -49,7 +51,7 @@ int one_run(const std::string& file, const std::string& out, const std::vector<s
       throw BadInput(e.what());
     }
   }
-  RunRecord run = load_results_file(file);
+  RunRecord run = load_run(file);
   if (!expect.empty()) {
     // Applying twice would turn the XFAILs of the first pass into
     // unexplained results: insist on the run as it came out of the suite.
@@ -81,7 +83,7 @@ int matrix(const std::vector<std::string>& files, const std::string& out,
   for (std::size_t i = 0; i < files.size(); ++i) {
     MatrixColumn c;
     c.source = files[i];
-    c.run = load_results_file(files[i]);
+    c.run = load_run(files[i]);
     c.label = i < labels.size() ? labels[i] : platform_label(c.run.environment);
     cols.push_back(std::move(c));
   }
@@ -110,7 +112,10 @@ int report_main(int argc, char** argv) {
   std::vector<std::string> files, labels, expect;
   std::string out;
   bool as_matrix = false;
-  app.add_option("results", files, "results.json of a run (several with --matrix)")->required();
+  app.add_option("results", files,
+                 "results.json, results.jsonl or run folder (several with --matrix); a run cut short "
+                 "is rebuilt from its results.jsonl")
+      ->required();
   app.add_option("--out", out, "Folder for the reports (created if needed)")->required();
   app.add_flag("--matrix", as_matrix, "Lay several runs side by side: matrix.html, matrix.md");
   app.add_option("--label", labels,

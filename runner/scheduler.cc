@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <deque>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -106,6 +107,11 @@ std::vector<std::string> base_env(const SchedulerOptions& o) {
         kv.rfind("SIGIPC_ISOLATION=", 0) == 0 || kv.rfind("SIGIPC_IPC_LOG=", 0) == 0 ||
         kv.rfind("TMPDIR=", 0) == 0)
       continue;
+    // GoogleTest reads GTEST_* settings from the environment: a CI job's
+    // GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX would make each test process run
+    // its one test only in one shard (no result: ERROR), GTEST_FILTER or
+    // GTEST_REPEAT would override the runner's own choice of test.
+    if (kv.rfind("GTEST_", 0) == 0) continue;
     env.push_back(kv);
   }
   env.push_back(std::string(kEnvSeed) + "=" + std::to_string(o.seed));
@@ -188,6 +194,34 @@ class Progress {
   std::function<void(Result&)> relabel_;
 };
 
+using Runs = std::vector<std::pair<Verdict, double>>;
+
+// One result from every run of a test: the worst outcome, with the count of
+// each status when they differ.
+Result aggregate(const TestMeta& t, const Runs& runs) {
+  Result r;
+  r.id = t.id();
+  r.family = t.family();
+  r.requirement = t.requirement;
+  r.clause = t.clause;
+  r.statement = t.statement;
+  r.runs = static_cast<int>(runs.size());
+  double total = 0;
+  const Verdict* worst = nullptr;
+  for (const auto& [v, ms] : runs) {
+    total += ms;
+    r.run_counts[status_name(v.status)]++;
+    if (!worst || severity(v.status) > severity(worst->status)) worst = &v;
+  }
+  r.status = worst->status;
+  r.message = worst->message;
+  if (r.runs > 1 && r.run_counts.size() > 1)
+    r.message = "differs between runs (" + std::to_string(r.run_counts[status_name(r.status)]) +
+                " of " + std::to_string(r.runs) + " " + status_name(r.status) + "): " + r.message;
+  r.duration_ms = total / r.runs;
+  return r;
+}
+
 }  // namespace
 
 SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const SchedulerOptions& o) {
@@ -204,18 +238,30 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
   int sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) throw std::runtime_error(std::string("signalfd: ") + std::strerror(errno));
 
+  // The runs of one test are queued together, so its result is final (and
+  // streamed) as soon as its last run ends; --repeat until-fail queues the
+  // next run only once the previous one was green.
   struct Item { const TestMeta* meta; int iteration; };
-  std::vector<Item> queue;
-  for (int it = 0; it < o.repeat; ++it)
-    for (const auto* t : tests) queue.push_back({t, it});
-  std::size_t next = 0;
+  std::deque<Item> queue;
+  for (const auto* t : tests)
+    for (int it = 0; it < (o.until_fail ? 1 : o.repeat); ++it) queue.push_back({t, it});
 
   std::vector<std::string> env = base_env(o);
   std::map<pid_t, Running> running;
-  std::map<std::string, std::vector<std::pair<Verdict, double>>> per_test;
-  Progress progress(o.tty, o.quiet, queue.size(), o.relabel);
+  std::map<std::string, Runs> per_test;
+  std::map<std::string, Result> final_results;
+  Progress progress(o.tty, o.quiet, tests.size() * o.repeat, o.relabel);
   std::size_t seq = 0;
-  bool interrupted = false;
+  bool interrupted = false, stop = false;
+  auto may_start = [&] { return !interrupted && !stop && !queue.empty(); };
+  auto complete = [&](const TestMeta& t) {
+    Result r = aggregate(t, per_test[t.id()]);
+    if (o.on_result) o.on_result(r);
+    Result shown = r;
+    if (o.relabel) o.relabel(shown);
+    if (o.fail_fast && is_bad(shown.status)) stop = res.stopped_early = true;
+    final_results.emplace(t.id(), std::move(r));
+  };
 
   std::unique_ptr<ForkServer> server;
   auto server_gone = [&] {
@@ -251,13 +297,25 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
     }
     remove_tree(r.dir);
     close(r.sp.result_fd);
-    per_test[r.meta->id()].push_back({v, ms});
+    Runs& runs = per_test[r.meta->id()];
+    runs.push_back({v, ms});
+    bool more = static_cast<int>(runs.size()) < o.repeat;
+    if (more && o.until_fail) {
+      Result one = aggregate(*r.meta, {{v, ms}});
+      if (o.relabel) o.relabel(one);
+      more = !is_bad(one.status);
+      if (more) queue.push_front({r.meta, r.iteration + 1});
+    }
+    // The result is in the stream before the progress line says it ended.
+    if (!more) complete(*r.meta);
     progress.finished(r, v, running);
   };
 
-  while (!interrupted && (next < queue.size() || !running.empty())) {
-    while (!interrupted && next < queue.size() && static_cast<int>(running.size()) < o.jobs) {
-      const Item& item = queue[next++];
+  while (!interrupted && (may_start() || !running.empty())) {
+    while (may_start() && static_cast<int>(running.size()) < o.jobs) {
+      const Item item = queue.front();
+      queue.pop_front();
+      if (item.iteration == 0 && o.on_start) o.on_start(*item.meta);
       std::string token = std::to_string(getpid()) + "-" + std::to_string(seq);
       std::string dir = o.work_dir + "/t" + std::to_string(seq++);
       SpawnSpec spec = make_spec(o, env, dir, token, {"__run-test", item.meta->id()});
@@ -392,7 +450,6 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       if (o.isolation == Isolation::kProcessGroup) remove_recorded_ipc(r.dir + "/ipc-created", "");
       remove_tree(r.dir);
     }
-    res.not_run = static_cast<int>(queue.size() - next + running.size());
     running.clear();
     server.reset();  // it kills and reaps what it started, then exits
     // Nothing of the run may outlive the runner. The killed tests' reapers
@@ -415,30 +472,15 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
   res.interrupted = interrupted;
 
   for (const auto* t : tests) {
-    auto it = per_test.find(t->id());
-    if (it == per_test.end()) continue;
-    Result r;
-    r.id = t->id();
-    r.family = t->family();
-    r.requirement = t->requirement;
-    r.clause = t->clause;
-    r.statement = t->statement;
-    r.runs = static_cast<int>(it->second.size());
-    double total = 0;
-    const Verdict* worst = nullptr;
-    for (const auto& [v, ms] : it->second) {
-      total += ms;
-      r.run_counts[status_name(v.status)]++;
-      if (!worst || severity(v.status) > severity(worst->status)) worst = &v;
+    auto done = final_results.find(t->id());
+    if (done == final_results.end() && per_test.count(t->id())) {
+      complete(*t);  // interrupted between its runs: what did run
+      done = final_results.find(t->id());
     }
-    r.status = worst->status;
-    r.message = worst->message;
-    if (r.runs > 1 && r.run_counts.size() > 1)
-      r.message = "differs between runs (" + std::to_string(r.run_counts[status_name(r.status)]) +
-                  " of " + std::to_string(r.runs) + " " + status_name(r.status) + "): " + r.message;
-    r.duration_ms = total / r.runs;
-    res.results.push_back(std::move(r));
+    if (done == final_results.end()) res.not_run.push_back(t->id());
+    else res.results.push_back(std::move(done->second));
   }
+
   return res;
 }
 

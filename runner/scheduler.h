@@ -19,6 +19,8 @@ struct SchedulerOptions {
   double timeout_mul = 1.0;
   std::uint64_t seed = 0;
   int repeat = 1;
+  bool until_fail = false;           // repeat each test until a run is not green (at most repeat)
+  bool fail_fast = false;            // start nothing after the first test that is not green
   std::vector<std::string> wrapper;  // words put in front of every test process
   std::string self_exe;
   Isolation isolation = Isolation::kProcessGroup;
@@ -31,12 +33,17 @@ struct SchedulerOptions {
   // expectation files), so a known deviation shows as XFAIL as it happens
   // rather than as a FAIL the final table then contradicts.
   std::function<void(Result&)> relabel;
+  // Called as a test starts (its first run) and as its result is final,
+  // so the result stream has it at once.
+  std::function<void(const TestMeta&)> on_start;
+  std::function<void(const Result&)> on_result;
 };
 
 struct SchedulerResult {
   std::vector<Result> results;
   bool interrupted = false;
-  int not_run = 0;
+  std::vector<std::string> not_run;  // ids without a single finished run
+  bool stopped_early = false;         // --fail-fast stopped scheduling
   std::string fork_server_failure;   // why the fork server stopped, when it did
 };
 

@@ -51,7 +51,7 @@ TEST(Expectations, VersionConditions) {
 
 TEST(Expectations, BadFilesNameFileAndLine) {
   EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  status: MAYBE\n"),
-            ":3: status must be FAIL, ERROR, TIMEOUT or UNSUPPORTED");
+            ":3: status must be FAIL, ERROR, TIMEOUT, UNSUPPORTED or SKIP");
   EXPECT_EQ(load_error("- test: A.b\n  rule: a.b\n  reason: r\n"),
             ":1: an entry needs exactly one of 'test' or 'rule'");
   EXPECT_EQ(load_error("- test: A.b\n"), ":1: an entry needs a 'reason'");

@@ -19,12 +19,19 @@ def main() -> int:
     counts = {}
     for r in results["results"]:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    for status in ("PASS", "FAIL", "ERROR", "TIMEOUT", "UNSUPPORTED", "XFAIL", "XPASS"):
+    for status in ("PASS", "FAIL", "ERROR", "TIMEOUT", "UNSUPPORTED", "XFAIL", "XPASS", "SKIP"):
         if results["summary"][status] != counts.get(status, 0):
             print(f"summary {status}={results['summary'][status]} but {counts.get(status, 0)} results")
             return 1
     if results["summary"]["total"] != len(results["results"]):
         print("summary total disagrees with the results")
+        return 1
+    ids = [r["id"] for r in results["results"]]
+    if len(set(ids)) != len(ids):
+        print("a test id has two results")
+        return 1
+    if set(ids) & set(results["summary"]["not_run"]):
+        print("a test is listed both with a result and as not run")
         return 1
     print(f"{sys.argv[2]}: valid ({len(results['results'])} results)")
     return 0

@@ -1,0 +1,162 @@
+// sigipc merge A B ... --out DIR: the shards of one run (sigipc run --shard
+// I/N, each a results.json, results.jsonl or run folder) made into one
+// result set with every report. Shards must come from one suite revision on
+// one platform (the environment fields below agree) and hold disjoint
+// tests; --force merges anyway, the first result of a test winning.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "fixtures/registry.h"
+#include "reports/load.h"
+#include "reports/stream.h"
+#include "reports/writers.h"
+#include "runner/commands.h"
+
+namespace sigipc {
+
+namespace {
+
+struct BadInput : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// What makes two runs results of the same suite on the same platform.
+constexpr const char* kSameRunKeys[] = {"suite_version", "suite_revision", "kernel_release", "arch",
+                                        "libc",          "libc_version",   "emulator",       "isolation",
+                                        "wrapper",       "timeout_mul"};
+
+std::string value_text(const nlohmann::json& env, const char* key) {
+  return env.contains(key) ? env[key].dump() : "(none)";
+}
+
+void check_same_run(const std::vector<RunRecord>& runs, const std::vector<std::string>& files, bool force) {
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    for (const char* key : kSameRunKeys) {
+      std::string a = value_text(runs[0].environment, key), b = value_text(runs[i].environment, key);
+      if (a == b) continue;
+      std::string why = files[i] + ": environment \"" + key + "\" is " + b + ", " + files[0] +
+                        " has " + a + ": not shards of one run";
+      if (!force) throw BadInput(why + " (--force merges anyway)");
+      std::fprintf(stderr, "sigipc merge: %s\n", why.c_str());
+    }
+    if (runs[i].expectation_files != runs[0].expectation_files && !force)
+      throw BadInput(files[i] + ": expectation files differ from " + files[0] + " (--force merges anyway)");
+  }
+}
+
+RunRecord merge(const std::vector<RunRecord>& runs, const std::vector<std::string>& files, bool force) {
+  RunRecord m;
+  m.environment = runs[0].environment;
+  m.environment.erase("shard");
+  m.environment["merged_from"] = files;
+  std::map<std::string, std::string> source;  // test id -> file
+  std::set<std::string> stale, not_run, running;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunRecord& r = runs[i];
+    for (const auto& res : r.results) {
+      auto [it, fresh] = source.emplace(res.id, files[i]);
+      if (!fresh) {
+        std::string why = res.id + " is in both " + it->second + " and " + files[i];
+        if (!force) throw BadInput(why + ": not disjoint shards (--force keeps the first)");
+        continue;
+      }
+      m.results.push_back(res);
+    }
+    m.interrupted = m.interrupted || r.interrupted;
+    m.wall_ms = std::max(m.wall_ms, r.wall_ms);  // shards run side by side
+    m.not_run_unnamed += r.not_run_unnamed;
+    not_run.insert(r.not_run.begin(), r.not_run.end());
+    running.insert(r.running.begin(), r.running.end());
+    stale.insert(r.stale_expectations.begin(), r.stale_expectations.end());
+    for (const auto& f : r.expectation_files)
+      if (std::find(m.expectation_files.begin(), m.expectation_files.end(), f) == m.expectation_files.end())
+        m.expectation_files.push_back(f);
+  }
+  for (const auto& id : not_run)
+    if (!source.count(id)) m.not_run.push_back(id);
+  for (const auto& id : running)
+    if (!source.count(id)) m.running.push_back(id);
+  m.stale_expectations.assign(stale.begin(), stale.end());
+  // The order of an unsharded run: the suite's own, unknown ids last.
+  std::map<std::string, std::size_t> pos;
+  for (const auto& t : registry()) pos.emplace(t.id(), pos.size());
+  auto at = [&](const std::string& id) {
+    auto it = pos.find(id);
+    return it == pos.end() ? pos.size() : it->second;
+  };
+  std::stable_sort(m.results.begin(), m.results.end(),
+                   [&](const Result& a, const Result& b) { return at(a.id) < at(b.id); });
+  std::stable_sort(m.not_run.begin(), m.not_run.end(),
+                   [&](const std::string& a, const std::string& b) { return at(a) < at(b); });
+  return m;
+}
+
+int run_merge(const std::vector<std::string>& files, const std::string& out, bool force) {
+  std::vector<RunRecord> runs;
+  for (const auto& f : files) runs.push_back(load_run(f));
+  check_same_run(runs, files, force);
+  RunRecord m = merge(runs, files, force);
+  if (mkdir(out.c_str(), 0755) != 0 && errno != EEXIST)
+    throw BadInput("cannot create output folder " + out + ": " + std::strerror(errno));
+  struct stat st {};
+  if (stat(out.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw BadInput("--out " + out + " is not a folder");
+  auto written = write_all_reports(m, out);
+  std::fputs(summary_table(m).c_str(), stdout);
+  std::string names;
+  for (const auto& w : written) names += (names.empty() ? "" : " ") + w;
+  std::printf("%zu runs merged, %zu tests; reports in %s/: %s\n", runs.size(), m.results.size(),
+              out.c_str(), names.c_str());
+  return m.green() && m.not_run_count() == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int merge_main(int argc, char** argv) {
+  CLI::App app{"Merge the shards of one run (sigipc run --shard I/N) into one result set and write "
+               "every report: sigipc merge A.json B.json... --out DIR",
+               "sigipc merge"};
+  std::vector<std::string> files;
+  std::string out;
+  bool force = false;
+  app.add_option("results", files, "results.json, results.jsonl or run folder of each shard")->required();
+  app.add_option("--out", out, "Folder for the merged reports (created if needed)")->required();
+  app.add_flag("--force", force,
+               "Merge runs of different platforms or suite revisions, or with a test in two of them "
+               "(the first result wins)");
+  app.footer("Exit status: 0 merged and green, 1 merged and not green (or tests not run), 2 bad "
+             "usage or input.");
+  try {
+    app.parse(argc - 1, argv + 1);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "sigipc merge: %s (see: sigipc merge --help)\n", e.what());
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  try {
+    return run_merge(files, out, force);
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "sigipc merge: %s\n", e.what());
+    return 2;
+  } catch (const BadInput& e) {
+    std::fprintf(stderr, "sigipc merge: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sigipc merge: error: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace sigipc
