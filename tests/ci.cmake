@@ -9,3 +9,5 @@ set_tests_properties(ci.package_check PROPERTIES TIMEOUT 180)
 add_test(NAME ci.matrix_exit
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ci_matrix_exit.sh $<TARGET_FILE:sigipc>)
 set_tests_properties(ci.matrix_exit PROPERTIES TIMEOUT 180)
+add_test(NAME ci.console_stream
+  COMMAND ${SIGIPC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/ci_console_stream.py ${CMAKE_SOURCE_DIR})
