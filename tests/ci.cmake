@@ -11,3 +11,6 @@ add_test(NAME ci.matrix_exit
 set_tests_properties(ci.matrix_exit PROPERTIES TIMEOUT 180)
 add_test(NAME ci.console_stream
   COMMAND ${SIGIPC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/ci_console_stream.py ${CMAKE_SOURCE_DIR})
+add_test(NAME ci.loader_wrapper
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ci_loader_wrapper.sh $<TARGET_FILE:sigipc>)
+set_tests_properties(ci.loader_wrapper PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
