@@ -2,7 +2,7 @@
 # ci/matrix is green only when every requested cell was tested: a requested
 # cell that is unreachable makes it exit 3 unless --allow-unreachable, a red
 # cell exits 1, and the last line counts the cells tested, red and
-# unreachable.
+# unreachable; ci/merge-cells joins jobs' folders into one matrix.
 #   tests/ci_matrix_exit.sh SIGIPC
 # Cells are stand-ins (SIGIPC_MATRIX_CELLS): "good" and "bad" run one quick
 # test with SIGIPC and exit 0 or 1, "gone" says it is unreachable.
@@ -60,4 +60,17 @@ expect 1 'matrix: cells requested 3, tested 2, red 1, unreachable 1 (gone; allow
 expect 3 'matrix: cells requested 1, tested 0, red 0, unreachable 1 (gone); *' --cells gone
 expect 0 'matrix: cells requested 1, tested 0, red 0, unreachable 1 (gone; allowed); *' --cells gone --allow-unreachable
 expect 2 '' --allow-unreachable=nosuch
-echo "ok: $n matrix runs"
+
+# ci/merge-cells joins the folders of jobs that ran one cell each (as the CI
+# templates' merge job does) into one matrix report.
+expect 1 'matrix: cells requested 1, tested 1, red 1, unreachable 0; *' --cells bad
+only_bad=$work/out$n
+"$repo/ci/merge-cells" --sigipc "$sigipc" --out "$work/merged" "$work/out1" "$only_bad" >"$work/merge.log" 2>&1 ||
+  { cat "$work/merge.log" >&2; fail "ci/merge-cells failed"; }
+[ -s "$work/merged/matrix.html" ] && [ -s "$work/merged/matrix.md" ] || fail "ci/merge-cells wrote no matrix report"
+grep -q '^good ' "$work/merged/summary.txt" && grep -q '^bad ' "$work/merged/summary.txt" ||
+  fail "the merged summary lacks a job's cell line: $(cat "$work/merged/summary.txt")"
+rc=0
+"$repo/ci/merge-cells" --sigipc "$sigipc" --out "$work/merged2" >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "ci/merge-cells without job folders: exit $rc, expected 2"
+echo "ok: $n matrix runs, two merges"
