@@ -12,7 +12,10 @@
 #   cell_have_cmd CMD                 whether CMD is on PATH
 #   cell_ensure_packages PKG...       apt-get install what is missing (idempotent; no
 #                                     network when all present); a package the registry
-#                                     does not know makes the cell unreachable
+#                                     does not know makes the cell unreachable; holds
+#                                     the machine-wide apt lock (ci/cells/lock.sh)
+#   cell_package_installed PKG        whether PKG is installed
+#   cell_package_available PKG        whether the package lists offer PKG
 #   cell_build_dir CELL               build folder of a cell (created)
 #   cell_build CELL [CMAKE ARGS...]   configure + build the sigipc tool into
 #                                     cell_build_dir CELL (serialised by a lock, so
@@ -39,6 +42,7 @@
 set -euo pipefail
 
 SIGIPC_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$SIGIPC_REPO/ci/cells/lock.sh"
 SIGIPC_MATRIX_BUILD=${SIGIPC_MATRIX_BUILD:-$SIGIPC_REPO/build-matrix}
 CELL_NAME=${CELL_NAME:-$(basename "$0")}
 
@@ -57,31 +61,73 @@ cell_parse_outdir() {
   (cd "$1" && pwd)
 }
 
+# Whether PKG is installed. Like every check here, the command's output is
+# read whole before it is matched: under pipefail, a reader at the end of a
+# pipeline that stops at its first match (grep -q) kills the writer with
+# SIGPIPE and fails the pipeline, so a true answer would come out false.
+cell_package_installed() {
+  local status
+  status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+  [ "$status" = "install ok installed" ]
+}
+
+# Whether this machine's registry offers PKG: apt-cache policy prints
+# "Candidate: (none)" for a name it knows without an installable version and
+# nothing for a name it does not know.
+cell_package_available() {
+  local policy re='Candidate: [^(]'
+  policy=$(apt-cache policy "$1" 2>/dev/null) || return 1
+  [[ $policy =~ $re ]]
+}
+
 cell_ensure_packages() {
+  # The whole check-update-install sequence holds the machine's apt lock:
+  # cells run in parallel, and a check made while another cell installs
+  # would see a half-installed package.
+  sigipc_lock "$SIGIPC_APT_LOCK" || cell_die "cannot take the package lock $SIGIPC_APT_LOCK"
+  local rc=0
+  cell_ensure_packages_locked "$@" || rc=$?
+  sigipc_unlock "$SIGIPC_APT_LOCK"
+  return "$rc"
+}
+
+cell_ensure_packages_locked() {
   local missing=() p
   for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    cell_package_installed "$p" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=""
+  local sudo=()
   if [ "$(id -u)" -ne 0 ]; then
     cell_have_cmd sudo || cell_unreachable "packages ${missing[*]} missing and not root"
-    sudo="sudo"
+    sudo=(sudo)
   fi
+  # apt-get waits for dpkg's own lock (held by an apt outside the matrix)
+  # instead of failing at once.
+  local apt=(-o DPkg::Lock::Timeout=600)
   # A package the registry does not offer is a limit of this machine, not a
-  # failure of the platform: the cell is unreachable here.
+  # failure of the platform: the cell is unreachable here. Lists too old to
+  # name it are refreshed once first.
+  local updated=0
   for p in "${missing[@]}"; do
-    if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then
-      $sudo apt-get update -qq >/dev/null 2>&1 || true
-      apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]' ||
-        cell_unreachable "package $p is not in this machine's Debian registry"
+    cell_package_available "$p" && continue
+    if [ $updated -eq 0 ]; then
+      cell_log "package $p not in the package lists: apt-get update"
+      "${sudo[@]}" apt-get "${apt[@]}" update -qq >/dev/null 2>&1 || true
+      updated=1
     fi
+    cell_package_available "$p" ||
+      cell_unreachable "package $p is not in this machine's Debian registry"
   done
   cell_log "installing ${missing[*]}"
-  # Two cells may install at once: apt's own lock would fail one of them.
-  DEBIAN_FRONTEND=noninteractive flock /var/lib/dpkg/.sigipc-matrix.lock \
-    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
-    cell_die "apt-get install ${missing[*]} failed"
+  local install=(env DEBIAN_FRONTEND=noninteractive apt-get "${apt[@]}" install -y -qq
+                 --no-install-recommends "${missing[@]}")
+  "${sudo[@]}" "${install[@]}" >/dev/null 2>&1 && return 0
+  # Lists older than the mirror name files it no longer has: refresh, retry.
+  if [ $updated -eq 0 ]; then
+    "${sudo[@]}" apt-get "${apt[@]}" update -qq >/dev/null 2>&1 || true
+  fi
+  "${sudo[@]}" "${install[@]}" >/dev/null || cell_die "apt-get install ${missing[*]} failed"
 }
 
 cell_build_dir() {

