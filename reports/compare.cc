@@ -91,6 +91,84 @@ std::string diff_text(const RunDiff& d, const std::string& old_name, const std::
   return o.str();
 }
 
+namespace {
+
+// GitHub refuses comments over 65536 characters: tables stop well before.
+constexpr std::size_t kDiffMarkdownBudget = 60000;
+constexpr std::size_t kDiffMessageMax = 300;
+
+// Appends rows while the text stays under the budget; says how many did not fit.
+void budget_rows(std::ostringstream& m, const std::vector<std::string>& rows) {
+  std::size_t written = 0;
+  for (const auto& row : rows) {
+    if (static_cast<std::size_t>(m.tellp()) + row.size() > kDiffMarkdownBudget) break;
+    m << row;
+    ++written;
+  }
+  if (written < rows.size())
+    m << "\n_" << rows.size() - written << " more not shown; see `sigipc diff` for all._\n";
+}
+
+void change_table(std::ostringstream& m, const std::vector<StatusChange>& v) {
+  std::vector<std::string> rows;
+  for (const auto& c : v) {
+    std::string after = name_or(c.after, "(absent)");
+    if (c.after && is_bad(*c.after)) after = "**" + after + "**";
+    rows.push_back("| `" + markdown_cell(c.id) + "` | " + name_or(c.before, "(absent)") + " | " +
+                   after + " | " +
+                   (c.after && *c.after != Status::kPass ? markdown_cell(c.message, kDiffMessageMax) : "") +
+                   " |\n");
+  }
+  m << "| test | before | after | message |\n|---|---|---|---|\n";
+  budget_rows(m, rows);
+}
+
+void id_list(std::ostringstream& m, const std::vector<std::string>& ids) {
+  std::vector<std::string> rows;
+  for (const auto& id : ids) rows.push_back("- `" + markdown_cell(id) + "`\n");
+  budget_rows(m, rows);
+}
+
+}  // namespace
+
+std::string diff_markdown(const RunDiff& d, const std::string& old_name, const std::string& new_name) {
+  std::ostringstream m;
+  const std::size_t n = d.new_failures.size();
+  m << "## sigipc diff: "
+    << (n ? std::to_string(n) + (n == 1 ? " new failure" : " new failures") : "no new failures")
+    << "\n\n`" << markdown_cell(old_name) << "` → `" << markdown_cell(new_name) << "`\n\n";
+  m << "| change | tests |\n|---|---:|\n| new failures | " << n << " |\n| fixed | " << d.fixes.size()
+    << " |\n| other status changes | " << d.other_changes.size() << " |\n| tests added | "
+    << d.added.size() << " |\n| tests removed | " << d.removed.size()
+    << " |\n| environment differences | " << d.environment.size() << " |\n";
+  if (!d.new_failures.empty()) {
+    m << "\n### New failures\n\n";
+    change_table(m, d.new_failures);
+  }
+  if (!d.fixes.empty()) {
+    m << "\n### Fixed\n\n";
+    change_table(m, d.fixes);
+  }
+  auto folded = [&](const char* title, std::size_t count, auto body) {
+    if (!count) return;
+    m << "\n<details><summary>" << title << " (" << count << ")</summary>\n\n";
+    body();
+    m << "\n</details>\n";
+  };
+  folded("Other status changes", d.other_changes.size(), [&] { change_table(m, d.other_changes); });
+  folded("Tests added", d.added.size(), [&] { id_list(m, d.added); });
+  folded("Tests removed", d.removed.size(), [&] { id_list(m, d.removed); });
+  folded("Environment differences", d.environment.size(), [&] {
+    std::vector<std::string> rows;
+    for (const auto& e : d.environment)
+      rows.push_back("| " + markdown_cell(e.key) + " | " + markdown_cell(e.before, 120) + " | " +
+                     markdown_cell(e.after, 120) + " |\n");
+    m << "| key | old | new |\n|---|---|---|\n";
+    budget_rows(m, rows);
+  });
+  return m.str();
+}
+
 nlohmann::json diff_json(const RunDiff& d, const std::string& old_name, const std::string& new_name) {
   nlohmann::json j = {{"old", old_name}, {"new", new_name}};
   for (auto [key, v] : {std::pair{"new_failures", &d.new_failures}, std::pair{"fixes", &d.fixes},

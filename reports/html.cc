@@ -3,6 +3,7 @@
 // works with scripts off; the script only adds the filters, and touches each
 // row once per filter change (a hidden flag), so 1200+ rows stay quick.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <sstream>
 
@@ -61,6 +62,7 @@ html.js .filters{display:flex}
 .filters input[type=search]{min-width:16em;padding:3px 6px}
 .env td:first-child{width:16em;color:var(--muted)}
 a{color:#0d47a1}
+#tests .logs{font-family:system-ui,sans-serif;white-space:normal;margin-top:4px}
 footer{color:var(--muted);margin-top:30px;font-size:12px}
 )CSS";
 
@@ -154,7 +156,36 @@ void stacked_bar(std::ostringstream& h, const std::map<Status, int>& counts, int
 
 }  // namespace
 
-std::string html_text(const RunRecord& run) {
+namespace {
+
+// A relative link to a file: every byte outside RFC 3986's unreserved set
+// and '/' percent-encoded, so a test id is never read as a query or fragment.
+std::string href_of(const std::string& file) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string o;
+  for (unsigned char c : file) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      o += static_cast<char>(c);
+    } else {
+      o += '%';
+      o += hex[c >> 4];
+      o += hex[c & 15];
+    }
+  }
+  return o;
+}
+
+void log_links(std::ostringstream& h, const std::vector<TestLog>& logs) {
+  h << "<div class=\"logs\">";
+  for (std::size_t i = 0; i < logs.size(); ++i)
+    h << "<a class=\"log\" href=\"" << html_escape(href_of(logs[i].file)) << "\">"
+      << (logs.size() == 1 ? std::string("log") : "log " + std::to_string(i + 1)) << "</a> ";
+  h << "</div>";
+}
+
+}  // namespace
+
+std::string html_text(const RunRecord& run, const TestLogs& logs) {
   std::ostringstream h;
   const auto& env = run.environment;
   auto c = run.counts();
@@ -253,8 +284,10 @@ std::string html_text(const RunRecord& run) {
     h << "</td><td><code>" << html_escape(r->id) << "</code><div class=\"stmt\">"
       << html_escape(r->statement) << "</div></td><td class=\"rule\"><code>"
       << html_escape(r->requirement) << "</code><div class=\"clause\">" << html_escape(r->clause)
-      << "</div></td><td class=\"msg\">" << html_escape(r->message) << "</td><td class=\"num dur\">"
-      << fmt_ms(r->duration_ms) << "</td></tr>\n";
+      << "</div></td><td class=\"msg\">" << html_escape(r->message);
+    auto log = logs.find(r->id);
+    if (r->status != Status::kPass && log != logs.end()) log_links(h, log->second);
+    h << "</td><td class=\"num dur\">" << fmt_ms(r->duration_ms) << "</td></tr>\n";
   }
   h << "</tbody></table>\n";
 

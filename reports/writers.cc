@@ -7,7 +7,10 @@
 #include <cstdio>
 #include <cstring>
 #include <algorithm>
+#include <ctime>
 #include <fstream>
+#include <functional>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -56,54 +59,132 @@ std::string results_json_text(const RunRecord& run) {
   return to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-std::string junit_text(const RunRecord& run) {
+namespace {
+// Bytes that are not UTF-8 (a test's raw output) become '?': one bad byte
+// must not make a whole XML report unreadable.
+std::string utf8_clean(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok) o.append(s, i, n), i += n;
+    else o += '?', ++i;
+  }
+  return o;
+}
+
+// The end of a file, at most max bytes, with a line saying what was cut.
+bool read_tail(const std::string& path, std::size_t max, std::string& text) {
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  if (!f) return false;
+  const std::streamoff size = f.tellg();
+  const std::streamoff from = size > static_cast<std::streamoff>(max) ? size - max : 0;
+  f.seekg(from);
+  text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  if (from > 0) text = "[first " + std::to_string(from) + " bytes of the log left out]\n" + text;
+  return true;
+}
+
+// "2026-12-06T18:27:52": the run's start in UTC, as the JUnit schema's
+// timestamp (an xs:dateTime without a zone); empty when unknown.
+std::string junit_timestamp(const nlohmann::json& env) {
+  if (!env.is_object() || !env.contains("started_at") || !env["started_at"].is_number_integer())
+    return "";
+  std::time_t t = static_cast<std::time_t>(env["started_at"].get<long long>());
+  std::tm tm{};
+  char buf[32];
+  if (!gmtime_r(&t, &tm) || !std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm)) return "";
+  return buf;
+}
+
+void junit_case(std::ostringstream& x, const Result& r, const std::string& label,
+                const TestLogs& logs) {
+  auto dot = r.id.find('.');
+  x << "    <testcase classname=\"" << xml_escape(label + "." + r.id.substr(0, dot))
+    << "\" name=\"" << xml_escape(r.id.substr(dot + 1)) << "\" time=\"" << r.duration_ms / 1000.0
+    << "\">\n";
+  x << "      <properties><property name=\"requirement\" value=\"" << xml_escape(r.requirement)
+    << "\"/><property name=\"clause\" value=\"" << xml_escape(r.clause) << "\"/></properties>\n";
+  std::string msg = xml_escape(utf8_clean(r.message));
+  switch (r.status) {
+    case Status::kFail:
+    case Status::kTimeout:
+      x << "      <failure type=\"" << status_name(r.status) << "\" message=\"" << msg << "\">" << msg
+        << "</failure>\n";
+      break;
+    case Status::kError:
+    case Status::kXpass:
+      x << "      <error type=\"" << status_name(r.status) << "\" message=\"" << msg << "\">" << msg
+        << "</error>\n";
+      break;
+    case Status::kUnsupported:
+    case Status::kSkip: x << "      <skipped message=\"" << msg << "\"/>\n"; break;
+    case Status::kXfail:
+    case Status::kPass: break;
+  }
+  auto it = logs.find(r.id);
+  if (r.status == Status::kXfail || (r.status != Status::kPass && it != logs.end())) {
+    x << "      <system-out>";
+    if (r.status == Status::kXfail) x << "XFAIL: " << msg << "\n";
+    if (it != logs.end())
+      for (const auto& log : it->second)
+        x << "--- " << xml_escape(log.file) << " ---\n" << xml_escape(utf8_clean(log.text)) << "\n";
+    x << "</system-out>\n";
+  }
+  x << "    </testcase>\n";
+}
+}  // namespace
+
+std::vector<std::string> log_files_of(const Result& r) {
+  std::vector<std::string> files;
+  if (r.runs <= 1) files.push_back("logs/" + r.id + ".log");
+  for (int i = 0; r.runs > 1 && i < r.runs; ++i)
+    files.push_back("logs/" + r.id + "." + std::to_string(i) + ".log");
+  return files;
+}
+
+TestLogs read_test_logs(const RunRecord& run, const std::string& dir) {
+  TestLogs logs;
+  for (const auto& r : run.results) {
+    if (r.status == Status::kPass) continue;
+    for (const auto& file : log_files_of(r)) {
+      TestLog log{file, ""};
+      if (read_tail(dir + "/" + file, kLogTextMax, log.text)) logs[r.id].push_back(std::move(log));
+    }
+  }
+  return logs;
+}
+
+std::string junit_text(const RunRecord& run, const TestLogs& logs) {
   std::ostringstream x;
   auto c = run.counts();
+  const std::string label = platform_label(run.environment);
+  const std::string host = env_str(run.environment, "hostname");
+  const std::string stamp = junit_timestamp(run.environment);
   x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x << "<testsuites name=\"sigipc\" tests=\"" << run.results.size() << "\" failures=\""
-    << c[Status::kFail] + c[Status::kTimeout] << "\" errors=\""
-    << c[Status::kError] + c[Status::kXpass] << "\" skipped=\"" << c[Status::kUnsupported] + c[Status::kSkip]
-    << "\" time=\"" << run.wall_ms / 1000.0 << "\">\n";
+  x << "<testsuites name=\"" << xml_escape("sigipc (" + label + ")") << "\" tests=\""
+    << run.results.size() << "\" failures=\"" << c[Status::kFail] + c[Status::kTimeout]
+    << "\" errors=\"" << c[Status::kError] + c[Status::kXpass] << "\" skipped=\""
+    << c[Status::kUnsupported] + c[Status::kSkip] << "\" time=\"" << run.wall_ms / 1000.0 << "\">\n";
   for (const auto& [family, fc] : run.by_family()) {
     int n = 0;
     double t = 0;
     for (const auto& r : run.results)
       if (r.family == family) ++n, t += r.duration_ms;
     auto get = [&](Status s) { auto it = fc.find(s); return it == fc.end() ? 0 : it->second; };
-    x << "  <testsuite name=\"" << xml_escape(family) << "\" tests=\"" << n << "\" failures=\""
-      << get(Status::kFail) + get(Status::kTimeout) << "\" errors=\""
+    x << "  <testsuite name=\"" << xml_escape(family + " (" + label + ")") << "\" tests=\"" << n
+      << "\" failures=\"" << get(Status::kFail) + get(Status::kTimeout) << "\" errors=\""
       << get(Status::kError) + get(Status::kXpass) << "\" skipped=\""
-      << get(Status::kUnsupported) + get(Status::kSkip) << "\" time=\"" << t / 1000.0 << "\">\n";
-    for (const auto& r : run.results) {
-      if (r.family != family) continue;
-      auto dot = r.id.find('.');
-      x << "    <testcase classname=\"" << xml_escape(r.id.substr(0, dot)) << "\" name=\""
-        << xml_escape(r.id.substr(dot + 1)) << "\" time=\"" << r.duration_ms / 1000.0 << "\">\n";
-      x << "      <properties><property name=\"requirement\" value=\"" << xml_escape(r.requirement)
-        << "\"/><property name=\"clause\" value=\"" << xml_escape(r.clause) << "\"/></properties>\n";
-      std::string msg = xml_escape(r.message);
-      switch (r.status) {
-        case Status::kFail:
-        case Status::kTimeout:
-          x << "      <failure type=\"" << status_name(r.status) << "\" message=\"" << msg
-            << "\">" << msg << "</failure>\n";
-          break;
-        case Status::kError:
-        case Status::kXpass:
-          x << "      <error type=\"" << status_name(r.status) << "\" message=\"" << msg
-            << "\">" << msg << "</error>\n";
-          break;
-        case Status::kUnsupported:
-        case Status::kSkip:
-          x << "      <skipped message=\"" << msg << "\"/>\n";
-          break;
-        case Status::kXfail:
-          x << "      <system-out>XFAIL: " << msg << "</system-out>\n";
-          break;
-        case Status::kPass: break;
-      }
-      x << "    </testcase>\n";
-    }
+      << get(Status::kUnsupported) + get(Status::kSkip) << "\" time=\"" << t / 1000.0 << "\" hostname=\""
+      << xml_escape(host == "?" ? "unknown" : host) << "\"";
+    if (!stamp.empty()) x << " timestamp=\"" << stamp << "\"";
+    x << ">\n";
+    for (const auto& r : run.results)
+      if (r.family == family) junit_case(x, r, label, logs);
     x << "  </testsuite>\n";
   }
   x << "</testsuites>\n";
@@ -145,6 +226,8 @@ void flatten(const nlohmann::json& v, const std::string& prefix,
   }
 }
 }  // namespace
+
+std::string markdown_cell(const std::string& s, std::size_t max) { return md_cell(s, max); }
 
 std::string env_str(const nlohmann::json& env, const char* key) {
   if (!env.is_object() || !env.contains(key)) return "?";
@@ -287,9 +370,12 @@ void write_file_atomically(const std::string& path, const std::string& text) {
 std::vector<std::string> write_all_reports(const RunRecord& run, const std::string& dir) {
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
     throw std::runtime_error("cannot create " + dir + ": " + std::strerror(errno));
-  const std::vector<std::pair<const char*, std::string (*)(const RunRecord&)>> formats = {
-      {"results.json", results_json_text}, {"junit.xml", junit_text},
-      {"report.md", markdown_text},        {"report.html", html_text},
+  const TestLogs logs = read_test_logs(run, dir);
+  auto junit = [&logs](const RunRecord& r) { return junit_text(r, logs); };
+  auto html = [&logs](const RunRecord& r) { return html_text(r, logs); };
+  const std::vector<std::pair<const char*, std::function<std::string(const RunRecord&)>>> formats = {
+      {"results.json", results_json_text}, {"junit.xml", junit},
+      {"report.md", markdown_text},        {"report.html", html},
       {"results.ktap", ktap_text},         {"lava.sh", lava_script_text},
       {"result.txt", lava_results_text},   {"kcidb.json", kcidb_json_text},
       {"openposix.txt", openposix_text}};

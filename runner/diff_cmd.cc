@@ -16,11 +16,14 @@ int diff_main(int argc, char** argv) {
   CLI::App app{"Compare two saved runs: new failures, fixes, other status changes, tests added and "
                "removed, environment differences",
                "sigipc diff"};
-  std::string old_file, new_file, fail_on = "new-failures";
+  std::string old_file, new_file, fail_on = "new-failures", format;
   bool json = false;
   app.add_option("old", old_file, "results.json of the reference run")->required();
   app.add_option("new", new_file, "results.json of the run to judge")->required();
-  app.add_flag("--json", json, "Print the differences as JSON");
+  app.add_option("--format", format,
+                 "text (default): a plain listing; json: the differences as JSON; md: a Markdown "
+                 "pull-request comment");
+  app.add_flag("--json", json, "The same as --format json");
   app.add_option("--fail-on", fail_on,
                  "new-failures (default): exit 1 when NEW has a failure OLD did not have; "
                  "any-change: also on any status change or test added or removed; never");
@@ -39,6 +42,16 @@ int diff_main(int argc, char** argv) {
                  fail_on.c_str());
     return 2;
   }
+  if (json && !format.empty() && format != "json") {
+    std::fprintf(stderr, "sigipc diff: --json and --format %s contradict each other\n", format.c_str());
+    return 2;
+  }
+  if (json) format = "json";
+  if (format.empty()) format = "text";
+  if (format != "text" && format != "json" && format != "md") {
+    std::fprintf(stderr, "sigipc diff: --format must be text, json or md, not '%s'\n", format.c_str());
+    return 2;
+  }
   RunRecord before, after;
   try {
     before = load_results_file(old_file);
@@ -48,9 +61,11 @@ int diff_main(int argc, char** argv) {
     return 2;
   }
   RunDiff d = compare_runs(before, after);
-  if (json)
+  if (format == "json")
     std::cout << diff_json(d, old_file, new_file).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
+  else if (format == "md")
+    std::cout << diff_markdown(d, old_file, new_file);
   else
     std::cout << diff_text(d, old_file, new_file);
   if (fail_on == "never") return 0;

@@ -7,11 +7,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "fixtures/registry.h"
 #include "reports/expectations.h"
 #include "reports/load.h"
 #include "reports/matrix.h"
@@ -41,6 +44,44 @@ std::string joined(const std::vector<std::string>& v) {
   return s;
 }
 
+// The folder a results file came from: its logs/ are next to it.
+std::string run_folder_of(const std::string& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) return file;
+  fs::path parent = fs::path(file).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+// The reports link each log as logs/<test>.log next to them: when they are
+// written elsewhere than the run's folder, its logs go with them.
+void carry_logs(const RunRecord& run, const std::string& from, const std::string& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::equivalent(from, out, ec)) return;
+  for (const auto& r : run.results) {
+    if (r.status == Status::kPass) continue;
+    for (const auto& file : log_files_of(r)) {
+      if (!fs::is_regular_file(from + "/" + file, ec)) continue;
+      fs::create_directories(out + "/logs", ec);
+      fs::copy_file(from + "/" + file, out + "/" + file, fs::copy_options::overwrite_existing, ec);
+      if (ec) throw std::runtime_error("cannot copy " + from + "/" + file + " to " + out + ": " + ec.message());
+    }
+  }
+}
+
+// The tests an expectation entry may name without being stale: the whole
+// catalogue, as sigipc run judges them, and the run's own tests (a run made
+// by another build). A filtered run leaves tests out; their entries are not
+// stale for it.
+void known_tests(const RunRecord& run, std::vector<std::string>& ids, std::vector<std::string>& rules) {
+  std::set<std::string> seen;
+  for (const auto& t : registry())
+    if (seen.insert(t.id()).second) ids.push_back(t.id()), rules.push_back(t.requirement);
+  for (const auto& r : run.results)
+    if (seen.insert(r.id).second) ids.push_back(r.id), rules.push_back(r.requirement);
+}
+
 int one_run(const std::string& file, const std::string& out, const std::vector<std::string>& expect) {
   std::vector<Expectation> expectations;
   for (const auto& f : expect) {
@@ -59,13 +100,14 @@ int one_run(const std::string& file, const std::string& out, const std::vector<s
       throw BadInput(file + ":1: expectations were already applied to this run (" +
                      joined(run.expectation_files) + "); give the run without them");
     std::vector<std::string> ids, rules;
-    for (const auto& r : run.results) ids.push_back(r.id), rules.push_back(r.requirement);
+    known_tests(run, ids, rules);
     ExpectationReport rep = apply_expectations(run, expectations, ids, rules);
     run.expectation_files = expect;
     run.stale_expectations = rep.stale;
     for (const auto& s : rep.stale) std::fprintf(stderr, "sigipc: stale expectation: %s\n", s.c_str());
   }
   make_dir(out);
+  carry_logs(run, run_folder_of(file), out);
   auto written = write_all_reports(run, out);
   std::fputs(summary_table(run).c_str(), stdout);
   std::printf("reports in %s/: %s\n", out.c_str(), joined(written).c_str());

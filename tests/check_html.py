@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Opens a sigipc report.html (or matrix.html) in headless Chromium and checks
 what a reader would see: the script ran without a console message, and the
-rendered DOM shows the counts of the results it was written from.
+rendered DOM shows the counts of the results it was written from; in a
+report, every test that did not pass and has a log next to the page links it
+(logs/<test>.log), and every link opens a file.
 
 usage: check_html.py report REPORT_HTML RESULTS_JSON
        check_html.py matrix MATRIX_HTML RESULTS_JSON...
 Exit 0 checked, 1 a check failed, 77 Chromium is not installed (ctest SKIP)."""
 import json
 import os
+import urllib.parse
 import re
 import shutil
 import subprocess
@@ -26,6 +29,7 @@ class Dom(HTMLParser):
         self.text_by_id = {}
         self.body_attrs = {}
         self.rows = {}          # table id -> [row attrs]
+        self.row_links = {}     # table id -> [[log hrefs of that row]]
         self._table = []
         self._in_tbody = False
         self._capture = None    # (id, depth) of an element whose text we keep
@@ -42,6 +46,9 @@ class Dom(HTMLParser):
             self._in_tbody = True
         if tag == "tr" and self._in_tbody and self._table:
             self.rows.setdefault(self._table[-1], []).append(a)
+            self.row_links.setdefault(self._table[-1], []).append([])
+        if tag == "a" and "log" in a.get("class", "").split() and self._in_tbody and self._table:
+            self.row_links[self._table[-1]][-1].append(a.get("href", ""))
         if "id" in a and self._capture is None and tag == "span":
             self._capture = (a["id"], self._depth)
             self.text_by_id[a["id"]] = ""
@@ -72,6 +79,35 @@ def render(chromium, path):
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     return p.returncode, p.stdout, p.stderr
+
+
+def check_log_links(page, run, rows, row_links):
+    """Every non-passing test with a log beside the page links it; no passing
+    test links anything; every link opens a file."""
+    errors = []
+    here = os.path.dirname(os.path.abspath(page))
+    linked = set()
+    for attrs, hrefs in zip(rows, row_links):
+        if hrefs and attrs.get("data-s") == "PASS":
+            errors.append(f"a passing test links {hrefs}")
+        for href in hrefs:
+            target = urllib.parse.unquote(href)
+            if href.startswith(("/", "http:", "https:", "file:")) or not target.startswith("logs/"):
+                errors.append(f"log link {href!r} is not relative to the page's logs/")
+            elif not os.path.isfile(os.path.join(here, target)):
+                errors.append(f"log link {href!r} opens nothing")
+            linked.add(target)
+    for r in run["results"]:
+        if r["status"] == "PASS":
+            continue
+        runs = r.get("runs", 1)
+        names = [f"logs/{r['id']}.log"] if runs <= 1 else [f"logs/{r['id']}.{i}.log" for i in range(runs)]
+        for name in names:
+            if os.path.isfile(os.path.join(here, name)) and name not in linked:
+                errors.append(f"{r['id']} ({r['status']}) has {name} but does not link it")
+    if not linked and any(r["status"] not in ("PASS", "XPASS") for r in run["results"]):
+        errors.append("no test links a log, though some did not pass")
+    return errors
 
 
 def fail(msg):
@@ -126,7 +162,9 @@ def main():
         families = {r["family"] for r in run["results"]}
         if len(dom.rows.get("families", [])) != len(families):
             errors.append("the family table does not have one row per family")
-        what = f"{len(rows)} rows, counts match results.json"
+        errors += check_log_links(page, run, rows, dom.row_links.get("tests", []))
+        links = sum(len(l) for l in dom.row_links.get("tests", []))
+        what = f"{len(rows)} rows, counts match results.json, {links} log links open their logs"
     else:
         ids = []
         for run in runs:

@@ -90,6 +90,71 @@ TEST(ReportsCli, ReportWithExpectationsGivesTheVerdict) {
   EXPECT_TRUE(one_line(broken.err)) << broken.err;
 }
 
+TEST(ReportsCli, ReportWrittenElsewhereCarriesTheLogsItLinks) {
+  TempDir d;
+  ASSERT_EQ(mkdir((d.path() + "/run").c_str(), 0755), 0);
+  ASSERT_EQ(mkdir((d.path() + "/run/logs").c_str(), 0755), 0);
+  auto in = save(d, "run/results.json", reports_test::every_status_run());
+  write(d, "run/logs/SigA.Fail.log", "the failing test said <this>\n");
+  auto r = run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/out"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream log(d.path() + "/out/logs/SigA.Fail.log");
+  std::string copied((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(copied, "the failing test said <this>\n");
+  std::ifstream junit(d.path() + "/out/junit.xml");
+  std::string x((std::istreambuf_iterator<char>(junit)), std::istreambuf_iterator<char>());
+  EXPECT_NE(x.find("the failing test said &lt;this&gt;"), std::string::npos) << x;
+  std::ifstream html(d.path() + "/out/report.html");
+  std::string h((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  EXPECT_NE(h.find("href=\"logs/SigA.Fail.log\""), std::string::npos);
+  // Written into the run's own folder, the logs stay where they are.
+  EXPECT_EQ(run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/run"}).exit_code, 0);
+  EXPECT_EQ(access((d.path() + "/run/logs/SigA.Fail.log").c_str(), R_OK), 0);
+}
+
+TEST(ReportsCli, ExpectOnAFilteredRunCallsNoEntryForALeftOutTestStale) {
+  TempDir d;
+  RunRecord run = all_pass();  // SigA.* and PipeB.* only: a filtered run
+  auto in = save(d, "in.json", run);
+  // One entry for a test of the suite the run left out, one for a test the
+  // run holds (it passes: stale), one for a test that exists nowhere.
+  auto yaml = write(d, "e.yaml",
+                    "- test: SignalMask.BlockAddsToMask\n  status: FAIL\n  reason: r\n  link: l\n"
+                    "- test: SigA.Pass1\n  status: FAIL\n  reason: r\n  link: l\n"
+                    "- test: No.SuchTest\n  status: FAIL\n  reason: r\n  link: l\n");
+  auto r = run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/o", "--expect", yaml});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // SigA.Pass1 is XPASS
+  auto j = selftest::read_json(d.path() + "/o/results.json");
+  std::vector<std::string> stale = j["expectations"]["stale"];
+  ASSERT_EQ(stale.size(), 2u) << r.err;
+  EXPECT_EQ(stale[0], yaml + ":9: names no test in the suite (No.SuchTest)");
+  EXPECT_EQ(stale[1], yaml + ":5: SigA.Pass1 now passes");
+  EXPECT_EQ(r.err.find("SignalMask.BlockAddsToMask"), std::string::npos) << r.err;
+}
+
+TEST(ReportsCli, DiffFormats) {
+  TempDir d;
+  RunRecord base = all_pass(), broke = all_pass();
+  broke.results[2].status = Status::kTimeout;
+  auto a = save(d, "old.json", base), b = save(d, "new.json", broke);
+  auto md = run_cmd({SIGIPC_BIN, "diff", a, b, "--format", "md"});
+  EXPECT_EQ(md.exit_code, 1);
+  EXPECT_EQ(md.out.rfind("## sigipc diff: 1 new failure\n", 0), 0u) << md.out;
+  EXPECT_NE(md.out.find("| `SigA.Error` | PASS | **TIMEOUT** |"), std::string::npos) << md.out;
+  auto json = run_cmd({SIGIPC_BIN, "diff", a, b, "--format", "json"});
+  EXPECT_EQ(json.out, run_cmd({SIGIPC_BIN, "diff", a, b, "--json"}).out);
+  EXPECT_EQ(nlohmann::json::parse(json.out)["new_failures"].size(), 1u);
+  auto text = run_cmd({SIGIPC_BIN, "diff", a, b, "--format", "text"});
+  EXPECT_EQ(text.out, run_cmd({SIGIPC_BIN, "diff", a, b}).out);
+  EXPECT_EQ(text.out.rfind("sigipc diff " + a + " -> " + b + "\n", 0), 0u) << text.out;
+  auto bad = run_cmd({SIGIPC_BIN, "diff", a, b, "--format", "xml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "sigipc diff: --format must be text, json or md, not 'xml'\n");
+  auto both = run_cmd({SIGIPC_BIN, "diff", a, b, "--json", "--format", "md"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_TRUE(one_line(both.err)) << both.err;
+}
+
 TEST(ReportsCli, DiffExitCodes) {
   TempDir d;
   RunRecord base = all_pass();

@@ -23,6 +23,49 @@ TEST(ReportsDiff, SameRunHasNoChange) {
   EXPECT_TRUE(d.environment.empty());
 }
 
+bool has(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+TEST(ReportsDiffMarkdown, PullRequestCommentLeadsWithNewFailures) {
+  RunRecord before = every_status_run(), after = every_status_run();
+  find(after, "SigA.Pass1")->status = Status::kFail;
+  find(after, "SigA.Pass1")->message = "x.cc:1: broke | here\n<b>";
+  find(after, "SigA.Fail")->status = Status::kPass;
+  find(after, "PipeB.Pass2")->status = Status::kUnsupported;
+  after.results.push_back(result("New.Passes", "pipe", Status::kPass, ""));
+  after.environment["kernel_release"] = "6.1.0";
+  std::string m = diff_markdown(compare_runs(before, after), "old/results.json", "new/results.json");
+  EXPECT_EQ(m.rfind("## sigipc diff: 1 new failure\n\n`old/results.json` → `new/results.json`", 0), 0u) << m;
+  EXPECT_TRUE(has(m, "| new failures | 1 |\n| fixed | 1 |\n| other status changes | 1 |\n"
+                     "| tests added | 1 |\n| tests removed | 0 |\n| environment differences | 1 |")) << m;
+  // One row each, the cell kept on one line, no raw HTML.
+  EXPECT_TRUE(has(m, "### New failures\n\n| test | before | after | message |\n|---|---|---|---|\n"
+                     "| `SigA.Pass1` | PASS | **FAIL** | x.cc:1: broke \\| here &lt;b&gt; |\n")) << m;
+  EXPECT_TRUE(has(m, "### Fixed\n\n| test | before | after | message |\n|---|---|---|---|\n"
+                     "| `SigA.Fail` | FAIL | PASS |  |\n")) << m;
+  EXPECT_TRUE(has(m, "<details><summary>Other status changes (1)</summary>")) << m;
+  EXPECT_TRUE(has(m, "<details><summary>Tests added (1)</summary>\n\n- `New.Passes`\n")) << m;
+  EXPECT_FALSE(has(m, "Tests removed")) << "empty sections are left out";
+  EXPECT_TRUE(has(m, "| kernel_release | 6.18.44-test | 6.1.0 |")) << m;
+  auto same = diff_markdown(compare_runs(before, before), "a", "a");
+  EXPECT_EQ(same.rfind("## sigipc diff: no new failures", 0), 0u) << same;
+}
+
+TEST(ReportsDiffMarkdown, StaysUnderGithubsCommentLimit) {
+  RunRecord before, after;
+  for (int i = 0; i < 3000; ++i) {
+    Result r = result("Many.Test" + std::to_string(i), "signal", Status::kPass, "");
+    before.results.push_back(r);
+    r.status = Status::kFail;
+    r.message = std::string(200, 'm');
+    after.results.push_back(r);
+  }
+  std::string m = diff_markdown(compare_runs(before, after), "a", "b");
+  EXPECT_LT(m.size(), 65536u);
+  EXPECT_TRUE(has(m, " more not shown; see `sigipc diff` for all._")) << m.substr(m.size() - 200);
+}
+
 TEST(ReportsDiff, ClassifiesEveryKindOfChange) {
   RunRecord before = every_status_run(), after = every_status_run();
   find(after, "SigA.Pass1")->status = Status::kFail;           // new failure

@@ -2,8 +2,12 @@
 // (docs/DESIGN.md section 3) and escaping.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -227,6 +231,102 @@ TEST(ReportsJunit, EveryStatusMapped) {
   EXPECT_TRUE(has(x, "<failure type=\"TIMEOUT\""));
   EXPECT_TRUE(has(x, "<error type=\"XPASS\""));
   EXPECT_TRUE(has(x, "<skipped message=\"no &lt;frobnicator&gt; here\"/>"));
+}
+
+TestLogs sample_logs() {
+  return {{"SigA.Fail", {{"logs/SigA.Fail.log", "a.cc:3: check failed\n<child> & \"out\"\n\xff\n"}}},
+          {"PipeB.Xfail", {{"logs/PipeB.Xfail.log", "xfail output\n"}}}};
+}
+
+// The <testcase> element of a test, up to its end.
+std::string junit_case_of(const std::string& x, const std::string& name) {
+  auto at = x.find("name=\"" + name + "\"");
+  if (at == std::string::npos) return "";
+  return x.substr(at, x.find("</testcase>", at) - at);
+}
+
+TEST(ReportsJunit, LogOfEachTestThatDidNotPassInSystemOut) {
+  std::string x = junit_text(every_status_run(), sample_logs());
+  std::string fail = junit_case_of(x, "Fail");
+  EXPECT_TRUE(has(fail, "<system-out>--- logs/SigA.Fail.log ---\na.cc:3: check failed\n"
+                        "&lt;child&gt; &amp; &quot;out&quot;\n?\n")) << fail;  // not UTF-8: '?'
+  std::string xfail = junit_case_of(x, "Xfail");
+  EXPECT_TRUE(has(xfail, "<system-out>XFAIL: known deviation")) << xfail;
+  EXPECT_TRUE(has(xfail, "xfail output")) << xfail;
+  EXPECT_FALSE(has(junit_case_of(x, "Pass1"), "<system-out>"));
+  EXPECT_FALSE(has(junit_case_of(x, "Error"), "<system-out>")) << "no log, no system-out";
+}
+
+TEST(ReportsJunit, SuitesCarryHostnameTimestampAndPlatform) {
+  RunRecord run = every_status_run();
+  run.environment["hostname"] = "ci-runner-7";
+  std::string x = junit_text(run);
+  const std::string label = "native x86_64, Linux 6.18.44-test, glibc 2.36";
+  EXPECT_TRUE(has(x, "<testsuite name=\"signal (" + label + ")\"")) << x;
+  // 1795696638 s after the epoch, in UTC.
+  EXPECT_TRUE(has(x, "hostname=\"ci-runner-7\" timestamp=\"2026-11-26T12:37:18\">")) << x;
+  EXPECT_TRUE(has(x, "<testcase classname=\"" + label + ".SigA\" name=\"Fail\"")) << x;
+}
+
+TEST(ReportsJunit, TwoPlatformsNeverShareAClassAndName) {
+  // GitLab keeps the first of two cases with one class and name: the
+  // failure on qemu must not hide behind the pass on the host.
+  RunRecord host = every_status_run(), qemu = every_status_run();
+  qemu.environment["emulator"] = "qemu-user";
+  std::regex case_re("<testcase classname=\"([^\"]*)\" name=\"([^\"]*)\"");
+  std::set<std::string> seen;
+  int cases = 0;
+  for (const auto& x : {junit_text(host), junit_text(qemu)})
+    for (std::sregex_iterator it(x.begin(), x.end(), case_re), end; it != end; ++it, ++cases)
+      seen.insert((*it)[1].str() + "#" + (*it)[2].str());
+  EXPECT_EQ(cases, 18);
+  EXPECT_EQ(seen.size(), 18u);
+}
+
+TEST(ReportsHtml, NonPassingTestsLinkTheirLogs) {
+  RunRecord run = every_status_run();
+  run.results[1].id = "SigA.Fail#1?x";  // characters a URL would misread
+  TestLogs logs = {{"SigA.Fail#1?x", {{"logs/SigA.Fail#1?x.log", ""}}},
+                   {"PipeB.Xfail", {{"logs/PipeB.Xfail.0.log", ""}, {"logs/PipeB.Xfail.1.log", ""}}},
+                   {"SigA.Pass1", {{"logs/SigA.Pass1.log", ""}}}};
+  std::string h = html_text(run, logs);
+  EXPECT_TRUE(has(h, "<a class=\"log\" href=\"logs/SigA.Fail%231%3Fx.log\">log</a>")) << h;
+  EXPECT_TRUE(has(h, "href=\"logs/PipeB.Xfail.0.log\">log 1</a>"));
+  EXPECT_TRUE(has(h, "href=\"logs/PipeB.Xfail.1.log\">log 2</a>"));
+  EXPECT_FALSE(has(h, "SigA.Pass1.log")) << "a passing test links no log";
+  EXPECT_FALSE(has(html_text(every_status_run()), "class=\"log\"")) << "no log, no link";
+}
+
+TEST(ReportsLogs, ReadsTheLogsOfTestsThatDidNotPass) {
+  char tmpl[] = "/tmp/sigipc-reports-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string dir = tmpl;
+  ASSERT_EQ(mkdir((dir + "/logs").c_str(), 0755), 0);
+  RunRecord run = every_status_run();
+  run.results[2].runs = 2;  // SigA.Error, with --repeat 2
+  auto put = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/logs/" + name) << text;
+  };
+  put("SigA.Fail.log", std::string(kLogTextMax + 10, 'x') + "END");
+  put("SigA.Error.0.log", "first");
+  put("SigA.Error.1.log", "second");
+  put("SigA.Pass1.log", "a pass has no log");
+  TestLogs logs = read_test_logs(run, dir);
+  ASSERT_EQ(logs.size(), 2u);
+  ASSERT_EQ(logs["SigA.Fail"].size(), 1u);
+  const std::string& fail = logs["SigA.Fail"][0].text;
+  EXPECT_EQ(fail.rfind("[first 13 bytes of the log left out]\n", 0), 0u) << fail.substr(0, 80);
+  EXPECT_EQ(fail.substr(fail.size() - 3), "END");
+  ASSERT_EQ(logs["SigA.Error"].size(), 2u);
+  EXPECT_EQ(logs["SigA.Error"][1].file, "logs/SigA.Error.1.log");
+  EXPECT_EQ(logs["SigA.Error"][1].text, "second");
+  // write_all_reports finds them in the folder it writes to.
+  write_all_reports(run, dir);
+  std::ifstream j(dir + "/junit.xml");
+  std::string x((std::istreambuf_iterator<char>(j)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(has(x, "--- logs/SigA.Error.0.log ---\nfirst")) << x.substr(0, 2000);
+  std::string cmd = "rm -rf '" + dir + "'";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
 }
 
 TEST(ReportsWriteAll, WritesEveryFormat) {

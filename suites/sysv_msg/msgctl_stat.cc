@@ -10,6 +10,7 @@
 #include "fixtures/check.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
+#include "fixtures/timestamp.h"
 #include "suites/sysv_msg/msg_helpers.h"
 
 namespace sigipc {
@@ -68,12 +69,10 @@ SIGIPC_TEST(SysvMsgStat, LrpidIsPidOfLastReceiver, "sysv_msg.stat.lrpid", "XSH m
 SIGIPC_TEST(SysvMsgStat, SendSetsStime, "sysv_msg.stat.stime", "XSH msgsnd()",
             "msgsnd() sets msg_stime to the current time") {
   Queue q;
-  time_t before = time(nullptr);
+  StampWindow w;
   ASSERT_SUCCEEDS(send_str(q.get(), 1, "m"));
-  time_t after = time(nullptr);
   msqid_ds ds = stat_of(q.get());
-  EXPECT_GE(ds.msg_stime, before);
-  EXPECT_LE(ds.msg_stime, after);
+  EXPECT_STAMP_CURRENT(w, ds.msg_stime);
   EXPECT_EQ(ds.msg_rtime, 0) << "a send must not set msg_rtime";
 }
 
@@ -81,12 +80,9 @@ SIGIPC_TEST(SysvMsgStat, ReceiveSetsRtime, "sysv_msg.stat.rtime", "XSH msgrcv()"
             "msgrcv() sets msg_rtime to the current time") {
   Queue q;
   ASSERT_SUCCEEDS(send_str(q.get(), 1, "m"));
-  time_t before = time(nullptr);
+  StampWindow w;
   ASSERT_EQ(recv(q.get(), 0).n, 1);
-  time_t after = time(nullptr);
-  msqid_ds ds = stat_of(q.get());
-  EXPECT_GE(ds.msg_rtime, before);
-  EXPECT_LE(ds.msg_rtime, after);
+  EXPECT_STAMP_CURRENT(w, stat_of(q.get()).msg_rtime);
 }
 
 SIGIPC_TEST(SysvMsgStat, FailedSendChangesNothing, "sysv_msg.snd.failure-no-side-effects",

@@ -10,6 +10,7 @@
 #include "fixtures/check.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/registry.h"
+#include "fixtures/timestamp.h"
 #include "suites/sysv_msg/msg_helpers.h"
 
 namespace sigipc {
@@ -130,17 +131,15 @@ SIGIPC_TEST(SysvMsgGet, CreationInitialisesCountsAndTimes, "sysv_msg.get.initial
             "XSH msgget()",
             "A new queue has msg_qnum, msg_lspid, msg_lrpid, msg_stime and msg_rtime 0, msg_ctime "
             "the current time and msg_qbytes the system limit") {
-  time_t before = time(nullptr);
+  StampWindow w;
   Queue q;
-  time_t after = time(nullptr);
   msqid_ds ds = stat_of(q.get());
   EXPECT_EQ(ds.msg_qnum, 0u);
   EXPECT_EQ(ds.msg_lspid, 0);
   EXPECT_EQ(ds.msg_lrpid, 0);
   EXPECT_EQ(ds.msg_stime, 0);
   EXPECT_EQ(ds.msg_rtime, 0);
-  EXPECT_GE(ds.msg_ctime, before);
-  EXPECT_LE(ds.msg_ctime, after);
+  EXPECT_STAMP_CURRENT(w, ds.msg_ctime);
   auto mnb = probe_limits().msgmnb;
   if (mnb) {
     EXPECT_EQ(static_cast<long long>(ds.msg_qbytes), *mnb) << "msgmnb";

@@ -8,6 +8,7 @@
 #include "fixtures/id_map.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
+#include "fixtures/timestamp.h"
 #include "suites/sysv_sem/sysv_sem_helpers.h"
 
 namespace sigipc {
@@ -103,12 +104,9 @@ SIGIPC_TEST(SysvSemCtl, GetpidIsPidOfLastSemop, "sysv_sem.ctl.getpid-last-op", "
 SIGIPC_TEST(SysvSemCtl, OtimeIsSetBySemop, "sysv_sem.ctl.otime-updated-by-semop", "XSH semop()",
             "A successful semop() sets sem_otime to the current time") {
   Set s(1);
-  time_t before = time(nullptr);
+  StampWindow w;
   ASSERT_EQ(op1(s.get(), 0, 1), 0);
-  time_t after = time(nullptr);
-  struct semid_ds ds = stat_of(s.get());
-  EXPECT_GE(ds.sem_otime, before);
-  EXPECT_LE(ds.sem_otime, after);
+  EXPECT_STAMP_CURRENT(w, stat_of(s.get()).sem_otime);
 }
 
 SIGIPC_TEST(SysvSemCtl, FailedSemopLeavesOtime, "sysv_sem.ctl.otime-unchanged-on-failure",
@@ -119,35 +117,25 @@ SIGIPC_TEST(SysvSemCtl, FailedSemopLeavesOtime, "sysv_sem.ctl.otime-unchanged-on
   EXPECT_EQ(stat_of(s.get()).sem_otime, 0);
 }
 
-// Waits (at most about a second) for the wall clock to pass t, so that a
-// timestamp set afterwards is distinguishable from t. The kernel stamps
-// sem_ctime from its coarse clock, which turns a second up to a tick after
-// CLOCK_REALTIME: read that one (glibc's time() happens to, musl's does not).
-time_t next_second_after(time_t t) {
-  timespec now{};
-  while (clock_gettime(CLOCK_REALTIME_COARSE, &now) == 0 && now.tv_sec <= t) sched_yield();
-  return now.tv_sec;
-}
-
 SIGIPC_TEST_T(SysvSemCtl, SetvalUpdatesCtime, 15.0, "sysv_sem.ctl.ctime-updated-by-setval",
               "Linux-only, semctl(2)",
               "SETVAL sets sem_ctime to the current time") {
   Set s(1);
-  time_t t = next_second_after(stat_of(s.get()).sem_ctime);
+  StampWindow w = StampWindow::after(stat_of(s.get()).sem_ctime);
   set_val(s.get(), 0, 1);
-  EXPECT_GE(stat_of(s.get()).sem_ctime, t);
+  EXPECT_STAMP_CURRENT(w, stat_of(s.get()).sem_ctime);
 }
 
 SIGIPC_TEST_T(SysvSemCtl, IpcSetUpdatesCtime, 15.0, "sysv_sem.ctl.ctime-updated-by-ipc-set",
               "XSH semctl()", "IPC_SET sets sem_ctime to the current time") {
   Set s(1);
   struct semid_ds ds = stat_of(s.get());
-  time_t t = next_second_after(ds.sem_ctime);
+  StampWindow w = StampWindow::after(ds.sem_ctime);
   ds.sem_perm.mode = 0640;
   semun u{};
   u.buf = &ds;
   ASSERT_EQ(semctl(s.get(), 0, IPC_SET, u), 0);
-  EXPECT_GE(stat_of(s.get()).sem_ctime, t);
+  EXPECT_STAMP_CURRENT(w, stat_of(s.get()).sem_ctime);
 }
 
 SIGIPC_TEST(SysvSemCtl, IpcSetChangesModeLowNineBitsOnly, "sysv_sem.ctl.ipc-set-mode",

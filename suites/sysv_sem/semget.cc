@@ -10,6 +10,7 @@
 #include "fixtures/names.h"
 #include "fixtures/probes.h"
 #include "fixtures/registry.h"
+#include "fixtures/timestamp.h"
 #include "suites/sysv_sem/sysv_sem_helpers.h"
 
 namespace sigipc {
@@ -170,12 +171,9 @@ SIGIPC_TEST(SysvSemGet, NewSetOtimeIsZero, "sysv_sem.get.otime-zero", "XSH semge
 
 SIGIPC_TEST(SysvSemGet, NewSetCtimeIsCurrentTime, "sysv_sem.get.ctime-now", "XSH semget()",
             "A new set's sem_ctime is the current time") {
-  time_t before = time(nullptr);
+  StampWindow w;
   Set s(1);
-  time_t after = time(nullptr);
-  struct semid_ds ds = stat_of(s.get());
-  EXPECT_GE(ds.sem_ctime, before);
-  EXPECT_LE(ds.sem_ctime, after);
+  EXPECT_STAMP_CURRENT(w, stat_of(s.get()).sem_ctime);
 }
 
 SIGIPC_TEST(SysvSemGet, RemovedKeyIsNoLongerFound, "sysv_sem.get.removed-key-enoent",

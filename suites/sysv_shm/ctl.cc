@@ -11,6 +11,7 @@
 #include "fixtures/isolation.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
+#include "fixtures/timestamp.h"
 #include "suites/sysv_shm/sysv_shm_helpers.h"
 
 namespace sigipc {
@@ -44,18 +45,14 @@ SIGIPC_TEST(SysvShmCtl, SetChangesOwnerGroupAndMode, "sysv_shm.set.uid-gid-mode"
   EXPECT_EQ(after.shm_perm.cgid, getgid());
 }
 
-SIGIPC_TEST(SysvShmCtl, SetUpdatesCtime, "sysv_shm.set.ctime", "XSH shmctl()",
-            "IPC_SET sets shm_ctime to the current time") {
+SIGIPC_TEST_T(SysvShmCtl, SetUpdatesCtime, 15.0, "sysv_shm.set.ctime", "XSH shmctl()",
+              "IPC_SET sets shm_ctime to the current time") {
   sysvshm::Segment seg(4096, 0600);
   struct shmid_ds ds = sysvshm::stat_of(seg.get());
-  // Make the old value distinguishable without waiting for the clock.
-  time_t t0 = time(nullptr);
+  StampWindow w = StampWindow::after(ds.shm_ctime);
   ds.shm_perm.mode = 0604;
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_SET, &ds));
-  time_t t1 = time(nullptr);
-  time_t c = sysvshm::stat_of(seg.get()).shm_ctime;
-  EXPECT_GE(c, t0);
-  EXPECT_LE(c, t1);
+  EXPECT_STAMP_CURRENT(w, sysvshm::stat_of(seg.get()).shm_ctime);
 }
 
 SIGIPC_TEST(SysvShmCtl, SetByNonOwnerFailsEperm, "sysv_shm.set.non-owner-eperm",

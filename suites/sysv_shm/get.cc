@@ -14,6 +14,7 @@
 #include "fixtures/names.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
+#include "fixtures/timestamp.h"
 #include "suites/sysv_shm/sysv_shm_helpers.h"
 
 namespace sigipc {
@@ -171,12 +172,9 @@ SIGIPC_TEST(SysvShmGet, NewSegmentCountersAndTimesStartAtZero, "sysv_shm.get.ini
 
 SIGIPC_TEST(SysvShmGet, CtimeIsCreationTime, "sysv_shm.get.init-ctime", "XSH shmget()",
             "A new segment's shm_ctime is set to the current time") {
-  time_t before = time(nullptr);
+  StampWindow w;
   sysvshm::Segment seg(4096);
-  time_t after = time(nullptr);
-  time_t ctime_ = sysvshm::stat_of(seg.get()).shm_ctime;
-  EXPECT_GE(ctime_, before);
-  EXPECT_LE(ctime_, after);
+  EXPECT_STAMP_CURRENT(w, sysvshm::stat_of(seg.get()).shm_ctime);
 }
 
 SIGIPC_TEST(SysvShmGet, CpidIsCreatorPid, "sysv_shm.stat.cpid", "XSH <sys/shm.h>",

@@ -14,6 +14,7 @@
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "fixtures/result_channel.h"
+#include "fixtures/timestamp.h"
 #include "suites/sysv_shm/sysv_shm_helpers.h"
 
 namespace sigipc {
@@ -141,19 +142,14 @@ SIGIPC_TEST(SysvShmNattch, AttachAndDetachTimesAreSet, "sysv_shm.stat.atime-dtim
             "XSH shmat()",
             "shmat() sets shm_atime and shmdt() sets shm_dtime to the current time") {
   sysvshm::Segment seg(4096);
-  time_t t0 = time(nullptr);
+  StampWindow attach;
   void* p = sysvshm::attach_or_setup_error(seg.get());
-  time_t t1 = time(nullptr);
   struct shmid_ds ds = sysvshm::stat_of(seg.get());
-  EXPECT_GE(ds.shm_atime, t0);
-  EXPECT_LE(ds.shm_atime, t1);
+  EXPECT_STAMP_CURRENT(attach, ds.shm_atime);
   EXPECT_EQ(ds.shm_dtime, 0) << "no shmdt() yet";
-  time_t t2 = time(nullptr);
+  StampWindow detach;
   ASSERT_SUCCEEDS(shmdt(p));
-  time_t t3 = time(nullptr);
-  ds = sysvshm::stat_of(seg.get());
-  EXPECT_GE(ds.shm_dtime, t2);
-  EXPECT_LE(ds.shm_dtime, t3);
+  EXPECT_STAMP_CURRENT(detach, sysvshm::stat_of(seg.get()).shm_dtime);
 }
 
 }  // namespace
