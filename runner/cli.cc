@@ -375,12 +375,7 @@ void order_results(RunRecord& run, const std::vector<std::string>& planned) {
 }
 
 Result skipped_result(const TestMeta& t, const Expectation& e) {
-  Result r;
-  r.id = t.id();
-  r.family = t.family();
-  r.requirement = t.requirement;
-  r.clause = t.clause;
-  r.statement = t.statement;
+  Result r = result_for(t);
   apply_expectation(r, e);
   return r;
 }

@@ -199,12 +199,7 @@ using Runs = std::vector<std::pair<Verdict, double>>;
 // One result from every run of a test: the worst outcome, with the count of
 // each status when they differ.
 Result aggregate(const TestMeta& t, const Runs& runs) {
-  Result r;
-  r.id = t.id();
-  r.family = t.family();
-  r.requirement = t.requirement;
-  r.clause = t.clause;
-  r.statement = t.statement;
+  Result r = result_for(t);
   r.runs = static_cast<int>(runs.size());
   double total = 0;
   const Verdict* worst = nullptr;
@@ -497,6 +492,16 @@ std::string probe_environment(const SchedulerOptions& o) {
   ss << f.rdbuf();
   remove_tree(dir);
   return ss.str();
+}
+
+Result result_for(const TestMeta& t) {
+  Result r;
+  r.id = t.id();
+  r.family = t.family();
+  r.requirement = t.requirement;
+  r.clause = t.clause;
+  r.statement = t.statement;
+  return r;
 }
 
 }  // namespace sigipc

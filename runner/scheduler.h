@@ -49,6 +49,9 @@ struct SchedulerResult {
 
 SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const SchedulerOptions& o);
 
+// A result naming the test and its rule, with no outcome yet.
+Result result_for(const TestMeta& t);
+
 // The environment block, probed by a process started exactly like a test
 // (same wrapper and isolation), so it describes the platform under test.
 std::string probe_environment(const SchedulerOptions& o);
