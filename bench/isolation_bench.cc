@@ -41,7 +41,9 @@ void run_isolated(benchmark::State& state, Isolation iso) {
 }
 
 void BM_IsolatedTest_Namespaces(benchmark::State& s) { run_isolated(s, Isolation::kNamespaces); }
-void BM_IsolatedTest_ProcessGroup(benchmark::State& s) { run_isolated(s, Isolation::kProcessGroup); }
+void BM_IsolatedTest_ProcessGroup(benchmark::State& s) {
+  run_isolated(s, Isolation::kProcessGroup);
+}
 
 // Per-test cost over a batch (the fork server is started once per run, as in
 // a real run), exec'd against forked from the fork server, natively and,
@@ -65,12 +67,13 @@ void run_batch(benchmark::State& state, bool fork_server, bool qemu) {
   std::vector<const TestMeta*> tests = {find_test("Bench.EmptyBody")};
   for (auto _ : state) {
     auto r = run_tests(tests, o);
-    if (r.results.size() != 1 || r.results[0].status != Status::kPass || r.results[0].runs != o.repeat)
+    if (r.results.size() != 1 || r.results[0].status != Status::kPass ||
+        r.results[0].runs != o.repeat)
       state.SkipWithError("the batch did not pass");
   }
-  state.counters["per_test"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * o.repeat,
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_test"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * o.repeat,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   rmdir(tmpl);
 }
 
@@ -92,8 +95,16 @@ BENCHMARK(BM_IsolatedTest_Namespaces)->Unit(benchmark::kMillisecond)->Repetition
 BENCHMARK(BM_IsolatedTest_ProcessGroup)->Unit(benchmark::kMillisecond)->Repetitions(5);
 BENCHMARK(BM_Batch_Exec)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(3);
 BENCHMARK(BM_Batch_ForkServer)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(3);
-BENCHMARK(BM_Batch_Exec_QemuX86_64)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1)->Repetitions(3);
-BENCHMARK(BM_Batch_ForkServer_QemuX86_64)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1)->Repetitions(3);
+BENCHMARK(BM_Batch_Exec_QemuX86_64)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Repetitions(3);
+BENCHMARK(BM_Batch_ForkServer_QemuX86_64)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Repetitions(3);
 BENCHMARK(BM_ForkWaitBaseline)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -32,10 +32,10 @@ using sigipc::inject::SignalPlan;
 using sigipc::inject::Via;
 
 struct Shared {
-  std::atomic<std::uint64_t> received {0};
-  std::atomic<std::uint64_t> work {0};
-  std::atomic<int> done {0};
-  std::atomic<int> quit {0};
+  std::atomic<std::uint64_t> received{0};
+  std::atomic<std::uint64_t> work{0};
+  std::atomic<int> done{0};
+  std::atomic<int> quit{0};
 };
 Shared* g = nullptr;
 
@@ -43,7 +43,7 @@ void on_rt(int, siginfo_t*, void*) { g->received.fetch_add(1, std::memory_order_
 void on_done(int) { g->done.store(1); }
 
 double now_s() {
-  timespec t {};
+  timespec t{};
   clock_gettime(CLOCK_MONOTONIC, &t);
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
@@ -67,7 +67,8 @@ pid_t start_target() {
     sd.sa_handler = on_done;
     sigemptyset(&sd.sa_mask);
     sigaction(SIGRTMIN + 1, &sd, nullptr);
-    while (!g->quit.load(std::memory_order_relaxed)) g->work.fetch_add(1, std::memory_order_relaxed);
+    while (!g->quit.load(std::memory_order_relaxed))
+      g->work.fetch_add(1, std::memory_order_relaxed);
     _exit(0);
   }
   return pid;
@@ -77,7 +78,7 @@ pid_t start_target() {
 // every pending SIGRTMIN (lowest number first), so then received is final.
 bool settle(pid_t target) {
   g->done.store(0);
-  sigval v {};
+  sigval v{};
   if (sigqueue(target, SIGRTMIN + 1, v) != 0) return false;
   const double end = now_s() + 10;
   while (!g->done.load()) {
@@ -109,7 +110,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sigipc-bench-siginj: seconds per step must be a positive number\n");
     return 2;
   }
-  void* mem = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  void* mem =
+      mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (mem == MAP_FAILED) return 1;
   g = new (mem) Shared;
   const pid_t target = start_target();
@@ -143,8 +145,9 @@ int main(int argc, char** argv) {
       std::printf("%10.0f: the target did not take the end marker within 10 s (livelock)\n", rate);
       break;
     }
-    Row row {rate, static_cast<double>(c.sent) / took, c.sent, g->received.load() - r0, c.failed,
-             work / base_work};
+    Row row{rate,     static_cast<double>(c.sent) / took,
+            c.sent,   g->received.load() - r0,
+            c.failed, work / base_work};
     const bool ok = row.received == row.sent && row.failed == 0 && row.achieved >= 0.95 * rate;
     print(row, ok);
     if (ok) best = rate;
@@ -156,7 +159,7 @@ int main(int argc, char** argv) {
     const std::uint64_t r0 = g->received.load(), wk0 = g->work.load();
     std::uint64_t sent = 0, eagain = 0;
     const double start = now_s();
-    sigval v {};
+    sigval v{};
     while (now_s() - start < secs) {
       if (sigqueue(target, SIGRTMIN, v) == 0) {
         ++sent;
@@ -171,8 +174,9 @@ int main(int argc, char** argv) {
     const double work = static_cast<double>(g->work.load() - wk0) / took;
     const bool settled = settle(target);
     const double drained = now_s() - start;
-    Row row {0, static_cast<double>(sent) / took, sent, g->received.load() - r0, eagain,
-             work / base_work};
+    Row row{0,      static_cast<double>(sent) / took,
+            sent,   g->received.load() - r0,
+            eagain, work / base_work};
     std::printf("flow-controlled sigqueue loop (failed = EAGAIN retries):\n");
     print(row, settled && row.received == row.sent);
     std::printf("  received/s until the queue was drained: %.0f%s\n",

@@ -24,8 +24,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Environments as a run records them, and as a hand-edited or foreign
   // results file might: the matcher must not throw on any of them.
   const nlohmann::json envs[] = {
-      {{"kernel_release", "6.18.44-fc"}, {"libc", "glibc"}, {"libc_version", "2.36"},
-       {"arch", "x86_64"}, {"emulator", "none"}},
+      {{"kernel_release", "6.18.44-fc"},
+       {"libc", "glibc"},
+       {"libc_version", "2.36"},
+       {"arch", "x86_64"},
+       {"emulator", "none"}},
       {{"kernel_release", ""}, {"libc", "musl"}, {"libc_version", "unknown"}},
       {{"kernel_release", 6}, {"libc", nullptr}, {"arch", {1, 2}}},
       nlohmann::json::object(),

@@ -39,11 +39,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (int nr : r.syscalls) FUZZ_CHECK(nr >= 0, text);
   FUZZ_CHECK(r.error > 0 && r.error < 4096, text);
   switch (r.when) {
-    case When::kAlways: break;
+    case When::kAlways:
+      break;
     case When::kNth:
     case When::kFromNth:
-    case When::kEveryNth: FUZZ_CHECK(r.n >= 1, text); break;
-    case When::kProbability: FUZZ_CHECK(r.probability > 0 && r.probability <= 1, text); break;
+    case When::kEveryNth:
+      FUZZ_CHECK(r.n >= 1, text);
+      break;
+    case When::kProbability:
+      FUZZ_CHECK(r.probability > 0 && r.probability <= 1, text);
+      break;
   }
   for (const auto& a : r.args) FUZZ_CHECK(a.index <= 5, text);
   FUZZ_CHECK(r.text == text, r.text);

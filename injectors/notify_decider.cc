@@ -10,13 +10,27 @@ bool args_match(const FailRule& rule, const std::uint64_t args[6]) {
     const std::uint64_t a = args[f.index];
     bool ok = false;
     switch (f.op) {
-      case ArgFilter::Op::kEq: ok = a == f.value; break;
-      case ArgFilter::Op::kNe: ok = a != f.value; break;
-      case ArgFilter::Op::kLt: ok = a < f.value; break;
-      case ArgFilter::Op::kLe: ok = a <= f.value; break;
-      case ArgFilter::Op::kGt: ok = a > f.value; break;
-      case ArgFilter::Op::kGe: ok = a >= f.value; break;
-      case ArgFilter::Op::kMaskedEq: ok = (a & f.mask) == f.value; break;
+      case ArgFilter::Op::kEq:
+        ok = a == f.value;
+        break;
+      case ArgFilter::Op::kNe:
+        ok = a != f.value;
+        break;
+      case ArgFilter::Op::kLt:
+        ok = a < f.value;
+        break;
+      case ArgFilter::Op::kLe:
+        ok = a <= f.value;
+        break;
+      case ArgFilter::Op::kGt:
+        ok = a > f.value;
+        break;
+      case ArgFilter::Op::kGe:
+        ok = a >= f.value;
+        break;
+      case ArgFilter::Op::kMaskedEq:
+        ok = (a & f.mask) == f.value;
+        break;
     }
     if (!ok) return false;
   }
@@ -40,10 +54,14 @@ NotifyDecider::NotifyDecider(std::vector<FailRule> rules, std::uint64_t seed)
 bool NotifyDecider::fires(std::size_t i, pid_t tid, std::uint64_t n) {
   const FailRule& r = rules_[i];
   switch (r.when) {
-    case When::kAlways: return true;
-    case When::kNth: return n == r.n;
-    case When::kFromNth: return n >= r.n;
-    case When::kEveryNth: return n % r.n == 0;
+    case When::kAlways:
+      return true;
+    case When::kNth:
+      return n == r.n;
+    case When::kFromNth:
+      return n >= r.n;
+    case When::kEveryNth:
+      return n % r.n == 0;
     case When::kProbability: {
       auto key = std::make_pair(i, tid);
       auto it = rngs_.find(key);

@@ -20,8 +20,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <climits>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <string>
 #include <system_error>
@@ -76,14 +76,14 @@ std::int64_t to_ns(const timespec& t) {
 }
 
 timespec from_ns(std::int64_t ns) {
-  timespec t {};
+  timespec t{};
   t.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
   t.tv_nsec = static_cast<long>(ns % 1'000'000'000);
   return t;
 }
 
 std::int64_t now_ns() {
-  timespec t {};
+  timespec t{};
   clock_gettime(CLOCK_MONOTONIC, &t);
   return to_ns(t);
 }
@@ -214,15 +214,19 @@ struct SenderArgs {
 
 int send_one(const SenderArgs& a, int sig, std::uint64_t seq) {
   switch (a.plan.via) {
-    case Via::kKill: return kill(a.pid, sig);
-    case Via::kTgkill: return send_tgkill(a.pid, a.tid ? a.tid : a.pid, sig);
+    case Via::kKill:
+      return kill(a.pid, sig);
+    case Via::kTgkill:
+      return send_tgkill(a.pid, a.tid ? a.tid : a.pid, sig);
     case Via::kSigqueue: {
-      sigval v {};
+      sigval v{};
       v.sival_int = static_cast<int>(seq);
       return sigqueue(a.pid, sig, v);
     }
-    case Via::kPidfd: return send_pidfd(a.pidfd, sig);
-    case Via::kTimer: break;
+    case Via::kPidfd:
+      return send_pidfd(a.pidfd, sig);
+    case Via::kTimer:
+      break;
   }
   errno = EINVAL;
   return -1;
@@ -240,7 +244,7 @@ int send_one(const SenderArgs& a, int sig, std::uint64_t seq) {
   std::sort(keep, keep + 4);
   close_all_but(keep, 4);
 
-  Report r {};
+  Report r{};
   r.magic = kReportMagic;
   bool ready = false;
   // The pidfd also tells a kill/tgkill/sigqueue sender that the target ended,
@@ -342,7 +346,7 @@ struct SignalInjector::State {
   std::vector<SignalTimers> timers;
   Fd timer_stop_rd;
   Fd timer_done_rd;  // readable when the timer thread has finished
-  Report timer_report {};
+  Report timer_report{};
 
   void start_sender(pid_t pid, pid_t tid);
   void start_timer(pid_t tid);
@@ -386,7 +390,7 @@ void SignalInjector::State::start_sender(pid_t pid, pid_t tid) {
   make_pipe(stop_rd_keep, stop_wr);
   Fd& stop_rd = stop_rd_keep;
   make_pipe(report_rd, report_wr);
-  SenderArgs args {plan, pid, tid, getpid(), pidfd.fd, ready_wr.fd, stop_rd.fd, report_wr.fd};
+  SenderArgs args{plan, pid, tid, getpid(), pidfd.fd, ready_wr.fd, stop_rd.fd, report_wr.fd};
   detail::Stepper stepper(args.plan);
   const pid_t child = fork();
   if (child < 0) throw_errno("fork() of the signal sender");
@@ -419,7 +423,7 @@ void SignalInjector::State::timer_main(int ready_fd, int done_fd) {
     const auto step = stepper.next();
     deadline = advance(deadline, step.delay_ns);
     const timer_t t = take_timer(step.signal);
-    itimerspec its {};
+    itimerspec its{};
     its.it_value = from_ns(deadline);
     if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) its.it_value.tv_nsec = 1;
     if (timer_settime(t, TIMER_ABSTIME, &its, nullptr) != 0) {
@@ -431,7 +435,7 @@ void SignalInjector::State::timer_main(int ready_fd, int done_fd) {
     const Wake w = wait_until(deadline, timer_stop_rd.fd, -1);
     if (w != Wake::kDue) {
       // Disarm; the old value says whether it expired before that.
-      itimerspec zero {}, old {};
+      itimerspec zero{}, old{};
       timer_settime(t, 0, &zero, &old);
       if (old.it_value.tv_sec == 0 && old.it_value.tv_nsec == 0) {
         ++r.sent;
@@ -442,7 +446,7 @@ void SignalInjector::State::timer_main(int ready_fd, int done_fd) {
     // Our sleep ended at the deadline; the timer expires at the same instant,
     // but is counted only once it has (a one-shot timer disarms on expiry).
     for (;;) {
-      itimerspec cur {};
+      itimerspec cur{};
       if (timer_gettime(t, &cur) != 0) break;
       if (cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0) break;
       sched_yield();
@@ -463,7 +467,7 @@ void SignalInjector::State::start_timer(pid_t tid) {
     bool have = false;
     for (const auto& t : timers) have = have || t.sig == sig;
     if (have) continue;
-    sigevent sev {};
+    sigevent sev{};
     sev.sigev_signo = sig;
     if (tid != 0) {
       sev.sigev_notify = SIGEV_THREAD_ID;
@@ -471,7 +475,7 @@ void SignalInjector::State::start_timer(pid_t tid) {
     } else {
       sev.sigev_notify = SIGEV_SIGNAL;
     }
-    timers.push_back(SignalTimers {sig, {}, 0, 0});
+    timers.push_back(SignalTimers{sig, {}, 0, 0});
     SignalTimers& st = timers.back();
     for (; st.created < kTimersPerSignal; ++st.created) {
       if (timer_create(CLOCK_MONOTONIC, &sev, &st.ids[st.created]) != 0) {
@@ -519,8 +523,10 @@ void SignalInjector::start(pid_t pid, pid_t tid) {
   State& s = *state_;
   if (s.started) throw PlanError("this injector was already started");
   validate(s.plan, pid, tid);
-  if (s.plan.via == Via::kTimer) s.start_timer(tid);
-  else s.start_sender(pid, tid);
+  if (s.plan.via == Via::kTimer)
+    s.start_timer(tid);
+  else
+    s.start_sender(pid, tid);
   s.started = true;
 }
 
@@ -541,7 +547,7 @@ SignalCounts SignalInjector::stop() {
     s.result = counts_of(s.timer_report);
     return s.result;
   }
-  Report r {};
+  Report r{};
   const std::size_t got = read_full(s.report_rd.fd, &r, sizeof r);
   s.report_rd.reset();
   s.stop_wr.reset();
@@ -554,7 +560,7 @@ SignalCounts SignalInjector::stop() {
   if (got == sizeof r && r.magic == kReportMagic) {
     s.result = counts_of(r);
   } else {
-    s.result = SignalCounts {};
+    s.result = SignalCounts{};
     s.result.problem = "the signal sender ended without reporting its counts (" +
                        (w == s.sender ? status_text(st) : std::string("already reaped")) + ")";
   }
@@ -570,7 +576,7 @@ bool SignalInjector::wait_done(double safety_s) {
   if (fd < 0) return true;
   const std::int64_t end = now_ns() + static_cast<std::int64_t>(safety_s * 1e9);
   for (;;) {
-    pollfd p {fd, POLLIN, 0};
+    pollfd p{fd, POLLIN, 0};
     const std::int64_t left = end - now_ns();
     const int r = poll(&p, 1, left > 0 ? static_cast<int>(left / 1'000'000) + 1 : 0);
     if (r > 0) return true;

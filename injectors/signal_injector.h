@@ -22,8 +22,8 @@ struct PlanError : std::runtime_error {
 enum class Via { kKill, kTgkill, kSigqueue, kPidfd, kTimer };
 
 struct SignalPlan {
-  std::vector<int> signals;       // chosen uniformly per send from the seed
-  double rate_hz = 1000;          // mean sends per second; capped (kMaxRateHz)
+  std::vector<int> signals;  // chosen uniformly per send from the seed
+  double rate_hz = 1000;     // mean sends per second; capped (kMaxRateHz)
   std::uint64_t seed = 0;
   Via via = Via::kKill;
   std::uint64_t max_signals = 0;  // 0: until stopped
@@ -52,13 +52,13 @@ void validate(const SignalPlan& plan, pid_t pid, pid_t tid);
 std::vector<std::pair<std::uint64_t, int>> schedule(const SignalPlan& plan, std::size_t n);
 
 struct SignalCounts {
-  std::uint64_t sent = 0;       // sends that succeeded
-  std::uint64_t failed = 0;     // sends that returned an error (e.g. EAGAIN on a full RT queue)
+  std::uint64_t sent = 0;    // sends that succeeded
+  std::uint64_t failed = 0;  // sends that returned an error (e.g. EAGAIN on a full RT queue)
   std::map<int, std::uint64_t> per_signal;  // successful sends by signal
   // Added to the contract:
-  int first_error = 0;          // errno of the first failed send (0: none)
-  bool target_gone = false;     // sending stopped because the target ended (ESRCH)
-  std::string problem;          // empty unless the sender ended without reporting
+  int first_error = 0;       // errno of the first failed send (0: none)
+  bool target_gone = false;  // sending stopped because the target ended (ESRCH)
+  std::string problem;       // empty unless the sender ended without reporting
 };
 // "sent 12345 signals (SIGUSR1 12345), 0 failed"
 std::string describe(const SignalCounts& c);

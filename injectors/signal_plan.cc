@@ -115,7 +115,11 @@ void validate(const SignalPlan& plan) {
     throw PlanError("rate " + std::to_string(plan.rate_hz) + " Hz is above the cap of " +
                     std::to_string(static_cast<long long>(kMaxRateHz)) + " Hz");
   switch (plan.via) {
-    case Via::kKill: case Via::kTgkill: case Via::kSigqueue: case Via::kPidfd: case Via::kTimer:
+    case Via::kKill:
+    case Via::kTgkill:
+    case Via::kSigqueue:
+    case Via::kPidfd:
+    case Via::kTimer:
       break;
     default:
       throw PlanError("unknown via");
@@ -131,8 +135,9 @@ void validate(const SignalPlan& plan, pid_t pid, pid_t tid) {
     throw PlanError("target pid " + std::to_string(pid) + ": no such process");
   if (tid < 0) throw PlanError("target tid " + std::to_string(tid) + ": must be > 0 or 0 (none)");
   if (tid != 0 && plan.via != Via::kTgkill && plan.via != Via::kTimer)
-    throw PlanError("a thread target needs via tgkill or timer (kill, sigqueue and pidfd reach "
-                    "a process)");
+    throw PlanError(
+        "a thread target needs via tgkill or timer (kill, sigqueue and pidfd reach "
+        "a process)");
   if (tid != 0) {
     struct stat st {};
     const std::string task = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid);
@@ -141,8 +146,10 @@ void validate(const SignalPlan& plan, pid_t pid, pid_t tid) {
                       std::to_string(pid));
   }
   if (plan.via == Via::kTimer && pid != getpid())
-    throw PlanError("via timer uses a timer of the calling process: the target must be that "
-                    "process (pid " + std::to_string(getpid()) + ") or one of its threads");
+    throw PlanError(
+        "via timer uses a timer of the calling process: the target must be that "
+        "process (pid " +
+        std::to_string(getpid()) + ") or one of its threads");
 }
 
 std::vector<std::pair<std::uint64_t, int>> schedule(const SignalPlan& plan, std::size_t n) {

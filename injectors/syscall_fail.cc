@@ -59,12 +59,24 @@ std::vector<scmp_arg_cmp> conditions(const FailRule& r) {
     c.arg = f.index;
     c.datum_a = f.value;
     switch (f.op) {
-      case ArgFilter::Op::kEq: c.op = SCMP_CMP_EQ; break;
-      case ArgFilter::Op::kNe: c.op = SCMP_CMP_NE; break;
-      case ArgFilter::Op::kLt: c.op = SCMP_CMP_LT; break;
-      case ArgFilter::Op::kLe: c.op = SCMP_CMP_LE; break;
-      case ArgFilter::Op::kGt: c.op = SCMP_CMP_GT; break;
-      case ArgFilter::Op::kGe: c.op = SCMP_CMP_GE; break;
+      case ArgFilter::Op::kEq:
+        c.op = SCMP_CMP_EQ;
+        break;
+      case ArgFilter::Op::kNe:
+        c.op = SCMP_CMP_NE;
+        break;
+      case ArgFilter::Op::kLt:
+        c.op = SCMP_CMP_LT;
+        break;
+      case ArgFilter::Op::kLe:
+        c.op = SCMP_CMP_LE;
+        break;
+      case ArgFilter::Op::kGt:
+        c.op = SCMP_CMP_GT;
+        break;
+      case ArgFilter::Op::kGe:
+        c.op = SCMP_CMP_GE;
+        break;
       case ArgFilter::Op::kMaskedEq:
         c.op = SCMP_CMP_MASKED_EQ;
         c.datum_a = f.mask;
@@ -218,8 +230,10 @@ int FailureInjector::install() {
 
 pid_t FailureInjector::spawn(const std::function<void()>& in_child, int* notify_fd) {
   *notify_fd = -1;
-  void* mem = mmap(nullptr, sizeof(Handoff), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (mem == MAP_FAILED) throw std::runtime_error("mmap of the handoff page failed: " + err_text(errno));
+  void* mem =
+      mmap(nullptr, sizeof(Handoff), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED)
+    throw std::runtime_error("mmap of the handoff page failed: " + err_text(errno));
   Handoff* h = new (mem) Handoff;
   struct Unmap {
     void* p;
@@ -279,7 +293,8 @@ pid_t FailureInjector::spawn(const std::function<void()>& in_child, int* notify_
   }
   r = h->result.load(std::memory_order_acquire);
   if (r == kPending) return fail("the target died before loading its seccomp filter");
-  if (r <= kFailedBase) return fail("loading the seccomp filter failed: " + err_text(kFailedBase - r));
+  if (r <= kFailedBase)
+    return fail("loading the seccomp filter failed: " + err_text(kFailedBase - r));
   if (r == kNoListener) return pid;
 
   // __NR_ names: glibc 2.31's SYS_ list predates pidfd_getfd (the kernel's
@@ -302,7 +317,8 @@ void FailureInjector::supervise(int fd, int stop_fd) {
     throw std::runtime_error("SECCOMP_GET_NOTIF_SIZES failed: " + err_text(errno));
   seccomp_notif* req = nullptr;
   seccomp_notif_resp* resp = nullptr;
-  if (seccomp_notify_alloc(&req, &resp) != 0) throw std::runtime_error("seccomp_notify_alloc failed");
+  if (seccomp_notify_alloc(&req, &resp) != 0)
+    throw std::runtime_error("seccomp_notify_alloc failed");
   struct Free {
     seccomp_notif* q;
     seccomp_notif_resp* s;
@@ -424,7 +440,8 @@ bool probe(const char* rule, std::string* why) {
       _exit(r == -1 && errno == EPERM ? 0 : 1);
     });
     if (WIFEXITED(run.wait_status) && WEXITSTATUS(run.wait_status) == 0) return true;
-    if (why) *why = std::string("a filter with '") + rule + "' did not make getppid() fail with EPERM";
+    if (why)
+      *why = std::string("a filter with '") + rule + "' did not make getppid() fail with EPERM";
     return false;
   } catch (const std::exception& e) {
     if (why) *why = e.what();

@@ -54,13 +54,13 @@ struct ArgFilter {
 };
 
 struct FailRule {
-  std::string text;            // as written
-  std::string name;            // NAME as written
-  std::vector<int> syscalls;   // resolved numbers on this arch
-  int error = 0;               // errno returned
+  std::string text;           // as written
+  std::string name;           // NAME as written
+  std::vector<int> syscalls;  // resolved numbers on this arch
+  int error = 0;              // errno returned
   When when = When::kAlways;
-  std::uint64_t n = 0;         // kNth, kFromNth, kEveryNth
-  double probability = 0;      // kProbability
+  std::uint64_t n = 0;     // kNth, kFromNth, kEveryNth
+  double probability = 0;  // kProbability
   std::vector<ArgFilter> args;
 };
 
@@ -72,13 +72,14 @@ std::vector<int> resolve_name(const std::string& name);
 
 // One injected failure, logged so a failing case replays from seed and rules.
 struct InjectedFailure {
-  std::string rule;          // rule text
-  std::string syscall;       // syscall name
-  std::uint64_t call = 0;    // the call's number for this rule and thread (1-based)
+  std::string rule;        // rule text
+  std::string syscall;     // syscall name
+  std::uint64_t call = 0;  // the call's number for this rule and thread (1-based)
   pid_t tid = 0;
   int error = 0;
 };
-std::string describe(const InjectedFailure& f);  // "inject: mq_timedsend call 3 tid 1234 -> EAGAIN (rule ...)"
+std::string describe(
+    const InjectedFailure& f);  // "inject: mq_timedsend call 3 tid 1234 -> EAGAIN (rule ...)"
 
 // Whether seccomp filters (and user notification, for counted rules) work
 // here; false with a reason otherwise (for UNSUPPORTED).

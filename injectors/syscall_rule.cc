@@ -78,9 +78,10 @@ ArgFilter parse_arg(const std::string& text, const std::string& a) {
   static const struct {
     const char* op;
     ArgFilter::Op value;
-  } kOps[] = {{"==", ArgFilter::Op::kEq}, {"!=", ArgFilter::Op::kNe}, {"<=", ArgFilter::Op::kLe},
-              {">=", ArgFilter::Op::kGe}, {"&=", ArgFilter::Op::kMaskedEq},
-              {"<", ArgFilter::Op::kLt},  {">", ArgFilter::Op::kGt}};
+  } kOps[] = {{"==", ArgFilter::Op::kEq},       {"!=", ArgFilter::Op::kNe},
+              {"<=", ArgFilter::Op::kLe},       {">=", ArgFilter::Op::kGe},
+              {"&=", ArgFilter::Op::kMaskedEq}, {"<", ArgFilter::Op::kLt},
+              {">", ArgFilter::Op::kGt}};
   std::string rest;
   bool found = false;
   for (const auto& o : kOps) {
@@ -91,8 +92,7 @@ ArgFilter parse_arg(const std::string& text, const std::string& a) {
       break;
     }
   }
-  if (!found)
-    bad(text, "argument filter '" + a + "' has no operator (one of == != < <= > >= &=)");
+  if (!found) bad(text, "argument filter '" + a + "' has no operator (one of == != < <= > >= &=)");
   if (f.op == ArgFilter::Op::kMaskedEq) {
     std::size_t colon = rest.find(':');
     if (colon == std::string::npos || !parse_u64(rest.substr(0, colon), &f.mask) ||
@@ -110,7 +110,8 @@ FailRule parse_fail_rule(const std::string& text) {
   FailRule r;
   r.text = text;
   std::size_t i = 0;
-  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'))
+    ++i;
   r.name = text.substr(0, i);
   if (r.name.empty()) bad(text, "expected NAME[(aI OP V,...)]=ERRNO[@N|@N+|@*N|%P]");
   if (i < text.size() && text[i] == '(') {
@@ -120,7 +121,8 @@ FailRule parse_fail_rule(const std::string& text) {
     std::size_t start = 0;
     for (;;) {
       std::size_t comma = list.find(',', start);
-      std::string one = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string one =
+          list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       r.args.push_back(parse_arg(text, one));
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -176,8 +178,8 @@ FailRule parse_fail_rule(const std::string& text) {
 std::string describe(const InjectedFailure& f) {
   const char* en = errno_text(f.error);
   return "inject: " + f.syscall + " call " + std::to_string(f.call) + " tid " +
-         std::to_string(f.tid) + " -> " + (en ? en : std::to_string(f.error)) + " (rule " +
-         f.rule + ")";
+         std::to_string(f.tid) + " -> " + (en ? en : std::to_string(f.error)) + " (rule " + f.rule +
+         ")";
 }
 
 }  // namespace sigipc::inject

@@ -47,9 +47,12 @@ RunDiff compare_runs(const RunRecord& before, const RunRecord& after) {
     }
     c.before = it->second->status;
     if (*c.before == r.status) continue;
-    if (is_bad(r.status) && !is_bad(*c.before)) d.new_failures.push_back(c);
-    else if (!is_bad(r.status) && is_bad(*c.before)) d.fixes.push_back(c);
-    else d.other_changes.push_back(c);
+    if (is_bad(r.status) && !is_bad(*c.before))
+      d.new_failures.push_back(c);
+    else if (!is_bad(r.status) && is_bad(*c.before))
+      d.fixes.push_back(c);
+    else
+      d.other_changes.push_back(c);
   }
   for (const auto& r : before.results)
     if (!new_by_id.count(r.id)) d.removed.push_back(r.id);
@@ -87,7 +90,8 @@ std::string diff_text(const RunDiff& d, const std::string& old_name, const std::
   for (const auto& id : d.removed) o << "  - " << id << "\n";
   o << "environment differences: " << d.environment.size() << "\n";
   for (const auto& e : d.environment)
-    o << "  " << e.key << ": " << one_line(e.before, 120) << " -> " << one_line(e.after, 120) << "\n";
+    o << "  " << e.key << ": " << one_line(e.before, 120) << " -> " << one_line(e.after, 120)
+      << "\n";
   return o.str();
 }
 
@@ -114,10 +118,11 @@ void change_table(std::ostringstream& m, const std::vector<StatusChange>& v) {
   for (const auto& c : v) {
     std::string after = name_or(c.after, "(absent)");
     if (c.after && is_bad(*c.after)) after = "**" + after + "**";
-    rows.push_back("| `" + markdown_cell(c.id) + "` | " + name_or(c.before, "(absent)") + " | " +
-                   after + " | " +
-                   (c.after && *c.after != Status::kPass ? markdown_cell(c.message, kDiffMessageMax) : "") +
-                   " |\n");
+    rows.push_back(
+        "| `" + markdown_cell(c.id) + "` | " + name_or(c.before, "(absent)") + " | " + after +
+        " | " +
+        (c.after && *c.after != Status::kPass ? markdown_cell(c.message, kDiffMessageMax) : "") +
+        " |\n");
   }
   m << "| test | before | after | message |\n|---|---|---|---|\n";
   budget_rows(m, rows);
@@ -131,15 +136,16 @@ void id_list(std::ostringstream& m, const std::vector<std::string>& ids) {
 
 }  // namespace
 
-std::string diff_markdown(const RunDiff& d, const std::string& old_name, const std::string& new_name) {
+std::string diff_markdown(const RunDiff& d, const std::string& old_name,
+                          const std::string& new_name) {
   std::ostringstream m;
   const std::size_t n = d.new_failures.size();
   m << "## sigipc diff: "
     << (n ? std::to_string(n) + (n == 1 ? " new failure" : " new failures") : "no new failures")
     << "\n\n`" << markdown_cell(old_name) << "` → `" << markdown_cell(new_name) << "`\n\n";
-  m << "| change | tests |\n|---|---:|\n| new failures | " << n << " |\n| fixed | " << d.fixes.size()
-    << " |\n| other status changes | " << d.other_changes.size() << " |\n| tests added | "
-    << d.added.size() << " |\n| tests removed | " << d.removed.size()
+  m << "| change | tests |\n|---|---:|\n| new failures | " << n << " |\n| fixed | "
+    << d.fixes.size() << " |\n| other status changes | " << d.other_changes.size()
+    << " |\n| tests added | " << d.added.size() << " |\n| tests removed | " << d.removed.size()
     << " |\n| environment differences | " << d.environment.size() << " |\n";
   if (!d.new_failures.empty()) {
     m << "\n### New failures\n\n";
@@ -169,7 +175,8 @@ std::string diff_markdown(const RunDiff& d, const std::string& old_name, const s
   return m.str();
 }
 
-nlohmann::json diff_json(const RunDiff& d, const std::string& old_name, const std::string& new_name) {
+nlohmann::json diff_json(const RunDiff& d, const std::string& old_name,
+                         const std::string& new_name) {
   nlohmann::json j = {{"old", old_name}, {"new", new_name}};
   for (auto [key, v] : {std::pair{"new_failures", &d.new_failures}, std::pair{"fixes", &d.fixes},
                         std::pair{"other_changes", &d.other_changes}}) {

@@ -21,7 +21,7 @@ struct StatusChange {
 };
 
 struct EnvChange {
-  std::string key;  // flattened, e.g. "limits.mq_msg_max"
+  std::string key;            // flattened, e.g. "limits.mq_msg_max"
   std::string before, after;  // "(absent)" when missing
 };
 
@@ -46,7 +46,9 @@ RunDiff compare_runs(const RunRecord& before, const RunRecord& after);
 std::string diff_text(const RunDiff& d, const std::string& old_name, const std::string& new_name);
 // A pull-request comment: the verdict, counts, tables of new failures and
 // fixes, the rest folded; capped below GitHub's 65536 characters.
-std::string diff_markdown(const RunDiff& d, const std::string& old_name, const std::string& new_name);
-nlohmann::json diff_json(const RunDiff& d, const std::string& old_name, const std::string& new_name);
+std::string diff_markdown(const RunDiff& d, const std::string& old_name,
+                          const std::string& new_name);
+nlohmann::json diff_json(const RunDiff& d, const std::string& old_name,
+                         const std::string& new_name);
 
 }  // namespace sigipc

@@ -38,8 +38,10 @@ std::vector<long> version_parts(const std::string& v) {
       n = n > (LONG_MAX - d) / 10 ? LONG_MAX : n * 10 + d;
     }
     parts.push_back(n);
-    if (i < v.size() && v[i] == '.') ++i;
-    else break;
+    if (i < v.size() && v[i] == '.')
+      ++i;
+    else
+      break;
   }
   return parts;
 }
@@ -94,14 +96,19 @@ bool version_matches(const std::string& version, const std::string& condition) {
     }
     if (term.empty() || version_parts(term).empty())
       throw std::runtime_error("bad version condition '" + condition + "'");
-    if (op != ">=" && op != "<=" && op != ">" && op != "<" && op != "=" && op != "==" && !op.empty())
+    if (op != ">=" && op != "<=" && op != ">" && op != "<" && op != "=" && op != "==" &&
+        !op.empty())
       throw std::runtime_error("bad comparison '" + op + "' in '" + condition + "'");
     terms.emplace_back(op, term);
   }
   if (terms.empty()) throw std::runtime_error("empty version condition");
   for (const auto& [op, v] : terms) {
     int c = compare_versions(version, v);
-    bool ok = op == ">=" ? c >= 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : op == "<" ? c < 0 : c == 0;
+    bool ok = op == ">="   ? c >= 0
+              : op == "<=" ? c <= 0
+              : op == ">"  ? c > 0
+              : op == "<"  ? c < 0
+                           : c == 0;
     if (!ok) return false;
   }
   return true;
@@ -111,7 +118,8 @@ std::vector<Expectation> load_expectations(const std::string& path) {
   // Read here rather than through YAML::LoadFile, which cannot tell a missing
   // file from an unreadable one and parses a directory as an empty document.
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) bad(path, 0, std::string("cannot read the expectation file: ") + std::strerror(errno));
+  if (fd < 0)
+    bad(path, 0, std::string("cannot read the expectation file: ") + std::strerror(errno));
   std::string text;
   char buf[65536];
   for (;;) {
@@ -158,10 +166,14 @@ std::vector<Expectation> load_expectations_text(const std::string& text, const s
         if (!v.IsScalar()) bad(path, line, "'" + key + "' must be a string");
         return v.as<std::string>();
       };
-      if (key == "test") e.test_glob = text();
-      else if (key == "rule") e.rule_glob = text();
-      else if (key == "reason") e.reason = text();
-      else if (key == "link") e.link = text();
+      if (key == "test")
+        e.test_glob = text();
+      else if (key == "rule")
+        e.rule_glob = text();
+      else if (key == "reason")
+        e.reason = text();
+      else if (key == "link")
+        e.link = text();
       else if (key == "status") {
         auto s = parse_status(text());
         if (!s || *s == Status::kPass || *s == Status::kXfail || *s == Status::kXpass)
@@ -176,12 +188,13 @@ std::vector<Expectation> load_expectations_text(const std::string& text, const s
           bool known = false;
           for (const char* k : kPlatformKeys) known = known || pk == k;
           if (!known)
-            bad(path, pl, "unknown platform key '" + pk +
-                              "' (kernel, libc, libc_version, arch, emulator)");
+            bad(path, pl,
+                "unknown platform key '" + pk + "' (kernel, libc, libc_version, arch, emulator)");
           if (!p.second.IsScalar()) bad(path, pl, "'" + pk + "' must be a string");
           std::string cond = p.second.as<std::string>();
           if (cond.empty() || cond == "not" ||
-              (cond.rfind(kNot, 0) == 0 && cond.find_first_not_of(' ', sizeof kNot - 1) == std::string::npos))
+              (cond.rfind(kNot, 0) == 0 &&
+               cond.find_first_not_of(' ', sizeof kNot - 1) == std::string::npos))
             bad(path, pl, "'" + pk + "' needs a value (alternatives A|B, or 'not A|B')");
           if (pk == "kernel" || pk == "libc_version") {
             try {
@@ -221,7 +234,8 @@ bool applies_to(const Expectation& e, const nlohmann::json& env) {
 }
 
 const Expectation* deciding_expectation(const std::vector<Expectation>& expectations,
-                                        const nlohmann::json& environment, const std::string& test_id,
+                                        const nlohmann::json& environment,
+                                        const std::string& test_id,
                                         const std::string& requirement) {
   for (const auto& e : expectations) {
     bool match = e.test_glob.empty() ? glob(e.rule_glob, requirement) : glob(e.test_glob, test_id);
@@ -258,8 +272,10 @@ ExpectationReport apply_expectations(RunRecord& run, const std::vector<Expectati
   ExpectationReport rep;
   for (const auto& e : expectations) {
     bool names_something = false;
-    for (const auto& id : all_test_ids) names_something = names_something || (!e.test_glob.empty() && glob(e.test_glob, id));
-    for (const auto& r : all_rules) names_something = names_something || (!e.rule_glob.empty() && glob(e.rule_glob, r));
+    for (const auto& id : all_test_ids)
+      names_something = names_something || (!e.test_glob.empty() && glob(e.test_glob, id));
+    for (const auto& r : all_rules)
+      names_something = names_something || (!e.rule_glob.empty() && glob(e.rule_glob, r));
     if (!names_something)
       rep.stale.push_back(e.where() + ": names no test in the suite (" +
                           (e.test_glob.empty() ? e.rule_glob : e.test_glob) + ")");

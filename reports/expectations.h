@@ -63,8 +63,8 @@ struct ExpectationReport {
 // The entry deciding a result on this platform (the first that names the
 // test or its rule and applies), or nullptr.
 const Expectation* deciding_expectation(const std::vector<Expectation>& expectations,
-                                        const nlohmann::json& environment, const std::string& test_id,
-                                        const std::string& requirement);
+                                        const nlohmann::json& environment,
+                                        const std::string& test_id, const std::string& requirement);
 
 // Rewrites one result's status and message by its deciding entry; returns
 // whether it became XFAIL or XPASS.

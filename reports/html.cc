@@ -120,8 +120,10 @@ const char* kScript = R"JS(
 
 std::string fmt_ms(double ms) {
   char b[32];
-  if (ms >= 1000) std::snprintf(b, sizeof b, "%.2f s", ms / 1000.0);
-  else std::snprintf(b, sizeof b, "%.1f ms", ms);
+  if (ms >= 1000)
+    std::snprintf(b, sizeof b, "%.2f s", ms / 1000.0);
+  else
+    std::snprintf(b, sizeof b, "%.1f ms", ms);
   return b;
 }
 
@@ -197,7 +199,8 @@ std::string html_text(const RunRecord& run, const TestLogs& logs) {
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
        "<title>sigipc "
     << (green ? "green" : "red") << ": " << c[Status::kPass] << "/" << total << " pass — "
-    << html_escape(platform) << "</title>\n<style>" << report_css() << "</style></head>\n<body>\n<main>\n";
+    << html_escape(platform) << "</title>\n<style>" << report_css()
+    << "</style></head>\n<body>\n<main>\n";
 
   h << "<header><h1>sigipc conformance report</h1><span class=\"verdict "
     << (green ? "green\">GREEN" : "red\">RED") << "</span></header>\n";
@@ -211,9 +214,9 @@ std::string html_text(const RunRecord& run, const TestLogs& logs) {
 
   h << "<section class=\"cards\" id=\"summary\">\n";
   for (Status s : all_statuses())
-    h << "<div class=\"card s-" << status_name(s) << (c[s] ? "" : " zero") << "\"><span class=\"n\" id=\"count-"
-      << status_name(s) << "\">" << c[s] << "</span><span class=\"l\">" << status_name(s)
-      << "</span></div>\n";
+    h << "<div class=\"card s-" << status_name(s) << (c[s] ? "" : " zero")
+      << "\"><span class=\"n\" id=\"count-" << status_name(s) << "\">" << c[s]
+      << "</span><span class=\"l\">" << status_name(s) << "</span></div>\n";
   h << "<div class=\"card\"><span class=\"n\" id=\"count-total\">" << total
     << "</span><span class=\"l\">total</span></div>\n</section>\n";
 
@@ -228,11 +231,13 @@ std::string html_text(const RunRecord& run, const TestLogs& logs) {
   for (const auto& [family, fc] : run.by_family()) {
     int n = 0;
     for (Status s : all_statuses()) n += get(fc, s);
-    h << "<tr data-f=\"" << html_escape(family) << "\"><td class=\"name\"><a href=\"#tests\" data-family=\""
-      << html_escape(family) << "\">" << html_escape(family) << "</a></td><td class=\"barcell\">";
+    h << "<tr data-f=\"" << html_escape(family)
+      << "\"><td class=\"name\"><a href=\"#tests\" data-family=\"" << html_escape(family) << "\">"
+      << html_escape(family) << "</a></td><td class=\"barcell\">";
     stacked_bar(h, fc, n);
     h << "</td><td class=\"num\">" << n << "</td>";
-    for (Status s : all_statuses()) h << "<td class=\"num\">" << (get(fc, s) ? std::to_string(get(fc, s)) : "") << "</td>";
+    for (Status s : all_statuses())
+      h << "<td class=\"num\">" << (get(fc, s) ? std::to_string(get(fc, s)) : "") << "</td>";
     h << "</tr>\n";
   }
   h << "</tbody></table>\n";
@@ -244,7 +249,8 @@ std::string html_text(const RunRecord& run, const TestLogs& logs) {
     h << "</p>\n";
     if (!run.stale_expectations.empty()) {
       h << "<p class=\"note\">Stale entries:</p><ul>\n";
-      for (const auto& s : run.stale_expectations) h << "<li><code>" << html_escape(s) << "</code></li>\n";
+      for (const auto& s : run.stale_expectations)
+        h << "<li><code>" << html_escape(s) << "</code></li>\n";
       h << "</ul>\n";
     }
   }
@@ -254,22 +260,27 @@ std::string html_text(const RunRecord& run, const TestLogs& logs) {
   std::vector<const Result*> order;
   for (const auto& r : run.results) order.push_back(&r);
   std::stable_sort(order.begin(), order.end(), [](const Result* a, const Result* b) {
-    auto rank = [](const Result* r) { return is_bad(r->status) ? 0 : r->status == Status::kPass ? 2 : 1; };
+    auto rank = [](const Result* r) {
+      return is_bad(r->status) ? 0 : r->status == Status::kPass ? 2 : 1;
+    };
     return rank(a) < rank(b);
   });
   h << "<h2 id=\"tests-title\">Tests</h2>\n<div class=\"filters\" id=\"filters\">";
   for (Status s : all_statuses())
-    h << "<label class=\"s-" << status_name(s) << "\"><input type=\"checkbox\" checked data-status=\""
-      << status_name(s) << "\" data-bad=\"" << (is_bad(s) ? 1 : 0) << "\"> <span class=\"b\">"
-      << status_name(s) << "</span> " << c[s] << "</label>";
+    h << "<label class=\"s-" << status_name(s)
+      << "\"><input type=\"checkbox\" checked data-status=\"" << status_name(s) << "\" data-bad=\""
+      << (is_bad(s) ? 1 : 0) << "\"> <span class=\"b\">" << status_name(s) << "</span> " << c[s]
+      << "</label>";
   h << "<select id=\"family\" aria-label=\"family\"><option value=\"\">all families</option>";
   for (const auto& [family, fc] : run.by_family())
     h << "<option value=\"" << html_escape(family) << "\">" << html_escape(family) << "</option>";
-  h << "</select><input type=\"search\" id=\"query\" placeholder=\"search id, rule, clause, message\" "
+  h << "</select><input type=\"search\" id=\"query\" placeholder=\"search id, rule, clause, "
+       "message\" "
        "aria-label=\"search\"><button type=\"button\" id=\"only-bad\">only red</button>"
        "<button type=\"button\" id=\"show-all\">all</button><span><span id=\"shown\">"
     << total << "</span> of " << total << " shown</span></div>\n";
-  h << "<table id=\"tests\"><thead><tr><th>status</th><th>test and statement</th><th>rule and clause</th>"
+  h << "<table id=\"tests\"><thead><tr><th>status</th><th>test and statement</th><th>rule and "
+       "clause</th>"
        "<th>message</th><th class=\"num\">time</th></tr></thead><tbody>\n";
   for (const Result* r : order) {
     const char* st = status_name(r->status);
@@ -293,10 +304,12 @@ std::string html_text(const RunRecord& run, const TestLogs& logs) {
 
   h << "<h2>Environment</h2>\n<table class=\"env\" id=\"environment\"><tbody>\n";
   for (const auto& [k, v] : flat_environment(env))
-    h << "<tr><td>" << html_escape(k) << "</td><td class=\"mono\">" << html_escape(v) << "</td></tr>\n";
+    h << "<tr><td>" << html_escape(k) << "</td><td class=\"mono\">" << html_escape(v)
+      << "</td></tr>\n";
   h << "</tbody></table>\n";
   h << "<footer>sigipc " << html_escape(env_str(env, "suite_version"))
-    << " · statuses: PASS follows the rule; FAIL breaks it; ERROR the test itself broke; TIMEOUT no "
+    << " · statuses: PASS follows the rule; FAIL breaks it; ERROR the test itself broke; TIMEOUT "
+       "no "
        "result in time; UNSUPPORTED not available here (reason given); XFAIL a listed known "
        "deviation; XPASS a listed deviation that no longer happens.</footer>\n";
   h << "</main>\n<script>" << kScript << "</script>\n</body></html>\n";

@@ -28,14 +28,22 @@ using nlohmann::json;
 
 const char* kcidb_status(Status s) {
   switch (s) {
-    case Status::kPass: return "PASS";
-    case Status::kFail: return "FAIL";
-    case Status::kError: return "ERROR";
-    case Status::kTimeout: return "ERROR";
-    case Status::kUnsupported: return "SKIP";
-    case Status::kSkip: return "SKIP";
-    case Status::kXfail: return "FAIL";
-    case Status::kXpass: return "PASS";
+    case Status::kPass:
+      return "PASS";
+    case Status::kFail:
+      return "FAIL";
+    case Status::kError:
+      return "ERROR";
+    case Status::kTimeout:
+      return "ERROR";
+    case Status::kUnsupported:
+      return "SKIP";
+    case Status::kSkip:
+      return "SKIP";
+    case Status::kXfail:
+      return "FAIL";
+    case Status::kXpass:
+      return "PASS";
   }
   return "ERROR";
 }
@@ -84,32 +92,30 @@ std::string kcidb_json_text(const RunRecord& run) {
       start_time = buf;
   }
   const std::string run_id = id_part(std::to_string(started) + "-" + env_str(env, "seed"));
-  const std::string build_id =
-      "sigipc:linux-" + id_part(env_str(env, "kernel_release")) + "-" + id_part(env_str(env, "arch"));
+  const std::string build_id = "sigipc:linux-" + id_part(env_str(env, "kernel_release")) + "-" +
+                               id_part(env_str(env, "arch"));
   json env_misc = json::object();
   for (const auto& [k, v] : flat_environment(env)) env_misc[k] = v;
   json tests = json::array();
   for (const auto& r : run.results) {
-    json misc = {{"requirement", r.requirement},
-                 {"clause", r.clause},
-                 {"statement", r.statement},
-                 {"sigipc_status", status_name(r.status)},
-                 {"message", r.message},
-                 {"family", r.family}};
+    json misc = {{"requirement", r.requirement}, {"clause", r.clause},
+                 {"statement", r.statement},     {"sigipc_status", status_name(r.status)},
+                 {"message", r.message},         {"family", r.family}};
     if (r.runs > 1) misc["runs"] = r.runs, misc["run_counts"] = r.run_counts;
-    json t = {{"id", "sigipc:" + run_id + ":" + id_part(r.id)},
-              {"build_id", build_id},
-              {"origin", "sigipc"},
-              {"path", "sigipc." + path_part(r.family) + "." + path_part(r.id.substr(0, r.id.find('.'))) +
-                           (r.id.find('.') == std::string::npos
-                                ? std::string()
-                                : "." + path_part(r.id.substr(r.id.find('.') + 1)))},
-              {"status", kcidb_status(r.status)},
-              {"waived", r.status == Status::kXfail},
-              {"duration", r.duration_ms / 1000.0},
-              {"comment", r.statement.empty() ? r.requirement : r.statement},
-              {"environment", {{"comment", platform_label(env)}, {"misc", env_misc}}},
-              {"misc", misc}};
+    json t = {
+        {"id", "sigipc:" + run_id + ":" + id_part(r.id)},
+        {"build_id", build_id},
+        {"origin", "sigipc"},
+        {"path", "sigipc." + path_part(r.family) + "." + path_part(r.id.substr(0, r.id.find('.'))) +
+                     (r.id.find('.') == std::string::npos
+                          ? std::string()
+                          : "." + path_part(r.id.substr(r.id.find('.') + 1)))},
+        {"status", kcidb_status(r.status)},
+        {"waived", r.status == Status::kXfail},
+        {"duration", r.duration_ms / 1000.0},
+        {"comment", r.statement.empty() ? r.requirement : r.statement},
+        {"environment", {{"comment", platform_label(env)}, {"misc", env_misc}}},
+        {"misc", misc}};
     if (!start_time.empty()) t["start_time"] = start_time;
     if (!r.message.empty()) t["log_excerpt"] = excerpt(r.message);
     tests.push_back(std::move(t));

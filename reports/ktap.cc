@@ -84,8 +84,12 @@ std::string ktap_text(const RunRecord& run) {
         diagnostics(k, in, std::string(status_name(r.status)) + ": ", r.message);
       k << in;
       switch (r.status) {
-        case Status::kPass: k << "ok " << num << " " << name; break;
-        case Status::kFail: k << "not ok " << num << " " << name; break;
+        case Status::kPass:
+          k << "ok " << num << " " << name;
+          break;
+        case Status::kFail:
+          k << "not ok " << num << " " << name;
+          break;
         case Status::kError:
           k << "not ok " << num << " " << name << " # ERROR " << one_line(r.message);
           break;
@@ -99,14 +103,15 @@ std::string ktap_text(const RunRecord& run) {
         case Status::kXfail:
           k << "ok " << num << " " << name << " # XFAIL " << one_line(r.message);
           break;
-        case Status::kXpass: k << "not ok " << num << " " << name; break;
+        case Status::kXpass:
+          k << "not ok " << num << " " << name;
+          break;
       }
       k << "\n";
     }
     k << (family_bad ? "not ok " : "ok ") << fnum << " " << ktap_name(family) << "\n";
   }
-  if (run.interrupted)
-    k << "# interrupted: " << run.not_run_count() << " tests not run\n";
+  if (run.interrupted) k << "# interrupted: " << run.not_run_count() << " tests not run\n";
   return k.str();
 }
 

@@ -22,14 +22,22 @@ namespace {
 
 const char* lava_result(Status s) {
   switch (s) {
-    case Status::kPass: return "pass";
-    case Status::kFail: return "fail";
-    case Status::kError: return "unknown";
-    case Status::kTimeout: return "fail";
-    case Status::kUnsupported: return "skip";
-    case Status::kSkip: return "skip";
-    case Status::kXfail: return "pass";
-    case Status::kXpass: return "fail";
+    case Status::kPass:
+      return "pass";
+    case Status::kFail:
+      return "fail";
+    case Status::kError:
+      return "unknown";
+    case Status::kTimeout:
+      return "fail";
+    case Status::kUnsupported:
+      return "skip";
+    case Status::kSkip:
+      return "skip";
+    case Status::kXfail:
+      return "pass";
+    case Status::kXpass:
+      return "fail";
   }
   return "unknown";
 }

@@ -88,8 +88,10 @@ class Scanner {
     auto at_value = [&](std::size_t off) {
       path.clear();
       for (const auto& f : stack) {
-        if (f.object) path.emplace_back(f.key);
-        else path.emplace_back(f.index);
+        if (f.object)
+          path.emplace_back(f.key);
+        else
+          path.emplace_back(f.index);
       }
       return visit(path, off);
     };
@@ -111,8 +113,10 @@ class Scanner {
         ++i;
       } else if (c == ',') {
         if (!stack.empty()) {
-          if (stack.back().object) stack.back().expect_key = true;
-          else stack.back().index++;
+          if (stack.back().object)
+            stack.back().expect_key = true;
+          else
+            stack.back().index++;
         }
         ++i;
       } else if (c == ':') {
@@ -147,13 +151,20 @@ class Scanner {
 
 std::string describe(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::number_float: return "a number with a fraction";
-    default: return "a number";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::number_float:
+      return "a number with a fraction";
+    default:
+      return "a number";
   }
 }
 
@@ -191,12 +202,14 @@ class Checker {
                                         "\" (not a sigipc results file, or another version)");
     const json& env = need(doc, top, "environment", "top level");
     if (!env.is_object())
-      fail({std::string("environment")}, "field \"environment\" is " + describe(env) + ", not an object");
+      fail({std::string("environment")},
+           "field \"environment\" is " + describe(env) + ", not an object");
     check_summary(need(doc, top, "summary", "top level"));
     if (doc.contains("expectations")) check_expectations(doc["expectations"]);
     const json& results = need(doc, top, "results", "top level");
     if (!results.is_array())
-      fail({std::string("results")}, "field \"results\" is " + describe(results) + ", not an array");
+      fail({std::string("results")},
+           "field \"results\" is " + describe(results) + ", not an array");
     std::map<std::string, std::size_t> seen;
     for (std::size_t i = 0; i < results.size(); ++i) check_result(results[i], i, seen);
   }
@@ -210,10 +223,14 @@ class Checker {
   void check_summary(const json& s) {
     const Path at{std::string("summary")};
     if (!s.is_object()) fail(at, "field \"summary\" is " + describe(s) + ", not an object");
-    auto sub = [&](const char* k) { Path p = at; p.emplace_back(std::string(k)); return p; };
+    auto sub = [&](const char* k) {
+      Path p = at;
+      p.emplace_back(std::string(k));
+      return p;
+    };
     if (s.contains("interrupted") && !s["interrupted"].is_boolean())
-      fail(sub("interrupted"), "summary: field \"interrupted\" is " + describe(s["interrupted"]) +
-                                   ", not a boolean");
+      fail(sub("interrupted"),
+           "summary: field \"interrupted\" is " + describe(s["interrupted"]) + ", not a boolean");
     // A list of test ids; files written before it was one hold a count.
     if (s.contains("not_run") && !small_count(s["not_run"], 0) && !id_list(s["not_run"]))
       fail(sub("not_run"), "summary: field \"not_run\" is not a list of test ids");
@@ -248,7 +265,11 @@ class Checker {
     std::string where = "results[" + std::to_string(i) + "]";
     if (!r.is_object()) fail(at, where + " is " + describe(r) + ", not a test object");
     if (r.contains("id") && r["id"].is_string()) where += " (" + r["id"].get<std::string>() + ")";
-    auto sub = [&](const char* k) { Path p = at; p.emplace_back(std::string(k)); return p; };
+    auto sub = [&](const char* k) {
+      Path p = at;
+      p.emplace_back(std::string(k));
+      return p;
+    };
     auto string_field = [&](const char* k, bool required, bool nonempty) {
       if (!r.contains(k)) {
         if (required) fail(at, where + ": missing field \"" + k + "\"");
@@ -278,7 +299,8 @@ class Checker {
       fail(sub("runs"), where + ": field \"runs\" is not a whole number >= 1");
     if (r.contains("run_counts")) {
       const json& rc = r["run_counts"];
-      if (!rc.is_object()) fail(sub("run_counts"), where + ": field \"run_counts\" is not an object");
+      if (!rc.is_object())
+        fail(sub("run_counts"), where + ": field \"run_counts\" is not an object");
       for (auto it = rc.begin(); it != rc.end(); ++it) {
         if (!parse_status(it.key()) || !small_count(it.value(), 0)) {
           Path p = sub("run_counts");
@@ -328,7 +350,8 @@ class Checker {
 std::string parse_reason(const std::string& what) {
   std::string s = what;
   auto bracket = s.find("] ");
-  if (s.rfind("[json.exception.", 0) == 0 && bracket != std::string::npos) s = s.substr(bracket + 2);
+  if (s.rfind("[json.exception.", 0) == 0 && bracket != std::string::npos)
+    s = s.substr(bracket + 2);
   auto colon = s.find(": ");
   if (s.rfind("parse error", 0) == 0 && colon != std::string::npos) s = s.substr(colon + 2);
   // The "last read" excerpt is raw input: keep the line printable.
@@ -344,8 +367,7 @@ bool blank(const std::string& text) {
 }
 
 RunRecord load_checked(const std::string& text, const std::string& name) {
-  if (blank(text))
-    throw InputError(name + ":1: empty file, expected a sigipc results JSON object");
+  if (blank(text)) throw InputError(name + ":1: empty file, expected a sigipc results JSON object");
   // nlohmann stops at a NUL byte as if the text ended there, and the
   // Scanner would never step past one (fuzz/corpus/results_fuzz).
   std::size_t nul = text.find('\0');
@@ -359,8 +381,9 @@ RunRecord load_checked(const std::string& text, const std::string& name) {
     std::size_t last = text.find_last_not_of(" \t\r\n");
     // byte is 1-based: the character the parser stopped at.
     if (e.byte > last + 1)
-      throw InputError(name + ":" + std::to_string(line_at(text, last)) +
-                       ": truncated JSON (the text ends inside a value): " + parse_reason(e.what()));
+      throw InputError(
+          name + ":" + std::to_string(line_at(text, last)) +
+          ": truncated JSON (the text ends inside a value): " + parse_reason(e.what()));
     std::size_t off = e.byte > 0 ? e.byte - 1 : 0;
     throw InputError(name + ":" + std::to_string(line_at(text, off)) +
                      ": malformed JSON: " + parse_reason(e.what()));
@@ -380,9 +403,8 @@ RunRecord load_checked(const std::string& text, const std::string& name) {
     Scanner s(text);
     std::size_t deep = s.too_deep(kMaxDepth);
     if (deep != std::string::npos)
-      throw InputError(name + ":" + std::to_string(line_at(text, deep)) +
-                       ": nested more than " + std::to_string(kMaxDepth) +
-                       " levels deep: not a sigipc results file");
+      throw InputError(name + ":" + std::to_string(line_at(text, deep)) + ": nested more than " +
+                       std::to_string(kMaxDepth) + " levels deep: not a sigipc results file");
   }
   Checker(text, name).check(doc);
   try {

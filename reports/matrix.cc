@@ -18,13 +18,17 @@ enum class Outcome { kFollows, kBreaks, kNoVerdict, kNotAvailable };
 Outcome outcome(Status s) {
   switch (s) {
     case Status::kPass:
-    case Status::kXpass: return Outcome::kFollows;
+    case Status::kXpass:
+      return Outcome::kFollows;
     case Status::kFail:
-    case Status::kXfail: return Outcome::kBreaks;
+    case Status::kXfail:
+      return Outcome::kBreaks;
     case Status::kError:
-    case Status::kTimeout: return Outcome::kNoVerdict;
+    case Status::kTimeout:
+      return Outcome::kNoVerdict;
     case Status::kUnsupported:
-    case Status::kSkip: return Outcome::kNotAvailable;
+    case Status::kSkip:
+      return Outcome::kNotAvailable;
   }
   return Outcome::kNoVerdict;
 }
@@ -32,9 +36,9 @@ Outcome outcome(Status s) {
 // The environment rows shown first, in this order; other keys follow when
 // their values differ between the runs.
 const std::vector<std::string>& main_keys() {
-  static const std::vector<std::string> k = {"kernel_release", "arch", "libc", "libc_version",
-                                             "emulator", "isolation", "seccomp", "uid",
-                                             "wrapper", "suite_version", "seed"};
+  static const std::vector<std::string> k = {
+      "kernel_release", "arch", "libc",    "libc_version",  "emulator", "isolation",
+      "seccomp",        "uid",  "wrapper", "suite_version", "seed"};
   return k;
 }
 
@@ -74,11 +78,16 @@ std::string md_cell(const std::string& s, std::size_t max = 300) {
   std::string o;
   for (char ch : s) {
     if (o.size() >= max) return o + "...";
-    if (ch == '|') o += "\\|";
-    else if (ch == '\n' || ch == '\r') o += ' ';
-    else if (ch == '<') o += "&lt;";
-    else if (ch == '>') o += "&gt;";
-    else o += ch;
+    if (ch == '|')
+      o += "\\|";
+    else if (ch == '\n' || ch == '\r')
+      o += ' ';
+    else if (ch == '<')
+      o += "&lt;";
+    else if (ch == '>')
+      o += "&gt;";
+    else
+      o += ch;
   }
   return o;
 }
@@ -148,13 +157,16 @@ std::vector<MatrixRow> matrix_rows(const std::vector<MatrixColumn>& cols) {
   for (auto& row : rows) {
     std::set<Outcome> kinds;
     for (const auto& cell : row.cells) {
-      if (cell) kinds.insert(outcome(*cell));
-      else row.gap = true;
+      if (cell)
+        kinds.insert(outcome(*cell));
+      else
+        row.gap = true;
     }
     row.disagree = kinds.size() > 1;
   }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const MatrixRow& a, const MatrixRow& b) { return a.disagree && !b.disagree; });
+  std::stable_sort(rows.begin(), rows.end(), [](const MatrixRow& a, const MatrixRow& b) {
+    return a.disagree && !b.disagree;
+  });
   return rows;
 }
 
@@ -171,14 +183,16 @@ std::string matrix_html(const std::vector<MatrixColumn>& cols) {
   }
   std::ostringstream h;
   h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>sigipc matrix: "
-    << cols.size() << " platforms, " << disagree << " rules disagree</title>\n<style>" << report_css()
-    << kMatrixCss << "</style></head>\n<body>\n<main>\n";
+       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>sigipc "
+       "matrix: "
+    << cols.size() << " platforms, " << disagree << " rules disagree</title>\n<style>"
+    << report_css() << kMatrixCss << "</style></head>\n<body>\n<main>\n";
   h << "<header><h1>sigipc platform matrix</h1><span class=\"verdict "
     << (disagree ? "info\">" : "green\">") << disagree << " disagreements</span></header>\n";
-  h << "<p class=\"platform\">" << cols.size() << " runs, " << rows.size() << " tests; <span id=\"count-disagree\">"
-    << disagree << "</span> where platforms disagree (marked ≠, listed first), <span id=\"count-gaps\">"
-    << gaps << "</span> not run everywhere. A disagreement is a rule one platform follows and another "
+  h << "<p class=\"platform\">" << cols.size() << " runs, " << rows.size()
+    << " tests; <span id=\"count-disagree\">" << disagree
+    << "</span> where platforms disagree (marked ≠, listed first), <span id=\"count-gaps\">" << gaps
+    << "</span> not run everywhere. A disagreement is a rule one platform follows and another "
        "breaks, or where one gives no verdict or lacks the feature; FAIL against XFAIL is the same "
        "behaviour and is not one.</p>\n";
 
@@ -210,15 +224,18 @@ std::string matrix_html(const std::vector<MatrixColumn>& cols) {
     bool diff = env.differing.count(k) > 0;
     h << "<tr><td>" << html_escape(k) << "</td>";
     for (const auto& v : env.values)
-      h << "<td" << (diff ? " class=\"diff\"" : "") << ">" << html_escape(value_or(v, k)) << "</td>";
+      h << "<td" << (diff ? " class=\"diff\"" : "") << ">" << html_escape(value_or(v, k))
+        << "</td>";
     h << "</tr>\n";
   }
   h << "</tbody></table>\n";
 
-  h << "<h2>Rules</h2>\n<div class=\"filters\"><label><input type=\"checkbox\" id=\"only-disagree\"> only "
+  h << "<h2>Rules</h2>\n<div class=\"filters\"><label><input type=\"checkbox\" "
+       "id=\"only-disagree\"> only "
        "disagreements</label><select id=\"family\" aria-label=\"family\"><option value=\"\">all "
        "families</option>";
-  for (const auto& f : families) h << "<option value=\"" << html_escape(f) << "\">" << html_escape(f) << "</option>";
+  for (const auto& f : families)
+    h << "<option value=\"" << html_escape(f) << "\">" << html_escape(f) << "</option>";
   h << "</select><span><span id=\"shown\">" << rows.size() << "</span> of " << rows.size()
     << " shown</span></div>\n";
   h << "<table class=\"matrix\" id=\"rules\"><thead><tr><th></th><th>test and rule</th>";
@@ -226,17 +243,18 @@ std::string matrix_html(const std::vector<MatrixColumn>& cols) {
   h << "</tr></thead><tbody>\n";
   for (const auto& r : rows) {
     h << "<tr" << (r.disagree ? " class=\"disagree\"" : "") << " data-d=\"" << (r.disagree ? 1 : 0)
-      << "\" data-f=\"" << html_escape(r.family) << "\"><td class=\"mark\">" << (r.disagree ? "≠" : "")
-      << "</td><td><code>" << html_escape(r.id) << "</code><div class=\"clause\">"
-      << html_escape(r.requirement) << " · " << html_escape(r.clause) << "</div></td>";
+      << "\" data-f=\"" << html_escape(r.family) << "\"><td class=\"mark\">"
+      << (r.disagree ? "≠" : "") << "</td><td><code>" << html_escape(r.id)
+      << "</code><div class=\"clause\">" << html_escape(r.requirement) << " · "
+      << html_escape(r.clause) << "</div></td>";
     for (std::size_t c = 0; c < r.cells.size(); ++c) {
       if (!r.cells[c]) {
         h << "<td class=\"cell nr\">not run</td>";
         continue;
       }
       const char* st = status_name(*r.cells[c]);
-      h << "<td class=\"cell\"><span class=\"b s-" << st << "\" title=\"" << html_escape(r.messages[c])
-        << "\">" << st << "</span></td>";
+      h << "<td class=\"cell\"><span class=\"b s-" << st << "\" title=\""
+        << html_escape(r.messages[c]) << "\">" << st << "</span></td>";
     }
     h << "</tr>\n";
   }
@@ -250,8 +268,9 @@ std::string matrix_markdown(const std::vector<MatrixColumn>& cols) {
   int disagree = 0, gaps = 0;
   for (const auto& r : rows) disagree += r.disagree, gaps += r.gap;
   std::ostringstream m;
-  m << "# sigipc platform matrix\n\n" << cols.size() << " runs, " << rows.size() << " tests, "
-    << disagree << " where the platforms disagree (marked ≠, listed first), " << gaps
+  m << "# sigipc platform matrix\n\n"
+    << cols.size() << " runs, " << rows.size() << " tests, " << disagree
+    << " where the platforms disagree (marked ≠, listed first), " << gaps
     << " not run everywhere.\n\n";
   auto header = [&](const char* first) {
     m << "| " << first << " |";
@@ -282,9 +301,12 @@ std::string matrix_markdown(const std::vector<MatrixColumn>& cols) {
   for (const auto& r : rows) {
     m << "| " << (r.disagree ? "≠ " : "") << "`" << md_cell(r.id) << "` |";
     for (const auto& cell : r.cells) {
-      if (!cell) m << " _not run_ |";
-      else if (r.disagree) m << " **" << status_name(*cell) << "** |";
-      else m << " " << status_name(*cell) << " |";
+      if (!cell)
+        m << " _not run_ |";
+      else if (r.disagree)
+        m << " **" << status_name(*cell) << "** |";
+      else
+        m << " " << status_name(*cell) << " |";
     }
     m << "\n";
   }

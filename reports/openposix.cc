@@ -24,14 +24,22 @@ struct Code {
 
 Code openposix_code(Status s) {
   switch (s) {
-    case Status::kPass: return {"PASS", 0};
-    case Status::kFail: return {"FAIL", 1};
-    case Status::kError: return {"UNRESOLVED", 2};
-    case Status::kTimeout: return {"UNRESOLVED", 2};
-    case Status::kUnsupported: return {"UNSUPPORTED", 4};
-    case Status::kSkip: return {"UNTESTED", 5};
-    case Status::kXfail: return {"FAIL", 1};
-    case Status::kXpass: return {"PASS", 0};
+    case Status::kPass:
+      return {"PASS", 0};
+    case Status::kFail:
+      return {"FAIL", 1};
+    case Status::kError:
+      return {"UNRESOLVED", 2};
+    case Status::kTimeout:
+      return {"UNRESOLVED", 2};
+    case Status::kUnsupported:
+      return {"UNSUPPORTED", 4};
+    case Status::kSkip:
+      return {"UNTESTED", 5};
+    case Status::kXfail:
+      return {"FAIL", 1};
+    case Status::kXpass:
+      return {"PASS", 0};
   }
   return {"UNRESOLVED", 2};
 }

@@ -14,14 +14,22 @@ const std::vector<Status>& all_statuses() {
 
 const char* status_name(Status s) {
   switch (s) {
-    case Status::kPass: return "PASS";
-    case Status::kFail: return "FAIL";
-    case Status::kError: return "ERROR";
-    case Status::kTimeout: return "TIMEOUT";
-    case Status::kUnsupported: return "UNSUPPORTED";
-    case Status::kXfail: return "XFAIL";
-    case Status::kXpass: return "XPASS";
-    case Status::kSkip: return "SKIP";
+    case Status::kPass:
+      return "PASS";
+    case Status::kFail:
+      return "FAIL";
+    case Status::kError:
+      return "ERROR";
+    case Status::kTimeout:
+      return "TIMEOUT";
+    case Status::kUnsupported:
+      return "UNSUPPORTED";
+    case Status::kXfail:
+      return "XFAIL";
+    case Status::kXpass:
+      return "XPASS";
+    case Status::kSkip:
+      return "SKIP";
   }
   return "?";
 }
@@ -33,20 +41,27 @@ std::optional<Status> parse_status(const std::string& s) {
 }
 
 bool is_bad(Status s) {
-  return s == Status::kFail || s == Status::kError || s == Status::kTimeout ||
-         s == Status::kXpass;
+  return s == Status::kFail || s == Status::kError || s == Status::kTimeout || s == Status::kXpass;
 }
 
 int severity(Status s) {
   switch (s) {
-    case Status::kPass: return 0;
-    case Status::kSkip: return 1;
-    case Status::kUnsupported: return 1;
-    case Status::kXfail: return 2;
-    case Status::kXpass: return 3;
-    case Status::kFail: return 4;
-    case Status::kError: return 5;
-    case Status::kTimeout: return 6;
+    case Status::kPass:
+      return 0;
+    case Status::kSkip:
+      return 1;
+    case Status::kUnsupported:
+      return 1;
+    case Status::kXfail:
+      return 2;
+    case Status::kXpass:
+      return 3;
+    case Status::kFail:
+      return 4;
+    case Status::kError:
+      return 5;
+    case Status::kTimeout:
+      return 6;
   }
   return 0;
 }
@@ -79,14 +94,10 @@ std::vector<std::pair<std::string, std::map<Status, int>>> RunRecord::by_family(
 }
 
 nlohmann::json result_to_json(const Result& r) {
-  nlohmann::json j = {{"id", r.id},
-                      {"family", r.family},
-                      {"requirement", r.requirement},
-                      {"clause", r.clause},
-                      {"statement", r.statement},
-                      {"status", status_name(r.status)},
-                      {"message", r.message},
-                      {"duration_ms", r.duration_ms}};
+  nlohmann::json j = {
+      {"id", r.id},           {"family", r.family},          {"requirement", r.requirement},
+      {"clause", r.clause},   {"statement", r.statement},    {"status", status_name(r.status)},
+      {"message", r.message}, {"duration_ms", r.duration_ms}};
   if (r.runs > 1) {
     j["runs"] = r.runs;
     j["run_counts"] = r.run_counts;

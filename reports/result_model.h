@@ -17,7 +17,7 @@ enum class Status { kPass, kFail, kError, kTimeout, kUnsupported, kXfail, kXpass
 
 constexpr const char* kResultsSchema = "sigipc-results/1";
 
-const char* status_name(Status s);                // "PASS"
+const char* status_name(Status s);  // "PASS"
 std::optional<Status> parse_status(const std::string& s);
 const std::vector<Status>& all_statuses();
 // FAIL, ERROR, TIMEOUT and XPASS make a run red.
@@ -26,15 +26,15 @@ bool is_bad(Status s);
 int severity(Status s);
 
 struct Result {
-  std::string id;           // "Suite.Name"
+  std::string id;  // "Suite.Name"
   std::string family;
   std::string requirement;
   std::string clause;
   std::string statement;
   Status status = Status::kPass;
-  std::string message;      // why, for anything but PASS
+  std::string message;  // why, for anything but PASS
   double duration_ms = 0;
-  int runs = 1;             // with --repeat
+  int runs = 1;                           // with --repeat
   std::map<std::string, int> run_counts;  // status name -> runs, with --repeat
 };
 
@@ -57,7 +57,7 @@ struct RunRecord {
 
   std::size_t not_run_count() const { return not_run.size() + not_run_unnamed; }
   std::map<Status, int> counts() const;
-  bool green() const;       // nothing bad
+  bool green() const;  // nothing bad
   // Families in first-seen order with counts by status.
   std::vector<std::pair<std::string, std::map<Status, int>>> by_family() const;
 };

@@ -87,14 +87,18 @@ Rebuilt rebuild(const std::string& text, const std::string& name) {
       for (const auto& id : id_list(j.value("planned", json::array()), where + ": \"planned\""))
         if (planned_set.insert(id).second) planned.push_back(id);
       if (j.contains("expectation_files"))
-        b.run.expectation_files = id_list(j["expectation_files"], where + ": \"expectation_files\"");
+        b.run.expectation_files =
+            id_list(j["expectation_files"], where + ": \"expectation_files\"");
       b.ended = false;
       continue;
     }
-    if (!header) throw InputError(where + ": no stream header before this line (not a sigipc result stream)");
-    std::string ev = j.contains("event") && j["event"].is_string() ? j["event"].get<std::string>() : "";
+    if (!header)
+      throw InputError(where + ": no stream header before this line (not a sigipc result stream)");
+    std::string ev =
+        j.contains("event") && j["event"].is_string() ? j["event"].get<std::string>() : "";
     if (ev == "start") {
-      if (!j.contains("id") || !j["id"].is_string()) throw InputError(where + ": start without an id");
+      if (!j.contains("id") || !j["id"].is_string())
+        throw InputError(where + ": start without an id");
       started.insert(j["id"].get<std::string>());
     } else if (ev == "result") {
       Result r;
@@ -108,7 +112,8 @@ Rebuilt rebuild(const std::string& text, const std::string& name) {
     } else if (ev == "end") {
       b.ended = true;
       const json& s = j.value("summary", json::object());
-      if (s.contains("interrupted") && s["interrupted"].is_boolean()) b.run.interrupted = s["interrupted"];
+      if (s.contains("interrupted") && s["interrupted"].is_boolean())
+        b.run.interrupted = s["interrupted"];
       if (s.contains("wall_ms") && s["wall_ms"].is_number()) b.run.wall_ms = s["wall_ms"];
       if (j.contains("expectations") && j["expectations"].is_object() &&
           j["expectations"].contains("stale"))

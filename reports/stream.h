@@ -25,7 +25,8 @@ namespace sigipc {
 constexpr const char* kStreamFormat = "sigipc-stream/1";
 
 // Each returns one line, newline included.
-std::string stream_header_line(const nlohmann::json& environment, const std::vector<std::string>& planned,
+std::string stream_header_line(const nlohmann::json& environment,
+                               const std::vector<std::string>& planned,
                                const std::vector<std::string>& expectation_files);
 std::string stream_start_line(const std::string& id);
 std::string stream_result_line(const Result& r);

@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <functional>
@@ -21,15 +21,27 @@ std::string xml_escape(const std::string& s) {
   o.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&apos;"; break;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      case '\'':
+        o += "&apos;";
+        break;
       default:
         // XML 1.0 forbids most control characters even escaped.
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') o += '?';
-        else o += static_cast<char>(c);
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+          o += '?';
+        else
+          o += static_cast<char>(c);
     }
   }
   return o;
@@ -40,14 +52,26 @@ std::string html_escape(const std::string& s) {
   o.reserve(s.size() + s.size() / 8);
   for (unsigned char c : s) {
     switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&#39;"; break;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      case '\'':
+        o += "&#39;";
+        break;
       default:
-        if (c < 0x20 && c != '\n' && c != '\t') o += "&#xFFFD;";
-        else o += static_cast<char>(c);
+        if (c < 0x20 && c != '\n' && c != '\t')
+          o += "&#xFFFD;";
+        else
+          o += static_cast<char>(c);
     }
   }
   return o;
@@ -71,8 +95,10 @@ std::string utf8_clean(const std::string& s) {
     bool ok = n > 0 && i + n <= s.size();
     for (std::size_t k = 1; ok && k < n; ++k)
       ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok) o.append(s, i, n), i += n;
-    else o += '?', ++i;
+    if (ok)
+      o.append(s, i, n), i += n;
+    else
+      o += '?', ++i;
   }
   return o;
 }
@@ -104,17 +130,16 @@ std::string junit_timestamp(const nlohmann::json& env) {
 void junit_case(std::ostringstream& x, const Result& r, const std::string& label,
                 const TestLogs& logs) {
   auto dot = r.id.find('.');
-  x << "    <testcase classname=\"" << xml_escape(label + "." + r.id.substr(0, dot))
-    << "\" name=\"" << xml_escape(r.id.substr(dot + 1)) << "\" time=\"" << r.duration_ms / 1000.0
-    << "\">\n";
+  x << "    <testcase classname=\"" << xml_escape(label + "." + r.id.substr(0, dot)) << "\" name=\""
+    << xml_escape(r.id.substr(dot + 1)) << "\" time=\"" << r.duration_ms / 1000.0 << "\">\n";
   x << "      <properties><property name=\"requirement\" value=\"" << xml_escape(r.requirement)
     << "\"/><property name=\"clause\" value=\"" << xml_escape(r.clause) << "\"/></properties>\n";
   std::string msg = xml_escape(utf8_clean(r.message));
   switch (r.status) {
     case Status::kFail:
     case Status::kTimeout:
-      x << "      <failure type=\"" << status_name(r.status) << "\" message=\"" << msg << "\">" << msg
-        << "</failure>\n";
+      x << "      <failure type=\"" << status_name(r.status) << "\" message=\"" << msg << "\">"
+        << msg << "</failure>\n";
       break;
     case Status::kError:
     case Status::kXpass:
@@ -122,9 +147,12 @@ void junit_case(std::ostringstream& x, const Result& r, const std::string& label
         << "</error>\n";
       break;
     case Status::kUnsupported:
-    case Status::kSkip: x << "      <skipped message=\"" << msg << "\"/>\n"; break;
+    case Status::kSkip:
+      x << "      <skipped message=\"" << msg << "\"/>\n";
+      break;
     case Status::kXfail:
-    case Status::kPass: break;
+    case Status::kPass:
+      break;
   }
   auto it = logs.find(r.id);
   if (r.status == Status::kXfail || (r.status != Status::kPass && it != logs.end())) {
@@ -169,18 +197,22 @@ std::string junit_text(const RunRecord& run, const TestLogs& logs) {
   x << "<testsuites name=\"" << xml_escape("sigipc (" + label + ")") << "\" tests=\""
     << run.results.size() << "\" failures=\"" << c[Status::kFail] + c[Status::kTimeout]
     << "\" errors=\"" << c[Status::kError] + c[Status::kXpass] << "\" skipped=\""
-    << c[Status::kUnsupported] + c[Status::kSkip] << "\" time=\"" << run.wall_ms / 1000.0 << "\">\n";
+    << c[Status::kUnsupported] + c[Status::kSkip] << "\" time=\"" << run.wall_ms / 1000.0
+    << "\">\n";
   for (const auto& [family, fc] : run.by_family()) {
     int n = 0;
     double t = 0;
     for (const auto& r : run.results)
       if (r.family == family) ++n, t += r.duration_ms;
-    auto get = [&](Status s) { auto it = fc.find(s); return it == fc.end() ? 0 : it->second; };
+    auto get = [&](Status s) {
+      auto it = fc.find(s);
+      return it == fc.end() ? 0 : it->second;
+    };
     x << "  <testsuite name=\"" << xml_escape(family + " (" + label + ")") << "\" tests=\"" << n
       << "\" failures=\"" << get(Status::kFail) + get(Status::kTimeout) << "\" errors=\""
       << get(Status::kError) + get(Status::kXpass) << "\" skipped=\""
-      << get(Status::kUnsupported) + get(Status::kSkip) << "\" time=\"" << t / 1000.0 << "\" hostname=\""
-      << xml_escape(host == "?" ? "unknown" : host) << "\"";
+      << get(Status::kUnsupported) + get(Status::kSkip) << "\" time=\"" << t / 1000.0
+      << "\" hostname=\"" << xml_escape(host == "?" ? "unknown" : host) << "\"";
     if (!stamp.empty()) x << " timestamp=\"" << stamp << "\"";
     x << ">\n";
     for (const auto& r : run.results)
@@ -202,11 +234,16 @@ std::string md_cell(const std::string& s, std::size_t max = std::string::npos) {
       o += "...";
       break;
     }
-    if (ch == '|') o += "\\|";
-    else if (ch == '\n' || ch == '\r') o += ' ';
-    else if (ch == '<') o += "&lt;";
-    else if (ch == '>') o += "&gt;";
-    else o += ch;
+    if (ch == '|')
+      o += "\\|";
+    else if (ch == '\n' || ch == '\r')
+      o += ' ';
+    else if (ch == '<')
+      o += "&lt;";
+    else if (ch == '>')
+      o += "&gt;";
+    else
+      o += ch;
   }
   return o;
 }
@@ -342,7 +379,10 @@ std::string summary_table(const RunRecord& run) {
                 "family", "PASS", "FAIL", "ERROR", "TIMEOUT", "UNSUP", "XFAIL", "XPASS", "SKIP");
   t << line;
   auto row = [&](const std::string& name, const std::map<Status, int>& fc) {
-    auto g = [&](Status s) { auto it = fc.find(s); return it == fc.end() ? 0 : it->second; };
+    auto g = [&](Status s) {
+      auto it = fc.find(s);
+      return it == fc.end() ? 0 : it->second;
+    };
     std::snprintf(line, sizeof line, "%-*s %6d %6d %6d %7d %6d %6d %6d %6d\n", static_cast<int>(w),
                   name.c_str(), g(Status::kPass), g(Status::kFail), g(Status::kError),
                   g(Status::kTimeout), g(Status::kUnsupported), g(Status::kXfail),
@@ -373,12 +413,12 @@ std::vector<std::string> write_all_reports(const RunRecord& run, const std::stri
   const TestLogs logs = read_test_logs(run, dir);
   auto junit = [&logs](const RunRecord& r) { return junit_text(r, logs); };
   auto html = [&logs](const RunRecord& r) { return html_text(r, logs); };
-  const std::vector<std::pair<const char*, std::function<std::string(const RunRecord&)>>> formats = {
-      {"results.json", results_json_text}, {"junit.xml", junit},
-      {"report.md", markdown_text},        {"report.html", html},
-      {"results.ktap", ktap_text},         {"lava.sh", lava_script_text},
-      {"result.txt", lava_results_text},   {"kcidb.json", kcidb_json_text},
-      {"openposix.txt", openposix_text}};
+  const std::vector<std::pair<const char*, std::function<std::string(const RunRecord&)>>> formats =
+      {{"results.json", results_json_text}, {"junit.xml", junit},
+       {"report.md", markdown_text},        {"report.html", html},
+       {"results.ktap", ktap_text},         {"lava.sh", lava_script_text},
+       {"result.txt", lava_results_text},   {"kcidb.json", kcidb_json_text},
+       {"openposix.txt", openposix_text}};
   std::vector<std::string> written;
   for (const auto& [name, text] : formats) {
     write_file_atomically(dir + "/" + name, text(run));

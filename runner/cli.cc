@@ -61,7 +61,8 @@ std::vector<std::string> split_globs(const std::vector<std::string>& args) {
     std::size_t start = 0;
     for (;;) {
       std::size_t colon = a.find(':', start);
-      std::string g = a.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+      std::string g =
+          a.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
       if (!g.empty()) globs.push_back(g);
       if (colon == std::string::npos) break;
       start = colon + 1;
@@ -103,8 +104,8 @@ std::vector<Expectation> load_expectation_files(const std::vector<std::string>& 
 
 // The expectation entry with status SKIP that leaves t out on this
 // platform, or nullptr.
-const Expectation* skip_entry(const std::vector<Expectation>& expectations, const nlohmann::json& env,
-                              const TestMeta& t) {
+const Expectation* skip_entry(const std::vector<Expectation>& expectations,
+                              const nlohmann::json& env, const TestMeta& t) {
   const Expectation* e = deciding_expectation(expectations, env, t.id(), t.requirement);
   return e && e->status == Status::kSkip ? e : nullptr;
 }
@@ -167,7 +168,8 @@ void parse_repeat(const std::string& text, SchedulerOptions& o) {
   if (o.until_fail) n = n.substr(11);
   if (n.empty() || n.size() > 7 || n.find_first_not_of("0123456789") != std::string::npos ||
       std::stoi(n) < 1 || std::stoi(n) > 1000000)
-    throw UsageError("--repeat must be N or until-fail:N with 1 <= N <= 1000000, got '" + text + "'");
+    throw UsageError("--repeat must be N or until-fail:N with 1 <= N <= 1000000, got '" + text +
+                     "'");
   o.repeat = std::stoi(n);
 }
 
@@ -176,9 +178,10 @@ std::uint64_t parse_seed(const std::string& text) {
   errno = 0;
   char* end = nullptr;
   unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || errno == ERANGE ||
-      *end)
-    throw UsageError("--seed must be a whole number from 0 to 18446744073709551615, got '" + text + "'");
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+      errno == ERANGE || *end)
+    throw UsageError("--seed must be a whole number from 0 to 18446744073709551615, got '" + text +
+                     "'");
   return v;
 }
 
@@ -221,7 +224,8 @@ Earlier load_earlier(const std::string& path) {
 
 // The tests this invocation runs: the selection, narrowed by --resume (what
 // DIR has no result for), --rerun-failed (what was red) and --shard.
-std::vector<const TestMeta*> plan_tests(const RunArgs& a, const Earlier& resume, const Earlier& rerun) {
+std::vector<const TestMeta*> plan_tests(const RunArgs& a, const Earlier& resume,
+                                        const Earlier& rerun) {
   const bool filtered = !a.filters.empty() || !a.excludes.empty();
   auto tests = select_tests(a.filters, a.excludes);
   std::set<std::string> keep;
@@ -269,8 +273,9 @@ std::vector<const TestMeta*> plan_tests(const RunArgs& a, const Earlier& resume,
 }
 
 std::string shell_quoted(const std::string& w) {
-  if (!w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                        "_-./:=@%+,") == std::string::npos)
+  if (!w.empty() &&
+      w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                          "_-./:=@%+,") == std::string::npos)
     return w;
   std::string q = "'";
   for (char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -321,9 +326,11 @@ Setup setup_scheduler(RunArgs& a) {
   }
   if (a.fork_server && o.isolation == Isolation::kProcessGroup) {
     if (a.isolation != "auto")
-      throw UsageError("--fork-server needs namespace isolation (process-group isolation finds a "
-                       "test's processes by an environment token a forked test does not carry)");
-    s.start_note = "--fork-server asked for, but namespaces are not available here: tests are exec'd";
+      throw UsageError(
+          "--fork-server needs namespace isolation (process-group isolation finds a "
+          "test's processes by an environment token a forked test does not carry)");
+    s.start_note =
+        "--fork-server asked for, but namespaces are not available here: tests are exec'd";
   }
   o.fork_server = a.fork_server && o.isolation == Isolation::kNamespaces;
   return s;
@@ -342,10 +349,10 @@ nlohmann::json run_environment(const RunArgs& a, const Setup& s) {
     env["isolation_fallback_reason"] = s.isolation_why;
   env["isolation"] = isolation_name(o.isolation);
   env["isolation_detail"] = isolation_detail(o.isolation);
-  env["isolation_reason"] =
-      a.isolation != "auto" ? "--isolation " + a.isolation
-      : o.isolation == Isolation::kNamespaces ? "--isolation auto: namespaces are available here"
-                                              : "--isolation auto: no namespaces here (" + s.isolation_why + ")";
+  env["isolation_reason"] = a.isolation != "auto" ? "--isolation " + a.isolation
+                            : o.isolation == Isolation::kNamespaces
+                                ? "--isolation auto: namespaces are available here"
+                                : "--isolation auto: no namespaces here (" + s.isolation_why + ")";
   env["suite_version"] = SIGIPC_VERSION;
   env["suite_revision"] = SIGIPC_REVISION;
   env["command_line"] = a.command_line;
@@ -370,7 +377,8 @@ void order_results(RunRecord& run, const std::vector<std::string>& planned) {
   for (std::size_t i = 0; i < planned.size(); ++i) pos.emplace(planned[i], i);
   std::stable_sort(run.results.begin(), run.results.end(), [&](const Result& x, const Result& y) {
     auto px = pos.find(x.id), py = pos.find(y.id);
-    return (px == pos.end() ? planned.size() : px->second) < (py == pos.end() ? planned.size() : py->second);
+    return (px == pos.end() ? planned.size() : px->second) <
+           (py == pos.end() ? planned.size() : py->second);
   });
 }
 
@@ -387,7 +395,8 @@ int cmd_run(RunArgs a) {
       throw UsageError("--resume DIR writes into DIR: leave out --out, or give the same folder");
     a.out = a.resume;
   }
-  if (!a.durations.empty() && a.shard.empty()) throw UsageError("--durations balances --shard: give --shard I/N too");
+  if (!a.durations.empty() && a.shard.empty())
+    throw UsageError("--durations balances --shard: give --shard I/N too");
   const StdoutFormat format = parse_stdout_format(a.stdout_format);
   auto expectations = load_expectation_files(a.expect_files);
   Setup setup = setup_scheduler(a);
@@ -460,29 +469,33 @@ int cmd_run(RunArgs a) {
   };
   o.quiet = format != StdoutFormat::kProgress;
 
-  std::fprintf(stderr, "sigipc: running %zu tests%s with %d jobs, isolation %s, seed %llu%s\n",
-               to_run.size(), o.repeat > 1 ? (" x" + std::to_string(o.repeat)).c_str() : "",
-               o.jobs, isolation_name(o.isolation), static_cast<unsigned long long>(o.seed),
-               skipped.empty() ? "" : (" (" + std::to_string(skipped.size()) + " skipped)").c_str());
+  std::fprintf(
+      stderr, "sigipc: running %zu tests%s with %d jobs, isolation %s, seed %llu%s\n",
+      to_run.size(), o.repeat > 1 ? (" x" + std::to_string(o.repeat)).c_str() : "", o.jobs,
+      isolation_name(o.isolation), static_cast<unsigned long long>(o.seed),
+      skipped.empty() ? "" : (" (" + std::to_string(skipped.size()) + " skipped)").c_str());
   SchedulerResult sr = run_tests(to_run, o);
   run.results = std::move(sr.results);
   run.interrupted = sr.interrupted;
   run.not_run = sr.not_run;
   if (!sr.fork_server_failure.empty()) {
-    run.environment["test_start_note"] = "the fork server stopped serving, later tests were exec'd: " +
-                                         sr.fork_server_failure;
-    std::fprintf(stderr, "sigipc: the fork server stopped serving: %s\n", sr.fork_server_failure.c_str());
+    run.environment["test_start_note"] =
+        "the fork server stopped serving, later tests were exec'd: " + sr.fork_server_failure;
+    std::fprintf(stderr, "sigipc: the fork server stopped serving: %s\n",
+                 sr.fork_server_failure.c_str());
   }
   if (sr.stopped_early)
     std::fprintf(stderr, "sigipc: --fail-fast: stopped after the first test that is not green\n");
-  run.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  run.wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (!a.expect_files.empty()) {
     std::vector<std::string> ids, rules;
     for (const auto& t : registry()) ids.push_back(t.id()), rules.push_back(t.requirement);
     ExpectationReport rep = apply_expectations(run, expectations, ids, rules);
     run.expectation_files = a.expect_files;
     run.stale_expectations = rep.stale;
-    for (const auto& s : rep.stale) std::fprintf(stderr, "sigipc: stale expectation: %s\n", s.c_str());
+    for (const auto& s : rep.stale)
+      std::fprintf(stderr, "sigipc: stale expectation: %s\n", s.c_str());
   }
   // Earlier and skipped results are already final: expectations are not
   // applied to them twice.
@@ -497,7 +510,8 @@ int cmd_run(RunArgs a) {
   if (!run.not_run.empty())
     std::fprintf(table, "%s: %zu tests not run or not finished\n",
                  run.interrupted ? "interrupted" : "stopped", run.not_run.size());
-  if (!stream.write_error().empty()) std::fprintf(stderr, "sigipc: %s\n", stream.write_error().c_str());
+  if (!stream.write_error().empty())
+    std::fprintf(stderr, "sigipc: %s\n", stream.write_error().c_str());
   std::string names;
   for (const auto& w : written) names += (names.empty() ? "" : " ") + w;
   std::fprintf(table, "reports in %s/: results.jsonl %s (%.1f s)\n", a.out.c_str(), names.c_str(),
@@ -532,20 +546,25 @@ int cli_main(int argc, char** argv) {
   }
 
   CLI::App app{"sigipc: conformance and fault-injection tests for POSIX/Linux signals and IPC"};
-  app.set_version_flag("--version", std::string("sigipc ") + SIGIPC_VERSION + " (revision " +
-                                        SIGIPC_REVISION + ")");
+  app.set_version_flag(
+      "--version", std::string("sigipc ") + SIGIPC_VERSION + " (revision " + SIGIPC_REVISION + ")");
   app.require_subcommand(1);
-  app.footer("More commands, each with its own --help: sigipc inject, sigipc report, sigipc diff, "
-             "sigipc merge\n");
+  app.footer(
+      "More commands, each with its own --help: sigipc inject, sigipc report, sigipc diff, "
+      "sigipc merge\n");
 
   std::vector<std::string> list_filters, list_excludes, list_expect;
   bool list_json = false;
-  auto* list = app.add_subcommand("list", "List every test with its requirement, family, clause and statement");
-  list->add_option("--filter", list_filters, "Glob over test ids or requirement ids (repeatable; A*:B* is two globs)");
-  list->add_option("--exclude", list_excludes, "Glob of tests to leave out (repeatable), as sigipc run does");
-  list->add_option("--expect", list_expect,
-                   "Expectation file (repeatable): leave out the tests its SKIP entries skip on this "
-                   "machine, naming them on stderr");
+  auto* list = app.add_subcommand(
+      "list", "List every test with its requirement, family, clause and statement");
+  list->add_option("--filter", list_filters,
+                   "Glob over test ids or requirement ids (repeatable; A*:B* is two globs)");
+  list->add_option("--exclude", list_excludes,
+                   "Glob of tests to leave out (repeatable), as sigipc run does");
+  list->add_option(
+      "--expect", list_expect,
+      "Expectation file (repeatable): leave out the tests its SKIP entries skip on this "
+      "machine, naming them on stderr");
   list->add_flag("--json", list_json, "Print JSON");
 
   RunArgs ra;
@@ -556,41 +575,48 @@ int cli_main(int argc, char** argv) {
   run->add_option("--out", ra.out, "Report folder (default: sigipc-results)");
   run->add_option("--jobs,-j", ra.jobs, "Tests at a time, 1 to 4096 (default: CPUs)")
       ->check(CLI::Range(1, 4096));
-  run->add_option("--timeout-mul", ra.timeout_mul,
-                  "Scale every per-test time limit, 0.01 to 1000 (default: $SIGIPC_TIMEOUT_MUL or 1)")
+  run->add_option(
+         "--timeout-mul", ra.timeout_mul,
+         "Scale every per-test time limit, 0.01 to 1000 (default: $SIGIPC_TIMEOUT_MUL or 1)")
       ->check(CLI::Range(0.01, 1000.0));
   run->add_option("--seed", ra.seed,
-                  "Seed for randomised tests, injectors and --shuffle, 0 to 2^64-1 (default: random, reported)");
+                  "Seed for randomised tests, injectors and --shuffle, 0 to 2^64-1 (default: "
+                  "random, reported)");
   run->add_option("--repeat", ra.repeat,
                   "Run each test N times (worst outcome wins), or until-fail:N: until a run is not "
                   "green, at most N times");
-  run->add_flag("--shuffle", ra.shuffle, "Run the tests in an order drawn from the seed (recorded)");
+  run->add_flag("--shuffle", ra.shuffle,
+                "Run the tests in an order drawn from the seed (recorded)");
   run->add_flag("--fail-fast", ra.fail_fast,
                 "Start no test after the first that is not green; the rest are listed as not run");
-  run->add_option("--shard", ra.shard,
-                  "Run only shard I of N (I/N, 1-based), split by recorded durations; merge the shards "
-                  "with sigipc merge");
+  run->add_option(
+      "--shard", ra.shard,
+      "Run only shard I of N (I/N, 1-based), split by recorded durations; merge the shards "
+      "with sigipc merge");
   run->add_option("--durations", ra.durations,
                   "results.json, results.jsonl or run folder whose test durations balance --shard "
                   "(default: each test's time limit)");
   run->add_option("--resume", ra.resume,
                   "Run only the tests the run folder DIR has no result for, writing into DIR (its "
                   "reports then cover both runs)");
-  run->add_option("--rerun-failed", ra.rerun_failed,
-                  "Run only the FAIL, ERROR, TIMEOUT and XPASS tests of a results.json, results.jsonl "
-                  "or run folder");
+  run->add_option(
+      "--rerun-failed", ra.rerun_failed,
+      "Run only the FAIL, ERROR, TIMEOUT and XPASS tests of a results.json, results.jsonl "
+      "or run folder");
   run->add_option("--stdout-format", ra.stdout_format,
                   "progress (a table at the end), ktap (KTAP v1 lines as tests finish, for serial "
                   "consoles and LAVA) or jsonl (the result stream's lines)");
   run->add_option("--wrapper", ra.wrapper,
-                  "Command words put in front of every test process, e.g. 'qemu-x86_64' (default: $SIGIPC_WRAPPER)");
+                  "Command words put in front of every test process, e.g. 'qemu-x86_64' (default: "
+                  "$SIGIPC_WRAPPER)");
   run->add_option("--expect", ra.expect_files,
                   "Expectation file (YAML) of known deviations: matching failures become XFAIL, "
                   "status SKIP entries leave tests out (repeatable)");
   run->add_option("--isolation", ra.isolation, "auto, namespaces or process-group (default: auto)");
-  run->add_flag("--fork-server", ra.fork_server,
-                "Fork each test from one started copy of the program (behind the wrapper) instead of "
-                "executing it afresh: much faster under emulators; needs namespace isolation");
+  run->add_flag(
+      "--fork-server", ra.fork_server,
+      "Fork each test from one started copy of the program (behind the wrapper) instead of "
+      "executing it afresh: much faster under emulators; needs namespace isolation");
 
   // Commands with their own option sets live in their own files.
   if (argc >= 2 && std::strcmp(argv[1], "inject") == 0) return inject_main(argc, argv);
@@ -599,10 +625,11 @@ int cli_main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "merge") == 0) return merge_main(argc, argv);
   if (argc >= 2 && argv[1][0] != '-' && std::strcmp(argv[1], "list") != 0 &&
       std::strcmp(argv[1], "run") != 0) {
-    std::fprintf(stderr,
-                 "sigipc: unknown command '%s' (commands: list, run, inject, report, diff, merge; see: "
-                 "sigipc --help)\n",
-                 argv[1]);
+    std::fprintf(
+        stderr,
+        "sigipc: unknown command '%s' (commands: list, run, inject, report, diff, merge; see: "
+        "sigipc --help)\n",
+        argv[1]);
     return 2;
   }
   try {

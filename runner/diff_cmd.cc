@@ -13,9 +13,10 @@
 namespace sigipc {
 
 int diff_main(int argc, char** argv) {
-  CLI::App app{"Compare two saved runs: new failures, fixes, other status changes, tests added and "
-               "removed, environment differences",
-               "sigipc diff"};
+  CLI::App app{
+      "Compare two saved runs: new failures, fixes, other status changes, tests added and "
+      "removed, environment differences",
+      "sigipc diff"};
   std::string old_file, new_file, fail_on = "new-failures", format;
   bool json = false;
   app.add_option("old", old_file, "results.json of the reference run")->required();
@@ -27,8 +28,9 @@ int diff_main(int argc, char** argv) {
   app.add_option("--fail-on", fail_on,
                  "new-failures (default): exit 1 when NEW has a failure OLD did not have; "
                  "any-change: also on any status change or test added or removed; never");
-  app.footer("Exit status: 0 no new failures, 1 new failures (or a change, with --fail-on any-change), "
-             "2 bad usage or input.");
+  app.footer(
+      "Exit status: 0 no new failures, 1 new failures (or a change, with --fail-on any-change), "
+      "2 bad usage or input.");
   try {
     app.parse(argc - 1, argv + 1);
   } catch (const CLI::CallForHelp& e) {
@@ -38,18 +40,21 @@ int diff_main(int argc, char** argv) {
     return 2;
   }
   if (fail_on != "new-failures" && fail_on != "any-change" && fail_on != "never") {
-    std::fprintf(stderr, "sigipc diff: --fail-on must be new-failures, any-change or never, not '%s'\n",
+    std::fprintf(stderr,
+                 "sigipc diff: --fail-on must be new-failures, any-change or never, not '%s'\n",
                  fail_on.c_str());
     return 2;
   }
   if (json && !format.empty() && format != "json") {
-    std::fprintf(stderr, "sigipc diff: --json and --format %s contradict each other\n", format.c_str());
+    std::fprintf(stderr, "sigipc diff: --json and --format %s contradict each other\n",
+                 format.c_str());
     return 2;
   }
   if (json) format = "json";
   if (format.empty()) format = "text";
   if (format != "text" && format != "json" && format != "md") {
-    std::fprintf(stderr, "sigipc diff: --format must be text, json or md, not '%s'\n", format.c_str());
+    std::fprintf(stderr, "sigipc diff: --format must be text, json or md, not '%s'\n",
+                 format.c_str());
     return 2;
   }
   RunRecord before, after;
@@ -62,7 +67,8 @@ int diff_main(int argc, char** argv) {
   }
   RunDiff d = compare_runs(before, after);
   if (format == "json")
-    std::cout << diff_json(d, old_file, new_file).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+    std::cout << diff_json(d, old_file, new_file)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   else if (format == "md")
     std::cout << diff_markdown(d, old_file, new_file);

@@ -63,9 +63,12 @@ std::vector<std::string> split_nul(const char* data, std::size_t n) {
 bool parse_request(const std::vector<std::string>& f, Isolation* iso, std::size_t* argv_at,
                    std::size_t* argc, std::size_t* env_at, std::size_t* envc, std::string* why) {
   if (f.size() < 5) return *why = "short request", false;
-  if (f[0] == "namespaces") *iso = Isolation::kNamespaces;
-  else if (f[0] == "process-group") *iso = Isolation::kProcessGroup;
-  else return *why = "unknown isolation " + f[0], false;
+  if (f[0] == "namespaces")
+    *iso = Isolation::kNamespaces;
+  else if (f[0] == "process-group")
+    *iso = Isolation::kProcessGroup;
+  else
+    return *why = "unknown isolation " + f[0], false;
   *argc = std::strtoul(f[3].c_str(), nullptr, 10);
   *argv_at = 4;
   if (*argv_at + *argc >= f.size()) return *why = "argument count beyond the request", false;
@@ -131,8 +134,10 @@ int fork_server_main(int ctrl) {
     Isolation iso{};
     std::size_t argv_at = 0, argc = 0, env_at = 0, envc = 0;
     std::string why;
-    if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) why = "request truncated";
-    else if (rfd < 0) why = "no result channel attached";
+    if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+      why = "request truncated";
+    else if (rfd < 0)
+      why = "no result channel attached";
     if (!why.empty() || !parse_request(f, &iso, &argv_at, &argc, &env_at, &envc, &why)) {
       if (rfd >= 0) close(rfd);
       send_text(ctrl, "E " + std::to_string(EINVAL) + " " + why);
@@ -245,7 +250,10 @@ bool ForkServer::read_message(bool block, std::string* msg) {
 Spawned ForkServer::spawn(const SpawnSpec& spec) {
   if (ctrl_ < 0) throw std::runtime_error("the fork server is gone: " + failure_);
   std::string req;
-  auto field = [&](const std::string& s) { req += s; req.push_back('\0'); };
+  auto field = [&](const std::string& s) {
+    req += s;
+    req.push_back('\0');
+  };
   field(isolation_name(spec.isolation));
   field(spec.output_path);
   field(spec.mq_dir);

@@ -61,7 +61,8 @@ bool program_exists(const std::string& prog) {
   std::size_t start = 0;
   for (;;) {
     std::size_t colon = p.find(':', start);
-    std::string dir = p.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    std::string dir =
+        p.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
     if (dir.empty()) dir = ".";
     std::string full = dir + "/" + prog;
     struct stat st {};
@@ -108,10 +109,11 @@ int run(const Options& o) {
         std::string v;
         for (char c : o.via) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (v != "kill" && v != "tgkill" && v != "sigqueue" && v != "pidfd")
-          throw inject::PlanError("bad --via '" + o.via + "': expected kill, tgkill, sigqueue or pidfd" +
-                                  (v == "timer" ? " (timer signals come from the target's own timers; "
-                                                  "inject cannot arm them in another process)"
-                                                : ""));
+          throw inject::PlanError(
+              "bad --via '" + o.via + "': expected kill, tgkill, sigqueue or pidfd" +
+              (v == "timer" ? " (timer signals come from the target's own timers; "
+                              "inject cannot arm them in another process)"
+                            : ""));
         plan->via = inject::parse_via(o.via);
       }
       plan->seed = seed;
@@ -285,11 +287,15 @@ int inject_main(int argc, char** argv) {
       "      read(a0==0)=EINTR@*10, getppid=EPERM%0.25 (see injectors/syscall_fail.h)\n"
       "Usage: sigipc inject [OPTIONS] -- PROGRAM [ARGS...]");
   app.add_option("--fail", o.fail, "Failure rule (repeatable)");
-  app.add_option("--seed", o.seed, "Seed for %P rules and the signal schedule (default: random, printed)");
-  app.add_option("--signal", o.signals, "Signal to send to the program (repeatable): USR1, SIGRTMIN+3, 10");
+  app.add_option("--seed", o.seed,
+                 "Seed for %P rules and the signal schedule (default: random, printed)");
+  app.add_option("--signal", o.signals,
+                 "Signal to send to the program (repeatable): USR1, SIGRTMIN+3, 10");
   app.add_option("--rate", o.rate, "Mean signals per second (needs --signal)");
-  app.add_option("--via", o.via, "How signals are sent: kill, tgkill, sigqueue or pidfd (default: kill)");
-  app.add_option("--log", o.log_file, "Write one line per injected failure and the summary to FILE");
+  app.add_option("--via", o.via,
+                 "How signals are sent: kill, tgkill, sigqueue or pidfd (default: kill)");
+  app.add_option("--log", o.log_file,
+                 "Write one line per injected failure and the summary to FILE");
   app.add_flag("--quiet", o.quiet, "Print nothing on stderr (the --log file is still written)");
   try {
     // argv[1] ("inject") stands in for the program name.
@@ -302,7 +308,9 @@ int inject_main(int argc, char** argv) {
   }
   o.seed_set = app.count("--seed") > 0;
   if (dashdash == argc) {
-    std::fprintf(stderr, "sigipc inject: no '--' before the program: sigipc inject [OPTIONS] -- PROGRAM [ARGS...]\n");
+    std::fprintf(stderr,
+                 "sigipc inject: no '--' before the program: sigipc inject [OPTIONS] -- PROGRAM "
+                 "[ARGS...]\n");
     return 2;
   }
   try {

@@ -32,18 +32,20 @@ struct BadInput : std::runtime_error {
 };
 
 // What makes two runs results of the same suite on the same platform.
-constexpr const char* kSameRunKeys[] = {"suite_version", "suite_revision", "kernel_release", "arch",
-                                        "libc",          "libc_version",   "emulator",       "isolation",
-                                        "wrapper",       "timeout_mul"};
+constexpr const char* kSameRunKeys[] = {
+    "suite_version", "suite_revision", "kernel_release", "arch",    "libc",
+    "libc_version",  "emulator",       "isolation",      "wrapper", "timeout_mul"};
 
 std::string value_text(const nlohmann::json& env, const char* key) {
   return env.contains(key) ? env[key].dump() : "(none)";
 }
 
-void check_same_run(const std::vector<RunRecord>& runs, const std::vector<std::string>& files, bool force) {
+void check_same_run(const std::vector<RunRecord>& runs, const std::vector<std::string>& files,
+                    bool force) {
   for (std::size_t i = 1; i < runs.size(); ++i) {
     for (const char* key : kSameRunKeys) {
-      std::string a = value_text(runs[0].environment, key), b = value_text(runs[i].environment, key);
+      std::string a = value_text(runs[0].environment, key),
+                  b = value_text(runs[i].environment, key);
       if (a == b) continue;
       std::string why = files[i] + ": environment \"" + key + "\" is " + b + ", " + files[0] +
                         " has " + a + ": not shards of one run";
@@ -51,11 +53,13 @@ void check_same_run(const std::vector<RunRecord>& runs, const std::vector<std::s
       std::fprintf(stderr, "sigipc merge: %s\n", why.c_str());
     }
     if (runs[i].expectation_files != runs[0].expectation_files && !force)
-      throw BadInput(files[i] + ": expectation files differ from " + files[0] + " (--force merges anyway)");
+      throw BadInput(files[i] + ": expectation files differ from " + files[0] +
+                     " (--force merges anyway)");
   }
 }
 
-RunRecord merge(const std::vector<RunRecord>& runs, const std::vector<std::string>& files, bool force) {
+RunRecord merge(const std::vector<RunRecord>& runs, const std::vector<std::string>& files,
+                bool force) {
   RunRecord m;
   m.environment = runs[0].environment;
   m.environment.erase("shard");
@@ -80,7 +84,8 @@ RunRecord merge(const std::vector<RunRecord>& runs, const std::vector<std::strin
     running.insert(r.running.begin(), r.running.end());
     stale.insert(r.stale_expectations.begin(), r.stale_expectations.end());
     for (const auto& f : r.expectation_files)
-      if (std::find(m.expectation_files.begin(), m.expectation_files.end(), f) == m.expectation_files.end())
+      if (std::find(m.expectation_files.begin(), m.expectation_files.end(), f) ==
+          m.expectation_files.end())
         m.expectation_files.push_back(f);
   }
   for (const auto& id : not_run)
@@ -110,7 +115,8 @@ int run_merge(const std::vector<std::string>& files, const std::string& out, boo
   if (mkdir(out.c_str(), 0755) != 0 && errno != EEXIST)
     throw BadInput("cannot create output folder " + out + ": " + std::strerror(errno));
   struct stat st {};
-  if (stat(out.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw BadInput("--out " + out + " is not a folder");
+  if (stat(out.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw BadInput("--out " + out + " is not a folder");
   auto written = write_all_reports(m, out);
   std::fputs(summary_table(m).c_str(), stdout);
   std::string names;
@@ -123,19 +129,23 @@ int run_merge(const std::vector<std::string>& files, const std::string& out, boo
 }  // namespace
 
 int merge_main(int argc, char** argv) {
-  CLI::App app{"Merge the shards of one run (sigipc run --shard I/N) into one result set and write "
-               "every report: sigipc merge A.json B.json... --out DIR",
-               "sigipc merge"};
+  CLI::App app{
+      "Merge the shards of one run (sigipc run --shard I/N) into one result set and write "
+      "every report: sigipc merge A.json B.json... --out DIR",
+      "sigipc merge"};
   std::vector<std::string> files;
   std::string out;
   bool force = false;
-  app.add_option("results", files, "results.json, results.jsonl or run folder of each shard")->required();
+  app.add_option("results", files, "results.json, results.jsonl or run folder of each shard")
+      ->required();
   app.add_option("--out", out, "Folder for the merged reports (created if needed)")->required();
-  app.add_flag("--force", force,
-               "Merge runs of different platforms or suite revisions, or with a test in two of them "
-               "(the first result wins)");
-  app.footer("Exit status: 0 merged and green, 1 merged and not green (or tests not run), 2 bad "
-             "usage or input.");
+  app.add_flag(
+      "--force", force,
+      "Merge runs of different platforms or suite revisions, or with a test in two of them "
+      "(the first result wins)");
+  app.footer(
+      "Exit status: 0 merged and green, 1 merged and not green (or tests not run), 2 bad "
+      "usage or input.");
   try {
     app.parse(argc - 1, argv + 1);
   } catch (const CLI::CallForHelp& e) {

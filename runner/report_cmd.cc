@@ -65,7 +65,9 @@ void carry_logs(const RunRecord& run, const std::string& from, const std::string
       if (!fs::is_regular_file(from + "/" + file, ec)) continue;
       fs::create_directories(out + "/logs", ec);
       fs::copy_file(from + "/" + file, out + "/" + file, fs::copy_options::overwrite_existing, ec);
-      if (ec) throw std::runtime_error("cannot copy " + from + "/" + file + " to " + out + ": " + ec.message());
+      if (ec)
+        throw std::runtime_error("cannot copy " + from + "/" + file + " to " + out + ": " +
+                                 ec.message());
     }
   }
 }
@@ -74,7 +76,8 @@ void carry_logs(const RunRecord& run, const std::string& from, const std::string
 // catalogue, as sigipc run judges them, and the run's own tests (a run made
 // by another build). A filtered run leaves tests out; their entries are not
 // stale for it.
-void known_tests(const RunRecord& run, std::vector<std::string>& ids, std::vector<std::string>& rules) {
+void known_tests(const RunRecord& run, std::vector<std::string>& ids,
+                 std::vector<std::string>& rules) {
   std::set<std::string> seen;
   for (const auto& t : registry())
     if (seen.insert(t.id()).second) ids.push_back(t.id()), rules.push_back(t.requirement);
@@ -82,7 +85,8 @@ void known_tests(const RunRecord& run, std::vector<std::string>& ids, std::vecto
     if (seen.insert(r.id).second) ids.push_back(r.id), rules.push_back(r.requirement);
 }
 
-int one_run(const std::string& file, const std::string& out, const std::vector<std::string>& expect) {
+int one_run(const std::string& file, const std::string& out,
+            const std::vector<std::string>& expect) {
   std::vector<Expectation> expectations;
   for (const auto& f : expect) {
     try {
@@ -104,7 +108,8 @@ int one_run(const std::string& file, const std::string& out, const std::vector<s
     ExpectationReport rep = apply_expectations(run, expectations, ids, rules);
     run.expectation_files = expect;
     run.stale_expectations = rep.stale;
-    for (const auto& s : rep.stale) std::fprintf(stderr, "sigipc: stale expectation: %s\n", s.c_str());
+    for (const auto& s : rep.stale)
+      std::fprintf(stderr, "sigipc: stale expectation: %s\n", s.c_str());
   }
   make_dir(out);
   carry_logs(run, run_folder_of(file), out);
@@ -119,8 +124,8 @@ int matrix(const std::vector<std::string>& files, const std::string& out,
            const std::vector<std::string>& labels) {
   if (files.size() < 2) throw BadInput("--matrix needs at least two results files");
   if (labels.size() > files.size())
-    throw BadInput("more --label options (" + std::to_string(labels.size()) + ") than results files (" +
-                   std::to_string(files.size()) + ")");
+    throw BadInput("more --label options (" + std::to_string(labels.size()) +
+                   ") than results files (" + std::to_string(files.size()) + ")");
   std::vector<MatrixColumn> cols;
   for (std::size_t i = 0; i < files.size(); ++i) {
     MatrixColumn c;
@@ -140,23 +145,25 @@ int matrix(const std::vector<std::string>& files, const std::string& out,
   write_file_atomically(out + "/matrix.md", matrix_markdown(cols));
   int disagree = 0;
   for (const auto& r : matrix_rows(cols)) disagree += r.disagree;
-  std::printf("%zu platforms, %d rules disagree\nreports in %s/: matrix.html matrix.md\n", cols.size(),
-              disagree, out.c_str());
+  std::printf("%zu platforms, %d rules disagree\nreports in %s/: matrix.html matrix.md\n",
+              cols.size(), disagree, out.c_str());
   return 0;
 }
 
 }  // namespace
 
 int report_main(int argc, char** argv) {
-  CLI::App app{"Write every report format from saved results: sigipc report RESULTS.json --out DIR, "
-               "or several platforms side by side: sigipc report --matrix A.json B.json... --out DIR",
-               "sigipc report"};
+  CLI::App app{
+      "Write every report format from saved results: sigipc report RESULTS.json --out DIR, "
+      "or several platforms side by side: sigipc report --matrix A.json B.json... --out DIR",
+      "sigipc report"};
   std::vector<std::string> files, labels, expect;
   std::string out;
   bool as_matrix = false;
-  app.add_option("results", files,
-                 "results.json, results.jsonl or run folder (several with --matrix); a run cut short "
-                 "is rebuilt from its results.jsonl")
+  app.add_option(
+         "results", files,
+         "results.json, results.jsonl or run folder (several with --matrix); a run cut short "
+         "is rebuilt from its results.jsonl")
       ->required();
   app.add_option("--out", out, "Folder for the reports (created if needed)")->required();
   app.add_flag("--matrix", as_matrix, "Lay several runs side by side: matrix.html, matrix.md");

@@ -38,9 +38,13 @@ std::string ktap_line(std::size_t num, const Result& r) {
   std::string line = (is_bad(r.status) ? "not ok " : "ok ") + std::to_string(num) + " " + r.id;
   switch (r.status) {
     case Status::kUnsupported:
-    case Status::kSkip: line += " # SKIP " + one_line(r.message); break;
-    case Status::kPass: break;
-    default: line += std::string(" # ") + status_name(r.status) + " " + one_line(r.message);
+    case Status::kSkip:
+      line += " # SKIP " + one_line(r.message);
+      break;
+    case Status::kPass:
+      break;
+    default:
+      line += std::string(" # ") + status_name(r.status) + " " + one_line(r.message);
   }
   return line + "\n";
 }
@@ -80,7 +84,8 @@ void ResultStream::put(const std::string& line, bool sync) {
 
 void ResultStream::to_stdout(const std::string& text) { write_all(STDOUT_FILENO, text); }
 
-void ResultStream::header(const nlohmann::json& environment, const std::vector<std::string>& planned,
+void ResultStream::header(const nlohmann::json& environment,
+                          const std::vector<std::string>& planned,
                           const std::vector<std::string>& expectation_files) {
   put(stream_header_line(environment, planned, expectation_files));
   if (format_ == StdoutFormat::kKtap)

@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <deque>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -155,7 +155,9 @@ class Progress {
  public:
   Progress(bool tty, bool quiet, std::size_t total, std::function<void(Result&)> relabel)
       : tty_(tty), quiet_(quiet), total_(total), relabel_(std::move(relabel)) {}
-  void started(const std::map<pid_t, Running>& running) { if (tty_ && !quiet_) draw(running); }
+  void started(const std::map<pid_t, Running>& running) {
+    if (tty_ && !quiet_) draw(running);
+  }
   void finished(const Running& r, const Verdict& verdict, const std::map<pid_t, Running>& running) {
     ++done_;
     if (quiet_) return;
@@ -175,11 +177,13 @@ class Progress {
     } else {
       double ms = std::chrono::duration<double, std::milli>(Clock::now() - r.start).count();
       std::fprintf(stderr, "[%*zu/%zu] %-11s %s (%.0f ms)%s%s\n", width(), done_, total_,
-                   status_name(v.status), r.meta->id().c_str(), ms,
-                   v.message.empty() ? "" : ": ", v.message.substr(0, 300).c_str());
+                   status_name(v.status), r.meta->id().c_str(), ms, v.message.empty() ? "" : ": ",
+                   v.message.substr(0, 300).c_str());
     }
   }
-  void clear() { if (tty_ && !quiet_) std::fprintf(stderr, "\r\033[K"); }
+  void clear() {
+    if (tty_ && !quiet_) std::fprintf(stderr, "\r\033[K");
+  }
 
  private:
   int width() const { return static_cast<int>(std::to_string(total_).size()); }
@@ -236,7 +240,10 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
   // The runs of one test are queued together, so its result is final (and
   // streamed) as soon as its last run ends; --repeat until-fail queues the
   // next run only once the previous one was green.
-  struct Item { const TestMeta* meta; int iteration; };
+  struct Item {
+    const TestMeta* meta;
+    int iteration;
+  };
   std::deque<Item> queue;
   for (const auto* t : tests)
     for (int it = 0; it < (o.until_fail ? 1 : o.repeat); ++it) queue.push_back({t, it});
@@ -278,7 +285,8 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
     r.out.output_tail = read_tail(r.dir + "/output.log", 400);
     // What a crashed or killed test created and could not remove itself.
     if (o.isolation == Isolation::kProcessGroup)
-      for (auto& l : remove_recorded_ipc(r.dir + "/ipc-created", "")) r.out.runner_leaks.push_back(l);
+      for (auto& l : remove_recorded_ipc(r.dir + "/ipc-created", ""))
+        r.out.runner_leaks.push_back(l);
     Verdict v = decide(r.out);
     if (!r.out.timed_out && !r.exited) v = {Status::kError, "lost track of the test process"};
     double ms = std::chrono::duration<double, std::milli>(r.exit_time - r.start).count();
@@ -321,7 +329,8 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       r.dir = dir;
       r.out.timeout_s = item.meta->timeout_s * o.timeout_mul;
       r.start = Clock::now();
-      r.deadline = r.start + std::chrono::milliseconds(static_cast<long long>(r.out.timeout_s * 1000));
+      r.deadline =
+          r.start + std::chrono::milliseconds(static_cast<long long>(r.out.timeout_s * 1000));
       if (server && server->alive()) {
         try {
           r.sp = server->spawn(spec);
@@ -347,13 +356,16 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
         pfds.push_back({r.sp.result_fd, POLLIN, 0});
         order.push_back(pid);
       }
-      if (!r.exited) wake = std::min(wake, r.deadline);
-      else wake = std::min(wake, r.exit_time + kEofGrace);
+      if (!r.exited)
+        wake = std::min(wake, r.deadline);
+      else
+        wake = std::min(wake, r.exit_time + kEofGrace);
     }
     int ms = static_cast<int>(std::max<long long>(
         0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1));
     int n = poll(pfds.data(), pfds.size(), ms);
-    if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    if (n < 0 && errno != EINTR)
+      throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
 
     for (std::size_t i = 2; n > 0 && i < pfds.size(); ++i) {
       if (!pfds[i].revents) continue;
@@ -361,7 +373,10 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       char buf[8192];
       for (;;) {
         ssize_t got = read(r.sp.result_fd, buf, sizeof buf);
-        if (got > 0) { r.buf.append(buf, static_cast<std::size_t>(got)); continue; }
+        if (got > 0) {
+          r.buf.append(buf, static_cast<std::size_t>(got));
+          continue;
+        }
         if (got == 0) r.eof = true;
         break;
       }
@@ -425,9 +440,13 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
         kill(-r.sp.pid, SIGKILL);
       }
       bool done = r.exited && (r.eof || now >= r.exit_time + kEofGrace);
-      if (!done) { ++it; continue; }
+      if (!done) {
+        ++it;
+        continue;
+      }
       if (!r.eof) {
-        r.out.runner_leaks.push_back("a process outside the test's group kept its result channel open");
+        r.out.runner_leaks.push_back(
+            "a process outside the test's group kept its result channel open");
       }
       Running done_r = std::move(r);
       it = running.erase(it);
@@ -472,8 +491,10 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
       complete(*t);  // interrupted between its runs: what did run
       done = final_results.find(t->id());
     }
-    if (done == final_results.end()) res.not_run.push_back(t->id());
-    else res.results.push_back(std::move(done->second));
+    if (done == final_results.end())
+      res.not_run.push_back(t->id());
+    else
+      res.results.push_back(std::move(done->second));
   }
 
   return res;

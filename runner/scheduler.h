@@ -24,11 +24,11 @@ struct SchedulerOptions {
   std::vector<std::string> wrapper;  // words put in front of every test process
   std::string self_exe;
   Isolation isolation = Isolation::kProcessGroup;
-  bool fork_server = false;          // start tests from a fork server (namespaces only)
-  std::string work_dir;              // per-test folders live here
-  std::string log_dir;               // output of non-passing tests is copied here ("" = none)
-  bool tty = false;                  // live progress line instead of one line per test
-  bool quiet = false;                // no progress output at all (benchmarks)
+  bool fork_server = false;  // start tests from a fork server (namespaces only)
+  std::string work_dir;      // per-test folders live here
+  std::string log_dir;       // output of non-passing tests is copied here ("" = none)
+  bool tty = false;          // live progress line instead of one line per test
+  bool quiet = false;        // no progress output at all (benchmarks)
   // Applied to a copy of each result for the progress line only (the run's
   // expectation files), so a known deviation shows as XFAIL as it happens
   // rather than as a FAIL the final table then contradicts.
@@ -43,7 +43,7 @@ struct SchedulerResult {
   std::vector<Result> results;
   bool interrupted = false;
   std::vector<std::string> not_run;  // ids without a single finished run
-  bool stopped_early = false;         // --fail-fast stopped scheduling
+  bool stopped_early = false;        // --fail-fast stopped scheduling
   std::string fork_server_failure;   // why the fork server stopped, when it did
 };
 

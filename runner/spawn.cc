@@ -7,12 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <pwd.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <fstream>
-#include <pwd.h>
 #include <sstream>
 #include <stdexcept>
 
@@ -65,9 +65,15 @@ bool run_id_map(const char* tool, pid_t pid, unsigned long own, unsigned long su
   s.num(static_cast<long long>(sub));
   c.num(static_cast<long long>(count));
   char zero[] = "0", one[] = "1";
-  char* argv[] = {const_cast<char*>(tool), const_cast<char*>(p.c_str()), zero,
-                  const_cast<char*>(o.c_str()), one, one, const_cast<char*>(s.c_str()),
-                  const_cast<char*>(c.c_str()), nullptr};
+  char* argv[] = {const_cast<char*>(tool),
+                  const_cast<char*>(p.c_str()),
+                  zero,
+                  const_cast<char*>(o.c_str()),
+                  one,
+                  one,
+                  const_cast<char*>(s.c_str()),
+                  const_cast<char*>(c.c_str()),
+                  nullptr};
   pid_t h = fork();
   if (h < 0) return false;
   if (h == 0) {
@@ -311,7 +317,8 @@ int probe_namespaces(const UserNamespaceMap& m) {
   if (pid < 0) return 2;
   if (pid == 0) {
     if (m.enabled && !enter_user_namespace(m, -1)) child_exit(4);
-    if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS) != 0) child_exit(10 + (errno & 0x7f) % 100);
+    if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS) != 0)
+      child_exit(10 + (errno & 0x7f) % 100);
     pid_t init = fork();
     if (init == 0) {
       bool ok = mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
@@ -375,7 +382,8 @@ bool add_subordinate_ids(UserNamespaceMap* m, std::string* note) {
   m->newgidmap = find_program("newgidmap");
   if (!subordinate_range("/etc/subuid", name, m->uid, &m->subuid, &m->subuid_count) ||
       !subordinate_range("/etc/subgid", name, m->uid, &m->subgid, &m->subgid_count)) {
-    *note = "no subordinate ids for uid " + std::to_string(m->uid) + " in /etc/subuid and /etc/subgid";
+    *note =
+        "no subordinate ids for uid " + std::to_string(m->uid) + " in /etc/subuid and /etc/subgid";
   } else if (m->newuidmap.empty() || m->newgidmap.empty()) {
     *note = "subordinate ids are configured but newuidmap/newgidmap (package uidmap) are missing";
   } else {
@@ -406,11 +414,15 @@ const UserNamespaceMap& user_namespace() { return g_userns; }
 
 std::string isolation_detail(Isolation i) {
   if (i == Isolation::kNamespaces) return g_detail;
-  return std::string("process group per test, in the machine's own IPC and mount namespaces (uid ") +
-         std::to_string(getuid()) + "): leftovers found by process group, name prefix and the "
-         "record of created objects; rules about system-wide IPC counts need unshare(CLONE_NEWIPC)" +
-         (geteuid() == 0 ? "" : ", and those needing a second uid or a PID namespace are "
-                                "UNSUPPORTED");
+  return std::string(
+             "process group per test, in the machine's own IPC and mount namespaces (uid ") +
+         std::to_string(getuid()) +
+         "): leftovers found by process group, name prefix and the "
+         "record of created objects; rules about system-wide IPC counts need "
+         "unshare(CLONE_NEWIPC)" +
+         (geteuid() == 0 ? ""
+                         : ", and those needing a second uid or a PID namespace are "
+                           "UNSUPPORTED");
 }
 
 void load_user_namespace_from_env() {
@@ -432,8 +444,9 @@ bool namespaces_available(std::string* why) {
   g_userns = UserNamespaceMap{};
   int direct = probe_namespaces(g_userns);
   if (direct == 0) {
-    g_detail = "PID, IPC and mount namespaces per test, made directly (the runner holds "
-               "CAP_SYS_ADMIN); every uid of the machine is usable";
+    g_detail =
+        "PID, IPC and mount namespaces per test, made directly (the runner holds "
+        "CAP_SYS_ADMIN); every uid of the machine is usable";
     export_user_namespace();
     return true;
   }
@@ -451,7 +464,8 @@ bool namespaces_available(std::string* why) {
                  " map to its subordinate ids " + std::to_string(m.subuid) + "-" +
                  std::to_string(m.subuid + m.subuid_count - 1) +
                  " through newuidmap), with PID, IPC and mount namespaces in it (direct "
-                 "namespaces refused: " + namespaces_why(direct) + ")";
+                 "namespaces refused: " +
+                 namespaces_why(direct) + ")";
       export_user_namespace();
       return true;
     }
@@ -468,8 +482,7 @@ bool namespaces_available(std::string* why) {
     export_user_namespace();
     return true;
   }
-  if (why)
-    *why = namespaces_why(direct) + "; in a user namespace: " + namespaces_why(code);
+  if (why) *why = namespaces_why(direct) + "; in a user namespace: " + namespaces_why(code);
   g_detail.clear();
   export_user_namespace();
   return false;

@@ -51,17 +51,17 @@ struct UserNamespaceMap {
 const UserNamespaceMap& user_namespace();
 
 struct SpawnSpec {
-  std::vector<std::string> argv;   // wrapper words, then the program and its arguments
-  std::size_t wrapper_words = 0;   // how many of argv's first words are the wrapper
-  std::vector<std::string> env;    // "K=V", complete environment
-  std::string output_path;         // stdout and stderr of the test
-  std::string mq_dir;              // mount point for the private mqueue fs (namespaces)
+  std::vector<std::string> argv;  // wrapper words, then the program and its arguments
+  std::size_t wrapper_words = 0;  // how many of argv's first words are the wrapper
+  std::vector<std::string> env;   // "K=V", complete environment
+  std::string output_path;        // stdout and stderr of the test
+  std::string mq_dir;             // mount point for the private mqueue fs (namespaces)
   Isolation isolation = Isolation::kProcessGroup;
 };
 
 struct Spawned {
-  pid_t pid = -1;       // the runner's direct child; also the process group id
-  int result_fd = -1;   // read end of the result channel (non-blocking, cloexec)
+  pid_t pid = -1;      // the runner's direct child; also the process group id
+  int result_fd = -1;  // read end of the result channel (non-blocking, cloexec)
 };
 
 // Forks and starts the test; throws std::runtime_error when the runner cannot

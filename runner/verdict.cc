@@ -15,8 +15,10 @@ std::vector<Record> parse_records(std::string& buf) {
     std::string line = buf.substr(start, nl - start);
     start = nl + 1;
     auto tab = line.find('\t');
-    if (tab == std::string::npos) out.push_back({"junk", line});
-    else out.push_back({line.substr(0, tab), line.substr(tab + 1)});
+    if (tab == std::string::npos)
+      out.push_back({"junk", line});
+    else
+      out.push_back({line.substr(0, tab), line.substr(tab + 1)});
   }
   buf.erase(0, start);
   return out;
@@ -45,13 +47,20 @@ Verdict decide(const Outcome& o) {
   std::string end;
   bool began = false;
   for (const auto& r : o.records) {
-    if (r.kind == "fail") fails.push_back(r.text);
-    else if (r.kind == "error") errors.push_back(r.text);
-    else if (r.kind == "leak") leaks.push_back(r.text);
-    else if (r.kind == "unsupported") unsupported.push_back(r.text);
-    else if (r.kind == "note") notes.push_back(r.text);
-    else if (r.kind == "end" && end.empty()) end = r.text;
-    else if (r.kind == "begin") began = true;
+    if (r.kind == "fail")
+      fails.push_back(r.text);
+    else if (r.kind == "error")
+      errors.push_back(r.text);
+    else if (r.kind == "leak")
+      leaks.push_back(r.text);
+    else if (r.kind == "unsupported")
+      unsupported.push_back(r.text);
+    else if (r.kind == "note")
+      notes.push_back(r.text);
+    else if (r.kind == "end" && end.empty())
+      end = r.text;
+    else if (r.kind == "begin")
+      began = true;
   }
   for (const auto& l : o.runner_leaks) leaks.push_back(l);
   std::string leak_note = leaks.empty() ? "" : " (also leaked: " + join(leaks) + ")";
@@ -88,8 +97,8 @@ Verdict decide(const Outcome& o) {
   if (end == "pass" && WEXITSTATUS(st) == 0)
     return {Status::kPass, notes.empty() ? "" : "observed: " + join(notes, 8)};
   if (end == "fail") return {Status::kFail, "GoogleTest reported a failure without a message"};
-  return {Status::kError, "test passed but its process exited with " +
-                              std::to_string(WEXITSTATUS(st))};
+  return {Status::kError,
+          "test passed but its process exited with " + std::to_string(WEXITSTATUS(st))};
 }
 
 }  // namespace sigipc

@@ -58,7 +58,8 @@ WorkDir::WorkDir() {
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::string tmpl = base + "/" + kPrefix + "XXXXXX";
     if (!mkdtemp(tmpl.data()))
-      throw std::runtime_error("cannot create a work folder under " + base + ": " + std::strerror(errno));
+      throw std::runtime_error("cannot create a work folder under " + base + ": " +
+                               std::strerror(errno));
     int fd = open(tmpl.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) continue;  // another run's sweep took it before we locked it
     flock(fd, LOCK_EX);

@@ -78,7 +78,8 @@ std::string refusal_of(const std::string& text) {
 TEST(BadExpectations, EmptyOrCommentOnlyFileIsRefusedAsTruncated) {
   EXPECT_TRUE(StartsWith(refusal_of(""), ":1: the expectation file holds no entries"));
   EXPECT_TRUE(StartsWith(refusal_of("\n \n"), ":1: the expectation file holds no entries"));
-  EXPECT_TRUE(StartsWith(refusal_of("# known deviations\n"), ":1: the expectation file holds no entries"));
+  EXPECT_TRUE(
+      StartsWith(refusal_of("# known deviations\n"), ":1: the expectation file holds no entries"));
 }
 
 TEST(BadExpectations, ExplicitEmptyListLoads) {
@@ -92,7 +93,8 @@ TEST(BadExpectations, TruncatedFilesNameTheLineWhereTheTextStops) {
   EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: r\n  platforms: {kernel: \">=5\""),
                          ":3: malformed YAML"));
   // yaml-cpp reads a key cut before its colon as a key with no value.
-  EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: r\n- test: C.d\n  reas"), ":4: unknown key 'reas'"));
+  EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: r\n- test: C.d\n  reas"),
+                         ":4: unknown key 'reas'"));
   // Cut after a complete line: the entry lacks what came later.
   EXPECT_EQ(refusal_of("- test: A.b\n  status: FAIL\n"), ":1: an entry needs a 'reason'");
 }
@@ -103,7 +105,8 @@ TEST(BadExpectations, TabIndentationIsMalformedYaml) {
 }
 
 TEST(BadExpectations, WrongTypesNameKeyAndLine) {
-  EXPECT_EQ(refusal_of("- test: A.b\n  reason: r\n  status: [FAIL]\n"), ":3: 'status' must be a string");
+  EXPECT_EQ(refusal_of("- test: A.b\n  reason: r\n  status: [FAIL]\n"),
+            ":3: 'status' must be a string");
   EXPECT_EQ(refusal_of("- test: {A: b}\n  reason: r\n"), ":1: 'test' must be a string");
   EXPECT_EQ(refusal_of("- test: A.b\n  reason:\n"), ":2: 'reason' must be a string");
   EXPECT_EQ(refusal_of("- test: A.b\n  reason: r\n  platforms: [kernel]\n"),
@@ -120,7 +123,8 @@ TEST(BadExpectations, UnknownAndRepeatedKeys) {
                          ":3: unknown key 'colour'"));
   EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: r\n  platforms:\n    os: linux\n"),
                          ":4: unknown platform key 'os'"));
-  EXPECT_EQ(refusal_of("- test: A.b\n  reason: r\n  test: C.d\n"), ":3: 'test' given twice in one entry");
+  EXPECT_EQ(refusal_of("- test: A.b\n  reason: r\n  test: C.d\n"),
+            ":3: 'test' given twice in one entry");
   // A key quoting a newline still gives a one-line reason.
   EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: r\n  \"col\\nour\": red\n"),
                          ":3: unknown key 'col our'"));
@@ -136,9 +140,11 @@ TEST(BadExpectations, UnknownOrNonDeviationStatus) {
 TEST(BadExpectations, BadVersionRanges) {
   // '>=9 <seven': the loader used to stop at the first term false for its
   // probe version and let the bad second term through to a real run.
-  for (const char* cond : {"'>=six'", "'~>2'", "'!2.36'", "''", "'>= 2.36 <'", "'=>2'", "'>=9 <seven'"}) {
+  for (const char* cond :
+       {"'>=six'", "'~>2'", "'!2.36'", "''", "'>= 2.36 <'", "'=>2'", "'>=9 <seven'"}) {
     for (const char* key : {"kernel", "libc_version"}) {
-      std::string text = std::string("- test: A.b\n  reason: r\n  platforms:\n    ") + key + ": " + cond + "\n";
+      std::string text =
+          std::string("- test: A.b\n  reason: r\n  platforms:\n    ") + key + ": " + cond + "\n";
       EXPECT_TRUE(StartsWith(refusal_of(text), ":4: ")) << text;
     }
   }
@@ -151,8 +157,10 @@ TEST(BadExpectations, HugeVersionNumbersCompareWithoutOverflow) {
 
 TEST(BadExpectations, MissingFileOrDirectoryOrUnreadableIsLineZero) {
   TempDir d;
-  EXPECT_TRUE(Contains(refusal(d.path() + "/none.yaml"), ":0: cannot read the expectation file: No such file"));
-  EXPECT_TRUE(Contains(refusal(d.dir("sub")), ":0: cannot read the expectation file: Is a directory"));
+  EXPECT_TRUE(Contains(refusal(d.path() + "/none.yaml"),
+                       ":0: cannot read the expectation file: No such file"));
+  EXPECT_TRUE(
+      Contains(refusal(d.dir("sub")), ":0: cannot read the expectation file: Is a directory"));
 }
 
 TEST(BadExpectations, UnreadableFileIsLineZero) {

@@ -34,8 +34,10 @@ TEST_P(RunRefusesBadExpectations, ExitsTwoNamingFileAndLine) {
   TempDir dir;
   const BadFile& b = GetParam();
   std::string path = dir.path() + "/expect.yaml";
-  if (b.text && std::string(b.text) == "@DIR") mkdir(path.c_str(), 0755);
-  else if (b.text) std::ofstream(path, std::ios::binary) << b.text;
+  if (b.text && std::string(b.text) == "@DIR")
+    mkdir(path.c_str(), 0755);
+  else if (b.text)
+    std::ofstream(path, std::ios::binary) << b.text;
   auto r = run_cmd({HARNESS_BIN, "run", "--out", dir.path() + "/out", "--filter", "Harness.Pass",
                     "--expect", path});
   EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -54,16 +56,20 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"Directory", "@DIR", ":0: cannot read the expectation file: Is a directory"},
         BadFile{"Empty", "", ":1: the expectation file holds no entries"},
         BadFile{"TruncatedString", "- test: Harness.Pass\n  reason: \"cut", ":2: malformed YAML"},
-        BadFile{"TruncatedEntry", "- test: Harness.Pass\n  status: FAIL\n", ":1: an entry needs a 'reason'"},
+        BadFile{"TruncatedEntry", "- test: Harness.Pass\n  status: FAIL\n",
+                ":1: an entry needs a 'reason'"},
         BadFile{"Tab", "- test: Harness.Pass\n\treason: r\n", ":2: malformed YAML"},
         BadFile{"WrongType", "- test: Harness.Pass\n  reason: r\n  status: [FAIL]\n",
                 ":3: 'status' must be a string"},
-        BadFile{"UnknownKey", "- test: Harness.Pass\n  reason: r\n  owner: me\n", ":3: unknown key 'owner'"},
+        BadFile{"UnknownKey", "- test: Harness.Pass\n  reason: r\n  owner: me\n",
+                ":3: unknown key 'owner'"},
         BadFile{"UnknownStatus", "- test: Harness.Pass\n  reason: r\n  status: FLAKY\n",
                 ":3: status must be"},
         BadFile{"BadVersionRange",
-                "- test: Harness.Pass\n  reason: r\n  platforms:\n    kernel: '>=6 <seven'\n", ":4: "},
-        BadFile{"NewlineInKey", "- test: Harness.Pass\n  reason: r\n  \"a\\nb\": c\n", ":3: unknown key 'a b'"}),
+                "- test: Harness.Pass\n  reason: r\n  platforms:\n    kernel: '>=6 <seven'\n",
+                ":4: "},
+        BadFile{"NewlineInKey", "- test: Harness.Pass\n  reason: r\n  \"a\\nb\": c\n",
+                ":3: unknown key 'a b'"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
@@ -95,14 +101,19 @@ TEST_P(ReadersRefuseBadResults, ExitTwoNamingFileAndLine) {
   const auto& [reader, bad] = GetParam();
   TempDir dir;
   std::string path = dir.path() + "/results.json";
-  if (bad.text && std::string(bad.text) == "@DIR") mkdir(path.c_str(), 0755);
+  if (bad.text && std::string(bad.text) == "@DIR")
+    mkdir(path.c_str(), 0755);
   else if (bad.text)
-    std::ofstream(path, std::ios::binary) << std::string(bad.text, std::strlen(bad.text) + bad.nul_at_end);
+    std::ofstream(path, std::ios::binary)
+        << std::string(bad.text, std::strlen(bad.text) + bad.nul_at_end);
   std::vector<std::string> argv = {SIGIPC_BIN};
   for (auto a : reader.args) {
-    if (a == "@BAD") a = path;
-    else if (a == "@GOOD") a = GOOD_RESULTS;
-    else if (a == "@OUT") a = dir.path() + "/out";
+    if (a == "@BAD")
+      a = path;
+    else if (a == "@GOOD")
+      a = GOOD_RESULTS;
+    else if (a == "@OUT")
+      a = dir.path() + "/out";
     argv.push_back(a);
   }
   auto r = run_cmd(argv);
@@ -117,32 +128,42 @@ INSTANTIATE_TEST_SUITE_P(
         ::testing::Values(Reader{"Report", {"report", "@BAD", "--out", "@OUT"}},
                           Reader{"DiffNew", {"diff", "@GOOD", "@BAD"}},
                           Reader{"DiffOld", {"diff", "@BAD", "@GOOD"}},
-                          Reader{"Matrix", {"report", "--matrix", "@GOOD", "@BAD", "--out", "@OUT"}}),
+                          Reader{"Matrix",
+                                 {"report", "--matrix", "@GOOD", "@BAD", "--out", "@OUT"}}),
         ::testing::Values(
-            BadResults{"Missing", nullptr, ":0: "},
-            BadResults{"Directory", "@DIR", ":0: "},
+            BadResults{"Missing", nullptr, ":0: "}, BadResults{"Directory", "@DIR", ":0: "},
             BadResults{"Empty", "", ":1: "},
-            BadResults{"Truncated", "{\n  \"schema\": \"sigipc-results/1\",\n  \"environment\": {\"a\":", ":3: "},
-            BadResults{"Malformed", "{\n  \"schema\": \"sigipc-results/1\",\n  \"environment\": {} x\n}\n",
+            BadResults{
+                "Truncated",
+                "{\n  \"schema\": \"sigipc-results/1\",\n  \"environment\": {\"a\":", ":3: "},
+            BadResults{"Malformed",
+                       "{\n  \"schema\": \"sigipc-results/1\",\n  \"environment\": {} x\n}\n",
                        ":3: malformed JSON"},
             BadResults{"NotAnObject", "[1, 2]\n", ":1: "},
-            BadResults{"WrongSchema", "{\"schema\": \"other/2\", \"environment\": {}, \"summary\": {},\n"
-                                      " \"results\": []}\n", ":1: "},
+            BadResults{"WrongSchema",
+                       "{\"schema\": \"other/2\", \"environment\": {}, \"summary\": {},\n"
+                       " \"results\": []}\n",
+                       ":1: "},
             BadResults{"WrongType",
                        "{\"schema\": \"sigipc-results/1\", \"environment\": {}, \"summary\": {},\n"
-                       " \"results\": [\n  {\"id\": \"A.b\", \"family\": \"a\", \"requirement\": \"a.b\",\n"
+                       " \"results\": [\n  {\"id\": \"A.b\", \"family\": \"a\", \"requirement\": "
+                       "\"a.b\",\n"
                        "   \"clause\": \"c\", \"status\": \"PASS\", \"message\": \"\",\n"
                        "   \"duration_ms\": \"fast\"}]}\n",
                        ":5: "},
             BadResults{"UnknownStatus",
                        "{\"schema\": \"sigipc-results/1\", \"environment\": {}, \"summary\": {},\n"
-                       " \"results\": [\n  {\"id\": \"A.b\", \"family\": \"a\", \"requirement\": \"a.b\",\n"
-                       "   \"clause\": \"c\", \"status\": \"MOSTLY\", \"message\": \"\", \"duration_ms\": 1}]}\n",
+                       " \"results\": [\n  {\"id\": \"A.b\", \"family\": \"a\", \"requirement\": "
+                       "\"a.b\",\n"
+                       "   \"clause\": \"c\", \"status\": \"MOSTLY\", \"message\": \"\", "
+                       "\"duration_ms\": 1}]}\n",
                        ":4: "},
             BadResults{"NewlineInKey",
                        "{\"schema\": \"sigipc-results/1\", \"environment\": {}, \"summary\": {},\n"
-                       " \"results\": [\n  {\"id\": \"A.b\", \"family\": \"a\", \"requirement\": \"a.b\",\n"
-                       "   \"clause\": \"c\", \"status\": \"PASS\", \"message\": \"\", \"duration_ms\": 1,\n"
+                       " \"results\": [\n  {\"id\": \"A.b\", \"family\": \"a\", \"requirement\": "
+                       "\"a.b\",\n"
+                       "   \"clause\": \"c\", \"status\": \"PASS\", \"message\": \"\", "
+                       "\"duration_ms\": 1,\n"
                        "   \"run_counts\": {\"PA\\nSS\": 1}}]}\n",
                        ":5: "},
             BadResults{"NulByte", "{\"schema\": \"sigipc-results/1\"}\n", ":2: ", true})),

@@ -47,8 +47,7 @@ TEST_P(RejectsBadUsage, ExitsTwoWithOneLineReason) {
 INSTANTIATE_TEST_SUITE_P(
     Cli, RejectsBadUsage,
     ::testing::Values(
-        BadUsage{{}, {}, "subcommand"},
-        BadUsage{{"frobnicate"}, {}, "frobnicate"},
+        BadUsage{{}, {}, "subcommand"}, BadUsage{{"frobnicate"}, {}, "frobnicate"},
         BadUsage{{"run", "--jobs", "0", "--out", "@OUT"}, {}, "--jobs"},
         BadUsage{{"run", "--jobs", "many", "--out", "@OUT"}, {}, "--jobs"},
         BadUsage{{"run", "--timeout-mul", "-1", "--out", "@OUT"}, {}, "--timeout-mul"},
@@ -56,12 +55,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "--bogus"}, {}, "--bogus"},
         BadUsage{{"run", "--filter", "NoSuchTest*", "--out", "@OUT"}, {}, "no test matches"},
         BadUsage{{"run", "--isolation", "weird", "--out", "@OUT"}, {}, "--isolation"},
-        BadUsage{{"run", "--isolation", "process-group", "--fork-server", "--out", "@OUT"}, {},
+        BadUsage{{"run", "--isolation", "process-group", "--fork-server", "--out", "@OUT"},
+                 {},
                  "--fork-server"},
         BadUsage{{"run", "--out", "/proc/no/such/dir"}, {}, "/proc/no/such/dir"},
         BadUsage{{"run", "--out", "@OUT"}, {"SIGIPC_TIMEOUT_MUL=fast"}, "SIGIPC_TIMEOUT_MUL"},
         BadUsage{{"list", "--filter", "zzz*"}, {}, "no test matches"},
-        BadUsage{{"run", "--expect", "/nonexistent/expect.yaml", "--out", "@OUT"}, {},
+        BadUsage{{"run", "--expect", "/nonexistent/expect.yaml", "--out", "@OUT"},
+                 {},
                  "/nonexistent/expect.yaml"}),
     [](const auto& info) { return "Case" + std::to_string(info.index); });
 
@@ -78,7 +79,8 @@ TEST(Cli, ListJsonNamesEveryRule) {
       EXPECT_FALSE(t[k].get<std::string>().empty()) << k << " empty in " << t.dump();
     }
     EXPECT_TRUE(ids.insert(t["id"]).second) << "duplicate id " << t["id"];
-    EXPECT_TRUE(reqs.insert(t["requirement"]).second) << "duplicate requirement " << t["requirement"];
+    EXPECT_TRUE(reqs.insert(t["requirement"]).second)
+        << "duplicate requirement " << t["requirement"];
     std::string req = t["requirement"];
     EXPECT_EQ(req.substr(0, req.find('.')), t["family"]);
   }
@@ -94,8 +96,8 @@ TEST(Cli, ListPlainHasOneLinePerTest) {
 
 TEST(Cli, GreenRunExitsZeroAndWritesAllReports) {
   TempDir out;
-  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.Pass",
-                    "--filter", "Harness.Unsupported", "--seed", "1234"});
+  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.Pass", "--filter",
+                    "Harness.Unsupported", "--seed", "1234"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   auto j = read_json(out.path() + "/results.json");
   EXPECT_EQ(j["environment"]["seed"], 1234);

@@ -100,15 +100,16 @@ TEST(Crash, KillNineAtARandomPointLosesNoFinishedResult) {
   EXPECT_EQ(all, planned) << "every planned test: with a result or not run, once";
   EXPECT_EQ(j["summary"]["interrupted"], cut_short) << "seed " << seed;
   EXPECT_EQ(j["summary"]["total"], got.size());
-  std::printf("killed after %zu finished results; %zu rebuilt, %zu not run\n", finished.size(), got.size(),
-              not_run.size());
+  std::printf("killed after %zu finished results; %zu rebuilt, %zu not run\n", finished.size(),
+              got.size(), not_run.size());
 }
 
 TEST(Merge, ShardsMergeToExactlyTheUnshardedRun) {
   TempDir d;
   auto run = [&](const std::string& name, std::vector<std::string> more) {
-    std::vector<std::string> argv = {HARNESS_BIN, "run", "--out", d.path() + "/" + name, "--jobs", "2",
-                                     "--filter", kCases, "--seed", "5"};
+    std::vector<std::string> argv = {HARNESS_BIN, "run", "--out",    d.path() + "/" + name,
+                                     "--jobs",    "2",   "--filter", kCases,
+                                     "--seed",    "5"};
     argv.insert(argv.end(), more.begin(), more.end());
     auto r = run_cmd(argv);
     EXPECT_EQ(r.exit_code, 1) << r.err;  // the harness has failing cases
@@ -117,8 +118,10 @@ TEST(Merge, ShardsMergeToExactlyTheUnshardedRun) {
   // The harness binary: its catalogue gives the unsharded order.
   std::vector<std::string> merge = {HARNESS_BIN, "merge"};
   for (int i = 1; i <= 3; ++i) {
-    run("s" + std::to_string(i), {"--shard", std::to_string(i) + "/3", "--durations", d.path() + "/full"});
-    merge.push_back(d.path() + "/s" + std::to_string(i) + (i == 2 ? "/results.jsonl" : "/results.json"));
+    run("s" + std::to_string(i),
+        {"--shard", std::to_string(i) + "/3", "--durations", d.path() + "/full"});
+    merge.push_back(d.path() + "/s" + std::to_string(i) +
+                    (i == 2 ? "/results.jsonl" : "/results.json"));
   }
   merge.insert(merge.end(), {"--out", d.path() + "/merged"});
   auto r = run_cmd(merge);
@@ -129,20 +132,23 @@ TEST(Merge, ShardsMergeToExactlyTheUnshardedRun) {
   EXPECT_EQ(merged, full) << "same tests, once each, in the unsharded order";
   EXPECT_TRUE(merged_j["summary"]["not_run"].empty());
   for (int i = 1; i <= 3; ++i)
-    EXPECT_FALSE(read_json(d.path() + "/s" + std::to_string(i) + "/results.json")["results"].empty());
+    EXPECT_FALSE(
+        read_json(d.path() + "/s" + std::to_string(i) + "/results.json")["results"].empty());
 
   // A shard given twice, or a run of another platform, is refused.
-  auto twice = run_cmd({SIGIPC_BIN, "merge", d.path() + "/s1", d.path() + "/s1", "--out", d.path() + "/m2"});
+  auto twice =
+      run_cmd({SIGIPC_BIN, "merge", d.path() + "/s1", d.path() + "/s1", "--out", d.path() + "/m2"});
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_NE(twice.err.find("is in both"), std::string::npos) << twice.err;
   auto j = read_json(d.path() + "/s2/results.json");
   j["environment"]["kernel_release"] = "0.0-other";
   std::ofstream(d.path() + "/other.json") << j.dump();
-  auto other = run_cmd({SIGIPC_BIN, "merge", d.path() + "/s1", d.path() + "/other.json", "--out", d.path() + "/m3"});
+  auto other = run_cmd(
+      {SIGIPC_BIN, "merge", d.path() + "/s1", d.path() + "/other.json", "--out", d.path() + "/m3"});
   EXPECT_EQ(other.exit_code, 2);
   EXPECT_NE(other.err.find("kernel_release"), std::string::npos) << other.err;
-  auto forced = run_cmd({SIGIPC_BIN, "merge", d.path() + "/s1", d.path() + "/other.json", "--force", "--out",
-                         d.path() + "/m4"});
+  auto forced = run_cmd({SIGIPC_BIN, "merge", d.path() + "/s1", d.path() + "/other.json", "--force",
+                         "--out", d.path() + "/m4"});
   EXPECT_EQ(forced.exit_code, 1) << forced.err;
 }
 

@@ -55,22 +55,26 @@ TEST(Expectations, BadFilesNameFileAndLine) {
   EXPECT_EQ(load_error("- test: A.b\n  rule: a.b\n  reason: r\n"),
             ":1: an entry needs exactly one of 'test' or 'rule'");
   EXPECT_EQ(load_error("- test: A.b\n"), ":1: an entry needs a 'reason'");
-  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  colour: red\n").substr(0, 20), ":3: unknown key 'col");
-  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  platforms:\n    kernel: '>=six'\n").substr(0, 4),
-            ":4: ");
+  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  colour: red\n").substr(0, 20),
+            ":3: unknown key 'col");
+  EXPECT_EQ(
+      load_error("- test: A.b\n  reason: r\n  platforms:\n    kernel: '>=six'\n").substr(0, 4),
+      ":4: ");
   EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  platforms:\n    os: linux\n").substr(0, 27),
             ":4: unknown platform key 'o");
   EXPECT_EQ(load_error("- test: [unclosed\n").substr(0, 17), ":2: malformed YAM");
   EXPECT_EQ(load_error("test: A.b\n"), ":1: expected a list of entries");
-  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  platforms:\n    emulator: 'not '\n").substr(0, 24),
-            ":4: 'emulator' needs a v");
+  EXPECT_EQ(
+      load_error("- test: A.b\n  reason: r\n  platforms:\n    emulator: 'not '\n").substr(0, 24),
+      ":4: 'emulator' needs a v");
   EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  platforms:\n    arch: ''\n").substr(0, 19),
             ":4: 'arch' needs a ");
 }
 
 TEST(Expectations, NotConditionExcludesItsAlternatives) {
-  TempFile f("- test: S.x\n  reason: r\n  platforms:\n    emulator: not gvisor|valgrind\n"
-             "    arch: x86_64|aarch*\n");
+  TempFile f(
+      "- test: S.x\n  reason: r\n  platforms:\n    emulator: not gvisor|valgrind\n"
+      "    arch: x86_64|aarch*\n");
   auto exps = load_expectations(f.path);
   ASSERT_EQ(exps.size(), 1u);
   auto env = [](const char* emulator, const char* arch) {
@@ -89,8 +93,11 @@ TEST(Expectations, MissingFileIsAnError) {
 
 RunRecord run_with(std::vector<std::pair<std::string, Status>> tests) {
   RunRecord run;
-  run.environment = {{"kernel_release", "6.18.44"}, {"libc", "glibc"}, {"libc_version", "2.36"},
-                     {"arch", "x86_64"}, {"emulator", "none"}};
+  run.environment = {{"kernel_release", "6.18.44"},
+                     {"libc", "glibc"},
+                     {"libc_version", "2.36"},
+                     {"arch", "x86_64"},
+                     {"emulator", "none"}};
   for (auto& [id, st] : tests) {
     Result r;
     r.id = id;
@@ -115,9 +122,9 @@ TEST(Expectations, FailBecomesXfailAndPassBecomesXpass) {
                             {"S.fixed", Status::kPass},
                             {"S.other_platform", Status::kFail},
                             {"S.crash", Status::kError}});
-  auto rep = apply_expectations(run, exps, {"S.broken", "S.fixed", "S.other_platform", "S.crash"},
-                                {"signal.broken", "signal.fixed", "signal.other_platform",
-                                 "signal.crash"});
+  auto rep = apply_expectations(
+      run, exps, {"S.broken", "S.fixed", "S.other_platform", "S.crash"},
+      {"signal.broken", "signal.fixed", "signal.other_platform", "signal.crash"});
   EXPECT_EQ(run.results[0].status, Status::kXfail);
   EXPECT_NE(run.results[0].message.find("https://example.org/1"), std::string::npos);
   EXPECT_EQ(run.results[1].status, Status::kXpass);

@@ -29,8 +29,8 @@ namespace {
 
 #define HARNESS_CASE(Name, what) \
   SIGIPC_TEST(Harness, Name, "harness." what, "sigipc harness self-test", "harness case: " what)
-#define HARNESS_CASE_T(Name, timeout, what)                                                \
-  SIGIPC_TEST_T(Harness, Name, timeout, "harness." what, "sigipc harness self-test",      \
+#define HARNESS_CASE_T(Name, timeout, what)                                          \
+  SIGIPC_TEST_T(Harness, Name, timeout, "harness." what, "sigipc harness self-test", \
                 "harness case: " what)
 
 // If SIGIPC_SELFTEST_FIFO names a FIFO, tell the selftest this test is running.
@@ -89,7 +89,9 @@ HARNESS_CASE_T(Hang, 1.0, "hang") {
 
 HARNESS_CASE_T(HangInChildren, 1.0, "hang-in-children") {
   // Children in their own process groups too: the timeout must still kill them.
-  Child a([] { for (;;) pause(); });
+  Child a([] {
+    for (;;) pause();
+  });
   Child b([] {
     setpgid(0, 0);
     for (;;) pause();
@@ -133,7 +135,7 @@ HARNESS_CASE(CrashLeavesSysvSem, "crash-leaves-sysv-sem") {
 
 HARNESS_CASE(LeakPosixMq, "leak-posix-mq") {
   std::string name = UniqueName("leak");
-  mq_attr attr {};
+  mq_attr attr{};
   attr.mq_maxmsg = 1;
   attr.mq_msgsize = 8;
   mqd_t q = mq_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
@@ -157,7 +159,7 @@ HARNESS_CASE(LeakTempFile, "leak-temp-file") {
 HARNESS_CASE(GuardsCleanUp, "guards-clean-up") {
   // Every guard type, created and dropped: nothing may be reported as leaked.
   MqName mq;
-  mq_attr attr {};
+  mq_attr attr{};
   attr.mq_maxmsg = 1;
   attr.mq_msgsize = 8;
   MqHandle q(mq_open(mq.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600, &attr));

@@ -75,7 +75,6 @@ int sysv_count(const char* kind) {
   return n;
 }
 
-
 class HarnessVerdicts : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HarnessVerdicts, EveryOutcomeReachesTheResult) {
@@ -86,8 +85,9 @@ TEST_P(HarnessVerdicts, EveryOutcomeReachesTheResult) {
   int msg_before = sysv_count("msg"), sem_before = sysv_count("sem");
   // "fork-server": namespaces, tests forked from the fork server.
   const bool fork_server = isolation == "fork-server";
-  std::vector<std::string> argv = {HARNESS_BIN, "run", "--out", out.path(), "--jobs", "4",
-                                   "--isolation", fork_server ? "namespaces" : isolation};
+  std::vector<std::string> argv = {
+      HARNESS_BIN, "run", "--out",       out.path(),
+      "--jobs",    "4",   "--isolation", fork_server ? "namespaces" : isolation};
   if (fork_server) argv.push_back("--fork-server");
   auto r = run_cmd(argv, {"SIGIPC_SELFTEST_MARK=passed-through", mark});
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -149,8 +149,8 @@ TEST(HarnessForkServer, DeadServerFallsBackToExec) {
 
 TEST(HarnessTimeout, LimitScalesWithTimeoutMul) {
   TempDir out;
-  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.Hang",
-                    "--timeout-mul", "2"});
+  auto r = run_cmd(
+      {HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.Hang", "--timeout-mul", "2"});
   EXPECT_EQ(r.exit_code, 1);
   auto res = find_result(read_json(out.path() + "/results.json"), "Harness.Hang");
   EXPECT_EQ(res["status"], "TIMEOUT");
@@ -170,8 +170,8 @@ TEST(HarnessTimeout, EnvironmentVariableScalesToo) {
 
 TEST(HarnessRepeat, RepeatRunsEachTestNTimes) {
   TempDir out;
-  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.Pass",
-                    "--repeat", "5", "--jobs", "2"});
+  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--filter", "Harness.Pass", "--repeat",
+                    "5", "--jobs", "2"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   auto res = find_result(read_json(out.path() + "/results.json"), "Harness.Pass");
   EXPECT_EQ(res["runs"], 5);

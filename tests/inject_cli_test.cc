@@ -134,7 +134,8 @@ TEST(InjectCli, TheCliHoldsNoFilter) {
 TEST(InjectCli, CountedRuleUnderSignalStormCountsEachCallOnce) {
   // Ignored until the target installs its handler (SIG_IGN survives exec),
   // so a signal that lands before that does not kill it.
-  struct sigaction ign {}, old {};
+  struct sigaction ign {
+  }, old{};
   ign.sa_handler = SIG_IGN;
   sigaction(SIGUSR1, &ign, &old);
   const int calls = 30000;
@@ -144,7 +145,8 @@ TEST(InjectCli, CountedRuleUnderSignalStormCountsEachCallOnce) {
   sigaction(SIGUSR1, &old, nullptr);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   std::vector<int> failed = failed_calls(r.out);
-  ASSERT_EQ(failed.size(), static_cast<std::size_t>(calls / 3)) << r.out.substr(r.out.rfind("calls"));
+  ASSERT_EQ(failed.size(), static_cast<std::size_t>(calls / 3))
+      << r.out.substr(r.out.rfind("calls"));
   for (std::size_t i = 0; i < failed.size(); ++i) ASSERT_EQ(failed[i], 3 * static_cast<int>(i + 1));
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex("eintr ([0-9]+) handled ([0-9]+)"))) << r.out;
@@ -181,19 +183,19 @@ TEST_P(InjectCliRejects, ExitsTwoWithOneLine) {
 
 INSTANTIATE_TEST_SUITE_P(
     InjectCli, InjectCliRejects,
-    ::testing::Values(
-        BadUsage{{"--fail", "nosuchcall=EPERM", "--", "true"}, "unknown syscall or libc function"},
-        BadUsage{{"--fail", "getppid=ENOPE", "--", "true"}, "unknown errno 'ENOPE'"},
-        BadUsage{{"--fail", "getppid=EPERM@0", "--", "true"}, "N = 0"},
-        BadUsage{{"--fail", "getppid=EPERM%2", "--", "true"}, "(0, 1]"},
-        BadUsage{{"--fail", "read(a7==0)=EIO", "--", "true"}, "argument index 7"},
-        BadUsage{{"--fail", "getppid=EPERM"}, "no '--'"},
-        BadUsage{{"--"}, "no program"},
-        BadUsage{{"--", "/no/such/program"}, "/no/such/program"},
-        BadUsage{{"--", "no-such-program-in-path"}, "no-such-program-in-path"},
-        BadUsage{{"--rate", "100", "--", "true"}, "--rate needs --signal"},
-        BadUsage{{"--signal", "NOPE", "--", "true"}, "NOPE"},
-        BadUsage{{"--bogus", "--", "true"}, "--bogus"}),
+    ::testing::Values(BadUsage{{"--fail", "nosuchcall=EPERM", "--", "true"},
+                               "unknown syscall or libc function"},
+                      BadUsage{{"--fail", "getppid=ENOPE", "--", "true"}, "unknown errno 'ENOPE'"},
+                      BadUsage{{"--fail", "getppid=EPERM@0", "--", "true"}, "N = 0"},
+                      BadUsage{{"--fail", "getppid=EPERM%2", "--", "true"}, "(0, 1]"},
+                      BadUsage{{"--fail", "read(a7==0)=EIO", "--", "true"}, "argument index 7"},
+                      BadUsage{{"--fail", "getppid=EPERM"}, "no '--'"},
+                      BadUsage{{"--"}, "no program"},
+                      BadUsage{{"--", "/no/such/program"}, "/no/such/program"},
+                      BadUsage{{"--", "no-such-program-in-path"}, "no-such-program-in-path"},
+                      BadUsage{{"--rate", "100", "--", "true"}, "--rate needs --signal"},
+                      BadUsage{{"--signal", "NOPE", "--", "true"}, "NOPE"},
+                      BadUsage{{"--bogus", "--", "true"}, "--bogus"}),
     [](const auto& info) { return "Case" + std::to_string(info.index); });
 
 }  // namespace

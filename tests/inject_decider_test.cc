@@ -103,7 +103,7 @@ TEST(InjectDecider, RestartedCallAfterCancelledAnswerIsNotCountedTwice) {
   EXPECT_LT(d.decide(c).rule, 0);  // call 1
   Decision second = d.decide(c);   // call 2: fails
   ASSERT_EQ(second.rule, 0);
-  d.cancelled(c, second);          // a signal interrupted it; SA_RESTART repeats it
+  d.cancelled(c, second);  // a signal interrupted it; SA_RESTART repeats it
   Decision again = d.decide(c);
   EXPECT_EQ(again.rule, 0);
   EXPECT_EQ(again.call, 2u);       // the same call, not call 3

@@ -45,13 +45,16 @@ int count_fds() {
   return n - 1;  // the DIR's own descriptor
 }
 
-bool exited_ok(const InjectionRun& r) { return WIFEXITED(r.wait_status) && WEXITSTATUS(r.wait_status) == 0; }
+bool exited_ok(const InjectionRun& r) {
+  return WIFEXITED(r.wait_status) && WEXITSTATUS(r.wait_status) == 0;
+}
 
 class InjectLibrary : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string why;
-    if (!sigipc::inject::notify_available(&why)) GTEST_SKIP() << "seccomp user notification: " << why;
+    if (!sigipc::inject::notify_available(&why))
+      GTEST_SKIP() << "seccomp user notification: " << why;
   }
 };
 
@@ -110,7 +113,10 @@ TEST_F(InjectLibrary, FilterStaysInTheChild) {
 
 TEST_F(InjectLibrary, LeavesNoDescriptorBehind) {
   const int before = count_fds();
-  run_with_failures({"getppid=EPERM@2"}, 0, [] { raw_getppid(); raw_getppid(); });
+  run_with_failures({"getppid=EPERM@2"}, 0, [] {
+    raw_getppid();
+    raw_getppid();
+  });
   run_with_failures({"getppid=EPERM"}, 0, [] { raw_getppid(); });
   EXPECT_EQ(count_fds(), before);
 }

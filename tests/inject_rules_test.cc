@@ -20,7 +20,9 @@ using sigipc::inject::When;
 
 namespace {
 
-bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<int>& v, int x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 TEST(InjectRule, EveryCallRuleWithErrnoName) {
   FailRule r = parse_fail_rule("openat=ENOENT");
@@ -96,29 +98,20 @@ TEST_P(InjectRuleRejects, WithOneLineNamingTheProblem) {
 
 INSTANTIATE_TEST_SUITE_P(
     InjectRule, InjectRuleRejects,
-    ::testing::Values(BadRule{"frobnicate=EPERM", "unknown syscall or libc function 'frobnicate'"},
-                      BadRule{"getppid=EBOGUS", "unknown errno 'EBOGUS'"},
-                      BadRule{"getppid=0", "errno 0"},
-                      BadRule{"getppid=5000", "errno 5000"},
-                      BadRule{"getppid=EPERM@0", "N = 0"},
-                      BadRule{"getppid=EPERM@*0", "N = 0"},
-                      BadRule{"getppid=EPERM@0+", "N = 0"},
-                      BadRule{"getppid=EPERM@x", "@N"},
-                      BadRule{"getppid=EPERM@-2", "@N"},
-                      BadRule{"getppid=EPERM%0", "(0, 1]"},
-                      BadRule{"getppid=EPERM%1.01", "(0, 1]"},
-                      BadRule{"getppid=EPERM%-0.5", "(0, 1]"},
-                      BadRule{"getppid=EPERM%abc", "(0, 1]"},
-                      BadRule{"read(a6==1)=EIO", "argument index 6"},
-                      BadRule{"read(x0==1)=EIO", "argument filter 'x0==1'"},
-                      BadRule{"read(a0=1)=EIO", "no operator"},
-                      BadRule{"read(a0==)=EIO", "no value"},
-                      BadRule{"read(a0&=0xff)=EIO", "MASK:VALUE"},
-                      BadRule{"read(a0==1=EIO", "closing ')'"},
-                      BadRule{"getppid", "'=ERRNO'"},
-                      BadRule{"getppid=", "no errno"},
-                      BadRule{"=EPERM", "expected NAME"},
-                      BadRule{"getppid=EPERM#3", "unexpected '#3'"}),
+    ::testing::Values(
+        BadRule{"frobnicate=EPERM", "unknown syscall or libc function 'frobnicate'"},
+        BadRule{"getppid=EBOGUS", "unknown errno 'EBOGUS'"}, BadRule{"getppid=0", "errno 0"},
+        BadRule{"getppid=5000", "errno 5000"}, BadRule{"getppid=EPERM@0", "N = 0"},
+        BadRule{"getppid=EPERM@*0", "N = 0"}, BadRule{"getppid=EPERM@0+", "N = 0"},
+        BadRule{"getppid=EPERM@x", "@N"}, BadRule{"getppid=EPERM@-2", "@N"},
+        BadRule{"getppid=EPERM%0", "(0, 1]"}, BadRule{"getppid=EPERM%1.01", "(0, 1]"},
+        BadRule{"getppid=EPERM%-0.5", "(0, 1]"}, BadRule{"getppid=EPERM%abc", "(0, 1]"},
+        BadRule{"read(a6==1)=EIO", "argument index 6"},
+        BadRule{"read(x0==1)=EIO", "argument filter 'x0==1'"},
+        BadRule{"read(a0=1)=EIO", "no operator"}, BadRule{"read(a0==)=EIO", "no value"},
+        BadRule{"read(a0&=0xff)=EIO", "MASK:VALUE"}, BadRule{"read(a0==1=EIO", "closing ')'"},
+        BadRule{"getppid", "'=ERRNO'"}, BadRule{"getppid=", "no errno"},
+        BadRule{"=EPERM", "expected NAME"}, BadRule{"getppid=EPERM#3", "unexpected '#3'"}),
     [](const auto& info) { return "Case" + std::to_string(info.index); });
 
 // The syscalls glibc 2.36 really makes on x86_64 (checked with strace -f;

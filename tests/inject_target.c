@@ -27,7 +27,10 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t handled;
-static void on_signal(int sig) { (void)sig; handled++; }
+static void on_signal(int sig) {
+  (void)sig;
+  handled++;
+}
 
 int main(int argc, char** argv) {
   if (argc < 2) return 64;

@@ -23,7 +23,6 @@ using selftest::TempDir;
 
 namespace {
 
-
 // (signal, whether tests start from the fork server)
 class Interrupt : public ::testing::TestWithParam<std::tuple<int, bool>> {};
 
@@ -49,9 +48,10 @@ TEST_P(Interrupt, StopsCleanlyWithPartialResults) {
     int null = open("/dev/null", O_WRONLY);
     dup2(null, 1);
     dup2(null, 2);
-    std::vector<const char*> args = {HARNESS_BIN, "run", "--out", out.c_str(), "--jobs", "1",
-                                     "--filter", "Harness.Pass", "--filter", "Harness.Hang",
-                                     "--filter", "Harness.LeakFd", "--timeout-mul", "300"};
+    std::vector<const char*> args = {
+        HARNESS_BIN,     "run",          "--out",    out.c_str(),    "--jobs",   "1",
+        "--filter",      "Harness.Pass", "--filter", "Harness.Hang", "--filter", "Harness.LeakFd",
+        "--timeout-mul", "300"};
     if (fork_server) args.insert(args.end(), {"--isolation", "namespaces", "--fork-server"});
     args.push_back(nullptr);
     execv(HARNESS_BIN, const_cast<char* const*>(args.data()));
@@ -77,11 +77,13 @@ TEST_P(Interrupt, StopsCleanlyWithPartialResults) {
   EXPECT_GE(j["summary"]["not_run"].size(), 1u);
   EXPECT_EQ(find_result(j, "Harness.Pass")["status"], "PASS");
   EXPECT_TRUE(find_result(j, "Harness.Hang").is_null());
-  EXPECT_EQ(selftest::processes_with_env(mark), 0) << "processes of the interrupted run are still alive";
+  EXPECT_EQ(selftest::processes_with_env(mark), 0)
+      << "processes of the interrupted run are still alive";
   DIR* d = opendir(dir.path().c_str());
   ASSERT_NE(d, nullptr);
   while (dirent* e = readdir(d))
-    EXPECT_NE(std::string(e->d_name).rfind("sigipc-run-", 0), 0u) << "work folder left: " << e->d_name;
+    EXPECT_NE(std::string(e->d_name).rfind("sigipc-run-", 0), 0u)
+        << "work folder left: " << e->d_name;
   closedir(d);
 }
 

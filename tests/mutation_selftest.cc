@@ -28,9 +28,8 @@ std::string status_of(const std::string& test_id, const std::vector<std::string>
   // Some shims turn a call that should return into one that waits for the
   // test's own 5 s safety net; a longer limit keeps a loaded CI machine from
   // turning that FAIL into a TIMEOUT.
-  auto r = run_cmd({SIGIPC_BIN, "run", "--out", out.path(), "--filter", test_id, "--timeout-mul",
-                    "3"},
-                   env);
+  auto r = run_cmd(
+      {SIGIPC_BIN, "run", "--out", out.path(), "--filter", test_id, "--timeout-mul", "3"}, env);
   *rc = r.exit_code;
   auto res = find_result(read_json(out.path() + "/results.json"), test_id);
   return res.is_null() ? "missing" : res["status"].get<std::string>();
@@ -93,12 +92,15 @@ INSTANTIATE_TEST_SUITE_P(
                  "PosixSemTimedwait.TimesOutWithEtimedoutNotBeforeTheDeadline"},
         Mutation{"libshim_posix_sem_open_excl_ignored.so",
                  "PosixSemOpen.CreateExclOfExistingNameFailsWithEexist"},
-        Mutation{"libshim_mq_open_ignores_excl.so", "PosixMqOpen.CreatExclOnExistingQueueFailsEexist"},
+        Mutation{"libshim_mq_open_ignores_excl.so",
+                 "PosixMqOpen.CreatExclOnExistingQueueFailsEexist"},
         Mutation{"libshim_mq_attr_curmsgs_zero.so", "PosixMqAttr.CurmsgsCountsQueuedMessages"},
-        Mutation{"libshim_mq_attr_setattr_drops_old.so", "PosixMqAttr.SetattrReturnsPreviousAttributes"},
+        Mutation{"libshim_mq_attr_setattr_drops_old.so",
+                 "PosixMqAttr.SetattrReturnsPreviousAttributes"},
         Mutation{"libshim_sysv_msg_rcv_negative_type_as_any.so",
                  "SysvMsgSelect.NegativeTypeReceivesLowestTypeAtMostAbs"},
-        Mutation{"libshim_sysv_msg_rcv_drops_noerror.so", "SysvMsgErrors.MsgNoerrorTruncatesAndRemoves"},
+        Mutation{"libshim_sysv_msg_rcv_drops_noerror.so",
+                 "SysvMsgErrors.MsgNoerrorTruncatesAndRemoves"},
         Mutation{"libshim_linux_eventfd_ignores_semaphore.so",
                  "LinuxEventfdCounter.SemaphoreModeReadReturnsOneAndDecrementsByOne"},
         Mutation{"libshim_linux_signalfd_drops_mask_update.so",
@@ -109,13 +111,16 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"libshim_sysv_sem_semop_drops_undo.so", "SysvSemUndo.DecrementIsUndoneAtExit"},
         Mutation{"libshim_posix_shm_open_ignores_excl.so",
                  "PosixShmOpen.ExclusiveCreateOfExistingNameFailsEexist"},
-        Mutation{"libshim_sysv_shm_stat_nattch_zero.so", "SysvShmNattch.AttachAndDetachCountAttaches"},
+        Mutation{"libshim_sysv_shm_stat_nattch_zero.so",
+                 "SysvShmNattch.AttachAndDetachCountAttaches"},
         Mutation{"libshim_mq_send_clamps_priority.so",
                  "PosixMqReceiveOrder.HighestPriorityMessageComesFirst"},
-        Mutation{"libshim_mq_receive_prio_zero.so", "PosixMqReceiveOrder.MsgPrioReceivesThePriority"},
+        Mutation{"libshim_mq_receive_prio_zero.so",
+                 "PosixMqReceiveOrder.MsgPrioReceivesThePriority"},
         Mutation{"libshim_mq_receive_timed_no_wait.so",
                  "PosixMqTimedWait.ReceiveTimesOutAtDeadlineNotBefore"},
-        Mutation{"libshim_mq_notify_ignores_null.so", "PosixMqNotifyRegistration.NullRemovesRegistration"},
+        Mutation{"libshim_mq_notify_ignores_null.so",
+                 "PosixMqNotifyRegistration.NullRemovesRegistration"},
         Mutation{"libshim_fifo_mkfifo_ignores_mode.so",
                  "FifoCreate.MkfifoWithZeroUmaskKeepsEveryPermissionBit"},
         Mutation{"libshim_fifo_open_enxio_as_eagain.so",

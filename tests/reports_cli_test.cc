@@ -43,18 +43,21 @@ TEST(ReportsCli, ReportRewritesEveryFormat) {
   auto in = save(d, "in.json", reports_test::every_status_run());
   auto r = run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/out"});
   EXPECT_EQ(r.exit_code, 0) << r.err;  // written, even though the run is red
-  for (const char* f : {"results.json", "junit.xml", "report.md", "report.html", "results.ktap", "lava.sh",
-                        "result.txt", "kcidb.json", "openposix.txt"})
+  for (const char* f : {"results.json", "junit.xml", "report.md", "report.html", "results.ktap",
+                        "lava.sh", "result.txt", "kcidb.json", "openposix.txt"})
     EXPECT_EQ(access((d.path() + "/out/" + f).c_str(), R_OK), 0) << f;
-  EXPECT_NE(r.out.find("reports in " + d.path() + "/out/: results.json"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reports in " + d.path() + "/out/: results.json"), std::string::npos)
+      << r.out;
 }
 
 TEST(ReportsCli, ReportOnBadInputExitsTwoWithFileAndLine) {
   TempDir d;
   auto missing = run_cmd({SIGIPC_BIN, "report", d.path() + "/none.json", "--out", d.path() + "/o"});
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_EQ(missing.err, "sigipc report: " + d.path() + "/none.json:0: cannot open: No such file or directory\n");
-  auto bad = write(d, "bad.json", "{\n  \"schema\": \"sigipc-results/1\",\n  \"environment\": {} x\n}\n");
+  EXPECT_EQ(missing.err, "sigipc report: " + d.path() +
+                             "/none.json:0: cannot open: No such file or directory\n");
+  auto bad =
+      write(d, "bad.json", "{\n  \"schema\": \"sigipc-results/1\",\n  \"environment\": {} x\n}\n");
   auto r = run_cmd({SIGIPC_BIN, "report", bad, "--out", d.path() + "/o"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err.rfind("sigipc report: " + bad + ":3: malformed JSON", 0), 0u) << r.err;
@@ -70,18 +73,20 @@ TEST(ReportsCli, ReportWithExpectationsGivesTheVerdict) {
   run.results[1].status = Status::kFail;
   run.results[1].message = "broke";
   auto in = save(d, "in.json", run);
-  auto red = run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/o1", "--expect",
-                      write(d, "none.yaml", "- test: Other.Test\n  status: FAIL\n  reason: r\n  link: l\n")});
+  auto red = run_cmd(
+      {SIGIPC_BIN, "report", in, "--out", d.path() + "/o1", "--expect",
+       write(d, "none.yaml", "- test: Other.Test\n  status: FAIL\n  reason: r\n  link: l\n")});
   EXPECT_EQ(red.exit_code, 1) << red.err;
-  auto yaml = write(d, "e.yaml", "- test: SigA.Fail\n  status: FAIL\n  reason: known\n  link: https://x\n");
+  auto yaml =
+      write(d, "e.yaml", "- test: SigA.Fail\n  status: FAIL\n  reason: known\n  link: https://x\n");
   auto green = run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/o2", "--expect", yaml});
   EXPECT_EQ(green.exit_code, 0) << green.err;
   auto j = selftest::read_json(d.path() + "/o2/results.json");
   EXPECT_EQ(j["summary"]["XFAIL"], 1);
   EXPECT_EQ(j["expectations"]["files"][0], yaml);
   // Applying to a run that already had expectations applied is refused.
-  auto twice = run_cmd({SIGIPC_BIN, "report", d.path() + "/o2/results.json", "--out", d.path() + "/o3",
-                        "--expect", yaml});
+  auto twice = run_cmd({SIGIPC_BIN, "report", d.path() + "/o2/results.json", "--out",
+                        d.path() + "/o3", "--expect", yaml});
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_NE(twice.err.find("already applied"), std::string::npos) << twice.err;
   auto broken = run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/o4", "--expect",
@@ -166,7 +171,8 @@ TEST(ReportsCli, DiffExitCodes) {
   auto broke_path = save(d, "broke.json", broke);
   auto r = run_cmd({SIGIPC_BIN, "diff", old_path, broke_path});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("new failures: 1\n  SigA.Error: PASS -> TIMEOUT"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("new failures: 1\n  SigA.Error: PASS -> TIMEOUT"), std::string::npos)
+      << r.out;
   // The other way round it is a fix: no new failure.
   auto back = run_cmd({SIGIPC_BIN, "diff", broke_path, old_path, "--json"});
   EXPECT_EQ(back.exit_code, 0);
@@ -177,7 +183,8 @@ TEST(ReportsCli, DiffExitCodes) {
   unsup.results[2].status = Status::kUnsupported;
   auto unsup_path = save(d, "unsup.json", unsup);
   EXPECT_EQ(run_cmd({SIGIPC_BIN, "diff", old_path, unsup_path}).exit_code, 0);
-  EXPECT_EQ(run_cmd({SIGIPC_BIN, "diff", old_path, unsup_path, "--fail-on", "any-change"}).exit_code, 1);
+  EXPECT_EQ(
+      run_cmd({SIGIPC_BIN, "diff", old_path, unsup_path, "--fail-on", "any-change"}).exit_code, 1);
   EXPECT_EQ(run_cmd({SIGIPC_BIN, "diff", old_path, broke_path, "--fail-on", "never"}).exit_code, 0);
 
   auto bad_opt = run_cmd({SIGIPC_BIN, "diff", old_path, old_path, "--fail-on", "sometimes"});
@@ -196,8 +203,8 @@ TEST(ReportsCli, MatrixWritesBothFilesAndTakesLabels) {
   b.results[0].status = Status::kFail;
   b.environment["emulator"] = "qemu-user";
   auto pa = save(d, "a.json", a), pb = save(d, "b.json", b);
-  auto r = run_cmd({SIGIPC_BIN, "report", "--matrix", pa, pb, "--out", d.path() + "/m", "--label", "host",
-                    "--label", "qemu"});
+  auto r = run_cmd({SIGIPC_BIN, "report", "--matrix", pa, pb, "--out", d.path() + "/m", "--label",
+                    "host", "--label", "qemu"});
   EXPECT_EQ(r.exit_code, 0) << r.err;  // disagreement is information, not failure
   EXPECT_NE(r.out.find("2 platforms, 1 rules disagree"), std::string::npos) << r.out;
   std::ifstream md(d.path() + "/m/matrix.md");
@@ -205,9 +212,11 @@ TEST(ReportsCli, MatrixWritesBothFilesAndTakesLabels) {
   EXPECT_NE(m.find("| platform | host | qemu |"), std::string::npos) << m;
   EXPECT_EQ(access((d.path() + "/m/matrix.html").c_str(), R_OK), 0);
   EXPECT_EQ(run_cmd({SIGIPC_BIN, "report", "--matrix", pa, "--out", d.path() + "/m"}).exit_code, 2);
-  auto bad = run_cmd({SIGIPC_BIN, "report", "--matrix", pa, d.path() + "/no.json", "--out", d.path() + "/m"});
+  auto bad = run_cmd(
+      {SIGIPC_BIN, "report", "--matrix", pa, d.path() + "/no.json", "--out", d.path() + "/m"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_EQ(bad.err, "sigipc report: " + d.path() + "/no.json:0: cannot open: No such file or directory\n");
+  EXPECT_EQ(bad.err,
+            "sigipc report: " + d.path() + "/no.json:0: cannot open: No such file or directory\n");
 }
 
 }  // namespace

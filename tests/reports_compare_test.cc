@@ -35,15 +35,24 @@ TEST(ReportsDiffMarkdown, PullRequestCommentLeadsWithNewFailures) {
   find(after, "PipeB.Pass2")->status = Status::kUnsupported;
   after.results.push_back(result("New.Passes", "pipe", Status::kPass, ""));
   after.environment["kernel_release"] = "6.1.0";
-  std::string m = diff_markdown(compare_runs(before, after), "old/results.json", "new/results.json");
-  EXPECT_EQ(m.rfind("## sigipc diff: 1 new failure\n\n`old/results.json` → `new/results.json`", 0), 0u) << m;
-  EXPECT_TRUE(has(m, "| new failures | 1 |\n| fixed | 1 |\n| other status changes | 1 |\n"
-                     "| tests added | 1 |\n| tests removed | 0 |\n| environment differences | 1 |")) << m;
+  std::string m =
+      diff_markdown(compare_runs(before, after), "old/results.json", "new/results.json");
+  EXPECT_EQ(m.rfind("## sigipc diff: 1 new failure\n\n`old/results.json` → `new/results.json`", 0),
+            0u)
+      << m;
+  EXPECT_TRUE(has(m,
+                  "| new failures | 1 |\n| fixed | 1 |\n| other status changes | 1 |\n"
+                  "| tests added | 1 |\n| tests removed | 0 |\n| environment differences | 1 |"))
+      << m;
   // One row each, the cell kept on one line, no raw HTML.
-  EXPECT_TRUE(has(m, "### New failures\n\n| test | before | after | message |\n|---|---|---|---|\n"
-                     "| `SigA.Pass1` | PASS | **FAIL** | x.cc:1: broke \\| here &lt;b&gt; |\n")) << m;
-  EXPECT_TRUE(has(m, "### Fixed\n\n| test | before | after | message |\n|---|---|---|---|\n"
-                     "| `SigA.Fail` | FAIL | PASS |  |\n")) << m;
+  EXPECT_TRUE(has(m,
+                  "### New failures\n\n| test | before | after | message |\n|---|---|---|---|\n"
+                  "| `SigA.Pass1` | PASS | **FAIL** | x.cc:1: broke \\| here &lt;b&gt; |\n"))
+      << m;
+  EXPECT_TRUE(has(m,
+                  "### Fixed\n\n| test | before | after | message |\n|---|---|---|---|\n"
+                  "| `SigA.Fail` | FAIL | PASS |  |\n"))
+      << m;
   EXPECT_TRUE(has(m, "<details><summary>Other status changes (1)</summary>")) << m;
   EXPECT_TRUE(has(m, "<details><summary>Tests added (1)</summary>\n\n- `New.Passes`\n")) << m;
   EXPECT_FALSE(has(m, "Tests removed")) << "empty sections are left out";
@@ -68,16 +77,16 @@ TEST(ReportsDiffMarkdown, StaysUnderGithubsCommentLimit) {
 
 TEST(ReportsDiff, ClassifiesEveryKindOfChange) {
   RunRecord before = every_status_run(), after = every_status_run();
-  find(after, "SigA.Pass1")->status = Status::kFail;           // new failure
-  find(after, "PipeB.Xfail")->status = Status::kTimeout;       // new failure (XFAIL was fine)
-  find(after, "PipeB.Unsupported")->status = Status::kXpass;   // new failure
-  find(after, "SigA.Fail")->status = Status::kPass;            // fix
-  find(after, "SigA.Error")->status = Status::kUnsupported;    // fix
-  find(after, "SigA.Timeout")->status = Status::kError;        // bad to bad: other
-  find(after, "PipeB.Pass2")->status = Status::kUnsupported;   // good to good: other
+  find(after, "SigA.Pass1")->status = Status::kFail;          // new failure
+  find(after, "PipeB.Xfail")->status = Status::kTimeout;      // new failure (XFAIL was fine)
+  find(after, "PipeB.Unsupported")->status = Status::kXpass;  // new failure
+  find(after, "SigA.Fail")->status = Status::kPass;           // fix
+  find(after, "SigA.Error")->status = Status::kUnsupported;   // fix
+  find(after, "SigA.Timeout")->status = Status::kError;       // bad to bad: other
+  find(after, "PipeB.Pass2")->status = Status::kUnsupported;  // good to good: other
   after.results.push_back(result("New.Fails", "pipe", Status::kFail, "x"));
   after.results.push_back(result("New.Passes", "pipe", Status::kPass, ""));
-  after.results.erase(after.results.begin() + 8);              // PipeB.Pass3 gone
+  after.results.erase(after.results.begin() + 8);  // PipeB.Pass3 gone
   after.environment["kernel_release"] = "6.1.0";
   after.environment["limits"]["mq_msg_max"] = 20;
   auto d = compare_runs(before, after);
@@ -86,8 +95,8 @@ TEST(ReportsDiff, ClassifiesEveryKindOfChange) {
     for (const auto& c : v) o.push_back(c.id);
     return o;
   };
-  EXPECT_EQ(ids(d.new_failures),
-            (std::vector<std::string>{"SigA.Pass1", "PipeB.Unsupported", "PipeB.Xfail", "New.Fails"}));
+  EXPECT_EQ(ids(d.new_failures), (std::vector<std::string>{"SigA.Pass1", "PipeB.Unsupported",
+                                                           "PipeB.Xfail", "New.Fails"}));
   EXPECT_EQ(ids(d.fixes), (std::vector<std::string>{"SigA.Fail", "SigA.Error"}));
   EXPECT_EQ(ids(d.other_changes), (std::vector<std::string>{"SigA.Timeout", "PipeB.Pass2"}));
   EXPECT_EQ(d.added, (std::vector<std::string>{"New.Fails", "New.Passes"}));
@@ -112,9 +121,9 @@ MatrixColumn col(const std::string& label, RunRecord run) {
 
 TEST(ReportsMatrix, MarksDisagreementsAndListsThemFirst) {
   RunRecord a = every_status_run(), b = every_status_run();
-  find(b, "PipeB.Pass3")->status = Status::kFail;   // follows vs breaks
-  find(b, "PipeB.Xfail")->status = Status::kFail;   // XFAIL vs FAIL: same behaviour
-  b.results.erase(b.results.begin());                // SigA.Pass1 not run on b
+  find(b, "PipeB.Pass3")->status = Status::kFail;  // follows vs breaks
+  find(b, "PipeB.Xfail")->status = Status::kFail;  // XFAIL vs FAIL: same behaviour
+  b.results.erase(b.results.begin());              // SigA.Pass1 not run on b
   std::vector<MatrixColumn> cols = {col("a", a), col("b", b)};
   auto rows = matrix_rows(cols);
   ASSERT_EQ(rows.size(), 9u);

@@ -85,8 +85,9 @@ TEST(ReportsLoad, MalformedTextNamesTheLine) {
 TEST(ReportsLoad, WrongTypeNamesTheFieldAndItsLine) {
   std::string t = replace_once(sample_text(), "\"status\": \"TIMEOUT\"", "\"status\": 7");
   int line = line_of(t, "\"status\": 7");
-  EXPECT_EQ(error_of(t), "f.json:" + std::to_string(line) +
-                             ": results[3] (SigA.Timeout): field \"status\" is a number, not a string");
+  EXPECT_EQ(error_of(t),
+            "f.json:" + std::to_string(line) +
+                ": results[3] (SigA.Timeout): field \"status\" is a number, not a string");
 }
 
 TEST(ReportsLoad, MissingFieldNamesTheTestObjectLine) {
@@ -96,7 +97,8 @@ TEST(ReportsLoad, MissingFieldNamesTheTestObjectLine) {
   // The line of the object's opening brace.
   std::size_t brace = t.rfind('{', t.find("\"SigA.Error\""));
   int line = 1 + static_cast<int>(std::count(t.begin(), t.begin() + brace, '\n'));
-  EXPECT_EQ(error_of(t), "f.json:" + std::to_string(line) + ": results[2] (SigA.Error): missing field \"clause\"");
+  EXPECT_EQ(error_of(t), "f.json:" + std::to_string(line) +
+                             ": results[2] (SigA.Error): missing field \"clause\"");
 }
 
 TEST(ReportsLoad, UnknownStatusAndBadDuration) {
@@ -104,14 +106,16 @@ TEST(ReportsLoad, UnknownStatusAndBadDuration) {
   EXPECT_NE(error_of(t).find("unknown status \"MAYBE\""), std::string::npos) << error_of(t);
   auto j = nlohmann::json::parse(sample_text());
   j["results"][0]["duration_ms"] = -1;
-  EXPECT_NE(error_of(j.dump()).find("results[0] (SigA.Pass1): field \"duration_ms\" is not a number >= 0"),
+  EXPECT_NE(error_of(j.dump()).find(
+                "results[0] (SigA.Pass1): field \"duration_ms\" is not a number >= 0"),
             std::string::npos);
 }
 
 TEST(ReportsLoad, WrongSchemaAndTopLevel) {
   EXPECT_EQ(error_of("[1, 2]"), "f.json:1: the top level is an array, not a sigipc results object");
   EXPECT_EQ(error_of("{\n\"schema\": \"other/2\"}"),
-            "f.json:2: field \"schema\" is not \"sigipc-results/1\" (not a sigipc results file, or another version)");
+            "f.json:2: field \"schema\" is not \"sigipc-results/1\" (not a sigipc results file, or "
+            "another version)");
   auto j = nlohmann::json::parse(sample_text());
   j.erase("summary");
   EXPECT_EQ(error_of(j.dump()), "f.json:1: top level: missing field \"summary\"");
@@ -121,12 +125,14 @@ TEST(ReportsLoad, DuplicateIdsAreRefused) {
   auto j = nlohmann::json::parse(sample_text());
   j["results"][4]["id"] = "SigA.Pass1";
   std::string e = error_of(j.dump(2));
-  EXPECT_NE(e.find("results[4] (SigA.Pass1): duplicate test id, first at line"), std::string::npos) << e;
+  EXPECT_NE(e.find("results[4] (SigA.Pass1): duplicate test id, first at line"), std::string::npos)
+      << e;
 }
 
 TEST(ReportsLoad, DeepNestingIsRefusedNotRecursedInto) {
-  std::string deep = "{\"schema\": \"sigipc-results/1\", \"environment\": " + std::string(200000, '[') +
-                     std::string(200000, ']') + "}";
+  std::string deep =
+      "{\"schema\": \"sigipc-results/1\", \"environment\": " + std::string(200000, '[') +
+      std::string(200000, ']') + "}";
   EXPECT_NE(error_of(deep).find("nested more than 64 levels deep"), std::string::npos);
 }
 

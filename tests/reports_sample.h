@@ -26,13 +26,22 @@ inline sigipc::Result result(const std::string& id, const std::string& family, s
 inline sigipc::RunRecord every_status_run() {
   using sigipc::Status;
   sigipc::RunRecord run;
-  run.environment = {{"kernel_release", "6.18.44-test"}, {"arch", "x86_64"},     {"libc", "glibc"},
-                     {"libc_version", "2.36"},          {"emulator", "none"},    {"uid", 0},
-                     {"limits", {{"mq_msg_max", 10}}},  {"seccomp", true},       {"suite_version", "0.1.0"},
-                     {"seed", 42},                      {"isolation", "namespaces"}, {"started_at", 1795696638}};
+  run.environment = {{"kernel_release", "6.18.44-test"},
+                     {"arch", "x86_64"},
+                     {"libc", "glibc"},
+                     {"libc_version", "2.36"},
+                     {"emulator", "none"},
+                     {"uid", 0},
+                     {"limits", {{"mq_msg_max", 10}}},
+                     {"seccomp", true},
+                     {"suite_version", "0.1.0"},
+                     {"seed", 42},
+                     {"isolation", "namespaces"},
+                     {"started_at", 1795696638}};
   run.results = {
       result("SigA.Pass1", "signal", Status::kPass, ""),
-      result("SigA.Fail", "signal", Status::kFail, "a.cc:3: <script>alert('x')</script> & \"q\" # not a directive\nsecond line"),
+      result("SigA.Fail", "signal", Status::kFail,
+             "a.cc:3: <script>alert('x')</script> & \"q\" # not a directive\nsecond line"),
       result("SigA.Error", "signal", Status::kError, "setup failed: pipe2 & <EMFILE>"),
       result("SigA.Timeout", "signal", Status::kTimeout, "no result within 1 s"),
       result("PipeB.Pass2", "pipe", Status::kPass, ""),

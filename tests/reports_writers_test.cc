@@ -27,7 +27,9 @@ std::vector<std::string> lines_of(const std::string& s) {
   return v;
 }
 
-bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool has(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 // A small KTAP reader: checks that at every nesting level the test lines
 // count up from 1 to the plan, and returns the result lines seen
@@ -36,7 +38,8 @@ struct KtapLevel {
   int plan = -1, seen = 0;
 };
 
-void check_ktap(const std::string& text, std::vector<std::string>& top, std::vector<std::string>& leaves) {
+void check_ktap(const std::string& text, std::vector<std::string>& top,
+                std::vector<std::string>& leaves) {
   auto ls = lines_of(text);
   ASSERT_FALSE(ls.empty());
   EXPECT_EQ(ls[0], "KTAP version 1");
@@ -114,8 +117,10 @@ TEST(ReportsLava, OneCasePerTestWithMappedResult) {
     if (l.rfind("lava-test-case ", 0) == 0) cases.push_back(l);
   ASSERT_EQ(cases.size(), 9u);
   ASSERT_EQ(plain.size(), 9u);
-  const char* expected[] = {"pass", "fail", "unknown", "fail", "pass", "skip", "pass", "fail", "pass"};
-  std::regex safe(R"(^lava-test-case [A-Za-z0-9._-]+ --result (pass|fail|skip|unknown) --measurement [0-9.]+ --units seconds  # [A-Z]+$)");
+  const char* expected[] = {"pass", "fail", "unknown", "fail", "pass",
+                            "skip", "pass", "fail",    "pass"};
+  std::regex safe(
+      R"(^lava-test-case [A-Za-z0-9._-]+ --result (pass|fail|skip|unknown) --measurement [0-9.]+ --units seconds  # [A-Z]+$)");
   for (std::size_t i = 0; i < 9; ++i) {
     EXPECT_TRUE(std::regex_match(cases[i], safe)) << cases[i];
     EXPECT_TRUE(has(cases[i], std::string(" --result ") + expected[i] + " ")) << cases[i];
@@ -135,7 +140,8 @@ TEST(ReportsOpenPosix, CodesFollowTheSuite) {
   EXPECT_FALSE(has(rows[1], "\n"));
   EXPECT_EQ(rows[2].rfind("signal/SigA.Error: UNRESOLVED 2 [ERROR", 0), 0u);
   EXPECT_EQ(rows[3].rfind("signal/SigA.Timeout: UNRESOLVED 2 [TIMEOUT", 0), 0u);
-  EXPECT_EQ(rows[5].rfind("pipe/PipeB.Unsupported: UNSUPPORTED 4 [UNSUPPORTED: no <frobnicator>", 0), 0u);
+  EXPECT_EQ(
+      rows[5].rfind("pipe/PipeB.Unsupported: UNSUPPORTED 4 [UNSUPPORTED: no <frobnicator>", 0), 0u);
   EXPECT_EQ(rows[6].rfind("pipe/PipeB.Xfail: FAIL 1 [XFAIL", 0), 0u);
   EXPECT_EQ(rows[7].rfind("pipe/PipeB.Xpass: PASS 0 [XPASS", 0), 0u);
 }
@@ -145,7 +151,8 @@ TEST(ReportsKcidb, RequiredFieldsAndStatuses) {
   EXPECT_EQ(j["version"]["major"], 5);
   EXPECT_TRUE(j["version"]["minor"].is_number_integer());
   ASSERT_EQ(j["tests"].size(), 9u);
-  const char* expected[] = {"PASS", "FAIL", "ERROR", "ERROR", "PASS", "SKIP", "FAIL", "PASS", "PASS"};
+  const char* expected[] = {"PASS", "FAIL", "ERROR", "ERROR", "PASS",
+                            "SKIP", "FAIL", "PASS",  "PASS"};
   std::regex origin_id("^[a-z0-9_]+:.*$"), path("^([a-zA-Z0-9_-]+(\\.[a-zA-Z0-9_-]+)*)?$");
   std::set<std::string> ids;
   for (std::size_t i = 0; i < 9; ++i) {
@@ -200,7 +207,8 @@ TEST(ReportsMarkdown, StaysUnderGithubCommentLimit) {
   std::string m = markdown_text(run);
   EXPECT_LT(m.size(), 65536u);
   std::smatch s;
-  ASSERT_TRUE(std::regex_search(m, s, std::regex(R"(_(\d+) more tests not passing)"))) << m.substr(m.size() - 300);
+  ASSERT_TRUE(std::regex_search(m, s, std::regex(R"(_(\d+) more tests not passing)")))
+      << m.substr(m.size() - 300);
   int rows = 0;
   for (std::size_t p = 0; (p = m.find("| `Many.Fail", p)) != std::string::npos; ++p) ++rows;
   EXPECT_EQ(rows + std::stoi(s[1]), 3000);
@@ -234,8 +242,9 @@ TEST(ReportsJunit, EveryStatusMapped) {
 }
 
 TestLogs sample_logs() {
-  return {{"SigA.Fail", {{"logs/SigA.Fail.log", "a.cc:3: check failed\n<child> & \"out\"\n\xff\n"}}},
-          {"PipeB.Xfail", {{"logs/PipeB.Xfail.log", "xfail output\n"}}}};
+  return {
+      {"SigA.Fail", {{"logs/SigA.Fail.log", "a.cc:3: check failed\n<child> & \"out\"\n\xff\n"}}},
+      {"PipeB.Xfail", {{"logs/PipeB.Xfail.log", "xfail output\n"}}}};
 }
 
 // The <testcase> element of a test, up to its end.
@@ -248,8 +257,10 @@ std::string junit_case_of(const std::string& x, const std::string& name) {
 TEST(ReportsJunit, LogOfEachTestThatDidNotPassInSystemOut) {
   std::string x = junit_text(every_status_run(), sample_logs());
   std::string fail = junit_case_of(x, "Fail");
-  EXPECT_TRUE(has(fail, "<system-out>--- logs/SigA.Fail.log ---\na.cc:3: check failed\n"
-                        "&lt;child&gt; &amp; &quot;out&quot;\n?\n")) << fail;  // not UTF-8: '?'
+  EXPECT_TRUE(has(fail,
+                  "<system-out>--- logs/SigA.Fail.log ---\na.cc:3: check failed\n"
+                  "&lt;child&gt; &amp; &quot;out&quot;\n?\n"))
+      << fail;  // not UTF-8: '?'
   std::string xfail = junit_case_of(x, "Xfail");
   EXPECT_TRUE(has(xfail, "<system-out>XFAIL: known deviation")) << xfail;
   EXPECT_TRUE(has(xfail, "xfail output")) << xfail;
@@ -286,9 +297,10 @@ TEST(ReportsJunit, TwoPlatformsNeverShareAClassAndName) {
 TEST(ReportsHtml, NonPassingTestsLinkTheirLogs) {
   RunRecord run = every_status_run();
   run.results[1].id = "SigA.Fail#1?x";  // characters a URL would misread
-  TestLogs logs = {{"SigA.Fail#1?x", {{"logs/SigA.Fail#1?x.log", ""}}},
-                   {"PipeB.Xfail", {{"logs/PipeB.Xfail.0.log", ""}, {"logs/PipeB.Xfail.1.log", ""}}},
-                   {"SigA.Pass1", {{"logs/SigA.Pass1.log", ""}}}};
+  TestLogs logs = {
+      {"SigA.Fail#1?x", {{"logs/SigA.Fail#1?x.log", ""}}},
+      {"PipeB.Xfail", {{"logs/PipeB.Xfail.0.log", ""}, {"logs/PipeB.Xfail.1.log", ""}}},
+      {"SigA.Pass1", {{"logs/SigA.Pass1.log", ""}}}};
   std::string h = html_text(run, logs);
   EXPECT_TRUE(has(h, "<a class=\"log\" href=\"logs/SigA.Fail%231%3Fx.log\">log</a>")) << h;
   EXPECT_TRUE(has(h, "href=\"logs/PipeB.Xfail.0.log\">log 1</a>"));
@@ -334,8 +346,9 @@ TEST(ReportsWriteAll, WritesEveryFormat) {
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   std::string dir = tmpl;
   auto written = write_all_reports(every_status_run(), dir);
-  std::vector<std::string> want = {"results.json", "junit.xml",     "report.md",  "report.html", "results.ktap",
-                                   "lava.sh",      "result.txt",    "kcidb.json", "openposix.txt"};
+  std::vector<std::string> want = {"results.json", "junit.xml",    "report.md",
+                                   "report.html",  "results.ktap", "lava.sh",
+                                   "result.txt",   "kcidb.json",   "openposix.txt"};
   EXPECT_EQ(written, want);
   for (const auto& f : want) {
     std::string p = dir + "/" + f;

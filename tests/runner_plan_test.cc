@@ -32,7 +32,8 @@ TEST(Shard, ParsesIOfNAndRefusesTheRest) {
   EXPECT_EQ(parse_shard("2/4").index, 2);
   EXPECT_EQ(parse_shard("2/4").count, 4);
   EXPECT_EQ(parse_shard("1/1").count, 1);
-  for (const char* bad : {"0/4", "5/4", "4", "/4", "1/", "-1/4", "1/0", "a/b", "1/4/2", "1/99999999999"})
+  for (const char* bad :
+       {"0/4", "5/4", "4", "/4", "1/", "-1/4", "1/0", "a/b", "1/4/2", "1/99999999999"})
     EXPECT_THROW(parse_shard(bad), std::invalid_argument) << bad;
 }
 
@@ -53,9 +54,12 @@ TEST(Shard, EveryTestInExactlyOneShardBalancedByDuration) {
     load.push_back(total);
   }
   ASSERT_EQ(seen.size(), 101u);
-  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 101u) << "a test is in two shards";
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 101u)
+      << "a test is in two shards";
   // Longest-first greedy: no shard exceeds another by more than the longest test.
-  EXPECT_LE(*std::max_element(load.begin(), load.end()) - *std::min_element(load.begin(), load.end()), 500);
+  EXPECT_LE(
+      *std::max_element(load.begin(), load.end()) - *std::min_element(load.begin(), load.end()),
+      500);
 }
 
 TEST(Shard, SplitDoesNotDependOnTheOrderGiven) {

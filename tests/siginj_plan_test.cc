@@ -82,8 +82,8 @@ TEST(SigInjValidate, RejectsBadPlans) {
 
 TEST(SigInjValidate, RejectsTargetsTheViaCannotReach) {
   SignalPlan p = plan_of({SIGUSR1}, 1000);
-  EXPECT_THROW(validate(p, 0, 0), PlanError);   // a process group
-  EXPECT_THROW(validate(p, -1, 0), PlanError);  // every process
+  EXPECT_THROW(validate(p, 0, 0), PlanError);                // a process group
+  EXPECT_THROW(validate(p, -1, 0), PlanError);               // every process
   EXPECT_THROW(validate(p, getpid(), gettid()), PlanError);  // kill reaches processes only
   p.via = Via::kSigqueue;
   EXPECT_THROW(validate(p, getpid(), gettid()), PlanError);
@@ -142,9 +142,7 @@ TEST(SigInjSchedule, GapsAverageOneOverRateWithinHalfToThreeHalves) {
   for (const auto& [sig, n] : picks) EXPECT_NEAR(n, 20000 / 3, 400) << sig;
 }
 
-TEST(SigInjSchedule, InvalidPlanThrows) {
-  EXPECT_THROW(schedule(plan_of({}, 1000), 3), PlanError);
-}
+TEST(SigInjSchedule, InvalidPlanThrows) { EXPECT_THROW(schedule(plan_of({}, 1000), 3), PlanError); }
 
 TEST(SigInjDescribe, OneLineWithPerSignalCounts) {
   SignalCounts c;

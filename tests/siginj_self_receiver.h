@@ -46,7 +46,7 @@ class SelfReceiver {
   // Takes every instance pending now without waiting; returns how many.
   std::uint64_t drain() {
     std::uint64_t n = 0;
-    const timespec zero {};
+    const timespec zero{};
     while (sigtimedwait(&set_, nullptr, &zero) == sig_) ++n;
     return n;
   }
@@ -55,9 +55,9 @@ class SelfReceiver {
   // the test's clock); counts si_code other than code, and a timer's si_overrun.
   Taken take(std::uint64_t n, int code) {
     Taken t;
-    const timespec safety {2, 0};
+    const timespec safety{2, 0};
     while (t.count < n) {
-      siginfo_t si {};
+      siginfo_t si{};
       int r = sigtimedwait(&set_, &si, &safety);
       if (r < 0 && errno == EINTR) continue;
       if (r < 0) break;

@@ -39,9 +39,12 @@ struct Received {
 // is about the injector, the si_code rule belongs to the signal suites.
 bool code_matches(Via via, int code) {
   switch (via) {
-    case Via::kTgkill: return code == SI_TKILL || code == SI_USER;
-    case Via::kSigqueue: return code == SI_QUEUE;
-    default: return code == SI_USER;
+    case Via::kTgkill:
+      return code == SI_TKILL || code == SI_USER;
+    case Via::kSigqueue:
+      return code == SI_QUEUE;
+    default:
+      return code == SI_USER;
   }
 }
 
@@ -57,9 +60,9 @@ Child counting_target(std::initializer_list<int> sigs, int end_sig, Via via, Gat
   return Child([set, end_sig, via, &ready, &out] {
     CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, &set, nullptr));
     ready.open();
-    Received r {};
+    Received r{};
     for (;;) {
-      siginfo_t si {};
+      siginfo_t si{};
       int sig = sigwaitinfo(&set, &si);
       if (sig < 0 && errno == EINTR) continue;
       CHILD_CHECK(sig > 0);
@@ -75,7 +78,7 @@ Child counting_target(std::initializer_list<int> sigs, int end_sig, Via via, Gat
 }
 
 Received read_received(Pipe& out) {
-  Received r {};
+  Received r{};
   std::size_t got = 0;
   while (got < sizeof r) {
     ssize_t n = read(out.rd(), reinterpret_cast<char*>(&r) + got, sizeof r - got);
@@ -89,11 +92,16 @@ Received read_received(Pipe& out) {
 
 std::string via_name(Via v) {
   switch (v) {
-    case Via::kKill: return "kill";
-    case Via::kTgkill: return "tgkill";
-    case Via::kSigqueue: return "sigqueue";
-    case Via::kPidfd: return "pidfd";
-    case Via::kTimer: return "timer";
+    case Via::kKill:
+      return "kill";
+    case Via::kTgkill:
+      return "tgkill";
+    case Via::kSigqueue:
+      return "sigqueue";
+    case Via::kPidfd:
+      return "pidfd";
+    case Via::kTimer:
+      return "timer";
   }
   return "?";
 }
@@ -201,8 +209,8 @@ TEST(SigInjSenderSelf, SenderHoldsNoDescriptorOfTheCaller) {
   p.close_wr();
   char c;
   errno = 0;
-  EXPECT_EQ(read(p.rd(), &c, 1), 0) << "read() gave " << ErrnoText(errno)
-                                    << ": someone still holds the write end";
+  EXPECT_EQ(read(p.rd(), &c, 1), 0)
+      << "read() gave " << ErrnoText(errno) << ": someone still holds the write end";
   inj.stop();
 }
 
@@ -278,7 +286,7 @@ TEST(SigInjSenderSelf, SenderDiesWithItsParent) {
   ASSERT_GE(pfd, 0) << ErrnoText(errno);
   exit_now.open();
   EXPECT_CHILD_OK(middle.wait());
-  pollfd p {pfd, POLLIN, 0};
+  pollfd p{pfd, POLLIN, 0};
   EXPECT_EQ(poll(&p, 1, 10000), 1) << "the sender outlived its parent by 10 s";
   close(pfd);
 }

@@ -45,7 +45,7 @@ TEST(SigInjTimer, StopEndsAnOpenEndedTimerStorm) {
   const SignalCounts c = inj.stop();
   rx.drain();
   // After stop() the timers are gone: nothing new arrives.
-  const timespec short_wait {0, 20'000'000};
+  const timespec short_wait{0, 20'000'000};
   EXPECT_EQ(sigtimedwait(&rx.set(), nullptr, &short_wait), -1);
   EXPECT_EQ(t.count, 50u);
   EXPECT_GE(c.sent, 50u);

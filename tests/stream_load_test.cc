@@ -27,8 +27,9 @@ TEST(StreamLoad, CompleteStreamEqualsTheRun) {
   RunRecord run;
   run.results = {one("A.a", Status::kPass), one("A.b", Status::kSkip)};
   run.wall_ms = 12;
-  std::string text = header({"A.a", "A.b"}) + stream_start_line("A.a") + stream_result_line(run.results[0]) +
-                     stream_result_line(run.results[1]) + stream_end_line(run);
+  std::string text = header({"A.a", "A.b"}) + stream_start_line("A.a") +
+                     stream_result_line(run.results[0]) + stream_result_line(run.results[1]) +
+                     stream_end_line(run);
   RunRecord back = load_stream_text(text, "s");
   ASSERT_EQ(back.results.size(), 2u);
   EXPECT_EQ(back.results[1].status, Status::kSkip);
@@ -49,15 +50,18 @@ TEST(StreamLoad, NoEndLineMeansCutShort) {
 TEST(StreamLoad, HalfWrittenLastLineIsDroppedOthersAreErrors) {
   std::string good = header({"A.a"}) + stream_result_line(one("A.a", Status::kPass));
   EXPECT_EQ(load_stream_text(good + "{\"event\":\"res", "s").results.size(), 1u);
-  EXPECT_THROW(load_stream_text(header({"A.a"}) + "garbage\n" + stream_result_line(one("A.a", Status::kPass)), "s"),
-               InputError);
+  EXPECT_THROW(
+      load_stream_text(
+          header({"A.a"}) + "garbage\n" + stream_result_line(one("A.a", Status::kPass)), "s"),
+      InputError);
   EXPECT_THROW(load_stream_text(stream_result_line(one("A.a", Status::kPass)), "s"), InputError);
   EXPECT_THROW(load_stream_text("", "s"), InputError);
 }
 
 TEST(StreamLoad, OldResultsWithACountStillLoad) {
-  std::string text = R"({"schema":"sigipc-results/1","environment":{},"summary":{"interrupted":true,)"
-                     R"("not_run":3},"results":[]})";
+  std::string text =
+      R"({"schema":"sigipc-results/1","environment":{},"summary":{"interrupted":true,)"
+      R"("not_run":3},"results":[]})";
   RunRecord run = load_results_text(text, "old.json");
   EXPECT_EQ(run.not_run_count(), 3u);
   EXPECT_TRUE(run.not_run.empty());

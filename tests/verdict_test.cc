@@ -27,14 +27,15 @@ TEST(Verdict, PassNeedsBeginEndAndCleanExit) {
 }
 
 TEST(Verdict, PassKeepsTheTestsObservations) {
-  auto v = decide(outcome({{"begin", "T.x"}, {"note", "fork fell back to clone"}, {"end", "pass"}},
-                          exited(0)));
+  auto v = decide(
+      outcome({{"begin", "T.x"}, {"note", "fork fell back to clone"}, {"end", "pass"}}, exited(0)));
   EXPECT_EQ(v.status, Status::kPass);
   EXPECT_EQ(v.message, "observed: fork fell back to clone");
 }
 
 TEST(Verdict, FailRecordsWin) {
-  auto v = decide(outcome({{"begin", "T.x"}, {"fail", "a.cc:3: boom"}, {"end", "fail"}}, exited(1)));
+  auto v =
+      decide(outcome({{"begin", "T.x"}, {"fail", "a.cc:3: boom"}, {"end", "fail"}}, exited(1)));
   EXPECT_EQ(v.status, Status::kFail);
   EXPECT_EQ(v.message, "a.cc:3: boom");
 }
@@ -55,19 +56,22 @@ TEST(Verdict, TimeoutBeatsEverything) {
 }
 
 TEST(Verdict, LeakMakesAPassingTestError) {
-  auto v = decide(outcome({{"begin", "T.x"}, {"leak", "descriptor 5"}, {"end", "pass"}}, exited(0)));
+  auto v =
+      decide(outcome({{"begin", "T.x"}, {"leak", "descriptor 5"}, {"end", "pass"}}, exited(0)));
   EXPECT_EQ(v.status, Status::kError);
   EXPECT_NE(v.message.find("descriptor 5"), std::string::npos);
 }
 
 TEST(Verdict, SetupErrorIsError) {
-  auto v = decide(outcome({{"begin", "T.x"}, {"error", "setup failed"}, {"fail", "exception"},
-                           {"end", "fail"}}, exited(1)));
+  auto v = decide(
+      outcome({{"begin", "T.x"}, {"error", "setup failed"}, {"fail", "exception"}, {"end", "fail"}},
+              exited(1)));
   EXPECT_EQ(v.status, Status::kError);
 }
 
 TEST(Verdict, SkipIsUnsupportedWithReason) {
-  auto v = decide(outcome({{"begin", "T.x"}, {"unsupported", "no mqueue"}, {"end", "skip"}}, exited(0)));
+  auto v =
+      decide(outcome({{"begin", "T.x"}, {"unsupported", "no mqueue"}, {"end", "skip"}}, exited(0)));
   EXPECT_EQ(v.status, Status::kUnsupported);
   EXPECT_EQ(v.message, "no mqueue");
 }
@@ -114,7 +118,8 @@ RunRecord sample() {
 TEST(Writers, JunitKeepsSkipReasonEscaped) {
   std::string x = junit_text(sample());
   EXPECT_NE(x.find("<skipped message=\"no &lt;reason&gt; &amp; &quot;quotes&quot;\"/>"),
-            std::string::npos) << x;
+            std::string::npos)
+      << x;
 }
 
 TEST(Writers, XfailIsNotBad) {

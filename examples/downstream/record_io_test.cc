@@ -48,9 +48,10 @@ void child_read_and_check(int fd, std::size_t len) {
   for (std::size_t i = 0; i < len; ++i) CHILD_CHECK_EQ(buf[i], pattern(i));
 }
 
-SIGIPC_TEST(RecordIo, WriteAllDeliversMoreThanThePipeHoldsToAnotherProcess,
-            "record_io.write-all.whole-record", "record_io.h write_all(); XSH write()",
-            "write_all() delivers every byte of a record larger than the pipe's capacity, in order") {
+SIGIPC_TEST(
+    RecordIo, WriteAllDeliversMoreThanThePipeHoldsToAnotherProcess,
+    "record_io.write-all.whole-record", "record_io.h write_all(); XSH write()",
+    "write_all() delivers every byte of a record larger than the pipe's capacity, in order") {
   Pipe p;
   Child reader([&] {
     p.close_wr();
@@ -63,8 +64,8 @@ SIGIPC_TEST(RecordIo, WriteAllDeliversMoreThanThePipeHoldsToAnotherProcess,
   EXPECT_CHILD_OK(reader.wait());
 }
 
-SIGIPC_TEST(RecordIo, ReadAllJoinsPartialReadsFromAFifo,
-            "record_io.read-all.partial-reads", "record_io.h read_all(); XSH read()",
+SIGIPC_TEST(RecordIo, ReadAllJoinsPartialReadsFromAFifo, "record_io.read-all.partial-reads",
+            "record_io.h read_all(); XSH read()",
             "read_all() returns one whole record that arrives through a FIFO in two writes, "
             "the second made while the reader already blocks for the rest") {
   sigipc::TempFifo fifo;  // unlinked on every exit path
@@ -113,8 +114,8 @@ void write_fails_with_eio() {
   CHILD_CHECK_EQ(errno, EIO);
 }
 
-SIGIPC_TEST(RecordIo, WriteAllRetriesAWriteThatFailedWithEintr,
-            "record_io.write-all.retries-eintr", "record_io.h write_all(); XSH write() [EINTR]",
+SIGIPC_TEST(RecordIo, WriteAllRetriesAWriteThatFailedWithEintr, "record_io.write-all.retries-eintr",
+            "record_io.h write_all(); XSH write() [EINTR]",
             "write_all() retries a write() that failed with EINTR and still writes the record") {
   std::string why;
   if (!sigipc::inject::notify_available(&why)) SIGIPC_UNSUPPORTED(why);
@@ -124,9 +125,10 @@ SIGIPC_TEST(RecordIo, WriteAllRetriesAWriteThatFailedWithEintr,
   EXPECT_EQ(run.log[0].error, EINTR);
 }
 
-SIGIPC_TEST(RecordIo, WriteAllReportsAnErrorOtherThanEintr,
-            "record_io.write-all.reports-errors", "record_io.h write_all(); XSH write() [EIO]",
-            "write_all() returns false with errno set when write() fails with an error other than EINTR") {
+SIGIPC_TEST(
+    RecordIo, WriteAllReportsAnErrorOtherThanEintr, "record_io.write-all.reports-errors",
+    "record_io.h write_all(); XSH write() [EIO]",
+    "write_all() returns false with errno set when write() fails with an error other than EINTR") {
   std::string why;
   if (!sigipc::inject::notify_available(&why)) SIGIPC_UNSUPPORTED(why);
   const auto run = inject("write=EIO@1+", write_fails_with_eio);
@@ -137,8 +139,8 @@ SIGIPC_TEST(RecordIo, WriteAllReportsAnErrorOtherThanEintr,
 volatile sig_atomic_t g_interruptions = 0;
 void count_interruption(int) { g_interruptions = g_interruptions + 1; }
 
-SIGIPC_TEST(RecordIo, RecordSurvivesSignalsInterruptingBothEnds,
-            "record_io.transfer.under-signals", "record_io.h; XSH 2.4.4 Signal Effects on Other Functions",
+SIGIPC_TEST(RecordIo, RecordSurvivesSignalsInterruptingBothEnds, "record_io.transfer.under-signals",
+            "record_io.h; XSH 2.4.4 Signal Effects on Other Functions",
             "write_all() and read_all() move a whole record while handlers without SA_RESTART "
             "interrupt the writer and the reader") {
   // No SA_RESTART: an interrupted blocking read or write returns EINTR, or

@@ -191,7 +191,8 @@ inline void child_catch_sigusr1(int status_wr, int flags) noexcept {
 // Parent side: once the child sleeps in the call (the only blocking call it
 // makes), sends SIGUSR1 and waits for the handler's mark.
 inline ::testing::AssertionResult interrupt_when_blocked(pid_t child, int status_rd) {
-  if (!wait_until_sleeping(child)) return ::testing::AssertionFailure() << "the child never blocked";
+  if (!wait_until_sleeping(child))
+    return ::testing::AssertionFailure() << "the child never blocked";
   if (kill(child, SIGUSR1) != 0)
     return ::testing::AssertionFailure() << "kill: " << ErrnoText(errno);
   if (read_marker(status_rd) != 'h')

@@ -49,8 +49,7 @@ SIGIPC_TEST(FifoIo, NonblockingLargeWriteToFullFifoFailsWithEagain,
   EXPECT_EQ(fifos::drain_count(e.rd.get()), total);
 }
 
-SIGIPC_TEST(FifoIo, ZeroByteReadReturnsZeroAndConsumesNothing, "fifo.read.zero-nbyte",
-            "XSH read()",
+SIGIPC_TEST(FifoIo, ZeroByteReadReturnsZeroAndConsumesNothing, "fifo.read.zero-nbyte", "XSH read()",
             "read() of 0 bytes from a FIFO holding data returns 0 and has no other result") {
   TempFifo f;
   fifos::FifoEnds e = fifos::open_both(f.path());
@@ -69,8 +68,7 @@ SIGIPC_TEST(FifoIo, ReadOnWriteOnlyEndFailsWithEbadf, "fifo.read.ebadf-write-end
   EXPECT_FAILS_WITH(read(e.wr.get(), &b, 1), EBADF);
 }
 
-SIGIPC_TEST(FifoIo, WriteOnReadOnlyEndFailsWithEbadf, "fifo.write.ebadf-read-end",
-            "XSH write()",
+SIGIPC_TEST(FifoIo, WriteOnReadOnlyEndFailsWithEbadf, "fifo.write.ebadf-read-end", "XSH write()",
             "write() on a FIFO descriptor opened read-only fails with EBADF (not open for "
             "writing)") {
   TempFifo f;
@@ -78,8 +76,7 @@ SIGIPC_TEST(FifoIo, WriteOnReadOnlyEndFailsWithEbadf, "fifo.write.ebadf-read-end
   EXPECT_FAILS_WITH(write(e.rd.get(), "x", 1), EBADF);
 }
 
-SIGIPC_TEST(FifoIo, GetflReportsAccessModeAndNonblock, "fifo.fcntl.getfl-flags",
-            "XSH fcntl()",
+SIGIPC_TEST(FifoIo, GetflReportsAccessModeAndNonblock, "fifo.fcntl.getfl-flags", "XSH fcntl()",
             "F_GETFL on FIFO descriptors reports the access mode each was opened with and "
             "O_NONBLOCK when it was given to open()") {
   TempFifo f;
@@ -100,8 +97,7 @@ void age_times(const char* path) {
   SETUP_OK(utimensat(AT_FDCWD, path, old, 0));
 }
 
-SIGIPC_TEST(FifoIo, WriteMarksModificationTime, "fifo.write.marks-mtime",
-            "XSH write()",
+SIGIPC_TEST(FifoIo, WriteMarksModificationTime, "fifo.write.marks-mtime", "XSH write()",
             "A successful write() of more than 0 bytes to a FIFO marks its last data "
             "modification timestamp for update") {
   TempFifo f;

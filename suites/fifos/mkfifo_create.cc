@@ -38,8 +38,8 @@ SIGIPC_TEST(FifoCreate, MkfifoModeIsRequestedModeLessUmask, "fifo.mkfifo.mode-le
   EXPECT_EQ(stat_of(p.c_str()).st_mode & 07777, 0640u) << "0666 & ~027";
 }
 
-SIGIPC_TEST(FifoCreate, MkfifoWithZeroUmaskKeepsEveryPermissionBit,
-            "fifo.mkfifo.mode-zero-umask", "XSH mkfifo()",
+SIGIPC_TEST(FifoCreate, MkfifoWithZeroUmaskKeepsEveryPermissionBit, "fifo.mkfifo.mode-zero-umask",
+            "XSH mkfifo()",
             "With a umask of 0 the FIFO gets exactly the permission bits requested") {
   UmaskGuard um(0);
   TempPath p("fifo");
@@ -65,7 +65,8 @@ SIGIPC_TEST(FifoCreate, MkfifoOwnerIsEffectiveUserOfCaller, "fifo.mkfifo.owner-e
   SIGIPC_REQUIRE_USER_SWITCH();
   UmaskGuard um(022);
   TempPath p("fifo");  // in the 1777 test folder, writable by nobody
-  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] { CHILD_CHECK_EQ(mkfifo(p.c_str(), 0600), 0); });
+  WaitStatus st =
+      RunAsUser(kNobodyUid, kNobodyGid, [&] { CHILD_CHECK_EQ(mkfifo(p.c_str(), 0600), 0); });
   ASSERT_CHILD_OK(st);
   struct stat s = stat_of(p.c_str());
   struct stat dir = stat_of(TestTempDir().c_str());
@@ -73,8 +74,7 @@ SIGIPC_TEST(FifoCreate, MkfifoOwnerIsEffectiveUserOfCaller, "fifo.mkfifo.owner-e
   EXPECT_TRUE(s.st_gid == kNobodyGid || s.st_gid == dir.st_gid) << "st_gid " << s.st_gid;
 }
 
-SIGIPC_TEST(FifoCreate, MkfifoUpdatesParentDirectoryMtime, "fifo.mkfifo.dir-mtime",
-            "XSH mkfifo()",
+SIGIPC_TEST(FifoCreate, MkfifoUpdatesParentDirectoryMtime, "fifo.mkfifo.dir-mtime", "XSH mkfifo()",
             "mkfifo() marks for update the last data modification timestamp of the directory "
             "holding the new entry") {
   UmaskGuard um(022);

@@ -20,8 +20,8 @@ using fifos::OwnedPath;
 using fifos::TempDir;
 using fifos::UmaskGuard;
 
-SIGIPC_TEST(FifoMkfifoErrors, MkfifoOnExistingRegularFileFailsWithEexist,
-            "fifo.mkfifo.eexist-file", "XSH mkfifo()",
+SIGIPC_TEST(FifoMkfifoErrors, MkfifoOnExistingRegularFileFailsWithEexist, "fifo.mkfifo.eexist-file",
+            "XSH mkfifo()",
             "mkfifo() fails with EEXIST when path names an existing regular file, which is left "
             "as it was") {
   UmaskGuard um(022);
@@ -38,8 +38,8 @@ SIGIPC_TEST(FifoMkfifoErrors, MkfifoOnExistingFifoFailsWithEexist, "fifo.mkfifo.
   EXPECT_FAILS_WITH(mkfifo(f.path(), 0600), EEXIST);
 }
 
-SIGIPC_TEST(FifoMkfifoErrors, MkfifoOnDanglingSymlinkFailsWithEexist,
-            "fifo.mkfifo.eexist-symlink", "XSH mkfifo()",
+SIGIPC_TEST(FifoMkfifoErrors, MkfifoOnDanglingSymlinkFailsWithEexist, "fifo.mkfifo.eexist-symlink",
+            "XSH mkfifo()",
             "mkfifo() fails with EEXIST when path names a symbolic link, even one whose target "
             "does not exist (the link is not followed)") {
   UmaskGuard um(022);
@@ -64,8 +64,8 @@ SIGIPC_TEST(FifoMkfifoErrors, MkfifoWithEmptyPathFailsWithEnoent, "fifo.mkfifo.e
   EXPECT_FAILS_WITH(mkfifo("", 0600), ENOENT);
 }
 
-SIGIPC_TEST(FifoMkfifoErrors, MkfifoWithFileAsPrefixFailsWithEnotdir,
-            "fifo.mkfifo.enotdir-prefix", "XSH mkfifo()",
+SIGIPC_TEST(FifoMkfifoErrors, MkfifoWithFileAsPrefixFailsWithEnotdir, "fifo.mkfifo.enotdir-prefix",
+            "XSH mkfifo()",
             "mkfifo() fails with ENOTDIR when a component of the path prefix names an existing "
             "file that is neither a directory nor a symbolic link to one") {
   UmaskGuard um(022);

@@ -57,16 +57,14 @@ void check_open_waits_for_peer(const char* path, int child_flags, int parent_fla
   EXPECT_CHILD_OK(c.wait());
 }
 
-SIGIPC_TEST(FifoOpen, OpenReadOnlyBlocksUntilWriterOpens, "fifo.open.rdonly-blocks",
-            "XSH open()",
+SIGIPC_TEST(FifoOpen, OpenReadOnlyBlocksUntilWriterOpens, "fifo.open.rdonly-blocks", "XSH open()",
             "Without O_NONBLOCK, open() of a FIFO for reading only blocks until a thread opens "
             "it for writing") {
   TempFifo f;
   check_open_waits_for_peer(f.path(), O_RDONLY, O_WRONLY);
 }
 
-SIGIPC_TEST(FifoOpen, OpenWriteOnlyBlocksUntilReaderOpens, "fifo.open.wronly-blocks",
-            "XSH open()",
+SIGIPC_TEST(FifoOpen, OpenWriteOnlyBlocksUntilReaderOpens, "fifo.open.wronly-blocks", "XSH open()",
             "Without O_NONBLOCK, open() of a FIFO for writing only blocks until a thread opens "
             "it for reading") {
   TempFifo f;
@@ -164,8 +162,8 @@ SIGIPC_TEST(FifoOpen, OpenWithCreatOnExistingFifoOpensIt, "fifo.open.o-creat-exi
   EXPECT_EQ(st.st_ino, before.st_ino);
 }
 
-SIGIPC_TEST(FifoOpen, OpenWithCreatExclOnExistingFifoFailsWithEexist,
-            "fifo.open.o-excl-eexist", "XSH open()",
+SIGIPC_TEST(FifoOpen, OpenWithCreatExclOnExistingFifoFailsWithEexist, "fifo.open.o-excl-eexist",
+            "XSH open()",
             "open() with O_CREAT|O_EXCL fails with EEXIST when the path names an existing FIFO") {
   TempFifo f;
   EXPECT_FAILS_WITH(open(f.path(), O_RDONLY | O_NONBLOCK | O_CREAT | O_EXCL, 0600), EEXIST);

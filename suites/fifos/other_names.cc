@@ -31,8 +31,7 @@ SIGIPC_TEST(FifoNames, MknodWithSIfifoCreatesFifo, "fifo.mknod.creates-fifo", "X
   EXPECT_EQ(st.st_mode & 0777, 0644u);
 }
 
-SIGIPC_TEST(FifoNames, MknodOfFifoNeedsNoPrivilege, "fifo.mknod.unprivileged",
-            "XSH mknod()",
+SIGIPC_TEST(FifoNames, MknodOfFifoNeedsNoPrivilege, "fifo.mknod.unprivileged", "XSH mknod()",
             "An unprivileged process may create a FIFO with mknod(): EPERM is reserved for file "
             "types other than FIFO-special") {
   SIGIPC_REQUIRE_USER_SWITCH();
@@ -71,8 +70,7 @@ SIGIPC_TEST(FifoNames, HardLinkNamesTheSameFifo, "fifo.link.same-fifo", "XSH lin
   EXPECT_EQ(fifos::stat_of(f.path()).st_nlink, 2u);
 }
 
-SIGIPC_TEST(FifoNames, RenamedFifoKeepsOpenEndsConnected, "fifo.rename.same-fifo",
-            "XSH rename()",
+SIGIPC_TEST(FifoNames, RenamedFifoKeepsOpenEndsConnected, "fifo.rename.same-fifo", "XSH rename()",
             "rename() of a FIFO moves its name: opening the new name reaches the FIFO whose "
             "ends are already open, and the old name is gone") {
   TempFifo f;

@@ -42,8 +42,8 @@ SIGIPC_TEST(FifoPermissions, OpenForWriteWithoutWritePermissionFailsWithEacces,
   EXPECT_CHILD_OK(st);
 }
 
-SIGIPC_TEST(FifoPermissions, PermissionBitsGrantOtherUsersAccess,
-            "fifo.open.mode-grants-others", "XSH open()",
+SIGIPC_TEST(FifoPermissions, PermissionBitsGrantOtherUsersAccess, "fifo.open.mode-grants-others",
+            "XSH open()",
             "A FIFO whose mode grants others read and write access can be opened for both by "
             "another user, and carries data between them") {
   SIGIPC_REQUIRE_USER_SWITCH();

@@ -22,8 +22,7 @@ short revents_now(int fd, short events) {
   return r == 0 ? 0 : p.revents;
 }
 
-SIGIPC_TEST(FifoPoll, PollReportsReadableOnlyWhenDataIsPresent, "fifo.poll.pollin",
-            "XSH poll()",
+SIGIPC_TEST(FifoPoll, PollReportsReadableOnlyWhenDataIsPresent, "fifo.poll.pollin", "XSH poll()",
             "poll() on a FIFO's read end reports POLLIN once data is in it, and not before "
             "(a writer being open)") {
   TempFifo f;
@@ -33,8 +32,7 @@ SIGIPC_TEST(FifoPoll, PollReportsReadableOnlyWhenDataIsPresent, "fifo.poll.polli
   EXPECT_NE(revents_now(e.rd.get(), POLLIN) & POLLIN, 0);
 }
 
-SIGIPC_TEST(FifoPoll, PollReportsHangupAfterLastWriterCloses, "fifo.poll.pollhup",
-            "XSH poll()",
+SIGIPC_TEST(FifoPoll, PollReportsHangupAfterLastWriterCloses, "fifo.poll.pollhup", "XSH poll()",
             "poll() on a FIFO's read end reports POLLHUP once the last process that had it open "
             "for writing has closed it") {
   TempFifo f;

@@ -92,8 +92,8 @@ SIGIPC_TEST(FifoReadWrite, BlockingReadWaitsForDataFromWriter, "fifo.read.blocks
   EXPECT_CHILD_OK(c.wait());
 }
 
-SIGIPC_TEST(FifoReadWrite, BlockedReaderGetsEofWhenLastWriterCloses,
-            "fifo.read.blocked-reader-eof", "XSH read()",
+SIGIPC_TEST(FifoReadWrite, BlockedReaderGetsEofWhenLastWriterCloses, "fifo.read.blocked-reader-eof",
+            "XSH read()",
             "A reader blocked on an empty FIFO returns 0 once the last writer closes") {
   TempFifo f;
   fifos::FifoEnds e = fifos::open_both(f.path(), false);
@@ -113,8 +113,8 @@ SIGIPC_TEST(FifoReadWrite, BlockedReaderGetsEofWhenLastWriterCloses,
   EXPECT_CHILD_OK(c.wait());
 }
 
-SIGIPC_TEST(FifoReadWrite, WriteToFullFifoBlocksUntilReaderMakesRoom,
-            "fifo.write.blocks-when-full", "XSH write()",
+SIGIPC_TEST(FifoReadWrite, WriteToFullFifoBlocksUntilReaderMakesRoom, "fifo.write.blocks-when-full",
+            "XSH write()",
             "Without O_NONBLOCK a write to a full FIFO blocks, and on normal completion returns "
             "nbyte once a reader has made room") {
   TempFifo f;
@@ -154,7 +154,8 @@ SIGIPC_TEST(FifoReadWrite, NonblockingWriteToFullFifoFailsWithEagain,
   SETUP_OK(fcntl(e.wr.get(), F_SETFL, O_WRONLY | O_NONBLOCK));
   long total = fifos::fill_until_eagain(e.wr.get(), 1);
   EXPECT_FAILS_WITH(write(e.wr.get(), "z", 1), EAGAIN);
-  EXPECT_EQ(fifos::drain_count(e.rd.get()), total) << "a write that failed with EAGAIN transferred data";
+  EXPECT_EQ(fifos::drain_count(e.rd.get()), total)
+      << "a write that failed with EAGAIN transferred data";
 }
 
 SIGIPC_TEST(FifoReadWrite, WriteAfterReaderClosedFailsWithEpipeWhenIgnored,

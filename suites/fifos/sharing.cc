@@ -73,8 +73,8 @@ SIGIPC_TEST(FifoSharing, SiblingProcessesExchangeDataByPath, "fifo.share.sibling
   EXPECT_CHILD_OK(reader.wait());
 }
 
-SIGIPC_TEST(FifoSharing, UnrelatedProgramWritesThroughFifoByName,
-            "fifo.share.exec-program", "XSH mkfifo()",
+SIGIPC_TEST(FifoSharing, UnrelatedProgramWritesThroughFifoByName, "fifo.share.exec-program",
+            "XSH mkfifo()",
             "A separately executed program that opens the FIFO by name delivers its data to a "
             "reader in another process") {
   TempFifo f;
@@ -144,8 +144,8 @@ SIGIPC_TEST(FifoSharing, ConcurrentWritesOfPipeBufBytesAreNotInterleaved,
   for (auto& c : writers) EXPECT_CHILD_OK(c.wait());
 }
 
-SIGIPC_TEST(FifoSharing, DataIsDiscardedWhenLastDescriptorCloses,
-            "fifo.close.last-close-discards", "XSH close()",
+SIGIPC_TEST(FifoSharing, DataIsDiscardedWhenLastDescriptorCloses, "fifo.close.last-close-discards",
+            "XSH close()",
             "When all file descriptors of a FIFO are closed, data remaining in it is discarded: "
             "a later reader finds it empty") {
   TempFifo f;
@@ -159,8 +159,8 @@ SIGIPC_TEST(FifoSharing, DataIsDiscardedWhenLastDescriptorCloses,
       << "data from before the last close survived";
 }
 
-SIGIPC_TEST(FifoSharing, DataSurvivesWhileAWriterKeepsFifoOpen,
-            "fifo.close.data-kept-while-open", "Linux-only, fifo(7)",
+SIGIPC_TEST(FifoSharing, DataSurvivesWhileAWriterKeepsFifoOpen, "fifo.close.data-kept-while-open",
+            "Linux-only, fifo(7)",
             "Data stays in the FIFO while any descriptor is open: a reader that closes and "
             "reopens (the writer still open) reads what was written before") {
   TempFifo f;

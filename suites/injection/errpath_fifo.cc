@@ -1,8 +1,8 @@
 // Error paths of mkfifo() and of open() on a FIFO. glibc 2.36 / x86_64
 // (strace): mkfifo -> mknodat(AT_FDCWD, path, S_IFIFO|mode, 0); open ->
 // openat. musl 1.2.4 and glibc 2.31 make mknod(path, S_IFIFO|mode, 0), musl
-// open(): both are failed too (rules_any). The open rules match O_NOCTTY, a flag with no effect on a FIFO that
-// only the call under test passes, so no other open in the child is touched.
+// open(): both are failed too (rules_any). The open rules match O_NOCTTY, a flag with no effect on
+// a FIFO that only the call under test passes, so no other open in the child is touched.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,19 +15,20 @@ namespace {
 // mkfifo() fails with err and leaves nothing at the path.
 errpath::Run failed_mkfifo(const char* err_name, int err) {
   TempPath path("fifo");
-  auto r = errpath::run(errpath::rules_any({{"mknodat", "a2&=0xf000:0x1000"},
-                                            {"mknod", "a1&=0xf000:0x1000"}},
-                                           err_name),
-                        [&path, err] { CHILD_CHECK_ERRNO(mkfifo(path.c_str(), 0600), err); });
+  auto r = errpath::run(
+      errpath::rules_any({{"mknodat", "a2&=0xf000:0x1000"}, {"mknod", "a1&=0xf000:0x1000"}},
+                         err_name),
+      [&path, err] { CHILD_CHECK_ERRNO(mkfifo(path.c_str(), 0600), err); });
   struct stat st {};
   EXPECT_FAILS_WITH(lstat(path.c_str(), &st), ENOENT) << "a failed mkfifo() left a file";
   return r;
 }
 
-#define MKFIFO_CASE(Name, req, ERR)                                                          \
-  ERRPATH_CASE(Name, req, "XSH mkfifo() ERRORS",                                            \
-               "mkfifo() whose kernel call fails with " #ERR " returns -1 with that errno " \
-               "and creates nothing at the path",                                           \
+#define MKFIFO_CASE(Name, req, ERR)                          \
+  ERRPATH_CASE(Name, req, "XSH mkfifo() ERRORS",             \
+               "mkfifo() whose kernel call fails with " #ERR \
+               " returns -1 with that errno "                \
+               "and creates nothing at the path",            \
                failed_mkfifo, "mknodat|mknod", ERR)
 
 MKFIFO_CASE(MkfifoEaccesCreatesNothing, "mkfifo-eacces", EACCES)
@@ -42,12 +43,13 @@ MKFIFO_CASE(MkfifoErofsCreatesNothing, "mkfifo-erofs", EROFS)
 // open(fifo, flags|O_NOCTTY) fails with err and opens no descriptor.
 errpath::Run failed_fifo_open(int flags, const char* err_name, int err) {
   TempFifo fifo;
-  return errpath::run(errpath::rules_any({{"openat", errpath::has_flag(2, O_NOCTTY)},
-                                          {"open", errpath::has_flag(1, O_NOCTTY)}},
-                                         err_name),
-                      [&fifo, flags, err] {
-    CHILD_CHECK_ERRNO_OPENS_NOTHING(open(fifo.path(), flags | O_NOCTTY | O_CLOEXEC), err);
-  });
+  return errpath::run(
+      errpath::rules_any(
+          {{"openat", errpath::has_flag(2, O_NOCTTY)}, {"open", errpath::has_flag(1, O_NOCTTY)}},
+          err_name),
+      [&fifo, flags, err] {
+        CHILD_CHECK_ERRNO_OPENS_NOTHING(open(fifo.path(), flags | O_NOCTTY | O_CLOEXEC), err);
+      });
 }
 
 errpath::Run failed_nonblocking_writer_open(const char* err_name, int err) {
@@ -65,10 +67,10 @@ ERRPATH_CASE(FifoOpenEintrOpensNothing, "fifo-open-eintr", "XSH open() ERRORS",
              "A blocking open(O_RDONLY) of a FIFO whose kernel call fails with EINTR returns -1 "
              "with EINTR and opens no descriptor",
              failed_reader_open, "openat|open", EINTR)
-#define FIFO_OPEN_CASE(Name, req, fn, ERR)                                                   \
-  ERRPATH_CASE(Name, req, "XSH open() ERRORS",                                              \
-               "open() of a FIFO whose kernel call fails with " #ERR " returns -1 with "    \
-               #ERR " and opens no descriptor",                                             \
+#define FIFO_OPEN_CASE(Name, req, fn, ERR)                                                    \
+  ERRPATH_CASE(Name, req, "XSH open() ERRORS",                                                \
+               "open() of a FIFO whose kernel call fails with " #ERR " returns -1 with " #ERR \
+               " and opens no descriptor",                                                    \
                fn, "openat|open", ERR)
 
 FIFO_OPEN_CASE(FifoOpenEmfileOpensNothing, "fifo-open-emfile", failed_nonblocking_writer_open,

@@ -110,9 +110,8 @@ inline Run run_blocking(int sig, const std::vector<std::string>& rules,
 // least one call of syscall failed with err by the injector.
 inline ::testing::AssertionResult InjectedAndHeld(const Run& r, const char* syscall, int err) {
   if (!(r.status.exited() && r.status.exit_code() == 0))
-    return ::testing::AssertionFailure()
-           << "the child running the body " << r.status.describe() << " (log: "
-           << r.describe_log() << ")";
+    return ::testing::AssertionFailure() << "the child running the body " << r.status.describe()
+                                         << " (log: " << r.describe_log() << ")";
   if (r.count(syscall, err) == 0)
     return ::testing::AssertionFailure()
            << "no " << syscall << " call was failed with " << ErrnoText(err)
@@ -214,18 +213,18 @@ class Shared {
 // Every test here needs seccomp filters, and user notification for the log
 // (see logged()); where the machine forbids them the rule cannot be tested:
 // UNSUPPORTED with the reason.
-#define ERRPATH_REQUIRE_FILTERS()                                                           \
-  do {                                                                                      \
-    std::string sigipc_why_;                                                                \
-    if (!::sigipc::inject::filters_available(&sigipc_why_))                                 \
-      GTEST_SKIP() << "seccomp filters unavailable: " << sigipc_why_;                       \
-    if (!::sigipc::inject::notify_available(&sigipc_why_))                                  \
-      GTEST_SKIP() << "seccomp user notification unavailable (the injector logs only "     \
-                      "notified calls): "                                                   \
-                   << sigipc_why_;                                                          \
+#define ERRPATH_REQUIRE_FILTERS()                                                      \
+  do {                                                                                 \
+    std::string sigipc_why_;                                                           \
+    if (!::sigipc::inject::filters_available(&sigipc_why_))                            \
+      GTEST_SKIP() << "seccomp filters unavailable: " << sigipc_why_;                  \
+    if (!::sigipc::inject::notify_available(&sigipc_why_))                             \
+      GTEST_SKIP() << "seccomp user notification unavailable (the injector logs only " \
+                      "notified calls): "                                              \
+                   << sigipc_why_;                                                     \
   } while (0)
 
-#define EXPECT_INJECTED_AND_HELD(run, syscall, err)                                         \
+#define EXPECT_INJECTED_AND_HELD(run, syscall, err) \
   EXPECT_TRUE(::sigipc::errpath::InjectedAndHeld(run, syscall, err))
 
 // One errno of one function: fn(errno_name, errno) sets up, runs the body
@@ -233,19 +232,19 @@ class Shared {
 // run; the test then asks for the injection and the body's checks. A file
 // makes a table of these: one fn per call and object, one row per errno
 // (usually through a macro of its own that fixes clause, statement and fn).
-#define ERRPATH_CASE_T(Name, timeout_s, req, clause, statement, fn, syscall, ERR)            \
+#define ERRPATH_CASE_T(Name, timeout_s, req, clause, statement, fn, syscall, ERR)           \
   SIGIPC_TEST_T(ErrorPaths, Name, timeout_s, "injection.errpath." req, clause, statement) { \
     ERRPATH_REQUIRE_FILTERS();                                                              \
     EXPECT_INJECTED_AND_HELD(fn(#ERR, ERR), syscall, ERR);                                  \
   }
-#define ERRPATH_CASE(Name, req, clause, statement, fn, syscall, ERR)                         \
+#define ERRPATH_CASE(Name, req, clause, statement, fn, syscall, ERR) \
   ERRPATH_CASE_T(Name, ::sigipc::kDefaultTimeoutS, req, clause, statement, fn, syscall, ERR)
 
 // In a forked child: expr fails with err and the process holds as many
 // descriptors as before (a failed open, pipe, eventfd ... opened nothing).
-#define CHILD_CHECK_ERRNO_OPENS_NOTHING(expr, err)                                          \
-  do {                                                                                      \
-    const int sigipc_fds_before_ = ::sigipc::errpath::count_fds();                          \
-    CHILD_CHECK_ERRNO(expr, err);                                                           \
-    CHILD_CHECK_EQ(::sigipc::errpath::count_fds(), sigipc_fds_before_);                     \
+#define CHILD_CHECK_ERRNO_OPENS_NOTHING(expr, err)                      \
+  do {                                                                  \
+    const int sigipc_fds_before_ = ::sigipc::errpath::count_fds();      \
+    CHILD_CHECK_ERRNO(expr, err);                                       \
+    CHILD_CHECK_EQ(::sigipc::errpath::count_fds(), sigipc_fds_before_); \
   } while (0)

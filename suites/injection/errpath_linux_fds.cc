@@ -22,15 +22,15 @@ namespace {
 using errpath::eq;
 
 errpath::Run failed_eventfd(const char* err_name, int err) {
-  return errpath::run({errpath::rule("eventfd2", "", err_name)}, [err] {
-    CHILD_CHECK_ERRNO_OPENS_NOTHING(eventfd(0, EFD_CLOEXEC), err);
-  });
+  return errpath::run({errpath::rule("eventfd2", "", err_name)},
+                      [err] { CHILD_CHECK_ERRNO_OPENS_NOTHING(eventfd(0, EFD_CLOEXEC), err); });
 }
 
-#define EVENTFD_CASE(Name, req, ERR)                                                         \
-  ERRPATH_CASE(Name, req, "Linux eventfd(2) ERRORS",                                        \
-               "eventfd() whose kernel call fails with " #ERR " returns -1 with that errno " \
-               "and opens no descriptor (Linux-only)",                                      \
+#define EVENTFD_CASE(Name, req, ERR)                          \
+  ERRPATH_CASE(Name, req, "Linux eventfd(2) ERRORS",          \
+               "eventfd() whose kernel call fails with " #ERR \
+               " returns -1 with that errno "                 \
+               "and opens no descriptor (Linux-only)",        \
                failed_eventfd, "eventfd2", ERR)
 
 EVENTFD_CASE(EventfdEinvalOpensNothing, "eventfd-einval", EINVAL)
@@ -54,10 +54,10 @@ errpath::Run failed_eventfd_read(const char* err_name, int err) {
   });
 }
 
-#define EVENTFD_READ_CASE(Name, req, clause, ERR)                                            \
-  ERRPATH_CASE(Name, req, clause,                                                           \
-               "read() of an eventfd whose kernel call fails with " #ERR " returns -1 with " \
-               #ERR " and leaves the counter as it was (Linux-only)",                       \
+#define EVENTFD_READ_CASE(Name, req, clause, ERR)                                                 \
+  ERRPATH_CASE(Name, req, clause,                                                                 \
+               "read() of an eventfd whose kernel call fails with " #ERR " returns -1 with " #ERR \
+               " and leaves the counter as it was (Linux-only)",                                  \
                failed_eventfd_read, "read", ERR)
 
 EVENTFD_READ_CASE(EventfdReadEagainConsumesNothing, "eventfd-read-eagain",
@@ -90,10 +90,11 @@ errpath::Run failed_signalfd_create(const char* err_name, int err) {
   });
 }
 
-#define SIGNALFD_CASE(Name, req, ERR)                                                        \
-  ERRPATH_CASE(Name, req, "Linux signalfd(2) ERRORS",                                       \
-               "signalfd(-1, ...) whose kernel call fails with " #ERR " returns -1 with "   \
-               "that errno and opens no descriptor (Linux-only)",                           \
+#define SIGNALFD_CASE(Name, req, ERR)                                 \
+  ERRPATH_CASE(Name, req, "Linux signalfd(2) ERRORS",                 \
+               "signalfd(-1, ...) whose kernel call fails with " #ERR \
+               " returns -1 with "                                    \
+               "that errno and opens no descriptor (Linux-only)",     \
                failed_signalfd_create, "signalfd4", ERR)
 
 SIGNALFD_CASE(SignalfdEmfileOpensNothing, "signalfd-emfile", EMFILE)
@@ -129,10 +130,10 @@ errpath::Run failed_signalfd_update(const char* err_name, int err) {
   });
 }
 
-#define SIGNALFD_UPDATE_CASE(Name, req, ERR)                                                 \
-  ERRPATH_CASE(Name, req, "Linux signalfd(2) ERRORS",                                       \
-               "signalfd() on an existing signalfd whose kernel call fails with " #ERR      \
-               " returns -1 with " #ERR " and the descriptor keeps its mask (Linux-only)",  \
+#define SIGNALFD_UPDATE_CASE(Name, req, ERR)                                               \
+  ERRPATH_CASE(Name, req, "Linux signalfd(2) ERRORS",                                      \
+               "signalfd() on an existing signalfd whose kernel call fails with " #ERR     \
+               " returns -1 with " #ERR " and the descriptor keeps its mask (Linux-only)", \
                failed_signalfd_update, "signalfd4", ERR)
 
 SIGNALFD_UPDATE_CASE(SignalfdUpdateEinvalKeepsMask, "signalfd-update-einval", EINVAL)
@@ -145,23 +146,23 @@ errpath::Run failed_signalfd_read(const char* err_name, int err) {
   sigemptyset(&one);
   sigaddset(&one, SIGUSR1);
   UniqueFd sfd(SETUP_OK(signalfd(-1, &one, SFD_CLOEXEC | SFD_NONBLOCK)));
-  return errpath::run_blocking(SIGUSR1, {errpath::rule("read", eq(0, sfd.get()), err_name)},
-                               [&sfd, err] {
-    CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
-    signalfd_siginfo si {};
-    CHILD_CHECK_ERRNO(read(sfd.get(), &si, sizeof si), err);
-    int again = dup(sfd.get());
-    CHILD_CHECK(again >= 0);
-    CHILD_CHECK_EQ(read(again, &si, sizeof si), static_cast<long>(sizeof si));
-    CHILD_CHECK_EQ(si.ssi_signo, SIGUSR1);
-    close(again);
-  });
+  return errpath::run_blocking(
+      SIGUSR1, {errpath::rule("read", eq(0, sfd.get()), err_name)}, [&sfd, err] {
+        CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
+        signalfd_siginfo si{};
+        CHILD_CHECK_ERRNO(read(sfd.get(), &si, sizeof si), err);
+        int again = dup(sfd.get());
+        CHILD_CHECK(again >= 0);
+        CHILD_CHECK_EQ(read(again, &si, sizeof si), static_cast<long>(sizeof si));
+        CHILD_CHECK_EQ(si.ssi_signo, SIGUSR1);
+        close(again);
+      });
 }
 
-#define SIGNALFD_READ_CASE(Name, req, clause, ERR)                                           \
-  ERRPATH_CASE(Name, req, clause,                                                           \
-               "read() of a signalfd whose kernel call fails with " #ERR " returns -1 with " \
-               #ERR " and the signal stays pending for a later read (Linux-only)",          \
+#define SIGNALFD_READ_CASE(Name, req, clause, ERR)                                                \
+  ERRPATH_CASE(Name, req, clause,                                                                 \
+               "read() of a signalfd whose kernel call fails with " #ERR " returns -1 with " #ERR \
+               " and the signal stays pending for a later read (Linux-only)",                     \
                failed_signalfd_read, "read", ERR)
 
 SIGNALFD_READ_CASE(SignalfdReadEagainLeavesSignalPending, "signalfd-read-eagain",
@@ -170,15 +171,15 @@ SIGNALFD_READ_CASE(SignalfdReadEintrLeavesSignalPending, "signalfd-read-eintr",
                    "Linux signalfd(2), read(2)", EINTR)
 
 errpath::Run failed_pidfd_open(const char* err_name, int err) {
-  return errpath::run({errpath::rule("pidfd_open", "", err_name)}, [err] {
-    CHILD_CHECK_ERRNO_OPENS_NOTHING(pidfd_open(getpid(), 0), err);
-  });
+  return errpath::run({errpath::rule("pidfd_open", "", err_name)},
+                      [err] { CHILD_CHECK_ERRNO_OPENS_NOTHING(pidfd_open(getpid(), 0), err); });
 }
 
-#define PIDFD_OPEN_CASE(Name, req, ERR)                                                      \
-  ERRPATH_CASE(Name, req, "Linux pidfd_open(2) ERRORS",                                     \
-               "pidfd_open() whose kernel call fails with " #ERR " returns -1 with that "   \
-               "errno and opens no descriptor (Linux-only)",                                \
+#define PIDFD_OPEN_CASE(Name, req, ERR)                          \
+  ERRPATH_CASE(Name, req, "Linux pidfd_open(2) ERRORS",          \
+               "pidfd_open() whose kernel call fails with " #ERR \
+               " returns -1 with that "                          \
+               "errno and opens no descriptor (Linux-only)",     \
                failed_pidfd_open, "pidfd_open", ERR)
 
 PIDFD_OPEN_CASE(PidfdOpenEinvalOpensNothing, "pidfd-open-einval", EINVAL)
@@ -188,24 +189,24 @@ PIDFD_OPEN_CASE(PidfdOpenEsrchOpensNothing, "pidfd-open-esrch", ESRCH)
 
 // pidfd_send_signal(self, SIGUSR1) fails with err; nothing becomes pending.
 errpath::Run failed_pidfd_send(const char* err_name, int err) {
-  return errpath::run_blocking(SIGUSR1,
-                               {errpath::rule("pidfd_send_signal", eq(1, SIGUSR1), err_name)},
-                               [err] {
-    int pfd = pidfd_open(getpid(), 0);
-    CHILD_CHECK(pfd >= 0);
-    CHILD_CHECK_ERRNO(pidfd_send_signal(pfd, SIGUSR1, nullptr, 0), err);
-    sigset_t p;
-    sigemptyset(&p);
-    CHILD_CHECK_OK(sigpending(&p));
-    CHILD_CHECK_EQ(sigismember(&p, SIGUSR1), 0);
-    close(pfd);
-  });
+  return errpath::run_blocking(
+      SIGUSR1, {errpath::rule("pidfd_send_signal", eq(1, SIGUSR1), err_name)}, [err] {
+        int pfd = pidfd_open(getpid(), 0);
+        CHILD_CHECK(pfd >= 0);
+        CHILD_CHECK_ERRNO(pidfd_send_signal(pfd, SIGUSR1, nullptr, 0), err);
+        sigset_t p;
+        sigemptyset(&p);
+        CHILD_CHECK_OK(sigpending(&p));
+        CHILD_CHECK_EQ(sigismember(&p, SIGUSR1), 0);
+        close(pfd);
+      });
 }
 
-#define PIDFD_SEND_CASE(Name, req, ERR)                                                      \
-  ERRPATH_CASE(Name, req, "Linux pidfd_send_signal(2) ERRORS",                              \
-               "pidfd_send_signal() whose kernel call fails with " #ERR " returns -1 with " \
-               "that errno and sends nothing (Linux-only)",                                 \
+#define PIDFD_SEND_CASE(Name, req, ERR)                                 \
+  ERRPATH_CASE(Name, req, "Linux pidfd_send_signal(2) ERRORS",          \
+               "pidfd_send_signal() whose kernel call fails with " #ERR \
+               " returns -1 with "                                      \
+               "that errno and sends nothing (Linux-only)",             \
                failed_pidfd_send, "pidfd_send_signal", ERR)
 
 PIDFD_SEND_CASE(PidfdSendSignalEpermSendsNothing, "pidfd-send-eperm", EPERM)

@@ -26,23 +26,24 @@ errpath::Run failed_create(const char* err_name, int err) {
   MqName name("create");
   auto r = errpath::run({errpath::rule("mq_open", errpath::has_flag(1, O_CREAT), err_name)},
                         [&name, err] {
-    mq_attr a {};
-    a.mq_maxmsg = 2;
-    a.mq_msgsize = 8;
-    errno = 0;
-    mqd_t d = mq_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600, &a);
-    CHILD_CHECK(d == static_cast<mqd_t>(-1));
-    CHILD_CHECK_EQ(errno, err);
-  });
+                          mq_attr a{};
+                          a.mq_maxmsg = 2;
+                          a.mq_msgsize = 8;
+                          errno = 0;
+                          mqd_t d = mq_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600, &a);
+                          CHILD_CHECK(d == static_cast<mqd_t>(-1));
+                          CHILD_CHECK_EQ(errno, err);
+                        });
   MqHandle left(mq_open(name.c_str(), O_RDONLY));
   EXPECT_FALSE(left.valid()) << "a failed mq_open(O_CREAT) left a queue behind";
   return r;
 }
 
-#define MQ_CREATE_CASE(Name, req, ERR)                                                       \
-  ERRPATH_CASE(Name, req, "XSH mq_open() ERRORS",                                           \
-               "mq_open() with O_CREAT whose kernel call fails with " #ERR " returns "     \
-               "(mqd_t)-1 with that errno and leaves no queue of that name",                \
+#define MQ_CREATE_CASE(Name, req, ERR)                                       \
+  ERRPATH_CASE(Name, req, "XSH mq_open() ERRORS",                            \
+               "mq_open() with O_CREAT whose kernel call fails with " #ERR   \
+               " returns "                                                   \
+               "(mqd_t)-1 with that errno and leaves no queue of that name", \
                failed_create, "mq_open", ERR)
 
 MQ_CREATE_CASE(MqOpenCreateEaccesLeavesNoQueue, "mq-open-create-eacces", EACCES)
@@ -52,8 +53,7 @@ MQ_CREATE_CASE(MqOpenCreateEinvalLeavesNoQueue, "mq-open-create-einval", EINVAL)
 MQ_CREATE_CASE(MqOpenCreateEmfileLeavesNoQueue, "mq-open-create-emfile", EMFILE)
 MQ_CREATE_CASE(MqOpenCreateEnfileLeavesNoQueue, "mq-open-create-enfile", ENFILE)
 MQ_CREATE_CASE(MqOpenCreateEnospcLeavesNoQueue, "mq-open-create-enospc", ENOSPC)
-ERRPATH_CASE(MqOpenCreateEnomemLeavesNoQueue, "mq-open-create-enomem",
-             "Linux mq_open(3) ERRORS",
+ERRPATH_CASE(MqOpenCreateEnomemLeavesNoQueue, "mq-open-create-enomem", "Linux mq_open(3) ERRORS",
              "mq_open() with O_CREAT whose kernel call fails with ENOMEM returns (mqd_t)-1 with "
              "ENOMEM and leaves no queue of that name (Linux-only errno)",
              failed_create, "mq_open", ENOMEM)
@@ -68,7 +68,7 @@ errpath::Run failed_send(const char* err_name, int err) {
     CHILD_CHECK_ERRNO(mq_send(q.get(), "two", 3, 1), err);
     const timespec far = mqio::realtime_after_ms(30000);
     CHILD_CHECK_ERRNO(mq_timedsend(q.get(), "two", 3, 1, &far), err);
-    mq_attr a {};
+    mq_attr a{};
     CHILD_CHECK_OK(mq_getattr(q.get(), &a));
     CHILD_CHECK_EQ(a.mq_curmsgs, 1);
   });
@@ -80,10 +80,11 @@ errpath::Run failed_send(const char* err_name, int err) {
   return r;
 }
 
-#define MQ_SEND_CASE(Name, req, ERR)                                                         \
-  ERRPATH_CASE(Name, req, "XSH mq_send() ERRORS",                                           \
-               "mq_send() and mq_timedsend() whose kernel call fails with " #ERR " return " \
-               "-1 with that errno and add no message to the queue",                        \
+#define MQ_SEND_CASE(Name, req, ERR)                                             \
+  ERRPATH_CASE(Name, req, "XSH mq_send() ERRORS",                                \
+               "mq_send() and mq_timedsend() whose kernel call fails with " #ERR \
+               " return "                                                        \
+               "-1 with that errno and add no message to the queue",             \
                failed_send, "mq_timedsend", ERR)
 
 MQ_SEND_CASE(MqSendEagainAddsNoMessage, "mq-send-eagain", EAGAIN)
@@ -105,7 +106,7 @@ errpath::Run failed_receive(const char* err_name, int err) {
     CHILD_CHECK_ERRNO(mq_receive(q.get(), buf, sizeof buf, &prio), err);
     const timespec far = mqio::realtime_after_ms(30000);
     CHILD_CHECK_ERRNO(mq_timedreceive(q.get(), buf, sizeof buf, &prio, &far), err);
-    mq_attr a {};
+    mq_attr a{};
     CHILD_CHECK_OK(mq_getattr(q.get(), &a));
     CHILD_CHECK_EQ(a.mq_curmsgs, 1);
   });
@@ -118,8 +119,8 @@ errpath::Run failed_receive(const char* err_name, int err) {
 }
 
 #define MQ_RECEIVE_CASE(Name, req, ERR)                                                      \
-  ERRPATH_CASE(Name, req, "XSH mq_receive() ERRORS",                                        \
-               "mq_receive() and mq_timedreceive() whose kernel call fails with " #ERR      \
+  ERRPATH_CASE(Name, req, "XSH mq_receive() ERRORS",                                         \
+               "mq_receive() and mq_timedreceive() whose kernel call fails with " #ERR       \
                " return -1 with that errno and consume no message: a later receive gets it", \
                failed_receive, "mq_timedreceive", ERR)
 
@@ -136,21 +137,20 @@ MQ_RECEIVE_CASE(MqReceiveEbadmsgConsumesNoMessage, "mq-receive-ebadmsg", EBADMSG
 errpath::Run failed_notify(int notify, const char* err_name, int err) {
   Queue q(4, 16);
   const int fd = static_cast<int>(q.get());
-  return errpath::run_blocking(SIGUSR1,
-                               {errpath::rule("mq_notify", eq(0, fd) + ",a1!=0", err_name)},
-                               [&q, notify, err] {
-    sigevent ev {};
-    ev.sigev_notify = notify;
-    ev.sigev_signo = SIGUSR1;
-    if (notify == SIGEV_THREAD) ev.sigev_notify_function = [](sigval) {};
-    CHILD_CHECK_ERRNO(mq_notify(q.get(), &ev), err);
-    CHILD_CHECK_OK(mq_send(q.get(), "m", 1, 0));
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGUSR1);
-    timespec zero {0, 0};
-    CHILD_CHECK_ERRNO(sigtimedwait(&set, nullptr, &zero), EAGAIN);
-  });
+  return errpath::run_blocking(
+      SIGUSR1, {errpath::rule("mq_notify", eq(0, fd) + ",a1!=0", err_name)}, [&q, notify, err] {
+        sigevent ev{};
+        ev.sigev_notify = notify;
+        ev.sigev_signo = SIGUSR1;
+        if (notify == SIGEV_THREAD) ev.sigev_notify_function = [](sigval) {};
+        CHILD_CHECK_ERRNO(mq_notify(q.get(), &ev), err);
+        CHILD_CHECK_OK(mq_send(q.get(), "m", 1, 0));
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGUSR1);
+        timespec zero{0, 0};
+        CHILD_CHECK_ERRNO(sigtimedwait(&set, nullptr, &zero), EAGAIN);
+      });
 }
 
 errpath::Run failed_notify_signal(const char* err_name, int err) {
@@ -160,10 +160,10 @@ errpath::Run failed_notify_thread(const char* err_name, int err) {
   return failed_notify(SIGEV_THREAD, err_name, err);
 }
 
-#define MQ_NOTIFY_CASE(Name, req, clause, ERR, tail)                                         \
-  ERRPATH_CASE(Name, req, clause,                                                           \
-               "mq_notify() whose kernel call fails with " #ERR " returns -1 with " #ERR    \
-               " and registers nothing" tail,                                               \
+#define MQ_NOTIFY_CASE(Name, req, clause, ERR, tail)                                     \
+  ERRPATH_CASE(Name, req, clause,                                                        \
+               "mq_notify() whose kernel call fails with " #ERR " returns -1 with " #ERR \
+               " and registers nothing" tail,                                            \
                failed_notify_signal, "mq_notify", ERR)
 
 MQ_NOTIFY_CASE(MqNotifyEbusyRegistersNothing, "mq-notify-ebusy", "XSH mq_notify() ERRORS", EBUSY,
@@ -183,9 +183,8 @@ ERRPATH_CASE_T(MqNotifySigevThreadEbusyReportsFailure, errpath::kSpawnTimeoutS,
 errpath::Run failed_getattr(const char* err_name, int err) {
   Queue q(4, 16);
   const int fd = static_cast<int>(q.get());
-  return errpath::run({errpath::rule("mq_getsetattr", eq(0, fd) + ",a1==0", err_name)},
-                      [&q, err] {
-    mq_attr a {};
+  return errpath::run({errpath::rule("mq_getsetattr", eq(0, fd) + ",a1==0", err_name)}, [&q, err] {
+    mq_attr a{};
     a.mq_maxmsg = -5;
     CHILD_CHECK_ERRNO(mq_getattr(q.get(), &a), err);
   });
@@ -199,22 +198,21 @@ ERRPATH_CASE(MqGetattrEbadfReportsFailure, "mq-getattr-ebadf", "XSH mq_getattr()
 errpath::Run failed_setattr(const char* err_name, int err) {
   Queue q(4, 16);
   const int fd = static_cast<int>(q.get());
-  return errpath::run({errpath::rule("mq_getsetattr", eq(0, fd) + ",a1!=0", err_name)},
-                      [&q, err] {
-    mq_attr set {};
+  return errpath::run({errpath::rule("mq_getsetattr", eq(0, fd) + ",a1!=0", err_name)}, [&q, err] {
+    mq_attr set{};
     set.mq_flags = O_NONBLOCK;
-    mq_attr old {};
+    mq_attr old{};
     CHILD_CHECK_ERRNO(mq_setattr(q.get(), &set, &old), err);
-    mq_attr now {};
+    mq_attr now{};
     CHILD_CHECK_OK(mq_getattr(q.get(), &now));
     CHILD_CHECK_EQ(now.mq_flags & O_NONBLOCK, 0);
   });
 }
 
-#define MQ_SETATTR_CASE(Name, req, clause, ERR, tail)                                        \
-  ERRPATH_CASE(Name, req, clause,                                                           \
-               "mq_setattr() whose kernel call fails with " #ERR " returns -1 with " #ERR   \
-               " and the queue's flags stay as they were" tail,                             \
+#define MQ_SETATTR_CASE(Name, req, clause, ERR, tail)                                     \
+  ERRPATH_CASE(Name, req, clause,                                                         \
+               "mq_setattr() whose kernel call fails with " #ERR " returns -1 with " #ERR \
+               " and the queue's flags stay as they were" tail,                           \
                failed_setattr, "mq_getsetattr", ERR)
 
 MQ_SETATTR_CASE(MqSetattrEbadfKeepsFlags, "mq-setattr-ebadf", "XSH mq_setattr() ERRORS", EBADF, "")
@@ -227,15 +225,15 @@ errpath::Run failed_unlink(const char* err_name, int err) {
   auto r = errpath::run({errpath::rule("mq_unlink", "", err_name)},
                         [&q, err] { CHILD_CHECK_ERRNO(mq_unlink(q.name()), err); });
   MqHandle again(mq_open(q.name(), O_RDONLY));
-  EXPECT_TRUE(again.valid()) << "after a failed mq_unlink the queue is gone: "
-                             << ErrnoText(errno);
+  EXPECT_TRUE(again.valid()) << "after a failed mq_unlink the queue is gone: " << ErrnoText(errno);
   return r;
 }
 
-#define MQ_UNLINK_CASE(Name, req, ERR)                                                       \
-  ERRPATH_CASE(Name, req, "XSH mq_unlink() ERRORS",                                         \
-               "mq_unlink() whose kernel call fails with " #ERR " returns -1 with that "    \
-               "errno and the queue keeps its name",                                        \
+#define MQ_UNLINK_CASE(Name, req, ERR)                          \
+  ERRPATH_CASE(Name, req, "XSH mq_unlink() ERRORS",             \
+               "mq_unlink() whose kernel call fails with " #ERR \
+               " returns -1 with that "                         \
+               "errno and the queue keeps its name",            \
                failed_unlink, "mq_unlink", ERR)
 
 MQ_UNLINK_CASE(MqUnlinkEaccesKeepsQueue, "mq-unlink-eacces", EACCES)
@@ -250,8 +248,8 @@ errpath::Run failed_close(const char* err_name, int err) {
 }
 
 ERRPATH_CASE(MqCloseEbadfReportsFailure, "mq-close-ebadf", "XSH mq_close() ERRORS",
-             "mq_close() whose kernel call fails with EBADF returns -1 with EBADF",
-             failed_close, "close", EBADF)
+             "mq_close() whose kernel call fails with EBADF returns -1 with EBADF", failed_close,
+             "close", EBADF)
 
 }  // namespace
 }  // namespace sigipc

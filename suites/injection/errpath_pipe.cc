@@ -32,10 +32,10 @@ errpath::Run failed_pipe2(const char* err_name, int err) {
   return failed_pipe(true, err_name, err);
 }
 
-#define PIPE_CASE(Name, req, clause, call, fn, ERR, tail)                                    \
-  ERRPATH_CASE(Name, req, clause,                                                           \
-               call " whose kernel call fails with " #ERR " returns -1 with errno " #ERR    \
-               " and opens no descriptor" tail,                                             \
+#define PIPE_CASE(Name, req, clause, call, fn, ERR, tail)                                \
+  ERRPATH_CASE(Name, req, clause,                                                        \
+               call " whose kernel call fails with " #ERR " returns -1 with errno " #ERR \
+                    " and opens no descriptor" tail,                                     \
                fn, "pipe2|pipe", ERR)
 
 PIPE_CASE(PipeEmfileCreatesNoDescriptors, "pipe-emfile", "XSH pipe() ERRORS", "pipe()",
@@ -68,10 +68,11 @@ errpath::Run failed_read(const char* err_name, int err) {
   });
 }
 
-#define PIPE_READ_CASE(Name, req, clause, ERR, tail)                                         \
-  ERRPATH_CASE(Name, req, clause,                                                           \
-               "read() on a pipe whose kernel call fails with " #ERR " returns -1 with "    \
-               "errno " #ERR " and consumes no data" tail,                                  \
+#define PIPE_READ_CASE(Name, req, clause, ERR, tail)                 \
+  ERRPATH_CASE(Name, req, clause,                                    \
+               "read() on a pipe whose kernel call fails with " #ERR \
+               " returns -1 with "                                   \
+               "errno " #ERR " and consumes no data" tail,           \
                failed_read, "read", ERR)
 
 PIPE_READ_CASE(PipeReadEagainConsumesNothing, "pipe-read-eagain", "XSH read() ERRORS", EAGAIN,
@@ -98,10 +99,11 @@ errpath::Run failed_write(const char* err_name, int err) {
   });
 }
 
-#define PIPE_WRITE_CASE(Name, req, ERR)                                                      \
-  ERRPATH_CASE(Name, req, "XSH write() ERRORS",                                             \
-               "write() to a pipe whose kernel call fails with " #ERR " returns -1 with "   \
-               "errno " #ERR " and puts no data in the pipe",                               \
+#define PIPE_WRITE_CASE(Name, req, ERR)                               \
+  ERRPATH_CASE(Name, req, "XSH write() ERRORS",                       \
+               "write() to a pipe whose kernel call fails with " #ERR \
+               " returns -1 with "                                    \
+               "errno " #ERR " and puts no data in the pipe",         \
                failed_write, "write", ERR)
 
 PIPE_WRITE_CASE(PipeWriteEagainWritesNothing, "pipe-write-eagain", EAGAIN)

@@ -83,17 +83,17 @@ errpath::Run failed_sem_create_open(const char* err_name, int err) {
                            err);
 }
 errpath::Run failed_sem_create_write(const char* err_name, int err) {
-  return failed_sem_create({errpath::rule("write", errpath::eq(2, sizeof(sem_t)), err_name)},
-                           err);
+  return failed_sem_create({errpath::rule("write", errpath::eq(2, sizeof(sem_t)), err_name)}, err);
 }
 errpath::Run failed_sem_create_link(const char* err_name, int err) {
   return failed_sem_create({errpath::rule("link", "", err_name)}, err);
 }
 
-#define SEM_CREATE_CASE(Name, req, ERR)                                                      \
-  ERRPATH_CASE(Name, req, "XSH sem_open() ERRORS",                                          \
-               "sem_open(O_CREAT) whose file creation fails with " #ERR " returns "         \
-               "SEM_FAILED with that errno and leaves no semaphore of that name",           \
+#define SEM_CREATE_CASE(Name, req, ERR)                                           \
+  ERRPATH_CASE(Name, req, "XSH sem_open() ERRORS",                                \
+               "sem_open(O_CREAT) whose file creation fails with " #ERR           \
+               " returns "                                                        \
+               "SEM_FAILED with that errno and leaves no semaphore of that name", \
                failed_sem_create_open, "openat|open", ERR)
 
 SEM_CREATE_CASE(SemOpenCreateEaccesLeavesNoSemaphore, "sem-open-create-eacces", EACCES)
@@ -172,7 +172,7 @@ errpath::Run failed_sem_timedwait(const char* err_name, int err) {
   Named n;
   return errpath::run(wait_rules(err_name), [&n, err] {
     make_eintr_possible(err);
-    timespec far {};
+    timespec far{};
     clock_gettime(CLOCK_REALTIME, &far);
     far.tv_sec += 30;
     CHILD_CHECK_ERRNO(sem_timedwait(n.sem.get(), &far), err);
@@ -185,9 +185,9 @@ ERRPATH_CASE(SemWaitEintrKeepsCount, "sem-wait-eintr", "XSH sem_wait() ERRORS",
              "the count as it was: a later post is taken by a later wait",
              failed_sem_wait, "futex", EINTR)
 #define SEM_TIMEDWAIT_CASE(Name, req, ERR)                                                   \
-  ERRPATH_CASE(Name, req, "XSH sem_timedwait() ERRORS",                                     \
-               "sem_timedwait() whose kernel wait fails with " #ERR " returns -1 with "     \
-               #ERR " and leaves the count as it was",                                      \
+  ERRPATH_CASE(Name, req, "XSH sem_timedwait() ERRORS",                                      \
+               "sem_timedwait() whose kernel wait fails with " #ERR " returns -1 with " #ERR \
+               " and leaves the count as it was",                                            \
                failed_sem_timedwait, "futex", ERR)
 
 SEM_TIMEDWAIT_CASE(SemTimedwaitEintrKeepsCount, "sem-timedwait-eintr", EINTR)
@@ -208,9 +208,7 @@ SIGIPC_TEST_T(ErrorPaths, SemPostWithFailedWakeLosesNoCount, errpath::kSpawnTime
   Mapping mem = Mapping::shared_anonymous(sizeof(sem_t));
   sem_t* s = mem.as<sem_t>();
   SETUP_OK(sem_init(s, 1, 0));
-  Child waiter([s] {
-    CHILD_CHECK_OK(sem_wait(s));
-  });
+  Child waiter([s] { CHILD_CHECK_OK(sem_wait(s)); });
   ASSERT_TRUE(wait_until_sleeping(waiter.pid(), 15.0)) << "the waiter never blocked in sem_wait";
   errpath::Shared<PostOutcome> out;
   auto r = errpath::run(
@@ -254,12 +252,12 @@ errpath::Run failed_sem_unlink(const char* err_name, int want) {
   auto r = errpath::run({errpath::rule("unlink", "", err_name)},
                         [&n, want] { CHILD_CHECK_ERRNO(sem_unlink(n.name.c_str()), want); });
   SemHandle again(sem_open(n.name.c_str(), 0));
-  EXPECT_NE(again.get(), SEM_FAILED) << "after a failed sem_unlink the name is gone: "
-                                     << ErrnoText(errno);
+  EXPECT_NE(again.get(), SEM_FAILED)
+      << "after a failed sem_unlink the name is gone: " << ErrnoText(errno);
   return r;
 }
 
-#define SEM_UNLINK_CASE(Name, req, ERR)                                                      \
+#define SEM_UNLINK_CASE(Name, req, ERR)                                                     \
   ERRPATH_CASE(Name, req, "XSH sem_unlink() ERRORS",                                        \
                "sem_unlink() whose kernel unlink fails with " #ERR " returns -1 with " #ERR \
                " and the semaphore keeps its name",                                         \

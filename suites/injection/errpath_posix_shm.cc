@@ -26,18 +26,20 @@ errpath::Run failed_shm_create(const char* err_name, int err) {
                                             {"open", errpath::has_flag(1, O_CREAT)}},
                                            err_name),
                         [&name, err] {
-    CHILD_CHECK_ERRNO_OPENS_NOTHING(shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600), err);
-  });
+                          CHILD_CHECK_ERRNO_OPENS_NOTHING(
+                              shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600), err);
+                        });
   int fd = shm_open(name.c_str(), O_RDONLY, 0);
   UniqueFd left(fd);
   EXPECT_EQ(fd, -1) << "a failed shm_open(O_CREAT) left an object";
   return r;
 }
 
-#define SHM_CREATE_CASE(Name, req, ERR)                                                      \
-  ERRPATH_CASE(Name, req, "XSH shm_open() ERRORS",                                          \
-               "shm_open(O_CREAT) whose kernel call fails with " #ERR " returns -1 with "   \
-               "that errno, opens no descriptor and leaves no object of that name",         \
+#define SHM_CREATE_CASE(Name, req, ERR)                                             \
+  ERRPATH_CASE(Name, req, "XSH shm_open() ERRORS",                                  \
+               "shm_open(O_CREAT) whose kernel call fails with " #ERR               \
+               " returns -1 with "                                                  \
+               "that errno, opens no descriptor and leaves no object of that name", \
                failed_shm_create, "openat|open", ERR)
 
 SHM_CREATE_CASE(ShmOpenCreateEaccesLeavesNoObject, "shm-open-create-eacces", EACCES)
@@ -71,10 +73,10 @@ errpath::Run failed_shm_unlink(const char* err_name, int want) {
   return r;
 }
 
-#define SHM_UNLINK_CASE(Name, req, ERR)                                                      \
-  ERRPATH_CASE(Name, req, "XSH shm_unlink() ERRORS",                                        \
-               "shm_unlink() whose kernel call fails with " #ERR " returns -1 with " #ERR   \
-               " and the object keeps its name",                                            \
+#define SHM_UNLINK_CASE(Name, req, ERR)                                                   \
+  ERRPATH_CASE(Name, req, "XSH shm_unlink() ERRORS",                                      \
+               "shm_unlink() whose kernel call fails with " #ERR " returns -1 with " #ERR \
+               " and the object keeps its name",                                          \
                failed_shm_unlink, "unlink", ERR)
 
 SHM_UNLINK_CASE(ShmUnlinkEaccesKeepsObject, "shm-unlink-eacces", EACCES)
@@ -119,10 +121,10 @@ errpath::Run failed_ftruncate(const char* err_name, int err) {
   return r;
 }
 
-#define FTRUNCATE_CASE(Name, req, ERR)                                                       \
-  ERRPATH_CASE(Name, req, "XSH ftruncate() ERRORS",                                         \
-               "ftruncate() of a shared memory object whose kernel call fails with " #ERR   \
-               " returns -1 with that errno and the object keeps its size and contents",    \
+#define FTRUNCATE_CASE(Name, req, ERR)                                                    \
+  ERRPATH_CASE(Name, req, "XSH ftruncate() ERRORS",                                       \
+               "ftruncate() of a shared memory object whose kernel call fails with " #ERR \
+               " returns -1 with that errno and the object keeps its size and contents",  \
                failed_ftruncate, "ftruncate", ERR)
 
 FTRUNCATE_CASE(FtruncateEintrKeepsSize, "ftruncate-eintr", EINTR)
@@ -145,10 +147,10 @@ errpath::Run failed_mmap(const char* err_name, int err) {
   });
 }
 
-#define MMAP_CASE(Name, req, ERR)                                                            \
-  ERRPATH_CASE(Name, req, "XSH mmap() ERRORS",                                              \
-               "mmap() of a shared memory object whose kernel call fails with " #ERR        \
-               " returns MAP_FAILED with that errno",                                       \
+#define MMAP_CASE(Name, req, ERR)                                                    \
+  ERRPATH_CASE(Name, req, "XSH mmap() ERRORS",                                       \
+               "mmap() of a shared memory object whose kernel call fails with " #ERR \
+               " returns MAP_FAILED with that errno",                                \
                failed_mmap, "mmap", ERR)
 
 MMAP_CASE(MmapEaccesReturnsMapFailed, "mmap-eacces", EACCES)

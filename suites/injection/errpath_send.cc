@@ -47,20 +47,19 @@ errpath::Run failed_killpg(const char* err_name, int err) {
 
 // sigqueue(getpid(), SIGRTMIN) fails with err; nothing is queued.
 errpath::Run failed_sigqueue(const char* err_name, int err) {
-  return errpath::run_blocking(SIGRTMIN,
-                               {errpath::rule("rt_sigqueueinfo", eq(1, SIGRTMIN), err_name)},
-                               [err] {
-    union sigval v {};
-    v.sival_int = 7;
-    CHILD_CHECK_ERRNO(sigqueue(getpid(), SIGRTMIN, v), err);
-    CHILD_CHECK(!is_pending(SIGRTMIN));
-  });
+  return errpath::run_blocking(
+      SIGRTMIN, {errpath::rule("rt_sigqueueinfo", eq(1, SIGRTMIN), err_name)}, [err] {
+        union sigval v {};
+        v.sival_int = 7;
+        CHILD_CHECK_ERRNO(sigqueue(getpid(), SIGRTMIN, v), err);
+        CHILD_CHECK(!is_pending(SIGRTMIN));
+      });
 }
 
-#define SEND_CASE(Name, req, call, fn, syscall, ERR, what)                                    \
-  ERRPATH_CASE(Name, req, "XSH " call " ERRORS",                                            \
-               call " whose kernel call fails with " #ERR " returns -1 with errno " #ERR     \
-               " and " what,                                                                \
+#define SEND_CASE(Name, req, call, fn, syscall, ERR, what)                               \
+  ERRPATH_CASE(Name, req, "XSH " call " ERRORS",                                         \
+               call " whose kernel call fails with " #ERR " returns -1 with errno " #ERR \
+                    " and " what,                                                        \
                fn, syscall, ERR)
 
 SEND_CASE(KillEpermSendsNothing, "kill-eperm", "kill()", failed_kill, "kill", EPERM,
@@ -82,39 +81,37 @@ SEND_CASE(SigqueueEpermQueuesNothing, "sigqueue-eperm", "sigqueue()", failed_sig
 SEND_CASE(SigqueueEsrchQueuesNothing, "sigqueue-esrch", "sigqueue()", failed_sigqueue,
           "rt_sigqueueinfo", ESRCH, "nothing is queued")
 
-SIGIPC_TEST(ErrorPaths, RaiseEinvalReportsFailureAndRestoresMask,
-            "injection.errpath.raise-einval", "XSH raise() RETURN VALUE and ERRORS",
+SIGIPC_TEST(ErrorPaths, RaiseEinvalReportsFailureAndRestoresMask, "injection.errpath.raise-einval",
+            "XSH raise() RETURN VALUE and ERRORS",
             "raise() whose kernel call fails with EINVAL returns non-zero with errno EINVAL, "
             "generates nothing, and leaves the signal mask as it was (glibc blocks all "
             "signals around the send)") {
   ERRPATH_REQUIRE_FILTERS();
   // glibc sends with tgkill(tgid, tid, sig), musl with tkill(tid, sig).
-  auto r = errpath::run_blocking(SIGUSR1,
-                                 errpath::rules_any({{"tgkill", eq(2, SIGUSR1)},
-                                                     {"tkill", eq(1, SIGUSR1)}},
-                                                    "EINVAL"),
-                                 [] {
-    sigset_t before, after;
-    CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, nullptr, &before));
-    errno = 0;
-    CHILD_CHECK(raise(SIGUSR1) != 0);
-    CHILD_CHECK_EQ(errno, EINVAL);
-    CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, nullptr, &after));
-    for (int s = 1; s < NSIG; ++s) CHILD_CHECK_EQ(sigismember(&after, s), sigismember(&before, s));
-    CHILD_CHECK(!is_pending(SIGUSR1));
-  });
+  auto r = errpath::run_blocking(
+      SIGUSR1,
+      errpath::rules_any({{"tgkill", eq(2, SIGUSR1)}, {"tkill", eq(1, SIGUSR1)}}, "EINVAL"), [] {
+        sigset_t before, after;
+        CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, nullptr, &before));
+        errno = 0;
+        CHILD_CHECK(raise(SIGUSR1) != 0);
+        CHILD_CHECK_EQ(errno, EINVAL);
+        CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, nullptr, &after));
+        for (int s = 1; s < NSIG; ++s)
+          CHILD_CHECK_EQ(sigismember(&after, s), sigismember(&before, s));
+        CHILD_CHECK(!is_pending(SIGUSR1));
+      });
   EXPECT_INJECTED_AND_HELD(r, "tgkill|tkill", EINVAL);
 }
 
 // pthread_kill(self) fails with err, returned as the function's value.
 errpath::Run failed_pthread_kill(int sig, const char* err_name, int err) {
-  return errpath::run_blocking(sig,
-                               errpath::rules_any({{"tgkill", eq(2, sig)}, {"tkill", eq(1, sig)}},
-                                                  err_name),
-                               [sig, err] {
-    CHILD_CHECK_EQ(pthread_kill(pthread_self(), sig), err);
-    CHILD_CHECK(!is_pending(sig));
-  });
+  return errpath::run_blocking(
+      sig, errpath::rules_any({{"tgkill", eq(2, sig)}, {"tkill", eq(1, sig)}}, err_name),
+      [sig, err] {
+        CHILD_CHECK_EQ(pthread_kill(pthread_self(), sig), err);
+        CHILD_CHECK(!is_pending(sig));
+      });
 }
 errpath::Run failed_pthread_kill_usr1(const char* err_name, int err) {
   return failed_pthread_kill(SIGUSR1, err_name, err);

@@ -70,9 +70,7 @@ SIGIPC_TEST(ErrorPaths, SignalReturnsSigErrOnEinvalAndKeepsDisposition,
 }
 
 // The rule: a mask change (set non-NULL) fails with err; queries pass.
-std::string set_mask_rule(const char* err) {
-  return errpath::rule("rt_sigprocmask", "a1!=0", err);
-}
+std::string set_mask_rule(const char* err) { return errpath::rule("rt_sigprocmask", "a1!=0", err); }
 
 bool same_mask(const sigset_t& a, const sigset_t& b) {
   for (int s = 1; s < NSIG; ++s)

@@ -32,17 +32,17 @@ errpath::Run failed_timedwait(const char* err_name, int err) {
     CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
     CHILD_CHECK(is_pending(SIGUSR1));
     sigset_t set = only(SIGUSR1);
-    siginfo_t info {};
-    timespec zero {0, 0};
+    siginfo_t info{};
+    timespec zero{0, 0};
     CHILD_CHECK_ERRNO(sigtimedwait(&set, &info, &zero), err);
     CHILD_CHECK(is_pending(SIGUSR1));
   });
 }
 
-#define SIGTIMEDWAIT_CASE(Name, req, ERR)                                                    \
-  ERRPATH_CASE(Name, req, "XSH sigtimedwait() ERRORS",                                      \
-               "sigtimedwait() whose kernel call fails with " #ERR " returns -1 with errno " \
-               #ERR " and accepts nothing: the signal stays pending",                       \
+#define SIGTIMEDWAIT_CASE(Name, req, ERR)                                                         \
+  ERRPATH_CASE(Name, req, "XSH sigtimedwait() ERRORS",                                            \
+               "sigtimedwait() whose kernel call fails with " #ERR " returns -1 with errno " #ERR \
+               " and accepts nothing: the signal stays pending",                                  \
                failed_timedwait, "rt_sigtimedwait", ERR)
 
 SIGTIMEDWAIT_CASE(SigtimedwaitEagainLeavesSignalPending, "sigtimedwait-eagain-keeps-pending",

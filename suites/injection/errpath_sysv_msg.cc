@@ -21,7 +21,7 @@ struct Msg {
 };
 
 long qnum(int id) {
-  msqid_ds ds {};
+  msqid_ds ds{};
   if (msgctl(id, IPC_STAT, &ds) != 0) return -1;
   return static_cast<long>(ds.msg_qnum);
 }
@@ -34,10 +34,11 @@ errpath::Run failed_msgget(const char* err_name, int err) {
       [](key_t k) { return msgget(k, 0); }, err_name, err);
 }
 
-#define MSGGET_CASE(Name, req, ERR)                                                          \
-  ERRPATH_CASE(Name, req, "XSH msgget() ERRORS",                                            \
-               "msgget(IPC_CREAT) whose kernel call fails with " #ERR " returns -1 with "   \
-               "that errno and creates no queue for the key",                               \
+#define MSGGET_CASE(Name, req, ERR)                                   \
+  ERRPATH_CASE(Name, req, "XSH msgget() ERRORS",                      \
+               "msgget(IPC_CREAT) whose kernel call fails with " #ERR \
+               " returns -1 with "                                    \
+               "that errno and creates no queue for the key",         \
                failed_msgget, "msgget", ERR)
 
 MSGGET_CASE(MsggetEaccesCreatesNoQueue, "msgget-eacces", EACCES)
@@ -53,24 +54,25 @@ ERRPATH_CASE(MsggetEnomemCreatesNoQueue, "msgget-enomem", "Linux msgget(2) ERROR
 // holds exactly the first.
 errpath::Run failed_msgsnd(const char* err_name, int err) {
   SysvId q(SysvId::kMsg, create_sysv_msg());
-  Msg first {1, "first"};
+  Msg first{1, "first"};
   SETUP_OK(msgsnd(q.get(), &first, 5, 0));
   auto r = errpath::run({errpath::rule("msgsnd", eq(0, q.get()), err_name)}, [&q, err] {
-    Msg m {2, "lost"};
+    Msg m{2, "lost"};
     CHILD_CHECK_ERRNO(msgsnd(q.get(), &m, 4, IPC_NOWAIT), err);
     CHILD_CHECK_EQ(qnum(q.get()), 1);
   });
-  Msg got {};
+  Msg got{};
   EXPECT_EQ(msgrcv(q.get(), &got, sizeof got.text, 0, IPC_NOWAIT), 5);
   EXPECT_EQ(got.mtype, 1);
   EXPECT_EQ(qnum(q.get()), 0) << "a failed msgsnd added a message";
   return r;
 }
 
-#define MSGSND_CASE(Name, req, ERR)                                                          \
-  ERRPATH_CASE(Name, req, "XSH msgsnd() ERRORS",                                            \
-               "msgsnd() whose kernel call fails with " #ERR " returns -1 with that errno " \
-               "and adds no message",                                                       \
+#define MSGSND_CASE(Name, req, ERR)                          \
+  ERRPATH_CASE(Name, req, "XSH msgsnd() ERRORS",             \
+               "msgsnd() whose kernel call fails with " #ERR \
+               " returns -1 with that errno "                \
+               "and adds no message",                        \
                failed_msgsnd, "msgsnd", ERR)
 
 MSGSND_CASE(MsgsndEaccesAddsNoMessage, "msgsnd-eacces", EACCES)
@@ -87,14 +89,14 @@ ERRPATH_CASE(MsgsndEnomemAddsNoMessage, "msgsnd-enomem", "Linux msgsnd(2) ERRORS
 // gets it.
 errpath::Run failed_msgrcv(const char* err_name, int err) {
   SysvId q(SysvId::kMsg, create_sysv_msg());
-  Msg kept {3, "kept"};
+  Msg kept{3, "kept"};
   SETUP_OK(msgsnd(q.get(), &kept, 4, 0));
   auto r = errpath::run({errpath::rule("msgrcv", eq(0, q.get()), err_name)}, [&q, err] {
-    Msg m {};
+    Msg m{};
     CHILD_CHECK_ERRNO(msgrcv(q.get(), &m, sizeof m.text, 0, 0), err);
     CHILD_CHECK_EQ(qnum(q.get()), 1);
   });
-  Msg got {};
+  Msg got{};
   EXPECT_EQ(msgrcv(q.get(), &got, sizeof got.text, 0, IPC_NOWAIT), 4)
       << "a failed msgrcv consumed the message: " << ErrnoText(errno);
   EXPECT_EQ(got.mtype, 3);
@@ -102,10 +104,11 @@ errpath::Run failed_msgrcv(const char* err_name, int err) {
   return r;
 }
 
-#define MSGRCV_CASE(Name, req, ERR)                                                          \
-  ERRPATH_CASE(Name, req, "XSH msgrcv() ERRORS",                                            \
-               "msgrcv() whose kernel call fails with " #ERR " returns -1 with that errno " \
-               "and consumes no message: a later msgrcv gets it",                           \
+#define MSGRCV_CASE(Name, req, ERR)                               \
+  ERRPATH_CASE(Name, req, "XSH msgrcv() ERRORS",                  \
+               "msgrcv() whose kernel call fails with " #ERR      \
+               " returns -1 with that errno "                     \
+               "and consumes no message: a later msgrcv gets it", \
                failed_msgrcv, "msgrcv", ERR)
 
 MSGRCV_CASE(MsgrcvE2bigConsumesNoMessage, "msgrcv-e2big", E2BIG)
@@ -120,17 +123,17 @@ errpath::Run failed_msgctl_rmid(const char* err_name, int err) {
   SysvId q(SysvId::kMsg, create_sysv_msg());
   auto r = errpath::run({errpath::rule("msgctl", eq(0, q.get()) + "," + eq(1, IPC_RMID), err_name)},
                         [&q, err] {
-    CHILD_CHECK_ERRNO(msgctl(q.get(), IPC_RMID, nullptr), err);
-    CHILD_CHECK_EQ(qnum(q.get()), 0);
-  });
+                          CHILD_CHECK_ERRNO(msgctl(q.get(), IPC_RMID, nullptr), err);
+                          CHILD_CHECK_EQ(qnum(q.get()), 0);
+                        });
   EXPECT_EQ(qnum(q.get()), 0) << "the queue is gone after a failed IPC_RMID";
   return r;
 }
 
-#define MSGCTL_RMID_CASE(Name, req, ERR)                                                     \
-  ERRPATH_CASE(Name, req, "XSH msgctl() ERRORS",                                            \
-               "msgctl(IPC_RMID) whose kernel call fails with " #ERR " returns -1 with "    \
-               #ERR " and the queue still exists",                                          \
+#define MSGCTL_RMID_CASE(Name, req, ERR)                                                      \
+  ERRPATH_CASE(Name, req, "XSH msgctl() ERRORS",                                              \
+               "msgctl(IPC_RMID) whose kernel call fails with " #ERR " returns -1 with " #ERR \
+               " and the queue still exists",                                                 \
                failed_msgctl_rmid, "msgctl", ERR)
 
 MSGCTL_RMID_CASE(MsgctlRmidEpermKeepsQueue, "msgctl-rmid-eperm", EPERM)
@@ -141,14 +144,14 @@ errpath::Run failed_msgctl_set(const char* err_name, int err) {
   SysvId q(SysvId::kMsg, create_sysv_msg(0600));
   return errpath::run({errpath::rule("msgctl", eq(0, q.get()) + "," + eq(1, IPC_SET), err_name)},
                       [&q, err] {
-    msqid_ds ds {};
-    CHILD_CHECK_OK(msgctl(q.get(), IPC_STAT, &ds));
-    ds.msg_perm.mode = 0644;
-    CHILD_CHECK_ERRNO(msgctl(q.get(), IPC_SET, &ds), err);
-    msqid_ds now {};
-    CHILD_CHECK_OK(msgctl(q.get(), IPC_STAT, &now));
-    CHILD_CHECK_EQ(now.msg_perm.mode & 0777, 0600);
-  });
+                        msqid_ds ds{};
+                        CHILD_CHECK_OK(msgctl(q.get(), IPC_STAT, &ds));
+                        ds.msg_perm.mode = 0644;
+                        CHILD_CHECK_ERRNO(msgctl(q.get(), IPC_SET, &ds), err);
+                        msqid_ds now{};
+                        CHILD_CHECK_OK(msgctl(q.get(), IPC_STAT, &now));
+                        CHILD_CHECK_EQ(now.msg_perm.mode & 0777, 0600);
+                      });
 }
 
 ERRPATH_CASE(MsgctlSetEpermKeepsMode, "msgctl-set-eperm", "XSH msgctl() ERRORS",

@@ -23,10 +23,11 @@ errpath::Run failed_semget(const char* err_name, int err) {
       [](key_t k) { return semget(k, 0, 0); }, err_name, err);
 }
 
-#define SEMGET_CASE(Name, req, ERR)                                                          \
-  ERRPATH_CASE(Name, req, "XSH semget() ERRORS",                                            \
-               "semget(IPC_CREAT) whose kernel call fails with " #ERR " returns -1 with "   \
-               "that errno and creates no set for the key",                                 \
+#define SEMGET_CASE(Name, req, ERR)                                   \
+  ERRPATH_CASE(Name, req, "XSH semget() ERRORS",                      \
+               "semget(IPC_CREAT) whose kernel call fails with " #ERR \
+               " returns -1 with "                                    \
+               "that errno and creates no set for the key",           \
                failed_semget, "semget", ERR)
 
 SEMGET_CASE(SemgetEaccesCreatesNoSet, "semget-eacces", EACCES)
@@ -49,16 +50,16 @@ errpath::Run failed_semop(bool timed, const char* err_name, int err) {
   SETUP_OK(semctl(set.get(), 1, SETVAL, 5));
   // semop() is semtimedop in glibc, the semop system call in musl (x86_64);
   // semtimedop() is always semtimedop.
-  auto r = errpath::run(errpath::rules_any({{"semtimedop", eq(0, set.get())},
-                                            {"semop", eq(0, set.get())}},
-                                           err_name),
-                        [&set, timed, err] {
-    sembuf ops[2] = {{0, 1, 0}, {1, -2, 0}};
-    timespec t {30, 0};
-    CHILD_CHECK_ERRNO(timed ? semtimedop(set.get(), ops, 2, &t) : semop(set.get(), ops, 2), err);
-    CHILD_CHECK_EQ(value(set.get(), 0), 3);
-    CHILD_CHECK_EQ(value(set.get(), 1), 5);
-  });
+  auto r = errpath::run(
+      errpath::rules_any({{"semtimedop", eq(0, set.get())}, {"semop", eq(0, set.get())}}, err_name),
+      [&set, timed, err] {
+        sembuf ops[2] = {{0, 1, 0}, {1, -2, 0}};
+        timespec t{30, 0};
+        CHILD_CHECK_ERRNO(timed ? semtimedop(set.get(), ops, 2, &t) : semop(set.get(), ops, 2),
+                          err);
+        CHILD_CHECK_EQ(value(set.get(), 0), 3);
+        CHILD_CHECK_EQ(value(set.get(), 1), 5);
+      });
   EXPECT_EQ(value(set.get(), 0), 3);
   EXPECT_EQ(value(set.get(), 1), 5);
   return r;
@@ -71,10 +72,11 @@ errpath::Run failed_semop_timed(const char* err_name, int err) {
   return failed_semop(true, err_name, err);
 }
 
-#define SEMOP_CASE(Name, req, ERR)                                                           \
-  ERRPATH_CASE(Name, req, "XSH semop() ERRORS",                                             \
-               "semop() whose kernel call fails with " #ERR " returns -1 with that errno "  \
-               "and changes no semaphore value (all or none)",                              \
+#define SEMOP_CASE(Name, req, ERR)                             \
+  ERRPATH_CASE(Name, req, "XSH semop() ERRORS",                \
+               "semop() whose kernel call fails with " #ERR    \
+               " returns -1 with that errno "                  \
+               "and changes no semaphore value (all or none)", \
                failed_semop_untimed, "semtimedop|semop", ERR)
 
 SEMOP_CASE(SemopE2bigChangesNoValue, "semop-e2big", E2BIG)
@@ -87,10 +89,10 @@ SEMOP_CASE(SemopEinvalChangesNoValue, "semop-einval", EINVAL)
 SEMOP_CASE(SemopEnospcChangesNoValue, "semop-enospc", ENOSPC)
 SEMOP_CASE(SemopErangeChangesNoValue, "semop-erange", ERANGE)
 
-#define SEMTIMEDOP_CASE(Name, req, ERR, why)                                                 \
-  ERRPATH_CASE(Name, req, "Linux semtimedop(2) ERRORS",                                     \
-               "semtimedop() whose kernel call fails with " #ERR why " returns -1 with "    \
-               #ERR " and changes no semaphore value (Linux-only function)",                \
+#define SEMTIMEDOP_CASE(Name, req, ERR, why)                                                  \
+  ERRPATH_CASE(Name, req, "Linux semtimedop(2) ERRORS",                                       \
+               "semtimedop() whose kernel call fails with " #ERR why " returns -1 with " #ERR \
+               " and changes no semaphore value (Linux-only function)",                       \
                failed_semop_timed, "semtimedop", ERR)
 
 SEMTIMEDOP_CASE(SemtimedopEagainChangesNoValue, "semtimedop-eagain", EAGAIN,
@@ -101,20 +103,20 @@ SEMTIMEDOP_CASE(SemtimedopEintrChangesNoValue, "semtimedop-eintr", EINTR, "")
 errpath::Run failed_setval(const char* err_name, int err) {
   SysvId set(SysvId::kSem, create_sysv_sem(1));
   SETUP_OK(semctl(set.get(), 0, SETVAL, 3));
-  auto r = errpath::run({errpath::rule("semctl", eq(0, set.get()) + "," + eq(2, SETVAL),
-                                       err_name)},
+  auto r = errpath::run({errpath::rule("semctl", eq(0, set.get()) + "," + eq(2, SETVAL), err_name)},
                         [&set, err] {
-    CHILD_CHECK_ERRNO(semctl(set.get(), 0, SETVAL, 9), err);
-    CHILD_CHECK_EQ(value(set.get(), 0), 3);
-  });
+                          CHILD_CHECK_ERRNO(semctl(set.get(), 0, SETVAL, 9), err);
+                          CHILD_CHECK_EQ(value(set.get(), 0), 3);
+                        });
   EXPECT_EQ(value(set.get(), 0), 3);
   return r;
 }
 
-#define SETVAL_CASE(Name, req, ERR)                                                          \
-  ERRPATH_CASE(Name, req, "XSH semctl() ERRORS",                                            \
-               "semctl(SETVAL) whose kernel call fails with " #ERR " returns -1 with that " \
-               "errno and the semaphore keeps its value",                                   \
+#define SETVAL_CASE(Name, req, ERR)                                \
+  ERRPATH_CASE(Name, req, "XSH semctl() ERRORS",                   \
+               "semctl(SETVAL) whose kernel call fails with " #ERR \
+               " returns -1 with that "                            \
+               "errno and the semaphore keeps its value",          \
                failed_setval, "semctl", ERR)
 
 SETVAL_CASE(SemctlSetvalEaccesKeepsValue, "semctl-setval-eacces", EACCES)
@@ -123,11 +125,11 @@ SETVAL_CASE(SemctlSetvalErangeKeepsValue, "semctl-setval-erange", ERANGE)
 
 errpath::Run failed_sem_rmid(const char* err_name, int err) {
   SysvId set(SysvId::kSem, create_sysv_sem(1));
-  auto r = errpath::run({errpath::rule("semctl", eq(0, set.get()) + "," + eq(2, IPC_RMID),
-                                       err_name)},
-                        [&set, err] { CHILD_CHECK_ERRNO(semctl(set.get(), 0, IPC_RMID), err); });
-  EXPECT_EQ(value(set.get(), 0), 0) << "the set is gone after a failed IPC_RMID: "
-                                    << ErrnoText(errno);
+  auto r =
+      errpath::run({errpath::rule("semctl", eq(0, set.get()) + "," + eq(2, IPC_RMID), err_name)},
+                   [&set, err] { CHILD_CHECK_ERRNO(semctl(set.get(), 0, IPC_RMID), err); });
+  EXPECT_EQ(value(set.get(), 0), 0)
+      << "the set is gone after a failed IPC_RMID: " << ErrnoText(errno);
   return r;
 }
 

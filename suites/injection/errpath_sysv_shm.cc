@@ -15,7 +15,7 @@ namespace {
 using errpath::eq;
 
 long nattch(int id) {
-  shmid_ds ds {};
+  shmid_ds ds{};
   if (shmctl(id, IPC_STAT, &ds) != 0) return -1;
   return static_cast<long>(ds.shm_nattch);
 }
@@ -29,10 +29,11 @@ errpath::Run failed_shmget(const char* err_name, int err) {
       [](key_t k) { return shmget(k, 0, 0); }, err_name, err);
 }
 
-#define SHMGET_CASE(Name, req, ERR)                                                          \
-  ERRPATH_CASE(Name, req, "XSH shmget() ERRORS",                                            \
-               "shmget(IPC_CREAT) whose kernel call fails with " #ERR " returns -1 with "   \
-               "that errno and creates no segment for the key",                             \
+#define SHMGET_CASE(Name, req, ERR)                                   \
+  ERRPATH_CASE(Name, req, "XSH shmget() ERRORS",                      \
+               "shmget(IPC_CREAT) whose kernel call fails with " #ERR \
+               " returns -1 with "                                    \
+               "that errno and creates no segment for the key",       \
                failed_shmget, "shmget", ERR)
 
 SHMGET_CASE(ShmgetEaccesCreatesNoSegment, "shmget-eacces", EACCES)
@@ -55,10 +56,11 @@ errpath::Run failed_shmat(const char* err_name, int err) {
   return r;
 }
 
-#define SHMAT_CASE(Name, req, ERR)                                                           \
-  ERRPATH_CASE(Name, req, "XSH shmat() ERRORS",                                             \
-               "shmat() whose kernel call fails with " #ERR " returns (void *)-1 with that " \
-               "errno and attaches nothing (shm_nattch unchanged)",                         \
+#define SHMAT_CASE(Name, req, ERR)                                  \
+  ERRPATH_CASE(Name, req, "XSH shmat() ERRORS",                     \
+               "shmat() whose kernel call fails with " #ERR         \
+               " returns (void *)-1 with that "                     \
+               "errno and attaches nothing (shm_nattch unchanged)", \
                failed_shmat, "shmat", ERR)
 
 SHMAT_CASE(ShmatEaccesAttachesNothing, "shmat-eacces", EACCES)
@@ -86,17 +88,17 @@ ERRPATH_CASE(ShmdtEinvalKeepsAttachment, "shmdt-einval", "XSH shmdt() ERRORS",
 
 errpath::Run failed_shmctl_rmid(const char* err_name, int err) {
   SysvId seg(SysvId::kShm, create_sysv_shm(4096));
-  auto r = errpath::run({errpath::rule("shmctl", eq(0, seg.get()) + "," + eq(1, IPC_RMID),
-                                       err_name)},
-                        [&seg, err] { CHILD_CHECK_ERRNO(shmctl(seg.get(), IPC_RMID, nullptr), err); });
+  auto r =
+      errpath::run({errpath::rule("shmctl", eq(0, seg.get()) + "," + eq(1, IPC_RMID), err_name)},
+                   [&seg, err] { CHILD_CHECK_ERRNO(shmctl(seg.get(), IPC_RMID, nullptr), err); });
   EXPECT_EQ(nattch(seg.get()), 0) << "the segment is gone after a failed IPC_RMID";
   return r;
 }
 
-#define SHMCTL_RMID_CASE(Name, req, ERR)                                                     \
-  ERRPATH_CASE(Name, req, "XSH shmctl() ERRORS",                                            \
-               "shmctl(IPC_RMID) whose kernel call fails with " #ERR " returns -1 with "    \
-               #ERR " and the segment still exists",                                        \
+#define SHMCTL_RMID_CASE(Name, req, ERR)                                                      \
+  ERRPATH_CASE(Name, req, "XSH shmctl() ERRORS",                                              \
+               "shmctl(IPC_RMID) whose kernel call fails with " #ERR " returns -1 with " #ERR \
+               " and the segment still exists",                                               \
                failed_shmctl_rmid, "shmctl", ERR)
 
 SHMCTL_RMID_CASE(ShmctlRmidEpermKeepsSegment, "shmctl-rmid-eperm", EPERM)

@@ -21,14 +21,14 @@ namespace {
 errpath::Run failed_altstack(const char* err_name, int err) {
   AltStack installed(1 << 16);
   return errpath::run({errpath::rule("sigaltstack", "a0!=0", err_name)}, [err] {
-    stack_t before {};
+    stack_t before{};
     CHILD_CHECK_OK(sigaltstack(nullptr, &before));
     static char mem[1 << 16];
-    stack_t ss {};
+    stack_t ss{};
     ss.ss_sp = mem;
     ss.ss_size = sizeof mem;
     CHILD_CHECK_ERRNO(sigaltstack(&ss, nullptr), err);
-    stack_t after {};
+    stack_t after{};
     CHILD_CHECK_OK(sigaltstack(nullptr, &after));
     CHILD_CHECK(after.ss_sp == before.ss_sp);
     CHILD_CHECK_EQ(after.ss_size, before.ss_size);
@@ -36,10 +36,10 @@ errpath::Run failed_altstack(const char* err_name, int err) {
   });
 }
 
-#define ALTSTACK_CASE(Name, req, ERR)                                                        \
-  ERRPATH_CASE(Name, req, "XSH sigaltstack() ERRORS",                                       \
-               "sigaltstack() whose kernel call fails with " #ERR " returns -1 with errno " \
-               #ERR " and the alternate stack in place stays as it was",                   \
+#define ALTSTACK_CASE(Name, req, ERR)                                                            \
+  ERRPATH_CASE(Name, req, "XSH sigaltstack() ERRORS",                                            \
+               "sigaltstack() whose kernel call fails with " #ERR " returns -1 with errno " #ERR \
+               " and the alternate stack in place stays as it was",                              \
                failed_altstack, "sigaltstack", ERR)
 
 ALTSTACK_CASE(SigaltstackEnomemKeepsOldStack, "sigaltstack-enomem-keeps-stack", ENOMEM)
@@ -61,11 +61,11 @@ int posix_timer_count() {
 errpath::Run failed_timer_create(int notify, const char* err_name, int err) {
   return errpath::run({errpath::rule("timer_create", "", err_name)}, [notify, err] {
     int before = posix_timer_count();
-    sigevent ev {};
+    sigevent ev{};
     ev.sigev_notify = notify;
     ev.sigev_signo = SIGUSR1;
     if (notify == SIGEV_THREAD) ev.sigev_notify_function = [](sigval) {};
-    timer_t t {};
+    timer_t t{};
     CHILD_CHECK_ERRNO(timer_create(CLOCK_MONOTONIC, &ev, &t), err);
     CHILD_CHECK_EQ(posix_timer_count(), before);
   });
@@ -77,10 +77,11 @@ errpath::Run failed_thread_timer_create(const char* err_name, int err) {
   return failed_timer_create(SIGEV_THREAD, err_name, err);
 }
 
-#define TIMER_CREATE_CASE(Name, timeout_s, req, how, fn, ERR)                                \
-  ERRPATH_CASE_T(Name, timeout_s, req, "XSH timer_create() ERRORS",                         \
-                 "timer_create()" how " whose kernel call fails with " #ERR " returns -1 "  \
-                 "with errno " #ERR " and no timer exists afterwards",                      \
+#define TIMER_CREATE_CASE(Name, timeout_s, req, how, fn, ERR)               \
+  ERRPATH_CASE_T(Name, timeout_s, req, "XSH timer_create() ERRORS",         \
+                 "timer_create()" how " whose kernel call fails with " #ERR \
+                 " returns -1 "                                             \
+                 "with errno " #ERR " and no timer exists afterwards",      \
                  fn, "timer_create", ERR)
 
 TIMER_CREATE_CASE(TimerCreateEagainCreatesNoTimer, kDefaultTimeoutS, "timer-create-eagain", "",
@@ -97,15 +98,15 @@ SIGIPC_TEST(ErrorPaths, TimerSettimeEinvalLeavesTimerDisarmed,
             "and the timer stays disarmed") {
   ERRPATH_REQUIRE_FILTERS();
   auto r = errpath::run_blocking(SIGUSR1, {errpath::rule("timer_settime", "", "EINVAL")}, [] {
-    sigevent ev {};
+    sigevent ev{};
     ev.sigev_notify = SIGEV_SIGNAL;
     ev.sigev_signo = SIGUSR1;
-    timer_t t {};
+    timer_t t{};
     CHILD_CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &t));
-    itimerspec v {};
+    itimerspec v{};
     v.it_value.tv_sec = 100;
     CHILD_CHECK_ERRNO(timer_settime(t, 0, &v, nullptr), EINVAL);
-    itimerspec now {};
+    itimerspec now{};
     CHILD_CHECK_OK(timer_gettime(t, &now));
     CHILD_CHECK(now.it_value.tv_sec == 0 && now.it_value.tv_nsec == 0);
     CHILD_CHECK_OK(timer_delete(t));
@@ -119,13 +120,13 @@ SIGIPC_TEST(ErrorPaths, SetitimerEinvalKeepsOldTimer, "injection.errpath.setitim
             "the interval timer keeps its previous setting") {
   ERRPATH_REQUIRE_FILTERS();
   auto r = errpath::run_blocking(SIGVTALRM, {errpath::rule("setitimer", "a1!=0", "EINVAL")}, [] {
-    itimerval before {};
+    itimerval before{};
     CHILD_CHECK_OK(getitimer(ITIMER_VIRTUAL, &before));
-    itimerval v {};
+    itimerval v{};
     v.it_value.tv_sec = 1000;
     v.it_interval.tv_sec = 7;
     CHILD_CHECK_ERRNO(setitimer(ITIMER_VIRTUAL, &v, nullptr), EINVAL);
-    itimerval after {};
+    itimerval after{};
     CHILD_CHECK_OK(getitimer(ITIMER_VIRTUAL, &after));
     CHILD_CHECK(after.it_interval.tv_sec == 0 && after.it_interval.tv_usec == 0);
     CHILD_CHECK(after.it_value.tv_sec == 0 && after.it_value.tv_usec == 0);

@@ -50,10 +50,10 @@
 
 // EXPECT_TRUE on InterruptOnce()'s result, printing its message rather than
 // the source text of the lambdas.
-#define EXPECT_INTERRUPT_OK(expr)                                                             \
-  do {                                                                                        \
-    const ::testing::AssertionResult sigipc_interrupt_r_ = (expr);                            \
-    EXPECT_TRUE(sigipc_interrupt_r_);                                                         \
+#define EXPECT_INTERRUPT_OK(expr)                                  \
+  do {                                                             \
+    const ::testing::AssertionResult sigipc_interrupt_r_ = (expr); \
+    EXPECT_TRUE(sigipc_interrupt_r_);                              \
   } while (0)
 
 namespace sigipc {
@@ -65,7 +65,7 @@ constexpr long kFarSeconds = 30;
 
 // An absolute deadline kFarSeconds after now on clock c.
 inline timespec far_deadline(clockid_t c) {
-  timespec t {};
+  timespec t{};
   SETUP_OK(clock_gettime(c, &t));
   t.tv_sec += kFarSeconds;
   return t;
@@ -209,8 +209,9 @@ inline ::testing::AssertionResult RandomInterruptions(const ItemChannel& ch, boo
   storm.stop();
   if (!ps || !cs)
     return ::testing::AssertionFailure()
-           << what << ": the sequence did not finish within the safety net (storm: "
-           << storm.summary() << ")";
+           << what
+           << ": the sequence did not finish within the safety net (storm: " << storm.summary()
+           << ")";
   ::testing::AssertionResult r = ExitedWith(*ps, 0);
   if (!r) return r << " (producer, " << what << ")";
   r = ExitedWith(*cs, 0);

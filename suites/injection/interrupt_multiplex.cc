@@ -26,7 +26,7 @@ namespace {
 using WaitCall = int (*)(int fd);
 
 int poll_forever(int fd) {
-  pollfd p {fd, POLLIN, 0};
+  pollfd p{fd, POLLIN, 0};
   return poll(&p, 1, -1);
 }
 
@@ -46,18 +46,18 @@ int pselect_forever(int fd) {
 }
 
 int ppoll_forever(int fd) {
-  pollfd p {fd, POLLIN, 0};
+  pollfd p{fd, POLLIN, 0};
   return ppoll(&p, 1, nullptr, nullptr);
 }
 
 int epoll_forever(int fd) {
   const int ep = epoll_create1(EPOLL_CLOEXEC);
   CHILD_CHECK_OK(ep);
-  epoll_event ev {};
+  epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = fd;
   CHILD_CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
-  epoll_event out {};
+  epoll_event out{};
   const int r = epoll_wait(ep, &out, 1, -1);
   const int saved = errno;
   close(ep);
@@ -79,8 +79,8 @@ SIGIPC_TEST(Interruption, PollFailsWithEintrWithoutSaRestart, "injection.interru
   ExpectEintr(0, poll_forever, "poll() on an empty pipe");
 }
 
-SIGIPC_TEST(Interruption, SelectFailsWithEintrWithoutSaRestart,
-            "injection.interrupt.select.eintr", "XSH pselect() [EINTR]",
+SIGIPC_TEST(Interruption, SelectFailsWithEintrWithoutSaRestart, "injection.interrupt.select.eintr",
+            "XSH pselect() [EINTR]",
             "A select() without timeout on an empty pipe, interrupted by a handler installed "
             "without SA_RESTART, fails with EINTR") {
   ExpectEintr(0, select_forever, "select() on an empty pipe");

@@ -27,8 +27,8 @@
 namespace sigipc {
 namespace {
 
-constexpr char kFill = 'A';   // the bytes that fill a pipe before a blocked write
-constexpr char kTag = 'a';    // the bytes of the write under test (13 apart from kFill)
+constexpr char kFill = 'A';  // the bytes that fill a pipe before a blocked write
+constexpr char kTag = 'a';   // the bytes of the write under test (13 apart from kFill)
 
 // readv() of two one-byte buffers: the first gets the byte that is released.
 ssize_t readv_two(int fd, char* a, char* b) {

@@ -117,8 +117,8 @@ SIGIPC_TEST(Interruption, MqSendRestartedUnderSaRestart, "injection.interrupt.mq
   ExpectSend(SA_RESTART, plain_send, "mq_send() on a full queue");
 }
 
-SIGIPC_TEST(Interruption, MqSendFailsWithEintrWithoutSaRestart,
-            "injection.interrupt.mq-send.eintr", "XSH mq_send() [EINTR]",
+SIGIPC_TEST(Interruption, MqSendFailsWithEintrWithoutSaRestart, "injection.interrupt.mq-send.eintr",
+            "XSH mq_send() [EINTR]",
             "An mq_send() blocked on a full queue and interrupted by a handler installed without "
             "SA_RESTART fails with EINTR and queues nothing") {
   ExpectSend(0, plain_send, "mq_send() on a full queue");

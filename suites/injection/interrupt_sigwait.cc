@@ -62,7 +62,7 @@ void ExpectSigwaitinfoEintr(int sa_flags) {
       [&] {
         child_block(kAwaited);
         const sigset_t set = awaited_set();
-        siginfo_t info {};
+        siginfo_t info{};
         CHILD_CHECK_ERRNO(sigwaitinfo(&set, &info), EINTR);
       },
       send_awaited, "sigwaitinfo() for a blocked SIGUSR2"));
@@ -87,8 +87,7 @@ void ExpectSigsuspendEintr(int sa_flags) {
 
 void ExpectPauseEintr(int sa_flags) {
   EXPECT_INTERRUPT_OK(InterruptOnce(
-      sa_flags, [&] { CHILD_CHECK_ERRNO(pause(), EINTR); }, interrupt::release_nothing,
-      "pause()"));
+      sa_flags, [&] { CHILD_CHECK_ERRNO(pause(), EINTR); }, interrupt::release_nothing, "pause()"));
 }
 
 SIGIPC_TEST(Interruption, SigtimedwaitFailsWithEintrWithoutSaRestart,
@@ -127,8 +126,7 @@ SIGIPC_TEST(Interruption, SigsuspendReturnsEintrAfterHandler,
 }
 
 SIGIPC_TEST(Interruption, SigsuspendReturnsEintrEvenUnderSaRestart,
-            "injection.interrupt.sigsuspend.eintr-despite-restart",
-            "XSH sigsuspend(); signal(7)",
+            "injection.interrupt.sigsuspend.eintr-despite-restart", "XSH sigsuspend(); signal(7)",
             "sigsuspend() returns -1 with EINTR after a handler installed with SA_RESTART "
             "returns: it is never restarted") {
   ExpectSigsuspendEintr(SA_RESTART);

@@ -42,7 +42,7 @@ void ExpectNanosleepEintr(int sa_flags) {
       sa_flags,
       [&] {
         const timespec req = interrupt::far_interval();
-        timespec rem {-1, -1};
+        timespec rem{-1, -1};
         CHILD_CHECK_ERRNO(nanosleep(&req, &rem), EINTR);
         CHILD_CHECK(stored_remaining(rem));
       },
@@ -54,7 +54,7 @@ void ExpectClockNanosleepEintr(int sa_flags) {
       sa_flags,
       [&] {
         const timespec req = interrupt::far_interval();
-        timespec rem {-1, -1};
+        timespec rem{-1, -1};
         errno = 0;
         CHILD_CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &req, &rem), EINTR);
         CHILD_CHECK(stored_remaining(rem));
@@ -102,7 +102,7 @@ SIGIPC_TEST(Interruption, AbsoluteClockNanosleepReturnsEintrEvenUnderSaRestart,
       [&] {
         const timespec until = interrupt::far_deadline(CLOCK_MONOTONIC);
         CHILD_CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nullptr), EINTR);
-        timespec now {};
+        timespec now{};
         CHILD_CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &now));
         CHILD_CHECK(now.tv_sec < until.tv_sec);
       },
@@ -126,7 +126,7 @@ void ExpectRemainingAtMostRequest(bool clock_variant) {
         CHILD_CHECK_OK(prctl(PR_SET_TIMERSLACK, 10000000000UL, 0, 0, 0));
 #endif
         const timespec req = interrupt::far_interval();
-        timespec rem {-1, -1};
+        timespec rem{-1, -1};
         if (clock_variant)
           CHILD_CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &req, &rem), EINTR);
         else

@@ -82,8 +82,8 @@ void ExpectSemopEintr(int sa_flags, int (*op)(int), const char* what) {
   EXPECT_EQ(SETUP_OK(semctl(s.get(), 0, GETNCNT)), 0) << "semncnt still counts the waiter";
 }
 
-SIGIPC_TEST(Interruption, MsgsndFailsWithEintrWithoutSaRestart,
-            "injection.interrupt.msgsnd.eintr", "XSH msgsnd() [EINTR]",
+SIGIPC_TEST(Interruption, MsgsndFailsWithEintrWithoutSaRestart, "injection.interrupt.msgsnd.eintr",
+            "XSH msgsnd() [EINTR]",
             "A msgsnd() blocked on a full queue and interrupted by a handler installed without "
             "SA_RESTART fails with EINTR and the message is not sent") {
   ExpectMsgsndEintr(0);
@@ -97,8 +97,8 @@ SIGIPC_TEST(Interruption, MsgsndFailsWithEintrEvenUnderSaRestart,
   ExpectMsgsndEintr(SA_RESTART);
 }
 
-SIGIPC_TEST(Interruption, MsgrcvFailsWithEintrWithoutSaRestart,
-            "injection.interrupt.msgrcv.eintr", "XSH msgrcv() [EINTR]",
+SIGIPC_TEST(Interruption, MsgrcvFailsWithEintrWithoutSaRestart, "injection.interrupt.msgrcv.eintr",
+            "XSH msgrcv() [EINTR]",
             "A msgrcv() blocked on an empty queue and interrupted by a handler installed without "
             "SA_RESTART fails with EINTR and receives nothing") {
   ExpectMsgrcvEintr(0);

@@ -49,7 +49,7 @@ void ExpectWaitid(int sa_flags) {
       sa_flags,
       [&] {
         const pid_t gc = spawn_grandchild(go);
-        siginfo_t si {};
+        siginfo_t si{};
         if (restart) {
           CHILD_CHECK_OK(waitid(P_PID, gc, &si, WEXITED));
           CHILD_CHECK_EQ(si.si_pid, gc);
@@ -71,7 +71,7 @@ void ExpectWait4(int sa_flags) {
       [&] {
         const pid_t gc = spawn_grandchild(go);
         int st = 0;
-        rusage ru {};
+        rusage ru{};
         if (restart) {
           pid_t r = -2;
           CHILD_CHECK_OK(r = wait4(gc, &st, 0, &ru));
@@ -92,8 +92,8 @@ SIGIPC_TEST(Interruption, WaitidRestartedUnderSaRestart, "injection.interrupt.wa
   ExpectWaitid(SA_RESTART);
 }
 
-SIGIPC_TEST(Interruption, WaitidFailsWithEintrWithoutSaRestart,
-            "injection.interrupt.waitid.eintr", "XSH waitid() [EINTR]",
+SIGIPC_TEST(Interruption, WaitidFailsWithEintrWithoutSaRestart, "injection.interrupt.waitid.eintr",
+            "XSH waitid() [EINTR]",
             "A waitid() for a running child, interrupted by a handler installed without "
             "SA_RESTART, fails with EINTR and reaps nothing") {
   ExpectWaitid(0);

@@ -69,7 +69,7 @@ void try_signalfd(Outcome* o) {
   o->rc = fd < 0 ? -1 : 0;
   o->err = errno;
   if (fd >= 0) {
-    signalfd_siginfo si {};
+    signalfd_siginfo si{};
     o->works = kill(getpid(), SIGUSR1) == 0 && read(fd, &si, sizeof si) == sizeof si &&
                si.ssi_signo == SIGUSR1;
     close(fd);
@@ -116,7 +116,7 @@ void try_mq_open(Outcome* o) {
   // The name is unlinked by the test process's MqName guard; the queue never
   // comes to exist when the call fails.
   const char* name = getenv("SIGIPC_ERRPATH_MQ");
-  mq_attr a {};
+  mq_attr a{};
   a.mq_maxmsg = 2;
   a.mq_msgsize = 8;
   errno = 0;
@@ -132,28 +132,28 @@ void try_mq_open(Outcome* o) {
 }
 
 void try_timer_create(Outcome* o) {
-  sigevent ev {};
+  sigevent ev{};
   ev.sigev_notify = SIGEV_NONE;
-  timer_t t {};
+  timer_t t{};
   errno = 0;
   o->rc = timer_create(CLOCK_MONOTONIC, &ev, &t);
   o->err = errno;
   if (o->rc == 0) {
-    itimerspec v {};
+    itimerspec v{};
     o->works = timer_gettime(t, &v) == 0;
     timer_delete(t);
   }
 }
 
 void try_clock_nanosleep(Outcome* o) {
-  timespec d {0, 1000};
+  timespec d{0, 1000};
   o->rc = clock_nanosleep(CLOCK_MONOTONIC, 0, &d, nullptr);
   o->err = static_cast<int>(o->rc);
   o->works = o->rc == 0;
 }
 
 void try_nanosleep(Outcome* o) {
-  timespec d {0, 1000};
+  timespec d{0, 1000};
   errno = 0;
   o->rc = nanosleep(&d, nullptr);
   o->err = errno;
@@ -171,32 +171,31 @@ void try_close_range(Outcome* o) {
 
 // since: the glibc release from which the function is known to make syscall
 // (missing_denied_helpers.h), "" for every release.
-#define MISSING_CASE(Name, req, clause, what, call, syscall, ERR, returns_errno, since)     \
-  SIGIPC_TEST_T(MissingVsDenied, Name, errpath::kSpawnTimeoutS, "injection.missing." req,   \
-                clause,                                                                     \
-                what " under " syscall "=" #ERR " either falls back to a call that works "  \
-                "or reports " #ERR " unchanged (Linux-specific)") {                         \
-    ERRPATH_REQUIRE_FILTERS();                                                              \
-    EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder(what, syscall, #ERR, ERR, call,         \
-                                                      returns_errno, since));               \
+#define MISSING_CASE(Name, req, clause, what, call, syscall, ERR, returns_errno, since)           \
+  SIGIPC_TEST_T(MissingVsDenied, Name, errpath::kSpawnTimeoutS, "injection.missing." req, clause, \
+                what " under " syscall "=" #ERR                                                   \
+                     " either falls back to a call that works "                                   \
+                     "or reports " #ERR " unchanged (Linux-specific)") {                          \
+    ERRPATH_REQUIRE_FILTERS();                                                                    \
+    EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder(what, syscall, #ERR, ERR, call,             \
+                                                      returns_errno, since));                     \
   }
 
 // The same call under a missing (ENOSYS) and under a denied (EPERM) syscall:
 // two tests, Base##Missing and Base##Denied, held to the same rule.
-#define MISSING_AND_DENIED(Base, req, clause, what, call, syscall, returns_errno, since)    \
-  MISSING_CASE(Base##Missing, req "-enosys", clause, what, call, syscall, ENOSYS,           \
-               returns_errno, since)                                                        \
-  MISSING_CASE(Base##Denied, req "-eperm", clause, what, call, syscall, EPERM, returns_errno, \
-               since)
+#define MISSING_AND_DENIED(Base, req, clause, what, call, syscall, returns_errno, since)         \
+  MISSING_CASE(Base##Missing, req "-enosys", clause, what, call, syscall, ENOSYS, returns_errno, \
+               since)                                                                            \
+  MISSING_CASE(Base##Denied, req "-eperm", clause, what, call, syscall, EPERM, returns_errno, since)
 
 MISSING_AND_DENIED(PipeWithPipe2, "pipe-pipe2", "XSH pipe(); Linux pipe(2)", "pipe()", try_pipe,
                    "pipe2", false, "2.36")
 MISSING_AND_DENIED(EventfdWithEventfd2, "eventfd-eventfd2", "Linux eventfd(2)", "eventfd()",
                    try_eventfd, "eventfd2", false, "")
-MISSING_AND_DENIED(SignalfdWithSignalfd4, "signalfd-signalfd4", "Linux signalfd(2)",
-                   "signalfd()", try_signalfd, "signalfd4", false, "")
-MISSING_AND_DENIED(PidfdOpen, "pidfd-open", "Linux pidfd_open(2)", "pidfd_open()",
-                   try_pidfd_open, "pidfd_open", false, "")
+MISSING_AND_DENIED(SignalfdWithSignalfd4, "signalfd-signalfd4", "Linux signalfd(2)", "signalfd()",
+                   try_signalfd, "signalfd4", false, "")
+MISSING_AND_DENIED(PidfdOpen, "pidfd-open", "Linux pidfd_open(2)", "pidfd_open()", try_pidfd_open,
+                   "pidfd_open", false, "")
 MISSING_AND_DENIED(PidfdSendSignal, "pidfd-send-signal", "Linux pidfd_send_signal(2)",
                    "pidfd_send_signal()", try_pidfd_send_signal, "pidfd_send_signal", false, "")
 MISSING_AND_DENIED(MemfdCreate, "memfd-create", "Linux memfd_create(2)", "memfd_create()",
@@ -213,14 +212,13 @@ MISSING_CASE(CloseRangeMissing, "close-range-enosys", "Linux close_range(2)", "c
 
 // call under "syscall=ERR": the injection shows, and call failed with -1 and
 // err unchanged (no fallback). since: as for MISSING_CASE.
-void ExpectPassedThrough(const char* syscall, const char* err_name, int err,
-                         void (*call)(Outcome*), const char* what, const char* since) {
+void ExpectPassedThrough(const char* syscall, const char* err_name, int err, void (*call)(Outcome*),
+                         const char* what, const char* since) {
   const errpath::Tried t = errpath::try_under(syscall, err_name, call);
   MISSING_REQUIRE_TRIED(t, what, syscall, err, since);
   EXPECT_INJECTED_AND_HELD(t.run, syscall, err);
   EXPECT_EQ(t.out.rc, -1);
-  EXPECT_EQ(t.out.err, err) << what << " returned " << t.out.rc << " with "
-                            << ErrnoText(t.out.err);
+  EXPECT_EQ(t.out.err, err) << what << " returned " << t.out.rc << " with " << ErrnoText(t.out.err);
 }
 
 // A queue name the test process owns (and unlinks), handed to the body.

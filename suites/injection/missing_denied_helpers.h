@@ -68,9 +68,8 @@ inline Tried try_under(const char* syscall, const char* err_name, void (*call)(O
 // The child ran to its end (its own checks held).
 inline ::testing::AssertionResult ChildRanThrough(const Run& r, const char* call) {
   if (r.status.exited() && r.status.exit_code() == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "the child running " << call << " "
-                                       << r.status.describe() << " (log: " << r.describe_log()
-                                       << ")";
+  return ::testing::AssertionFailure() << "the child running " << call << " " << r.status.describe()
+                                       << " (log: " << r.describe_log() << ")";
 }
 
 // t made no syscall call: a failure where the libc is known to make it
@@ -88,8 +87,8 @@ inline ::testing::AssertionResult WorkedWithoutTrying(const Tried& t, const char
            << "was not exercised (log: " << t.run.describe_log() << ")";
   if (!t.out.works)
     return ::testing::AssertionFailure()
-           << call << " never made " << syscall << " and still did not work (returned "
-           << t.out.rc << ", " << ErrnoText(t.out.err) << ")";
+           << call << " never made " << syscall << " and still did not work (returned " << t.out.rc
+           << ", " << ErrnoText(t.out.err) << ")";
   const std::string seen = std::string(call) + " never made " + syscall + " on " + libc_text() +
                            " and worked with " + syscall + "=" + ErrnoText(err);
   note(seen);
@@ -120,8 +119,8 @@ inline ::testing::AssertionResult FellBackOrPassedThrough(const Tried& t, const 
   } else {
     if (o.err != injected)
       return ::testing::AssertionFailure()
-             << call << " under " << syscall << "=" << ErrnoText(injected)
-             << " failed with " << ErrnoText(o.err) << " instead of passing the errno through";
+             << call << " under " << syscall << "=" << ErrnoText(injected) << " failed with "
+             << ErrnoText(o.err) << " instead of passing the errno through";
     seen = std::string(call) + " under " + syscall + "=" + ErrnoText(injected) +
            ": no fallback, failed with " + ErrnoText(o.err);
   }
@@ -129,12 +128,9 @@ inline ::testing::AssertionResult FellBackOrPassedThrough(const Tried& t, const 
   return ::testing::AssertionSuccess() << seen;
 }
 
-inline ::testing::AssertionResult FellBackOrPassedThroughUnder(const char* call_name,
-                                                               const char* syscall,
-                                                               const char* err_name, int err,
-                                                               void (*call)(Outcome*),
-                                                               bool returns_errno,
-                                                               const char* since) {
+inline ::testing::AssertionResult FellBackOrPassedThroughUnder(
+    const char* call_name, const char* syscall, const char* err_name, int err,
+    void (*call)(Outcome*), bool returns_errno, const char* since) {
   return FellBackOrPassedThrough(try_under(syscall, err_name, call), call_name, syscall, err,
                                  returns_errno, since);
 }
@@ -151,9 +147,9 @@ inline ::testing::AssertionResult SucceededUnder(const char* call_name, const ch
   ::testing::AssertionResult ran = ChildRanThrough(t.run, call_name);
   if (!ran) return ran;
   if (t.out.rc != 0)
-    return ::testing::AssertionFailure() << call_name << " under " << syscall << "=" << err_name
-                                         << " returned " << t.out.rc << " ("
-                                         << ErrnoText(t.out.err) << ")";
+    return ::testing::AssertionFailure()
+           << call_name << " under " << syscall << "=" << err_name << " returned " << t.out.rc
+           << " (" << ErrnoText(t.out.err) << ")";
   if (!t.out.works) return ::testing::AssertionFailure() << broken;
   return ::testing::AssertionSuccess();
 }
@@ -164,12 +160,12 @@ inline ::testing::AssertionResult SucceededUnder(const char* call_name, const ch
 // For a rule about what the libc decides when syscall fails: a run t in which
 // the libc never made syscall is held to WorkedWithoutTrying and then ends
 // the test UNSUPPORTED (the rule has nothing to judge on this libc).
-#define MISSING_REQUIRE_TRIED(t, call_name, syscall, err, since)                             \
-  do {                                                                                      \
-    if ((t).run.count(syscall, err) == 0) {                                                 \
-      ASSERT_TRUE(::sigipc::errpath::WorkedWithoutTrying(t, call_name, syscall, err, since)); \
-      SIGIPC_UNSUPPORTED(std::string(call_name) + " never makes " + (syscall) + " on " +    \
-                         ::sigipc::errpath::libc_text() + ": the rule on a failing " +      \
-                         (syscall) + " does not apply (checked: it works with it failing)"); \
-    }                                                                                       \
+#define MISSING_REQUIRE_TRIED(t, call_name, syscall, err, since)                                   \
+  do {                                                                                             \
+    if ((t).run.count(syscall, err) == 0) {                                                        \
+      ASSERT_TRUE(::sigipc::errpath::WorkedWithoutTrying(t, call_name, syscall, err, since));      \
+      SIGIPC_UNSUPPORTED(std::string(call_name) + " never makes " + (syscall) + " on " +           \
+                         ::sigipc::errpath::libc_text() + ": the rule on a failing " + (syscall) + \
+                         " does not apply (checked: it works with it failing)");                   \
+    }                                                                                              \
   } while (0)

@@ -117,7 +117,8 @@ SIGIPC_TEST_T(MissingVsDenied, PosixSpawnReturnsEpermWhenClone3IsDenied, errpath
 }
 
 SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Missing, errpath::kSpawnTimeoutS,
-              "injection.missing.fork-clone3-enosys", "XSH fork(); glibc 2.36 arch_fork "
+              "injection.missing.fork-clone3-enosys",
+              "XSH fork(); glibc 2.36 arch_fork "
               "(Linux/glibc-specific)",
               "With clone3 missing (ENOSYS), fork() still creates a child (glibc's fork uses "
               "clone, or falls back to it)") {
@@ -127,11 +128,12 @@ SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Missing, errpath::kSpawnTim
   EXPECT_EQ(t.out.rc, 0) << "fork failed with " << ErrnoText(t.out.err);
   EXPECT_TRUE(t.out.works);
   errpath::note(t.run.count("clone3") ? "fork tried clone3 first, then fell back"
-                                  : "fork never tried clone3");
+                                      : "fork never tried clone3");
 }
 
 SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Denied, errpath::kSpawnTimeoutS,
-              "injection.missing.fork-clone3-eperm", "XSH fork(); glibc 2.36 arch_fork "
+              "injection.missing.fork-clone3-eperm",
+              "XSH fork(); glibc 2.36 arch_fork "
               "(Linux/glibc-specific)",
               "With clone3 denied (EPERM), fork() on glibc 2.36 still creates a child: it "
               "calls clone, never clone3") {
@@ -148,18 +150,17 @@ SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEnosysThrough, errpath::kSpawnTime
               "With clone missing (ENOSYS), fork() either falls back (to clone3) and creates a "
               "child or fails with -1 and ENOSYS unchanged") {
   ERRPATH_REQUIRE_FILTERS();
-  EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder("fork()", "clone", "ENOSYS", ENOSYS,
-                                                    fork_child, false, ""));
+  EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder("fork()", "clone", "ENOSYS", ENOSYS, fork_child,
+                                                    false, ""));
 }
 
-SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEpermThrough,
-              errpath::kSpawnTimeoutS, "injection.missing.fork-clone-eperm",
-              "XSH fork() ERRORS (Linux/glibc-specific)",
+SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEpermThrough, errpath::kSpawnTimeoutS,
+              "injection.missing.fork-clone-eperm", "XSH fork() ERRORS (Linux/glibc-specific)",
               "With clone denied (EPERM), fork() either falls back and creates a child or fails "
               "with -1 and EPERM unchanged") {
   ERRPATH_REQUIRE_FILTERS();
-  EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder("fork()", "clone", "EPERM", EPERM,
-                                                    fork_child, false, ""));
+  EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder("fork()", "clone", "EPERM", EPERM, fork_child,
+                                                    false, ""));
 }
 
 // A thread started by a process whose main thread registered rseq, when the
@@ -179,8 +180,7 @@ void expect_thread_verdict(const char* err_name, int err) {
     EXPECT_TRUE(KilledBy(r.status, SIGABRT))
         << "glibc ends the process when a new thread cannot register rseq; here the child "
         << r.status.describe() << (t.out.works ? " and the thread ran" : "");
-    errpath::note("glibc: thread start with rseq=" + ErrnoText(err) + " -> " +
-                  r.status.describe());
+    errpath::note("glibc: thread start with rseq=" + ErrnoText(err) + " -> " + r.status.describe());
   } else {
     EXPECT_CHILD_OK(r.status);
     EXPECT_TRUE(t.out.works) << "the thread never ran";

@@ -73,13 +73,13 @@ inline bool Tally::hit_enough() const { return handled.load() - at_begin.load() 
 // A monotonic deadline kWorkCapS from now, and whether it passed.
 // Async-signal-safe (clock_gettime).
 struct WorkCap {
-  timespec end {};
+  timespec end{};
   WorkCap() {
     clock_gettime(CLOCK_MONOTONIC, &end);
     end.tv_sec += static_cast<time_t>(kWorkCapS);
   }
   bool passed() const {
-    timespec now {};
+    timespec now{};
     clock_gettime(CLOCK_MONOTONIC, &now);
     return now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec);
   }
@@ -101,7 +101,7 @@ class TallyBoard {
  public:
   explicit TallyBoard(int n)
       : map_(Mapping::shared_anonymous(sizeof(Tally) * static_cast<std::size_t>(n))), n_(n) {
-    for (int i = 0; i < n; ++i) new (&at(i)) Tally {};
+    for (int i = 0; i < n; ++i) new (&at(i)) Tally{};
   }
   Tally& at(int i) const { return map_.as<Tally>()[i]; }
   int size() const { return n_; }
@@ -188,7 +188,8 @@ inline ::testing::AssertionResult StormHitTheTransfer(const TallyBoard& b, const
   }
   return ::testing::AssertionFailure()
          << "no storm signal was delivered during the transfer, so the invariant was not "
-            "tested under signals:" << per << " storm: " << s.summary();
+            "tested under signals:"
+         << per << " storm: " << s.summary();
 }
 
 // The strict form (also used by interrupt_helpers.h, whose sequences run
@@ -208,7 +209,8 @@ inline ::testing::AssertionResult StormHitEveryProcess(const TallyBoard& b, cons
   }
   return ::testing::AssertionFailure()
          << "a process took no storm signal during the transfer, so the invariant was not "
-            "tested under signals:" << per << " storm: " << s.summary();
+            "tested under signals:"
+         << per << " storm: " << s.summary();
 }
 
 // Retries EINTR (counted) around a call returning -1 on failure.
@@ -232,7 +234,7 @@ class StallWatch {
  public:
   static constexpr long kWatchTickUs = 250000;
   StallWatch() : alarm_(SIGALRM, tick, 0), timer_(ITIMER_REAL), limit_(safety_net_seconds()) {
-    itimerval v {};
+    itimerval v{};
     v.it_value.tv_usec = kWatchTickUs;
     v.it_interval.tv_usec = kWatchTickUs;
     timer_.arm(v);

@@ -54,7 +54,8 @@ std::uint32_t record_len(std::uint32_t writer, std::uint32_t seq, std::uint32_t 
 }
 
 unsigned char payload_byte(std::uint32_t writer, std::uint32_t seq, std::uint32_t i) {
-  return static_cast<unsigned char>(mix((std::uint64_t{writer} << 40) ^ (std::uint64_t{seq} << 16) ^ i));
+  return static_cast<unsigned char>(
+      mix((std::uint64_t{writer} << 40) ^ (std::uint64_t{seq} << 16) ^ i));
 }
 
 // Writer child body: at least kRecordsPerWriter records of at most PIPE_BUF
@@ -67,7 +68,7 @@ void write_records(int fd, std::uint32_t writer, std::uint32_t pipe_buf, storm::
   std::uint32_t seq = 0;
   for (; seq < kRecordsPerWriter || (!t.hit_enough() && !cap.passed()); ++seq) {
     const std::uint32_t len = record_len(writer, seq, pipe_buf);
-    RecordHeader h {writer, seq, len, kMagic};
+    RecordHeader h{writer, seq, len, kMagic};
     std::memcpy(buf.data(), &h, sizeof h);
     for (std::uint32_t i = sizeof h; i < len; ++i) buf[i] = payload_byte(writer, seq, i);
     const ssize_t r = storm::retry_eintr([&] { return write(fd, buf.data(), len); });
@@ -79,8 +80,7 @@ void write_records(int fd, std::uint32_t writer, std::uint32_t pipe_buf, storm::
 
 // Reads records until EOF and checks each: whole, from a known writer, the
 // next of that writer's sequence, payload intact. Returns "" or the problem.
-std::string read_records(int fd, std::uint32_t pipe_buf, const TallyBoard& board,
-                         storm::Tally& t) {
+std::string read_records(int fd, std::uint32_t pipe_buf, const TallyBoard& board, storm::Tally& t) {
   std::vector<unsigned char> stream;
   std::vector<std::uint32_t> next(kWriters, 0);
   std::vector<unsigned char> chunk(65536);
@@ -123,16 +123,17 @@ std::string read_records(int fd, std::uint32_t pipe_buf, const TallyBoard& board
   // EOF: every writer has exited, after storing how many records it wrote.
   for (int w = 0; w < kWriters; ++w)
     if (next[static_cast<std::size_t>(w)] != board.at(w).items.load())
-      return "writer " + std::to_string(w) + ": " + std::to_string(next[static_cast<std::size_t>(w)]) +
-             " of " + std::to_string(board.at(w).items.load()) + " records arrived";
+      return "writer " + std::to_string(w) + ": " +
+             std::to_string(next[static_cast<std::size_t>(w)]) + " of " +
+             std::to_string(board.at(w).items.load()) + " records arrived";
   return "";
 }
 
 // kWriters children write records to a pipe or FIFO, the test process reads
 // them; all of them are stormed. open_writer() runs in each child.
 template <class OpenWriter>
-void run_records_under_storm(int rd, OpenWriter open_writer, std::uint32_t pipe_buf,
-                             bool restart, Pipe* inherited) {
+void run_records_under_storm(int rd, OpenWriter open_writer, std::uint32_t pipe_buf, bool restart,
+                             Pipe* inherited) {
   TallyBoard board(kWriters + 1);
   Gate ready, go;
   std::vector<Child> writers;
@@ -170,8 +171,8 @@ void pipe_records(bool restart) {
   Pipe p;
   SIGIPC_PIPE_BUF_OR_SKIP(pipe_buf, p.wr());
   const int wr = p.wr();
-  run_records_under_storm(p.rd(), [wr] { return wr; }, static_cast<std::uint32_t>(pipe_buf),
-                          restart, &p);
+  run_records_under_storm(
+      p.rd(), [wr] { return wr; }, static_cast<std::uint32_t>(pipe_buf), restart, &p);
 }
 
 void fifo_records(bool restart) {
@@ -201,7 +202,8 @@ SIGIPC_TEST(StormPipe, WritesUpToPipeBufStayWholeUnderStormWithSaRestart,
 }
 
 SIGIPC_TEST(StormPipe, WritesUpToPipeBufStayWholeUnderStormWithoutSaRestart,
-            "injection.storm.pipe-records.no-sa-restart", "XSH write() Pipes and FIFOs, [EINTR]; signal(7)",
+            "injection.storm.pipe-records.no-sa-restart",
+            "XSH write() Pipes and FIFOs, [EINTR]; signal(7)",
             "Under a signal storm (handlers without SA_RESTART, EINTR retried), writes of at "
             "most PIPE_BUF bytes by several processes to one pipe arrive whole, in each writer's "
             "order, none lost or repeated, never short") {
@@ -209,7 +211,8 @@ SIGIPC_TEST(StormPipe, WritesUpToPipeBufStayWholeUnderStormWithoutSaRestart,
 }
 
 SIGIPC_TEST(StormFifo, WritesUpToPipeBufStayWholeUnderStormWithSaRestart,
-            "injection.storm.fifo-records.sa-restart", "XSH write() Pipes and FIFOs; XSH mkfifo(); signal(7)",
+            "injection.storm.fifo-records.sa-restart",
+            "XSH write() Pipes and FIFOs; XSH mkfifo(); signal(7)",
             "Under a signal storm (handlers with SA_RESTART), writes of at most PIPE_BUF bytes "
             "by several processes to one FIFO arrive whole, in each writer's order, none lost "
             "or repeated") {
@@ -248,7 +251,8 @@ void large_writes(bool restart) {
     std::uint64_t n = 0;
     while (off < kLargeTotal || (!t.hit_enough() && !cap.passed())) {
       // PIPE_BUF+1 up to 256 KiB, beyond the pipe's 64 KiB so writes block.
-      const std::size_t len = static_cast<std::size_t>(pipe_buf) + 1 + mix(++n) % (buf.size() - pipe_buf);
+      const std::size_t len =
+          static_cast<std::size_t>(pipe_buf) + 1 + mix(++n) % (buf.size() - pipe_buf);
       for (std::size_t i = 0; i < len; ++i) buf[i] = pipes::PatternStream::byte_at(off + i);
       std::size_t done = 0;
       while (done < len) {
@@ -285,7 +289,8 @@ void large_writes(bool restart) {
       break;
     }
     for (ssize_t i = 0; i < r && problem.empty(); ++i)
-      if (buf[static_cast<std::size_t>(i)] != pipes::PatternStream::byte_at(off + static_cast<std::uint64_t>(i)))
+      if (buf[static_cast<std::size_t>(i)] !=
+          pipes::PatternStream::byte_at(off + static_cast<std::uint64_t>(i)))
         problem = "byte at stream offset " + std::to_string(off + static_cast<std::uint64_t>(i)) +
                   " is wrong: a short write was not continued from its count";
     off += static_cast<std::uint64_t>(r);

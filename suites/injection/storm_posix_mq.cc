@@ -71,7 +71,7 @@ void posix_mq_storm(bool restart) {
   const long maxmsg = std::min<long>(msg_max ? static_cast<long>(*msg_max) : 10, 10);
   if (maxmsg < 2) SIGIPC_UNSUPPORTED("/proc/sys/fs/mqueue/msg_max is below 2");
   MqName name("storm");
-  mq_attr attr {};
+  mq_attr attr{};
   attr.mq_maxmsg = maxmsg;
   attr.mq_msgsize = sizeof(Msg);
   MqHandle q(SETUP_OK(mq_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600, &attr)));
@@ -82,12 +82,12 @@ void posix_mq_storm(bool restart) {
     storm::send_messages(
         t,
         [&](std::uint32_t n) {
-          const Msg m {sender, n};
+          const Msg m{sender, n};
           return mq_send(q.get(), reinterpret_cast<const char*>(&m), sizeof m,
                          storm::level_of(sender, n));
         },
         [&] {
-          const Msg end {sender, storm::kEnd};
+          const Msg end{sender, storm::kEnd};
           return mq_send(q.get(), reinterpret_cast<const char*>(&end), sizeof end, 0);
         });
   };
@@ -96,22 +96,23 @@ void posix_mq_storm(bool restart) {
     Ledger ledger;
     storm::StallWatch watch;
     for (std::uint64_t turn = 0; !ledger.complete(board); ++turn) {
-      Msg m {};
+      Msg m{};
       unsigned prio = 0;
       // mq_receive() and mq_timedreceive() in turn (one XSH page, one rule).
       // The deadline is far beyond any wait of a passing run: the stall
       // watch ends the loop first.
-      timespec until {};
+      timespec until{};
       clock_gettime(CLOCK_REALTIME, &until);
       until.tv_sec += 60;
       const bool timed = (turn % 2) != 0;
       const char* call = timed ? "mq_timedreceive()" : "mq_receive()";
       const ssize_t r = storm::retry_eintr_unless_stalled(watch, [&] {
-        return timed ? mq_timedreceive(q.get(), reinterpret_cast<char*>(&m), sizeof m, &prio, &until)
-                     : mq_receive(q.get(), reinterpret_cast<char*>(&m), sizeof m, &prio);
+        return timed
+                   ? mq_timedreceive(q.get(), reinterpret_cast<char*>(&m), sizeof m, &prio, &until)
+                   : mq_receive(q.get(), reinterpret_cast<char*>(&m), sizeof m, &prio);
       });
       if (r < 0 && errno == EINTR) {
-        mq_attr now {};
+        mq_attr now{};
         const std::string curmsgs = mq_getattr(q.get(), &now) == 0
                                         ? std::to_string(now.mq_curmsgs)
                                         : "unknown (mq_getattr: " + ErrnoText(errno) + ")";
@@ -129,13 +130,14 @@ void posix_mq_storm(bool restart) {
   };
 
   storm::drive_transfer(board, kQueueSenders, restart, send, receive);
-  mq_attr left {};
+  mq_attr left{};
   ASSERT_SUCCEEDS(mq_getattr(q.get(), &left));
   EXPECT_EQ(left.mq_curmsgs, 0) << "messages beyond those sent are queued";
 }
 
 SIGIPC_TEST(StormPosixMq, EachMessageOnceInPriorityThenFifoOrderWithSaRestart,
-            "injection.storm.posix-mq-order.sa-restart", "XSH mq_send(); XSH mq_receive(); signal(7)",
+            "injection.storm.posix-mq-order.sa-restart",
+            "XSH mq_send(); XSH mq_receive(); signal(7)",
             "Under a signal storm (handlers with SA_RESTART) on two senders and a receiver of a "
             "full/empty queue, every message arrives once, highest priority first and FIFO "
             "within a priority") {
@@ -143,7 +145,8 @@ SIGIPC_TEST(StormPosixMq, EachMessageOnceInPriorityThenFifoOrderWithSaRestart,
 }
 
 SIGIPC_TEST(StormPosixMq, EachMessageOnceInPriorityThenFifoOrderWithoutSaRestart,
-            "injection.storm.posix-mq-order.no-sa-restart", "XSH mq_send() [EINTR]; XSH mq_receive() [EINTR]",
+            "injection.storm.posix-mq-order.no-sa-restart",
+            "XSH mq_send() [EINTR]; XSH mq_receive() [EINTR]",
             "Under a signal storm (handlers without SA_RESTART, EINTR retried) on two senders "
             "and a receiver of a full/empty queue, every message arrives once, highest priority "
             "first and FIFO within a priority; an interrupted call moved no message") {

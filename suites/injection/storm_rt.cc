@@ -27,7 +27,7 @@ constexpr std::uint64_t kRtSends = 3000;
 // Deliveries in handler-entry order; a slot is claimed with one fetch_add.
 struct RtLog {
   static constexpr int kCapacity = 8192;
-  std::atomic<int> count {0};
+  std::atomic<int> count{0};
   struct Entry {
     int sig;
     int value;
@@ -80,7 +80,8 @@ void rt_under_storm(bool restart) {
   if (sent.failed != 0) {
     EXPECT_EQ(sent.first_error, EAGAIN) << inject::describe(sent);
     emit("note", ("sigqueue() refused " + std::to_string(sent.failed) +
-                  " sends with EAGAIN (queue full), retried").c_str());
+                  " sends with EAGAIN (queue full), retried")
+                     .c_str());
   }
   const int n = g_rt.count.load();
   ASSERT_LE(n, RtLog::kCapacity) << "more deliveries than the log holds: duplicates";
@@ -99,7 +100,8 @@ void rt_under_storm(bool restart) {
   for (int k = 0; k < 2; ++k) {
     const int sig = k == 0 ? a : b;
     const std::uint64_t want = sent.per_signal.count(sig) ? sent.per_signal.at(sig) : 0;
-    EXPECT_EQ(next[k], want) << SignalText(sig) << ": delivered vs sent; " << inject::describe(sent);
+    EXPECT_EQ(next[k], want) << SignalText(sig) << ": delivered vs sent; "
+                             << inject::describe(sent);
   }
   EXPECT_EQ(sent.sent, kRtSends);
   EXPECT_TRUE(storm::StormHitTheTransfer(board, storm));

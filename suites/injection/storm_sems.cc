@@ -33,7 +33,7 @@ constexpr int kOpsEach = 3000;
 const time_t kLostPostS = static_cast<time_t>(safety_net_seconds());
 
 timespec lost_post_deadline() {
-  timespec t {};
+  timespec t{};
   clock_gettime(CLOCK_REALTIME, &t);
   t.tv_sec += kLostPostS;
   return t;
@@ -56,8 +56,8 @@ void timed_wait(sem_t* sem) {
 }
 
 struct Closing {
-  std::atomic<int> posters_done {0};
-  std::atomic<int> closing {0};
+  std::atomic<int> posters_done{0};
+  std::atomic<int> closing{0};
 };
 
 void posix_sem_storm(sem_t* ping, sem_t* pong, bool restart) {
@@ -139,28 +139,32 @@ void named_storm(bool restart) {
 }
 
 SIGIPC_TEST(StormPosixSem, UnnamedSharedCountConservedWithSaRestart,
-            "injection.storm.posix-sem-count.sa-restart", "XSH sem_post(); XSH sem_wait(); XSH sem_init()",
+            "injection.storm.posix-sem-count.sa-restart",
+            "XSH sem_post(); XSH sem_wait(); XSH sem_init()",
             "Under a signal storm (handlers with SA_RESTART), posts and waits by several "
             "processes on a process-shared unnamed semaphore are each counted exactly once") {
   unnamed_storm(true);
 }
 
 SIGIPC_TEST(StormPosixSem, UnnamedSharedCountConservedWithoutSaRestart,
-            "injection.storm.posix-sem-count.no-sa-restart", "XSH sem_post(); XSH sem_wait() [EINTR]",
+            "injection.storm.posix-sem-count.no-sa-restart",
+            "XSH sem_post(); XSH sem_wait() [EINTR]",
             "Under a signal storm (handlers without SA_RESTART, EINTR retried), posts and waits "
             "by several processes on a process-shared unnamed semaphore are each counted "
             "exactly once; an interrupted wait took nothing") {
   unnamed_storm(false);
 }
 
-SIGIPC_TEST(StormPosixSem, NamedCountConservedWithSaRestart, "injection.storm.posix-named-sem-count.sa-restart",
+SIGIPC_TEST(StormPosixSem, NamedCountConservedWithSaRestart,
+            "injection.storm.posix-named-sem-count.sa-restart",
             "XSH sem_post(); XSH sem_wait(); XSH sem_open()",
             "Under a signal storm (handlers with SA_RESTART), posts and waits by several "
             "processes on a named semaphore are each counted exactly once") {
   named_storm(true);
 }
 
-SIGIPC_TEST(StormPosixSem, NamedCountConservedWithoutSaRestart, "injection.storm.posix-named-sem-count.no-sa-restart",
+SIGIPC_TEST(StormPosixSem, NamedCountConservedWithoutSaRestart,
+            "injection.storm.posix-named-sem-count.no-sa-restart",
             "XSH sem_post(); XSH sem_wait() [EINTR]; XSH sem_open()",
             "Under a signal storm (handlers without SA_RESTART, EINTR retried), posts and waits "
             "by several processes on a named semaphore are each counted exactly once") {
@@ -192,12 +196,12 @@ void sysv_sem_storm(bool restart) {
       go.wait();
       t.begin();
       sembuf ops[2] = {{from, -1, 0}, {to, +1, 0}};
-      const timespec lost {kLostPostS, 0};
+      const timespec lost{kLostPostS, 0};
       for (int n = 0; n < kOpsEach; ++n) {
         const int r = storm::retry_eintr([&] { return semtimedop(id, ops, 2, &lost); });
         if (r != 0 && errno == EAGAIN)
-          check_fail(__FILE__, __LINE__,
-                     "semtimedop() waited out the safety net: a unit was lost", nullptr, true);
+          check_fail(__FILE__, __LINE__, "semtimedop() waited out the safety net: a unit was lost",
+                     nullptr, true);
         CHILD_CHECK_OK(r);
       }
       t.end();

@@ -37,8 +37,8 @@ struct Selector {
   long msgtyp;
   int flags;
 };
-constexpr Selector kSelectors[] = {
-    {0, 0}, {-kLevels, 0}, {2, IPC_NOWAIT}, {-2, IPC_NOWAIT}, {1, IPC_NOWAIT}, {4, IPC_NOWAIT}};
+constexpr Selector kSelectors[] = {{0, 0},           {-kLevels, 0},   {2, IPC_NOWAIT},
+                                   {-2, IPC_NOWAIT}, {1, IPC_NOWAIT}, {4, IPC_NOWAIT}};
 
 // Types are level + 1. The rules, for one sender's messages: msgtyp 0 takes
 // the oldest message of all; msgtyp k > 0 the oldest of type k; msgtyp -k the
@@ -106,7 +106,7 @@ std::string missed_message(const Ledger& l, long msgtyp, const std::uint64_t* se
       const bool selected =
           msgtyp == 0 || (msgtyp > 0 && type == msgtyp) || (msgtyp < 0 && type <= -msgtyp);
       if (selected && l.oldest(s, level) < sent_before[s])
-        return storm::where(Msg {s, l.oldest(s, level)}) + " (type " + std::to_string(type) + ")";
+        return storm::where(Msg{s, l.oldest(s, level)}) + " (type " + std::to_string(type) + ")";
     }
   return "";
 }
@@ -114,8 +114,9 @@ std::string missed_message(const Ledger& l, long msgtyp, const std::uint64_t* se
 // "msg_qnum 3 (24 bytes of msg_qbytes 128)": whether the queue had messages
 // for the receiver, or room for the senders, when a loop stalled.
 std::string queue_state(int id) {
-  msqid_ds ds {};
-  if (msgctl(id, IPC_STAT, &ds) != 0) return "queue state unknown (IPC_STAT: " + ErrnoText(errno) + ")";
+  msqid_ds ds{};
+  if (msgctl(id, IPC_STAT, &ds) != 0)
+    return "queue state unknown (IPC_STAT: " + ErrnoText(errno) + ")";
   return "msg_qnum " + std::to_string(ds.msg_qnum) + " (" +
          std::to_string(ds.msg_qnum * sizeof(Msg)) + " bytes of msg_qbytes " +
          std::to_string(ds.msg_qbytes) + ")";
@@ -124,7 +125,7 @@ std::string queue_state(int id) {
 void sysv_msg_storm(bool restart) {
   SysvId q(SysvId::kMsg, create_sysv_msg());
   // A small queue (16 messages), so senders block on it as the receiver does.
-  msqid_ds ds {};
+  msqid_ds ds{};
   SETUP_OK(msgctl(q.get(), IPC_STAT, &ds));
   ds.msg_qbytes = 16 * sizeof(Msg);
   SETUP_OK(msgctl(q.get(), IPC_SET, &ds));
@@ -136,11 +137,11 @@ void sysv_msg_storm(bool restart) {
     storm::send_messages(
         t,
         [&](std::uint32_t n) {
-          const SysvMsg m {static_cast<long>(storm::level_of(sender, n)) + 1, {sender, n}};
+          const SysvMsg m{static_cast<long>(storm::level_of(sender, n)) + 1, {sender, n}};
           return msgsnd(id, &m, sizeof m.body, 0);
         },
         [&] {
-          const SysvMsg end {kLevels, {sender, storm::kEnd}};
+          const SysvMsg end{kLevels, {sender, storm::kEnd}};
           return msgsnd(id, &end, sizeof end.body, 0);
         });
   };
@@ -152,7 +153,7 @@ void sysv_msg_storm(bool restart) {
       const Selector sel = kSelectors[turn % (sizeof kSelectors / sizeof kSelectors[0])];
       const std::string call = "msgrcv(msgtyp " + std::to_string(sel.msgtyp) +
                                (sel.flags & IPC_NOWAIT ? ", IPC_NOWAIT)" : ")");
-      SysvMsg m {};
+      SysvMsg m{};
       std::uint64_t sent_before[kQueueSenders];
       for (int i = 0; i < kQueueSenders; ++i) sent_before[i] = board.at(i).progress.load();
       const ssize_t r = storm::retry_eintr_unless_stalled(
@@ -195,7 +196,8 @@ SIGIPC_TEST(StormSysvMsg, EachMessageOnceFifoPerTypeSelectionHonouredWithSaResta
 }
 
 SIGIPC_TEST(StormSysvMsg, EachMessageOnceFifoPerTypeSelectionHonouredWithoutSaRestart,
-            "injection.storm.sysv-msg-order.no-sa-restart", "XSH msgsnd() [EINTR]; XSH msgrcv() [EINTR]",
+            "injection.storm.sysv-msg-order.no-sa-restart",
+            "XSH msgsnd() [EINTR]; XSH msgrcv() [EINTR]",
             "Under a signal storm (handlers without SA_RESTART, EINTR retried) every System V "
             "message arrives once, FIFO within a type, and msgrcv honours msgtyp 0, > 0 and < 0; "
             "an interrupted call moved no message") {

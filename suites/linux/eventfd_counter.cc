@@ -117,8 +117,7 @@ SIGIPC_TEST(LinuxEventfdCounter, WriteBufferShorterThanEightBytesFailsWithEinval
 }
 
 SIGIPC_TEST(LinuxEventfdCounter, WriteOfAllOnesFailsWithEinval, "linux.eventfd.write-max-einval",
-            "Linux-only, eventfd(2)",
-            "write() of the value 0xffffffffffffffff fails with EINVAL") {
+            "Linux-only, eventfd(2)", "write() of the value 0xffffffffffffffff fails with EINVAL") {
   UniqueFd fd(SETUP_OK(eventfd(0, EFD_NONBLOCK)));
   EXPECT_FAILS_WITH(write_u64(fd.get(), ~std::uint64_t{0}), EINVAL);
   std::uint64_t v = 0;
@@ -149,7 +148,8 @@ SIGIPC_TEST(LinuxEventfdCounter, NonblockingWriteBeyondMaximumFailsWithEagain,
 }
 
 SIGIPC_TEST(LinuxEventfdCounter, InvalidFlagsFailWithEinval, "linux.eventfd.invalid-flags-einval",
-            "Linux-only, eventfd(2)", "eventfd() with an unsupported value in flags fails with "
+            "Linux-only, eventfd(2)",
+            "eventfd() with an unsupported value in flags fails with "
             "EINVAL") {
   // Bit 1 is no EFD_* flag (EFD_SEMAPHORE is bit 0, the others are O_* bits).
   EXPECT_FAILS_WITH(eventfd(0, 2), EINVAL);

@@ -25,8 +25,8 @@ using linuxext::write_u64;
 
 constexpr std::uint64_t kMaxCounter = linuxext::kEventfdMax;
 
-SIGIPC_TEST(LinuxEventfdWait, ReadOfZeroCounterBlocksUntilWrite,
-            "linux.eventfd.read-zero-blocks", "Linux-only, eventfd(2)",
+SIGIPC_TEST(LinuxEventfdWait, ReadOfZeroCounterBlocksUntilWrite, "linux.eventfd.read-zero-blocks",
+            "Linux-only, eventfd(2)",
             "without EFD_NONBLOCK a read() of a zero counter blocks until the counter becomes "
             "nonzero, then returns the value") {
   UniqueFd fd(SETUP_OK(eventfd(0, 0)));
@@ -95,8 +95,8 @@ SIGIPC_TEST(LinuxEventfdWait, PollOutSetExactlyWhenWriteOfOneWouldNotBlock,
   EXPECT_EQ(poll_now(fd.get(), POLLOUT) & POLLOUT, 0) << "counter at 0xfffffffffffffffe";
 }
 
-SIGIPC_TEST(LinuxEventfdWait, SelectReportsReadableAndWritable,
-            "linux.eventfd.select-readiness", "Linux-only, eventfd(2)",
+SIGIPC_TEST(LinuxEventfdWait, SelectReportsReadableAndWritable, "linux.eventfd.select-readiness",
+            "Linux-only, eventfd(2)",
             "select() marks an eventfd readable when the counter is > 0 and writable when a "
             "write of 1 would not block") {
   UniqueFd fd(SETUP_OK(eventfd(0, EFD_NONBLOCK)));

@@ -24,11 +24,13 @@
 // that answers ENOSYS says it lacks the interface (UNSUPPORTED, shown as "not
 // available" in the matrix). Any other failure is left to the test, so a
 // broken pidfd_open() still fails it.
-#define SIGIPC_REQUIRE_PIDFD()                                                           \
-  do {                                                                                   \
-    const int sigipc_pidfd_ = pidfd_open(getpid(), 0);                                   \
-    if (sigipc_pidfd_ >= 0) close(sigipc_pidfd_);                                        \
-    else if (errno == ENOSYS) SIGIPC_UNSUPPORTED("pidfd_open() is not implemented here (ENOSYS)"); \
+#define SIGIPC_REQUIRE_PIDFD()                                             \
+  do {                                                                     \
+    const int sigipc_pidfd_ = pidfd_open(getpid(), 0);                     \
+    if (sigipc_pidfd_ >= 0)                                                \
+      close(sigipc_pidfd_);                                                \
+    else if (errno == ENOSYS)                                              \
+      SIGIPC_UNSUPPORTED("pidfd_open() is not implemented here (ENOSYS)"); \
   } while (0)
 
 namespace sigipc {
@@ -82,7 +84,9 @@ using ::sigipc::wait_until_sleeping;
 inline bool nothing_to_read(int fd) noexcept { return (poll_now(fd, POLLIN) & POLLIN) == 0; }
 
 // One signalfd_siginfo from a signalfd; -1/errno or the byte count.
-inline ssize_t read_ssi(int sfd, signalfd_siginfo* si) noexcept { return read(sfd, si, sizeof *si); }
+inline ssize_t read_ssi(int sfd, signalfd_siginfo* si) noexcept {
+  return read(sfd, si, sizeof *si);
+}
 
 }  // namespace linuxext
 }  // namespace sigipc

@@ -104,9 +104,8 @@ SIGIPC_TEST(LinuxPidfdGetfd, WithoutPtracePermissionFailsWithEperm, "linux.pidfd
   SIGIPC_REQUIRE_USER_SWITCH();
   UniqueFd self(SETUP_OK(pidfd_open(getpid(), 0)));
   Pipe p;  // a descriptor the root target certainly has open
-  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
-    CHILD_CHECK_ERRNO(pidfd_getfd(self.get(), p.rd(), 0), EPERM);
-  });
+  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid,
+                            [&] { CHILD_CHECK_ERRNO(pidfd_getfd(self.get(), p.rd(), 0), EPERM); });
   EXPECT_CHILD_OK(st);
 }
 

@@ -50,14 +50,16 @@ SIGIPC_TEST(LinuxPidfdOpen, OpenOfReapedPidFailsWithEsrch, "linux.pidfd.open-esr
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, InvalidFlagsFailWithEinval, "linux.pidfd.open-flags-einval",
-            "Linux-only, pidfd_open(2)", "pidfd_open() with flags other than 0 or PIDFD_NONBLOCK "
+            "Linux-only, pidfd_open(2)",
+            "pidfd_open() with flags other than 0 or PIDFD_NONBLOCK "
             "fails with EINVAL") {
   SIGIPC_REQUIRE_PIDFD();
   EXPECT_FAILS_WITH(pidfd_open(getpid(), 1), EINVAL);
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, NonPositivePidFailsWithEinval, "linux.pidfd.open-bad-pid-einval",
-            "Linux-only, pidfd_open(2)", "pidfd_open() with a pid that is not valid (<= 0) "
+            "Linux-only, pidfd_open(2)",
+            "pidfd_open() with a pid that is not valid (<= 0) "
             "fails with EINVAL") {
   SIGIPC_REQUIRE_PIDFD();
   EXPECT_FAILS_WITH(pidfd_open(0, 0), EINVAL);
@@ -89,8 +91,8 @@ SIGIPC_TEST(LinuxPidfdOpen, PollReadableWhenProcessTerminates, "linux.pidfd.poll
   EXPECT_CHILD_OK(child.wait());
 }
 
-SIGIPC_TEST(LinuxPidfdOpen, SignalToExitedUnreapedProcessSucceeds,
-            "linux.pidfd.send-zombie-ok", "pidfd_send_signal(2)",
+SIGIPC_TEST(LinuxPidfdOpen, SignalToExitedUnreapedProcessSucceeds, "linux.pidfd.send-zombie-ok",
+            "pidfd_send_signal(2)",
             "pidfd_send_signal() fails with ESRCH only once the target has terminated and been "
             "waited on: to a terminated, unreaped process it returns 0") {
   SIGIPC_REQUIRE_PIDFD();
@@ -106,8 +108,7 @@ SIGIPC_TEST(LinuxPidfdOpen, SignalToExitedUnreapedProcessSucceeds,
   EXPECT_CHILD_OK(child.wait());
 }
 
-SIGIPC_TEST(LinuxPidfdOpen, WaitidPPidfdReapsChild, "linux.pidfd.waitid-reaps",
-            "waitid(2) P_PIDFD",
+SIGIPC_TEST(LinuxPidfdOpen, WaitidPPidfdReapsChild, "linux.pidfd.waitid-reaps", "waitid(2) P_PIDFD",
             "waitid(P_PIDFD, pidfd, WEXITED) waits for and reaps the child the pidfd refers to, "
             "reporting its pid and exit status") {
   SIGIPC_REQUIRE_PIDFD();
@@ -169,8 +170,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidOnPidfdOfNonChildFailsWithEchild,
   UniqueFd self(SETUP_OK(pidfd_open(getpid(), 0)));
   siginfo_t si;
   std::memset(&si, 0, sizeof si);
-  EXPECT_FAILS_WITH(waitid(P_PIDFD, static_cast<id_t>(self.get()), &si, WEXITED | WNOHANG),
-                    ECHILD);
+  EXPECT_FAILS_WITH(waitid(P_PIDFD, static_cast<id_t>(self.get()), &si, WEXITED | WNOHANG), ECHILD);
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, OpenOfExitedUnreapedProcessSucceeds, "linux.pidfd.open-zombie-ok",

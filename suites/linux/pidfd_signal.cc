@@ -41,8 +41,8 @@ struct Receiver {
     if (!linuxext::poll_ready(out.rd(), POLLIN))
       return ::testing::AssertionFailure() << "the child received no signal";
     if (read(out.rd(), si, sizeof *si) != static_cast<ssize_t>(sizeof *si))
-      return ::testing::AssertionFailure() << "the child ended without reporting a siginfo: "
-                                           << child.wait().describe();
+      return ::testing::AssertionFailure()
+             << "the child ended without reporting a siginfo: " << child.wait().describe();
     return ::testing::AssertionSuccess();
   }
   Pipe out;
@@ -154,8 +154,8 @@ SIGIPC_TEST(LinuxPidfdSignal, SignalZeroChecksLiveProcess, "linux.pidfd.signal-z
   EXPECT_CHILD_OK(child.wait());
 }
 
-SIGIPC_TEST(LinuxPidfdSignal, SignalToReapedProcessFailsWithEsrch,
-            "linux.pidfd.send-reaped-esrch", "pidfd_send_signal(2)",
+SIGIPC_TEST(LinuxPidfdSignal, SignalToReapedProcessFailsWithEsrch, "linux.pidfd.send-reaped-esrch",
+            "pidfd_send_signal(2)",
             "pidfd_send_signal() to a process that has terminated and been waited for fails "
             "with ESRCH") {
   SIGIPC_REQUIRE_PIDFD();
@@ -166,7 +166,8 @@ SIGIPC_TEST(LinuxPidfdSignal, SignalToReapedProcessFailsWithEsrch,
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, InvalidSignalFailsWithEinval, "linux.pidfd.invalid-signal-einval",
-            "pidfd_send_signal(2)", "pidfd_send_signal() with an invalid signal number fails "
+            "pidfd_send_signal(2)",
+            "pidfd_send_signal() with an invalid signal number fails "
             "with EINVAL") {
   SIGIPC_REQUIRE_PIDFD();
   UniqueFd self(SETUP_OK(pidfd_open(getpid(), 0)));
@@ -175,7 +176,8 @@ SIGIPC_TEST(LinuxPidfdSignal, InvalidSignalFailsWithEinval, "linux.pidfd.invalid
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, UnknownFlagsFailWithEinval, "linux.pidfd.send-flags-einval",
-            "pidfd_send_signal(2)", "pidfd_send_signal() with flags not defined fails with "
+            "pidfd_send_signal(2)",
+            "pidfd_send_signal() with flags not defined fails with "
             "EINVAL") {
   SIGIPC_REQUIRE_PIDFD();
   SignalMask mask;

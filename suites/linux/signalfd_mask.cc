@@ -61,8 +61,8 @@ SIGIPC_TEST(LinuxSignalfdMask, PollReadableWhenMaskedSignalPending,
   EXPECT_NE(linuxext::poll_now(fd.get(), POLLIN) & POLLIN, 0) << "SIGUSR1 pending";
 }
 
-SIGIPC_TEST(LinuxSignalfdMask, SignalfdOnExistingFdReplacesMask,
-            "linux.signalfd.update-mask", "Linux-only, signalfd(2)",
+SIGIPC_TEST(LinuxSignalfdMask, SignalfdOnExistingFdReplacesMask, "linux.signalfd.update-mask",
+            "Linux-only, signalfd(2)",
             "signalfd(fd, mask) on an existing signalfd returns fd and replaces its mask with "
             "mask") {
   SignalMask mask;
@@ -99,7 +99,8 @@ SIGIPC_TEST(LinuxSignalfdMask, InvalidDescriptorFailsWithEbadf, "linux.signalfd.
 }
 
 SIGIPC_TEST(LinuxSignalfdMask, InvalidFlagsFailWithEinval, "linux.signalfd.invalid-flags-einval",
-            "Linux-only, signalfd(2)", "signalfd() with an invalid value in flags fails with "
+            "Linux-only, signalfd(2)",
+            "signalfd() with an invalid value in flags fails with "
             "EINVAL") {
   sigset_t set = make_sigset({SIGUSR1});
   EXPECT_FAILS_WITH(signalfd(-1, &set, 1), EINVAL);  // bit 0 is no SFD_* flag
@@ -222,7 +223,8 @@ SIGIPC_TEST(LinuxSignalfdMask, ThreadDirectedSignalReadOnlyByThatThread,
                   char b;
                   if (read(c->go, &b, 1) != 1) return nullptr;
                   signalfd_siginfo si{};
-                  int got = read_ssi(c->sfd, &si) == kSsiSize ? static_cast<int>(si.ssi_signo) : -errno;
+                  int got =
+                      read_ssi(c->sfd, &si) == kSsiSize ? static_cast<int>(si.ssi_signo) : -errno;
                   (void)!write(c->result, &got, sizeof got);
                   return nullptr;
                 },

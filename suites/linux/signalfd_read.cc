@@ -141,8 +141,8 @@ SIGIPC_TEST(LinuxSignalfdRead, ReadReturnsAsManySiginfosAsFit,
       << "one signal was left for the second read";
 }
 
-SIGIPC_TEST(LinuxSignalfdRead, StandardSignalInstancesCoalesce,
-            "linux.signalfd.standard-coalesce", "Linux-only, signalfd(2)",
+SIGIPC_TEST(LinuxSignalfdRead, StandardSignalInstancesCoalesce, "linux.signalfd.standard-coalesce",
+            "Linux-only, signalfd(2)",
             "a standard signal sent twice while pending is read from the signalfd only once") {
   BlockedSignalfd s({SIGUSR1});
   ASSERT_SUCCEEDS(kill(getpid(), SIGUSR1));

@@ -23,17 +23,16 @@ using pipes::PatternStream;
 
 // fcntl(2): EINVAL when "the value specified in cmd is not recognized by this
 // kernel" (before 2.6.35, or an emulator without it).
-#define SIGIPC_REQUIRE_PIPE_SZ(fd)                                                             \
-  do {                                                                                         \
-    errno = 0;                                                                                 \
-    if (fcntl(fd, F_GETPIPE_SZ) == -1) {                                                       \
-      if (errno == EINVAL) SIGIPC_UNSUPPORTED("fcntl(F_GETPIPE_SZ) is not recognized here");   \
-      FAIL() << "fcntl(F_GETPIPE_SZ) on a pipe failed with " << ErrnoText(errno);             \
-    }                                                                                          \
+#define SIGIPC_REQUIRE_PIPE_SZ(fd)                                                           \
+  do {                                                                                       \
+    errno = 0;                                                                               \
+    if (fcntl(fd, F_GETPIPE_SZ) == -1) {                                                     \
+      if (errno == EINVAL) SIGIPC_UNSUPPORTED("fcntl(F_GETPIPE_SZ) is not recognized here"); \
+      FAIL() << "fcntl(F_GETPIPE_SZ) on a pipe failed with " << ErrnoText(errno);            \
+    }                                                                                        \
   } while (0)
 
 long page_size() { return SETUP_OK(sysconf(_SC_PAGESIZE)); }
-
 
 // "the next higher power-of-two page-size multiple of the requested size",
 // never below one page.

@@ -16,8 +16,8 @@
 namespace sigipc {
 namespace {
 
-SIGIPC_TEST(PipeForkExec, ChildWritesReachParentThroughInheritedPipe,
-            "pipe.fork.inherited-ends", "XSH fork()",
+SIGIPC_TEST(PipeForkExec, ChildWritesReachParentThroughInheritedPipe, "pipe.fork.inherited-ends",
+            "XSH fork()",
             "A child inherits both pipe descriptors: what it writes the parent reads, and the "
             "parent sees end-of-file once the child, the last writer, exits") {
   static const char kMsg[] = "written by the child";
@@ -65,8 +65,8 @@ SIGIPC_TEST(PipeForkExec, InheritedEndsShareOpenFileDescription,
 
 // Exit codes of the helper, so the parent learns what the new image found.
 constexpr int kHelperBadArgs = 2;
-constexpr int kFdClosed = 10;        // F_GETFD fails with EBADF
-constexpr int kFdOurPipe = 11;       // open, FD_CLOEXEC clear, the same pipe
+constexpr int kFdClosed = 10;   // F_GETFD fails with EBADF
+constexpr int kFdOurPipe = 11;  // open, FD_CLOEXEC clear, the same pipe
 constexpr int kFdOurPipeCloexec = 12;
 constexpr int kFdSomethingElse = 13;  // the number was reused: our pipe is gone
 constexpr int kFdWriteFailed = 14;

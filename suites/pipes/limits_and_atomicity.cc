@@ -58,8 +58,8 @@ std::size_t record_len(std::uint32_t seq, std::size_t pipe_buf) {
 }
 
 unsigned char body_byte(std::uint32_t writer, std::uint32_t seq, std::size_t i) {
-  std::uint64_t x = ((std::uint64_t{writer} << 40) ^ (std::uint64_t{seq} << 16) ^ i) *
-                    0x9E3779B97F4A7C15ull;
+  std::uint64_t x =
+      ((std::uint64_t{writer} << 40) ^ (std::uint64_t{seq} << 16) ^ i) * 0x9E3779B97F4A7C15ull;
   return static_cast<unsigned char>(x >> 56);
 }
 

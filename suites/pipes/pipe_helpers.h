@@ -26,7 +26,8 @@ namespace pipes {
 inline long pipe_buf_of(int fd) {
   errno = 0;
   long v = fpathconf(fd, _PC_PIPE_BUF);
-  if (v == -1 && errno != 0) setup_error_errno(__FILE__, __LINE__, "fpathconf(_PC_PIPE_BUF)", errno);
+  if (v == -1 && errno != 0)
+    setup_error_errno(__FILE__, __LINE__, "fpathconf(_PC_PIPE_BUF)", errno);
   return v;
 }
 
@@ -74,9 +75,11 @@ class PatternStream {
     int e = errno;
     if (r > 0) {
       for (ssize_t i = 0; i < r; ++i) {
-        if (buf_[static_cast<std::size_t>(i)] != byte_at(consumed_ + static_cast<std::uint64_t>(i))) {
+        if (buf_[static_cast<std::size_t>(i)] !=
+            byte_at(consumed_ + static_cast<std::uint64_t>(i))) {
           if (why && why->empty())
-            *why = "byte at stream offset " + std::to_string(consumed_ + static_cast<std::uint64_t>(i)) +
+            *why = "byte at stream offset " +
+                   std::to_string(consumed_ + static_cast<std::uint64_t>(i)) +
                    " is not the one written there (data lost, repeated or reordered)";
           break;
         }
@@ -127,7 +130,8 @@ inline ::testing::AssertionResult DrainMatches(PatternStream& s, int rd) {
     ssize_t r = s.read_next(rd, 65536, &why);
     if (r > 0) continue;
     if (r == 0 || errno == EAGAIN) break;
-    return ::testing::AssertionFailure() << "read() while draining failed with " << ErrnoText(errno);
+    return ::testing::AssertionFailure()
+           << "read() while draining failed with " << ErrnoText(errno);
   }
   if (!why.empty()) return ::testing::AssertionFailure() << why;
   if (s.in_pipe() != 0)
@@ -154,6 +158,6 @@ inline bool write_exact(int fd, const void* p, std::size_t n) noexcept {
 }  // namespace sigipc
 
 // The test needs a finite {PIPE_BUF}; a platform without one cannot run it.
-#define SIGIPC_PIPE_BUF_OR_SKIP(var, fd)                                                       \
-  const long var = ::sigipc::pipes::pipe_buf_of(fd);                                           \
+#define SIGIPC_PIPE_BUF_OR_SKIP(var, fd)             \
+  const long var = ::sigipc::pipes::pipe_buf_of(fd); \
   if (var <= 0) SIGIPC_UNSUPPORTED("fpathconf(_PC_PIPE_BUF) reports no limit for a pipe")

@@ -16,8 +16,8 @@ SIGIPC_TEST(Pipes, FstatReportsFifo, "pipe.fstat-reports-fifo", "XSH fstat()",
   for (int fd : {p.rd(), p.wr()}) {
     struct stat st {};
     ASSERT_SUCCEEDS(fstat(fd, &st));
-    EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "pipe end " << fd << " st_mode 0" << std::oct
-                                      << st.st_mode;
+    EXPECT_TRUE(S_ISFIFO(st.st_mode))
+        << "pipe end " << fd << " st_mode 0" << std::oct << st.st_mode;
   }
 }
 

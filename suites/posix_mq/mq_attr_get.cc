@@ -52,8 +52,7 @@ SIGIPC_TEST(PosixMqAttr, CurmsgsIsPerQueueNotPerDescriptor, "posix_mq.attr.curms
   EXPECT_EQ(a.mq_curmsgs, 2);
 }
 
-SIGIPC_TEST(PosixMqAttr, FullQueueReportsMaxmsg, "posix_mq.attr.curmsgs-full",
-            "XSH mq_getattr()",
+SIGIPC_TEST(PosixMqAttr, FullQueueReportsMaxmsg, "posix_mq.attr.curmsgs-full", "XSH mq_getattr()",
             "A queue filled to capacity reports mq_curmsgs equal to mq_maxmsg") {
   MqName name;
   MqHandle d(mq::create(name.c_str(), 3, 8));

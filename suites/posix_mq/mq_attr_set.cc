@@ -15,8 +15,7 @@
 namespace sigipc {
 namespace {
 
-SIGIPC_TEST(PosixMqAttr, SetattrSetsNonblock, "posix_mq.attr.set-nonblock",
-            "XSH mq_setattr()",
+SIGIPC_TEST(PosixMqAttr, SetattrSetsNonblock, "posix_mq.attr.set-nonblock", "XSH mq_setattr()",
             "mq_setattr() with mq_flags O_NONBLOCK makes the descriptor non-blocking: "
             "mq_getattr() then reports O_NONBLOCK") {
   MqName name;
@@ -26,8 +25,7 @@ SIGIPC_TEST(PosixMqAttr, SetattrSetsNonblock, "posix_mq.attr.set-nonblock",
   EXPECT_EQ(mq::getattr(d.get()).mq_flags, O_NONBLOCK);
 }
 
-SIGIPC_TEST(PosixMqAttr, SetattrClearsNonblock, "posix_mq.attr.clear-nonblock",
-            "XSH mq_setattr()",
+SIGIPC_TEST(PosixMqAttr, SetattrClearsNonblock, "posix_mq.attr.clear-nonblock", "XSH mq_setattr()",
             "mq_setattr() with mq_flags 0 on a descriptor opened with O_NONBLOCK makes it "
             "blocking again: mq_getattr() reports mq_flags 0") {
   MqName name;

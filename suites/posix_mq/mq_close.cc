@@ -14,8 +14,7 @@
 namespace sigipc {
 namespace {
 
-SIGIPC_TEST(PosixMqClose, ClosedDescriptorIsInvalid, "posix_mq.close.invalidates",
-            "XSH mq_close()",
+SIGIPC_TEST(PosixMqClose, ClosedDescriptorIsInvalid, "posix_mq.close.invalidates", "XSH mq_close()",
             "mq_close() returns 0 and removes the association: the descriptor is no longer "
             "valid, so mq_getattr() on it fails with EBADF") {
   MqName name;
@@ -26,8 +25,7 @@ SIGIPC_TEST(PosixMqClose, ClosedDescriptorIsInvalid, "posix_mq.close.invalidates
   EXPECT_FAILS_WITH(mq_getattr(d, &a), EBADF);
 }
 
-SIGIPC_TEST(PosixMqClose, SecondCloseFailsEbadf, "posix_mq.close.twice-ebadf",
-            "XSH mq_close()",
+SIGIPC_TEST(PosixMqClose, SecondCloseFailsEbadf, "posix_mq.close.twice-ebadf", "XSH mq_close()",
             "mq_close() of a descriptor already closed fails with EBADF") {
   MqName name;
   mqd_t d = mq::create(name.c_str());

@@ -64,9 +64,7 @@ inline std::optional<long long> proc_limit(const char* file) {
 }
 
 // A name of exactly len characters after the leading slash.
-inline std::string name_of_length(std::size_t len) {
-  return "/" + std::string(len, 'q');
-}
+inline std::string name_of_length(std::size_t len) { return "/" + std::string(len, 'q'); }
 
 // RLIMIT_MSGQUEUE counts bytes per real uid across every IPC namespace, so
 // root's (and nobody's) budget is shared with tests running in parallel. A
@@ -111,10 +109,12 @@ inline WaitStatus RunAsPrivateUser(const std::function<void()>& body) {
 }  // namespace sigipc
 
 // mq_open(...) must fail with err (a descriptor it returns is closed).
-#define EXPECT_MQ_OPEN_FAILS(call, err)                                                      \
-  GTEST_ASSERT_([&] {                                                                       \
-    errno = 0;                                                                               \
-    mqd_t sigipc_d_ = (call);                                                                \
-    int sigipc_e_ = errno;                                                                   \
-    return ::sigipc::mq::OpenFailed(#call, sigipc_d_, sigipc_e_, err, #err);                 \
-  }(), GTEST_NONFATAL_FAILURE_)
+#define EXPECT_MQ_OPEN_FAILS(call, err)                                          \
+  GTEST_ASSERT_(                                                                 \
+      [&] {                                                                      \
+        errno = 0;                                                               \
+        mqd_t sigipc_d_ = (call);                                                \
+        int sigipc_e_ = errno;                                                   \
+        return ::sigipc::mq::OpenFailed(#call, sigipc_d_, sigipc_e_, err, #err); \
+      }(),                                                                       \
+      GTEST_NONFATAL_FAILURE_)

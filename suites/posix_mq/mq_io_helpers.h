@@ -41,9 +41,8 @@ inline const int kSafetyMs = static_cast<int>(safety_net_seconds() * 1000);
 // descriptor are released on destruction.
 class Queue {
  public:
-  Queue(long maxmsg, long msgsize, int oflag = O_RDWR, mode_t mode = 0600)
-      : name_("io") {
-    mq_attr attr {};
+  Queue(long maxmsg, long msgsize, int oflag = O_RDWR, mode_t mode = 0600) : name_("io") {
+    mq_attr attr{};
     attr.mq_maxmsg = maxmsg;
     attr.mq_msgsize = msgsize;
     q_.reset(mq_open(name_.c_str(), O_CREAT | O_EXCL | oflag, mode, &attr));
@@ -64,7 +63,7 @@ class Queue {
 };
 
 inline mq_attr attr_of(mqd_t q) {
-  mq_attr a {};
+  mq_attr a{};
   SETUP_OK(mq_getattr(q, &a));
   return a;
 }
@@ -86,7 +85,7 @@ inline void fill(mqd_t q, long n) {
 }
 
 inline timespec now_realtime() {
-  timespec t {};
+  timespec t{};
   clock_gettime(CLOCK_REALTIME, &t);
   return t;
 }
@@ -119,7 +118,7 @@ struct CallResult {
 
 inline void report(int fd, long ret, int err, unsigned prio = 0, const char* data = nullptr,
                    size_t len = 0) noexcept {
-  CallResult r {};
+  CallResult r{};
   r.ret = ret;
   r.err = err;
   r.prio = prio;
@@ -129,16 +128,17 @@ inline void report(int fd, long ret, int err, unsigned prio = 0, const char* dat
 
 // Reads one CallResult, waiting at most timeout_ms; false when none came.
 inline bool await_result(int fd, CallResult* out, int timeout_ms = kSafetyMs) {
-  pollfd p {fd, POLLIN, 0};
+  pollfd p{fd, POLLIN, 0};
   int r;
-  do r = poll(&p, 1, timeout_ms); while (r < 0 && errno == EINTR);
+  do r = poll(&p, 1, timeout_ms);
+  while (r < 0 && errno == EINTR);
   if (r <= 0) return false;
   return read(fd, out, sizeof *out) == static_cast<ssize_t>(sizeof *out);
 }
 
 // Nothing written to fd yet (the call has not returned).
 inline bool still_empty(int fd) {
-  pollfd p {fd, POLLIN, 0};
+  pollfd p{fd, POLLIN, 0};
   return poll(&p, 1, 0) == 0;
 }
 
@@ -153,11 +153,10 @@ struct CallNumbers {
 };
 inline CallNumbers numbers_of(Wait w) {
 #ifdef SYS_mq_timedsend_time64
-  return w == Wait::kSend ? CallNumbers {SYS_mq_timedsend, SYS_mq_timedsend_time64}
-                          : CallNumbers {SYS_mq_timedreceive, SYS_mq_timedreceive_time64};
+  return w == Wait::kSend ? CallNumbers{SYS_mq_timedsend, SYS_mq_timedsend_time64}
+                          : CallNumbers{SYS_mq_timedreceive, SYS_mq_timedreceive_time64};
 #else
-  return w == Wait::kSend ? CallNumbers {SYS_mq_timedsend, 0}
-                          : CallNumbers {SYS_mq_timedreceive, 0};
+  return w == Wait::kSend ? CallNumbers{SYS_mq_timedsend, 0} : CallNumbers{SYS_mq_timedreceive, 0};
 #endif
 }
 
@@ -181,7 +180,7 @@ inline bool blocked_in(pid_t pid, mqd_t q, Wait w) {
   const CallNumbers other = numbers_of(w == Wait::kSend ? Wait::kReceive : Wait::kSend);
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/syscall", static_cast<int>(pid));
-  timespec start {}, now {};
+  timespec start{}, now{};
   clock_gettime(CLOCK_MONOTONIC, &start);
   for (;;) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -227,9 +226,10 @@ inline void child_install_noting_handler(int sig, int handled_fd, bool restart) 
 
 // Waits for one byte on fd (bounded); false when none came.
 inline bool await_byte(int fd, int timeout_ms = kSafetyMs) {
-  pollfd p {fd, POLLIN, 0};
+  pollfd p{fd, POLLIN, 0};
   int r;
-  do r = poll(&p, 1, timeout_ms); while (r < 0 && errno == EINTR);
+  do r = poll(&p, 1, timeout_ms);
+  while (r < 0 && errno == EINTR);
   char c;
   return r > 0 && read(fd, &c, 1) == 1;
 }
@@ -250,7 +250,7 @@ inline bool interrupt_until_returns(pid_t pid, mqd_t q, Wait w, int sig, int res
 
 // A notification sigevent for SIGEV_SIGNAL.
 inline sigevent signal_event(int sig, int value) {
-  sigevent ev {};
+  sigevent ev{};
   ev.sigev_notify = SIGEV_SIGNAL;
   ev.sigev_signo = sig;
   ev.sigev_value.sival_int = value;
@@ -262,9 +262,10 @@ inline int take_signal(int sig, siginfo_t* info, int wait_ms) {
   sigset_t s;
   sigemptyset(&s);
   sigaddset(&s, sig);
-  timespec limit {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
+  timespec limit{wait_ms / 1000, (wait_ms % 1000) * 1000000L};
   int r;
-  do r = sigtimedwait(&s, info, &limit); while (r < 0 && errno == EINTR);
+  do r = sigtimedwait(&s, info, &limit);
+  while (r < 0 && errno == EINTR);
   return r;
 }
 

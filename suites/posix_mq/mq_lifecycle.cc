@@ -12,8 +12,8 @@
 #include "fixtures/isolation.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
-#include "fixtures/rlimit.h"
 #include "fixtures/result_channel.h"
+#include "fixtures/rlimit.h"
 #include "suites/posix_mq/mq_helpers.h"
 
 #include <sys/resource.h>

@@ -43,8 +43,8 @@ SIGIPC_TEST(PosixMqLifecycle, DescriptorLimitFailsEmfile, "posix_mq.open.emfile-
   EXPECT_CHILD_OK(st);
 }
 
-SIGIPC_TEST(PosixMqLifecycle, RlimitMsgqueueExceededFailsEmfile, "posix_mq.open.rlimit-msgqueue-emfile",
-            "Linux-only, mq_overview(7)",
+SIGIPC_TEST(PosixMqLifecycle, RlimitMsgqueueExceededFailsEmfile,
+            "posix_mq.open.rlimit-msgqueue-emfile", "Linux-only, mq_overview(7)",
             "Creating a queue whose bytes would exceed the creator's RLIMIT_MSGQUEUE fails with "
             "EMFILE, while a queue that fits succeeds") {
   SIGIPC_REQUIRE_USER_SWITCH();
@@ -92,8 +92,8 @@ SIGIPC_TEST(PosixMqLifecycle, QueuesMaxExceededFailsEnospc, "posix_mq.open.queue
       CHILD_CHECK_OK(d);
       mq_close(d);  // the queue persists; only the count matters
     }
-    CHILD_CHECK_ERRNO(
-        mq_open(names[*queues_max]->c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600, &a), ENOSPC);
+    CHILD_CHECK_ERRNO(mq_open(names[*queues_max]->c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600, &a),
+                      ENOSPC);
   });
   EXPECT_CHILD_OK(st);
 }

@@ -52,7 +52,7 @@ SIGIPC_TEST(PosixMqNotifyRegistration, NullRemovesRegistration, "posix_mq.notify
   ASSERT_SUCCEEDS(mq_notify(q.get(), &ev));
   ASSERT_SUCCEEDS(mq_notify(q.get(), nullptr));
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
-  siginfo_t info {};
+  siginfo_t info{};
   EXPECT_EQ(mqio::take_signal(SIGUSR2, &info, 0), -1) << "notified after mq_notify(NULL)";
 }
 
@@ -89,9 +89,10 @@ SIGIPC_TEST(PosixMqNotifyRegistration, NullByAnotherProcessKeepsRegistration,
   registered.close_wr();
   char byte = 0;
   ssize_t n;
-  do n = read(registered.rd(), &byte, 1); while (n < 0 && errno == EINTR);
+  do n = read(registered.rd(), &byte, 1);
+  while (n < 0 && errno == EINTR);
   ASSERT_EQ(n, 1) << (n == 0 ? "the owner ended before registering: " + owner.wait().describe()
-                            : "read() from the owner: " + ErrnoText(errno));
+                             : "read() from the owner: " + ErrnoText(errno));
   mq_notify(q.get(), nullptr);  // Its result is not the rule; its effect is.
   sigevent ev = usr_event();
   EXPECT_FAILS_WITH(mq_notify(q.get(), &ev), EBUSY) << "another process's registration vanished";
@@ -109,7 +110,7 @@ SIGIPC_TEST(PosixMqNotifyRegistration, AfterNotificationAnotherProcessMayRegiste
   sigevent ev = usr_event();
   ASSERT_SUCCEEDS(mq_notify(q.get(), &ev));
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
-  siginfo_t info {};
+  siginfo_t info{};
   ASSERT_EQ(mqio::take_signal(SIGUSR2, &info, mqio::kSafetyMs), SIGUSR2) << ErrnoText(errno);
   EXPECT_CHILD_OK(RunInChild([&] {
     sigevent mine = mqio::signal_event(SIGUSR1, 2);
@@ -137,7 +138,7 @@ SIGIPC_TEST(PosixMqNotifyRegistration, SigevNoneStillHoldsRegistration,
             "mq_notify() with SIGEV_NONE registers the process without a notification method: "
             "another process's mq_notify() then fails with EBUSY") {
   Queue q(2, 8);
-  sigevent ev {};
+  sigevent ev{};
   ev.sigev_notify = SIGEV_NONE;
   ASSERT_SUCCEEDS(mq_notify(q.get(), &ev));
   EXPECT_CHILD_OK(RunInChild([&] {

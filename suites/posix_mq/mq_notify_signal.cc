@@ -27,7 +27,7 @@ struct Registered {
   // Generation is synchronous with the mq_send() that returned, so a zero
   // wait suffices to see that no signal was sent.
   bool none_pending() {
-    siginfo_t info {};
+    siginfo_t info{};
     return mqio::take_signal(sig, &info, 0) == -1;
   }
   SignalMask mask;
@@ -41,7 +41,7 @@ SIGIPC_TEST(PosixMqNotifySignal, ArrivalOnEmptyQueueSendsSignal,
   Queue q(2, 8);
   Registered reg(q.get());
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
-  siginfo_t info {};
+  siginfo_t info{};
   ASSERT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig)
       << "no notification: " << ErrnoText(errno);
   EXPECT_EQ(info.si_signo, reg.sig);
@@ -55,13 +55,13 @@ SIGIPC_TEST(PosixMqNotifySignal, SignalCarriesSigevValue, "posix_mq.notify.sigev
   Queue q(2, 8);
   Registered reg(q.get(), 0x5eed);
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
-  siginfo_t info {};
+  siginfo_t info{};
   ASSERT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig) << ErrnoText(errno);
   EXPECT_EQ(info.si_value.sival_int, 0x5eed);
 }
 
-SIGIPC_TEST(PosixMqNotifySignal, SignalNamesSenderPidAndUid,
-            "posix_mq.notify.sender-pid-uid", "Linux-only, mq_notify(3)",
+SIGIPC_TEST(PosixMqNotifySignal, SignalNamesSenderPidAndUid, "posix_mq.notify.sender-pid-uid",
+            "Linux-only, mq_notify(3)",
             "On Linux the notification signal carries the sending process's pid in si_pid and "
             "its real uid in si_uid, not the registered process's") {
   SIGIPC_REQUIRE_USER_SWITCH();
@@ -77,7 +77,7 @@ SIGIPC_TEST(PosixMqNotifySignal, SignalNamesSenderPidAndUid,
   EXPECT_CHILD_OK(st);
   pid_t sender = -1;
   ASSERT_EQ(read(pid_pipe.rd(), &sender, sizeof sender), static_cast<ssize_t>(sizeof sender));
-  siginfo_t info {};
+  siginfo_t info{};
   ASSERT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig) << ErrnoText(errno);
   EXPECT_EQ(info.si_pid, sender);
   EXPECT_EQ(info.si_uid, kNobodyUid);
@@ -107,7 +107,7 @@ SIGIPC_TEST(PosixMqNotifySignal, RegistrationWaitsForArrivalOnEmptyQueue,
   ASSERT_SUCCEEDS(mq_receive(q.get(), buf, sizeof buf, nullptr));
   ASSERT_TRUE(reg.none_pending());
   ASSERT_SUCCEEDS(mq_send(q.get(), "3", 1, 0));
-  siginfo_t info {};
+  siginfo_t info{};
   EXPECT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig)
       << "the registration was lost: " << ErrnoText(errno);
 }
@@ -132,7 +132,7 @@ SIGIPC_TEST(PosixMqNotifySignal, BlockedReceiverTakesMessageWithoutSignal,
   Child rx = waiting_receiver(q.get(), res.wr());
   ASSERT_TRUE(mqio::blocked_in_receive(rx.pid(), q.get()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "r", 1, 0));
-  mqio::CallResult r {};
+  mqio::CallResult r{};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r));
   EXPECT_EQ(r.ret, 1) << ErrnoText(r.err);
   EXPECT_CHILD_OK(rx.wait());
@@ -149,12 +149,12 @@ SIGIPC_TEST(PosixMqNotifySignal, BlockedReceiverLeavesRegistration,
   Child rx = waiting_receiver(q.get(), res.wr());
   ASSERT_TRUE(mqio::blocked_in_receive(rx.pid(), q.get()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "r", 1, 0));
-  mqio::CallResult r {};
+  mqio::CallResult r{};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r));
   EXPECT_CHILD_OK(rx.wait());
   ASSERT_TRUE(reg.none_pending());
   ASSERT_SUCCEEDS(mq_send(q.get(), "n", 1, 0));
-  siginfo_t info {};
+  siginfo_t info{};
   EXPECT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig)
       << "the registration did not survive: " << ErrnoText(errno);
 }
@@ -166,7 +166,7 @@ SIGIPC_TEST(PosixMqNotifySignal, NotificationIsOneShot, "posix_mq.notify.one-sho
   Queue q(2, 8);
   Registered reg(q.get());
   ASSERT_SUCCEEDS(mq_send(q.get(), "1", 1, 0));
-  siginfo_t info {};
+  siginfo_t info{};
   ASSERT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig) << ErrnoText(errno);
   char buf[8];
   ASSERT_SUCCEEDS(mq_receive(q.get(), buf, sizeof buf, nullptr));
@@ -182,7 +182,7 @@ SIGIPC_TEST(PosixMqNotifySignal, NotificationViaAnyDescriptorOfTheQueue,
   Registered reg(q.get());
   MqHandle other(q.open_again(O_WRONLY));
   ASSERT_SUCCEEDS(mq_send(other.get(), "o", 1, 0));
-  siginfo_t info {};
+  siginfo_t info{};
   EXPECT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig) << ErrnoText(errno);
 }
 

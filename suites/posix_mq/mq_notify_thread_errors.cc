@@ -23,12 +23,12 @@ struct ThreadReport {
 int g_thread_report_fd = -1;
 
 void on_notify_thread(sigval v) {
-  ThreadReport r {v.sival_int, static_cast<pid_t>(syscall(SYS_gettid))};
+  ThreadReport r{v.sival_int, static_cast<pid_t>(syscall(SYS_gettid))};
   (void)!write(g_thread_report_fd, &r, sizeof r);
 }
 
-SIGIPC_TEST(PosixMqNotifyThread, SigevThreadCallsFunctionWithValue,
-            "posix_mq.notify.sigev-thread", "XSH mq_notify(); XSH 2.4.1 Signal Generation",
+SIGIPC_TEST(PosixMqNotifyThread, SigevThreadCallsFunctionWithValue, "posix_mq.notify.sigev-thread",
+            "XSH mq_notify(); XSH 2.4.1 Signal Generation",
             "With SIGEV_THREAD, a message arriving on the empty queue makes the implementation "
             "call sigev_notify_function with sigev_value, in a thread other than the "
             "registering one") {
@@ -38,15 +38,15 @@ SIGIPC_TEST(PosixMqNotifyThread, SigevThreadCallsFunctionWithValue,
   // SIGEV_THREAD for the rest of the process's life.
   EXPECT_CHILD_OK(RunInChild([&] {
     g_thread_report_fd = report.wr();
-    sigevent ev {};
+    sigevent ev{};
     ev.sigev_notify = SIGEV_THREAD;
     ev.sigev_notify_function = on_notify_thread;
     ev.sigev_value.sival_int = 4242;
     CHILD_CHECK_OK(mq_notify(q.get(), &ev));
     CHILD_CHECK_OK(mq_send(q.get(), "t", 1, 0));
-    pollfd p {report.rd(), POLLIN, 0};
+    pollfd p{report.rd(), POLLIN, 0};
     CHILD_CHECK(poll(&p, 1, mqio::kSafetyMs) == 1);
-    ThreadReport r {};
+    ThreadReport r{};
     CHILD_CHECK(read(report.rd(), &r, sizeof r) == static_cast<ssize_t>(sizeof r));
     CHILD_CHECK_EQ(r.value, 4242);
     CHILD_CHECK(r.tid != static_cast<pid_t>(syscall(SYS_gettid)));
@@ -54,7 +54,8 @@ SIGIPC_TEST(PosixMqNotifyThread, SigevThreadCallsFunctionWithValue,
 }
 
 SIGIPC_TEST(PosixMqNotifyErrors, InvalidDescriptorFailsWithEbadf, "posix_mq.notify.invalid-ebadf",
-            "XSH mq_notify()", "mq_notify() on an invalid message queue descriptor fails with "
+            "XSH mq_notify()",
+            "mq_notify() on an invalid message queue descriptor fails with "
             "EBADF") {
   sigevent ev = mqio::signal_event(SIGUSR1, 0);
   EXPECT_FAILS_WITH(mq_notify(static_cast<mqd_t>(-1), &ev), EBADF);

@@ -29,8 +29,8 @@ SIGIPC_TEST(PosixMqOpen, CreateReturnsUsableDescriptor, "posix_mq.open.creat-cre
   EXPECT_TRUE(again.valid()) << "the created queue is not found by name: " << ErrnoText(errno);
 }
 
-SIGIPC_TEST(PosixMqOpen, CreateAppliesRequestedMaxmsgAndMsgsize,
-            "posix_mq.open.creat-attr-applied", "XSH mq_open()",
+SIGIPC_TEST(PosixMqOpen, CreateAppliesRequestedMaxmsgAndMsgsize, "posix_mq.open.creat-attr-applied",
+            "XSH mq_open()",
             "With O_CREAT and a non-NULL attr the queue is created with attr's mq_maxmsg and "
             "mq_msgsize, and mq_getattr() reports them") {
   MqName name;
@@ -90,8 +90,8 @@ SIGIPC_TEST(PosixMqOpen, CreatOnExistingQueueOpensIt, "posix_mq.open.creat-exist
   EXPECT_EQ(mq::getattr(second.get()).mq_curmsgs, 1) << "a new, distinct queue was created";
 }
 
-SIGIPC_TEST(PosixMqOpen, CreatOnExistingQueueIgnoresAttr, "posix_mq.open.creat-existing-ignores-attr",
-            "XSH mq_open()",
+SIGIPC_TEST(PosixMqOpen, CreatOnExistingQueueIgnoresAttr,
+            "posix_mq.open.creat-existing-ignores-attr", "XSH mq_open()",
             "When the queue already exists, O_CREAT has no effect: attr is ignored and the "
             "queue keeps the attributes it was created with") {
   MqName name;
@@ -105,8 +105,8 @@ SIGIPC_TEST(PosixMqOpen, CreatOnExistingQueueIgnoresAttr, "posix_mq.open.creat-e
   EXPECT_EQ(got.mq_msgsize, 8);
 }
 
-SIGIPC_TEST(PosixMqOpen, CreatOnExistingQueueIgnoresMode, "posix_mq.open.creat-existing-ignores-mode",
-            "Linux-only, mq_overview(7)",
+SIGIPC_TEST(PosixMqOpen, CreatOnExistingQueueIgnoresMode,
+            "posix_mq.open.creat-existing-ignores-mode", "Linux-only, mq_overview(7)",
             "O_CREAT on an existing queue leaves its permission bits unchanged (the mode argument "
             "is ignored); Linux shows them through fstat() of the descriptor") {
   MqName name;
@@ -118,8 +118,7 @@ SIGIPC_TEST(PosixMqOpen, CreatOnExistingQueueIgnoresMode, "posix_mq.open.creat-e
 }
 
 SIGIPC_TEST(PosixMqOpen, CreatExclOnExistingQueueFailsEexist, "posix_mq.open.excl-eexist",
-            "XSH mq_open()",
-            "O_CREAT|O_EXCL on a name that exists fails with EEXIST") {
+            "XSH mq_open()", "O_CREAT|O_EXCL on a name that exists fails with EEXIST") {
   MqName name;
   MqHandle first(mq::create(name.c_str()));
   mq_attr a = mq::make_attr(2, 8);

@@ -28,8 +28,8 @@ void expect_einval_for(long maxmsg, long msgsize) {
   EXPECT_MQ_OPEN_FAILS(mq_open(name.c_str(), O_RDWR), ENOENT) << "no queue may have been created";
 }
 
-SIGIPC_TEST(PosixMqOpen, ZeroMaxmsgFailsEinval, "posix_mq.open.maxmsg-zero-einval",
-            "XSH mq_open()", "O_CREAT with attr->mq_maxmsg == 0 fails with EINVAL") {
+SIGIPC_TEST(PosixMqOpen, ZeroMaxmsgFailsEinval, "posix_mq.open.maxmsg-zero-einval", "XSH mq_open()",
+            "O_CREAT with attr->mq_maxmsg == 0 fails with EINVAL") {
   expect_einval_for(0, 8);
 }
 
@@ -50,10 +50,10 @@ SIGIPC_TEST(PosixMqOpen, NegativeMsgsizeFailsEinval, "posix_mq.open.msgsize-nega
 
 // Linux's limits: above msg_max / msgsize_max without CAP_SYS_RESOURCE the
 // kernel answers EINVAL (mq_open(3), mq_overview(7)).
-#define SIGIPC_MQ_LIMIT_OR_SKIP(var, file)                                                   \
-  const auto var = mq::proc_limit(file);                                                     \
-  if (!var) SIGIPC_UNSUPPORTED("/proc/sys/fs/mqueue/" file " is absent");                    \
-  if (has_effective_cap(kCapSysResource))                                                    \
+#define SIGIPC_MQ_LIMIT_OR_SKIP(var, file)                                \
+  const auto var = mq::proc_limit(file);                                  \
+  if (!var) SIGIPC_UNSUPPORTED("/proc/sys/fs/mqueue/" file " is absent"); \
+  if (has_effective_cap(kCapSysResource))                                 \
   SIGIPC_UNSUPPORTED("CAP_SYS_RESOURCE lifts the limit in /proc/sys/fs/mqueue/" file)
 
 SIGIPC_TEST(PosixMqOpen, MaxmsgAboveMsgMaxFailsEinval, "posix_mq.open.maxmsg-above-limit-einval",
@@ -139,8 +139,7 @@ SIGIPC_TEST(PosixMqOpen, NameLongerThanNameMaxFailsEnametoolong,
 }
 
 SIGIPC_TEST(PosixMqOpen, NameOfExactlyNameMaxIsAccepted, "posix_mq.open.name-max-length-ok",
-            "XSH mq_open()",
-            "A name whose component is exactly {NAME_MAX} bytes long is valid") {
+            "XSH mq_open()", "A name whose component is exactly {NAME_MAX} bytes long is valid") {
   // Each test has a private IPC namespace, so this fixed name meets no one.
   std::string name = mq::name_of_length(NAME_MAX);
   mq_attr a = mq::make_attr(2, 8);

@@ -26,8 +26,7 @@ class UmaskGuard {
   mode_t old_;
 };
 
-SIGIPC_TEST(PosixMqOpen, ModeIsFilteredByUmask, "posix_mq.open.mode-umask",
-            "XSH mq_open()",
+SIGIPC_TEST(PosixMqOpen, ModeIsFilteredByUmask, "posix_mq.open.mode-umask", "XSH mq_open()",
             "The queue's permission bits are mode with the bits of the file mode creation mask "
             "cleared (seen through fstat() of the descriptor on Linux)") {
   UmaskGuard um(027);
@@ -36,8 +35,7 @@ SIGIPC_TEST(PosixMqOpen, ModeIsFilteredByUmask, "posix_mq.open.mode-umask",
   EXPECT_EQ(mq::fstat_of(d.get()).st_mode & 0777, 0640u);
 }
 
-SIGIPC_TEST(PosixMqOpen, ModeKeptWhenUmaskIsZero, "posix_mq.open.mode-as-given",
-            "XSH mq_open()",
+SIGIPC_TEST(PosixMqOpen, ModeKeptWhenUmaskIsZero, "posix_mq.open.mode-as-given", "XSH mq_open()",
             "With an empty umask the queue's permission bits are exactly those of mode") {
   UmaskGuard um(0);
   MqName name;
@@ -106,8 +104,7 @@ SIGIPC_TEST(PosixMqOpen, ReadWriteNeedsBothPermissions, "posix_mq.open.eacces-rd
   expect_nobody_open(0644, O_RDWR, EACCES);
 }
 
-SIGIPC_TEST(PosixMqOpen, ReadAllowedByOtherReadBit, "posix_mq.open.read-permitted",
-            "XSH mq_open()",
+SIGIPC_TEST(PosixMqOpen, ReadAllowedByOtherReadBit, "posix_mq.open.read-permitted", "XSH mq_open()",
             "A queue whose mode grants others read permission may be opened O_RDONLY by another "
             "user") {
   SIGIPC_REQUIRE_USER_SWITCH();
@@ -122,8 +119,8 @@ SIGIPC_TEST(PosixMqOpen, WriteAllowedByOtherWriteBit, "posix_mq.open.write-permi
   expect_nobody_open(0602, O_WRONLY, 0);
 }
 
-SIGIPC_TEST(PosixMqOpen, CreatOfExistingQueueChecksPermission, "posix_mq.open.eacces-creat-existing",
-            "XSH mq_open()",
+SIGIPC_TEST(PosixMqOpen, CreatOfExistingQueueChecksPermission,
+            "posix_mq.open.eacces-creat-existing", "XSH mq_open()",
             "O_CREAT on an existing queue whose permissions deny the requested access fails "
             "with EACCES (the queue exists and the permissions specified by oflag are denied)") {
   SIGIPC_REQUIRE_USER_SWITCH();
@@ -153,8 +150,7 @@ SIGIPC_TEST(PosixMqOpen, OwnerBitsApplyToOwner, "posix_mq.open.owner-bits-deny-o
   EXPECT_CHILD_OK(st);
 }
 
-SIGIPC_TEST(PosixMqOpen, GroupBitsApplyToGroupMembers, "posix_mq.open.group-bits",
-            "XSH mq_open()",
+SIGIPC_TEST(PosixMqOpen, GroupBitsApplyToGroupMembers, "posix_mq.open.group-bits", "XSH mq_open()",
             "A caller that is not the owner but is in the queue's group gets the group class: "
             "with mode 0640 and group nobody, nobody may open O_RDONLY but not O_WRONLY "
             "(EACCES)") {

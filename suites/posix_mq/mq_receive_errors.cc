@@ -48,8 +48,8 @@ SIGIPC_TEST(PosixMqReceiveErrors, WriteOnlyDescriptorFailsWithEbadf,
   EXPECT_EQ(mqio::curmsgs(q.get()), 1);
 }
 
-SIGIPC_TEST(PosixMqReceiveErrors, InvalidDescriptorFailsWithEbadf,
-            "posix_mq.receive.invalid-ebadf", "XSH mq_receive()",
+SIGIPC_TEST(PosixMqReceiveErrors, InvalidDescriptorFailsWithEbadf, "posix_mq.receive.invalid-ebadf",
+            "XSH mq_receive()",
             "mq_receive() on an invalid message queue descriptor fails with EBADF") {
   char buf[8192];
   EXPECT_FAILS_WITH(mq_receive(static_cast<mqd_t>(-1), buf, sizeof buf, nullptr), EBADF);

@@ -73,8 +73,8 @@ SIGIPC_TEST(PosixMqReceiveOrder, NullMsgPrioIsAllowed, "posix_mq.receive.msg-pri
   EXPECT_EQ(mqio::curmsgs(q.get()), 0);
 }
 
-SIGIPC_TEST(PosixMqReceiveOrder, ReturnsLengthOfSelectedMessage,
-            "posix_mq.receive.returns-length", "XSH mq_receive()",
+SIGIPC_TEST(PosixMqReceiveOrder, ReturnsLengthOfSelectedMessage, "posix_mq.receive.returns-length",
+            "XSH mq_receive()",
             "mq_receive() returns the length in bytes of the selected message, not the buffer "
             "size") {
   Queue q(4, 64);
@@ -111,8 +111,8 @@ SIGIPC_TEST(PosixMqReceiveOrder, ZeroLengthMessageIsAMessage, "posix_mq.send.zer
   EXPECT_EQ(mqio::curmsgs(q.get()), 0);
 }
 
-SIGIPC_TEST(PosixMqReceiveOrder, MessageOfExactlyMsgsizeIsAccepted,
-            "posix_mq.send.exact-msgsize", "XSH mq_send()",
+SIGIPC_TEST(PosixMqReceiveOrder, MessageOfExactlyMsgsizeIsAccepted, "posix_mq.send.exact-msgsize",
+            "XSH mq_send()",
             "A message of exactly mq_msgsize bytes is not too long: mq_send() accepts it and "
             "mq_receive() returns all of it") {
   Queue q(2, 40);
@@ -123,8 +123,8 @@ SIGIPC_TEST(PosixMqReceiveOrder, MessageOfExactlyMsgsizeIsAccepted,
   EXPECT_EQ(memcmp(in, out, 40), 0);
 }
 
-SIGIPC_TEST(PosixMqReceiveOrder, SendAndReceiveMoveTheMessageCount,
-            "posix_mq.send.curmsgs-count", "XSH mq_send(); XSH mq_getattr()",
+SIGIPC_TEST(PosixMqReceiveOrder, SendAndReceiveMoveTheMessageCount, "posix_mq.send.curmsgs-count",
+            "XSH mq_send(); XSH mq_getattr()",
             "Each successful mq_send() adds one message to mq_curmsgs and each successful "
             "mq_receive() removes one") {
   Queue q(4, 8);
@@ -140,8 +140,8 @@ SIGIPC_TEST(PosixMqReceiveOrder, SendAndReceiveMoveTheMessageCount,
   }
 }
 
-SIGIPC_TEST(PosixMqReceiveOrder, MessagePassesBetweenProcesses,
-            "posix_mq.receive.across-processes", "XSH mq_send(); XSH mq_receive()",
+SIGIPC_TEST(PosixMqReceiveOrder, MessagePassesBetweenProcesses, "posix_mq.receive.across-processes",
+            "XSH mq_send(); XSH mq_receive()",
             "A message one process sends on a queue is received by another process holding a "
             "descriptor of the same queue, with its content and priority") {
   Queue q(2, 16);

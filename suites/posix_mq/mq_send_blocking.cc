@@ -49,7 +49,7 @@ SIGIPC_TEST(PosixMqSendBlocking, SendToFullQueueBlocksUntilSpace,
   EXPECT_EQ(mqio::curmsgs(q.get()), 2);
   char buf[64];
   ASSERT_EQ(mq_receive(q.get(), buf, sizeof buf, nullptr), 1);
-  CallResult r {};
+  CallResult r{};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r)) << "the sender stayed blocked after a receive";
   EXPECT_EQ(r.ret, 0) << ErrnoText(r.err);
   EXPECT_CHILD_OK(sender.wait());
@@ -69,7 +69,7 @@ SIGIPC_TEST(PosixMqSendBlocking, ReceiveFromEmptyQueueBlocksUntilMessage,
   ASSERT_TRUE(mqio::blocked_in_receive(receiver.pid(), q.get())) << "never waited in mq_receive()";
   EXPECT_TRUE(mqio::still_empty(res.rd())) << "mq_receive() returned on an empty queue";
   ASSERT_SUCCEEDS(mq_send(q.get(), "wake", 4, 12));
-  CallResult r {};
+  CallResult r{};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r)) << "the receiver stayed blocked";
   EXPECT_EQ(r.ret, 4) << ErrnoText(r.err);
   EXPECT_EQ(memcmp(r.data, "wake", 4), 0);
@@ -90,7 +90,7 @@ SIGIPC_TEST(PosixMqSendBlocking, LongestWaitingReceiverGetsTheMessage,
   ASSERT_TRUE(mqio::blocked_in_receive(second.pid(), q.get()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "1", 1, 0));
   ASSERT_SUCCEEDS(mq_send(q.get(), "2", 1, 0));
-  CallResult a {}, b {};
+  CallResult a{}, b{};
   ASSERT_TRUE(mqio::await_result(first_res.rd(), &a));
   ASSERT_TRUE(mqio::await_result(second_res.rd(), &b));
   EXPECT_EQ(a.data[0], '1') << "the first waiter did not get the first message";
@@ -130,7 +130,7 @@ SIGIPC_TEST(PosixMqSendBlocking, WokenReceiverGetsHighestPriorityMessage,
   Child receiver = blocking_receiver(q.get(), res.wr());
   ASSERT_TRUE(mqio::blocked_in_receive(receiver.pid(), q.get()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "p", 1, 29));
-  CallResult r {};
+  CallResult r{};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r));
   EXPECT_EQ(r.ret, 1) << ErrnoText(r.err);
   EXPECT_EQ(r.prio, 29u);

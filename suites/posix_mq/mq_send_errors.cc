@@ -40,7 +40,7 @@ SIGIPC_TEST(PosixMqSendErrors, ClosedDescriptorFailsWithEbadf, "posix_mq.send.cl
             "XSH mq_send(); XSH mq_close()",
             "mq_send() on a descriptor that mq_close() has closed fails with EBADF") {
   MqName name("closed");
-  mq_attr attr {};
+  mq_attr attr{};
   attr.mq_maxmsg = 2;
   attr.mq_msgsize = 8;
   mqd_t d = mq_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
@@ -50,8 +50,8 @@ SIGIPC_TEST(PosixMqSendErrors, ClosedDescriptorFailsWithEbadf, "posix_mq.send.cl
   EXPECT_FAILS_WITH(mq_send(d, "x", 1, 0), EBADF);
 }
 
-SIGIPC_TEST(PosixMqSendErrors, NonQueueDescriptorFailsWithEbadf,
-            "posix_mq.send.not-a-queue-ebadf", "XSH mq_send()",
+SIGIPC_TEST(PosixMqSendErrors, NonQueueDescriptorFailsWithEbadf, "posix_mq.send.not-a-queue-ebadf",
+            "XSH mq_send()",
             "mq_send() on an open descriptor that is not a message queue (a pipe) fails with "
             "EBADF: it is not a valid message queue descriptor") {
   Pipe p;
@@ -77,7 +77,7 @@ SIGIPC_TEST(PosixMqSendErrors, NonblockSetByMqSetattrAppliesToSend,
             "queue fail with EAGAIN instead of blocking") {
   Queue q(1, 8);
   mqio::fill(q.get(), 1);
-  mq_attr na {};
+  mq_attr na{};
   na.mq_flags = O_NONBLOCK;
   ASSERT_SUCCEEDS(mq_setattr(q.get(), &na, nullptr));
   EXPECT_FAILS_WITH(mq_send(q.get(), "z", 1, 0), EAGAIN);

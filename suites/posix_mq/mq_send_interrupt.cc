@@ -31,10 +31,18 @@ Child blocked_caller(mqd_t q, Call call, bool restart, int handled_fd, int resul
     errno = 0;
     long r = -1;
     switch (call) {
-      case Call::kSend: r = mq_send(q, "s", 1, 0); break;
-      case Call::kReceive: r = mq_receive(q, buf, sizeof buf, nullptr); break;
-      case Call::kTimedSend: r = mq_timedsend(q, "s", 1, 0, &far); break;
-      case Call::kTimedReceive: r = mq_timedreceive(q, buf, sizeof buf, nullptr, &far); break;
+      case Call::kSend:
+        r = mq_send(q, "s", 1, 0);
+        break;
+      case Call::kReceive:
+        r = mq_receive(q, buf, sizeof buf, nullptr);
+        break;
+      case Call::kTimedSend:
+        r = mq_timedsend(q, "s", 1, 0, &far);
+        break;
+      case Call::kTimedReceive:
+        r = mq_timedreceive(q, buf, sizeof buf, nullptr, &far);
+        break;
     }
     mqio::report(result_fd, r, errno, 0, buf, r > 0 ? static_cast<size_t>(r) : 0);
   });
@@ -50,9 +58,8 @@ void expect_eintr(Call call) {
   prepare(q.get(), call);
   Pipe handled, res;
   Child c = blocked_caller(q.get(), call, false, handled.wr(), res.wr());
-  CallResult r {};
-  ASSERT_TRUE(
-      mqio::interrupt_until_returns(c.pid(), q.get(), wait_of(call), SIGUSR1, res.rd(), &r))
+  CallResult r{};
+  ASSERT_TRUE(mqio::interrupt_until_returns(c.pid(), q.get(), wait_of(call), SIGUSR1, res.rd(), &r))
       << "the blocked call never returned although signals kept arriving";
   EXPECT_EQ(r.ret, -1);
   EXPECT_EQ(r.err, EINTR) << ErrnoText(r.err);
@@ -75,14 +82,13 @@ void expect_restart(Call call) {
     ASSERT_EQ(mq_receive(q.get(), buf, sizeof buf, nullptr), 1);
   else
     ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
-  CallResult r {};
+  CallResult r{};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r));
   EXPECT_NE(r.ret, -1) << "not restarted: " << ErrnoText(r.err);
   EXPECT_CHILD_OK(c.wait());
 }
 
-SIGIPC_TEST(PosixMqSendInterrupt, BlockedSendFailsWithEintr, "posix_mq.send.eintr",
-            "XSH mq_send()",
+SIGIPC_TEST(PosixMqSendInterrupt, BlockedSendFailsWithEintr, "posix_mq.send.eintr", "XSH mq_send()",
             "A blocked mq_send() interrupted by a caught signal (no SA_RESTART) fails with EINTR "
             "and queues nothing") {
   expect_eintr(Call::kSend);
@@ -102,8 +108,8 @@ SIGIPC_TEST(PosixMqSendInterrupt, BlockedTimedSendFailsWithEintr, "posix_mq.time
   expect_eintr(Call::kTimedSend);
 }
 
-SIGIPC_TEST(PosixMqSendInterrupt, BlockedTimedReceiveFailsWithEintr,
-            "posix_mq.timed.receive-eintr", "XSH mq_timedreceive()",
+SIGIPC_TEST(PosixMqSendInterrupt, BlockedTimedReceiveFailsWithEintr, "posix_mq.timed.receive-eintr",
+            "XSH mq_timedreceive()",
             "A blocked mq_timedreceive() interrupted by a caught signal (no SA_RESTART) fails "
             "with EINTR before its deadline") {
   expect_eintr(Call::kTimedReceive);

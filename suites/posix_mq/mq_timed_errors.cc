@@ -78,8 +78,8 @@ SIGIPC_TEST(PosixMqTimedErrors, NonblockingTimedSendFailsWithEagain,
   EXPECT_FAILS_WITH(mq_timedsend(q.get(), "x", 1, 0, &far), EAGAIN);
 }
 
-SIGIPC_TEST(PosixMqTimedErrors, TimedSendTooLongFailsWithEmsgsize,
-            "posix_mq.timed.send-emsgsize", "XSH mq_timedsend()",
+SIGIPC_TEST(PosixMqTimedErrors, TimedSendTooLongFailsWithEmsgsize, "posix_mq.timed.send-emsgsize",
+            "XSH mq_timedsend()",
             "mq_timedsend() of msg_len greater than mq_msgsize fails with EMSGSIZE") {
   Queue q(1, 8);
   timespec far = mqio::realtime_after_ms(10000);

@@ -48,7 +48,7 @@ SIGIPC_TEST(PosixMqTimedWait, PastDeadlineOnEmptyQueueTimesOutAtOnce,
             "with ETIMEDOUT") {
   Queue q(1, 8);
   char buf[8];
-  timespec past {1, 0};
+  timespec past{1, 0};
   EXPECT_FAILS_WITH(mq_timedreceive(q.get(), buf, sizeof buf, nullptr, &past), ETIMEDOUT);
 }
 
@@ -58,7 +58,7 @@ SIGIPC_TEST(PosixMqTimedWait, PastDeadlineOnFullQueueTimesOutAtOnce,
             "ETIMEDOUT") {
   Queue q(1, 8);
   mqio::fill(q.get(), 1);
-  timespec past {1, 0};
+  timespec past{1, 0};
   EXPECT_FAILS_WITH(mq_timedsend(q.get(), "x", 1, 0, &past), ETIMEDOUT);
   EXPECT_EQ(mqio::curmsgs(q.get()), 1);
 }
@@ -71,7 +71,7 @@ SIGIPC_TEST(PosixMqTimedWait, AvailableMessageIgnoresPastDeadline,
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 4));
   char buf[8];
   unsigned prio = 0;
-  timespec past {1, 0};
+  timespec past{1, 0};
   EXPECT_EQ(mq_timedreceive(q.get(), buf, sizeof buf, &prio, &past), 1) << ErrnoText(errno);
   EXPECT_EQ(prio, 4u);
 }
@@ -81,7 +81,7 @@ SIGIPC_TEST(PosixMqTimedWait, AvailableSpaceIgnoresPastDeadline,
             "Under no circumstance does mq_timedsend() fail with a timeout if there is room on "
             "the queue immediately, even with a past deadline") {
   Queue q(1, 8);
-  timespec past {1, 0};
+  timespec past{1, 0};
   EXPECT_SUCCEEDS(mq_timedsend(q.get(), "m", 1, 0, &past));
   EXPECT_EQ(mqio::curmsgs(q.get()), 1);
 }
@@ -102,7 +102,7 @@ SIGIPC_TEST(PosixMqTimedWait, WaitingReceiverTakesMessageBeforeDeadline,
   ASSERT_TRUE(mqio::blocked_in_receive(receiver.pid(), q.get()));
   EXPECT_TRUE(mqio::still_empty(res.rd()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "late", 4, 0));
-  mqio::CallResult r {};
+  mqio::CallResult r{};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r));
   EXPECT_EQ(r.ret, 4) << ErrnoText(r.err);
   EXPECT_EQ(memcmp(r.data, "late", 4), 0);
@@ -126,7 +126,7 @@ SIGIPC_TEST(PosixMqTimedWait, WaitingSenderCompletesWhenSpaceFrees,
   EXPECT_TRUE(mqio::still_empty(res.rd()));
   char buf[64];
   ASSERT_EQ(mq_receive(q.get(), buf, sizeof buf, nullptr), 1);
-  mqio::CallResult r {};
+  mqio::CallResult r{};
   ASSERT_TRUE(mqio::await_result(res.rd(), &r));
   EXPECT_EQ(r.ret, 0) << ErrnoText(r.err);
   EXPECT_CHILD_OK(sender.wait());

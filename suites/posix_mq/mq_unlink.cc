@@ -16,8 +16,7 @@
 namespace sigipc {
 namespace {
 
-SIGIPC_TEST(PosixMqUnlink, NameIsRemovedAtOnce, "posix_mq.unlink.removes-name",
-            "XSH mq_unlink()",
+SIGIPC_TEST(PosixMqUnlink, NameIsRemovedAtOnce, "posix_mq.unlink.removes-name", "XSH mq_unlink()",
             "mq_unlink() returns 0 and removes the name even while descriptors are open: a later "
             "mq_open() without O_CREAT fails with ENOENT") {
   MqName name;
@@ -83,8 +82,7 @@ SIGIPC_TEST(PosixMqUnlink, NameLongerThanNameMaxFailsEnametoolong,
   EXPECT_FAILS_WITH(mq_unlink(name.c_str()), ENAMETOOLONG);
 }
 
-SIGIPC_TEST(PosixMqUnlink, NonOwnerIsDeniedEacces, "posix_mq.unlink.eacces",
-            "XSH mq_unlink()",
+SIGIPC_TEST(PosixMqUnlink, NonOwnerIsDeniedEacces, "posix_mq.unlink.eacces", "XSH mq_unlink()",
             "mq_unlink() by a process without permission to remove the queue (nobody, for a "
             "queue root created with mode 0666) fails with EACCES and the name stays") {
   SIGIPC_REQUIRE_USER_SWITCH();

@@ -60,8 +60,8 @@ SIGIPC_TEST(PosixSemGetvalue, GetvalueWithWaitersIsZeroOrMinusWaiterCount,
   ReleaseAll(s, waiters);
 }
 
-SIGIPC_TEST(PosixSemGetvalue, LinuxGetvalueWithWaitersIsZero, "posix_sem.linux.getvalue-waiters-zero",
-            "Linux-only, sem_getvalue(3)",
+SIGIPC_TEST(PosixSemGetvalue, LinuxGetvalueWithWaitersIsZero,
+            "posix_sem.linux.getvalue-waiters-zero", "Linux-only, sem_getvalue(3)",
             "Of the two behaviours POSIX permits, Linux reports 0 (not a negative waiter count) "
             "while processes are blocked on the semaphore") {
   SharedSem s(0);

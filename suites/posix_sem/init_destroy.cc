@@ -1,8 +1,8 @@
 // Unnamed semaphores: sem_init() sets the value and the sharing scope,
 // sem_destroy() releases an unused one. XSH sem_init(), XSH sem_destroy().
+#include <limits.h>
 #include <semaphore.h>
 #include <sys/mman.h>
-#include <limits.h>
 
 #include <atomic>
 #include <thread>
@@ -31,8 +31,8 @@ SIGIPC_TEST(PosixSemInit, InitSetsTheGivenValue, "posix_sem.init.sets-value", "X
   }
 }
 
-SIGIPC_TEST(PosixSemInit, InitReturnsZeroOnSuccess, "posix_sem.init.returns-zero",
-            "XSH sem_init()", "Upon successful completion sem_init() returns 0") {
+SIGIPC_TEST(PosixSemInit, InitReturnsZeroOnSuccess, "posix_sem.init.returns-zero", "XSH sem_init()",
+            "Upon successful completion sem_init() returns 0") {
   sem_t s;
   EXPECT_EQ(sem_init(&s, 0, 3), 0);
   sem_destroy(&s);
@@ -106,8 +106,8 @@ SIGIPC_TEST(PosixSemInit, DestroyOfUnusedSemaphoreSucceeds, "posix_sem.destroy.u
   EXPECT_EQ(sem_destroy(&s), 0);
 }
 
-SIGIPC_TEST(PosixSemInit, DestroyedSemaphoreCanBeReinitialised,
-            "posix_sem.destroy.reinit-allowed", "XSH sem_destroy()",
+SIGIPC_TEST(PosixSemInit, DestroyedSemaphoreCanBeReinitialised, "posix_sem.destroy.reinit-allowed",
+            "XSH sem_destroy()",
             "A destroyed semaphore object can be reinitialised with sem_init(), which sets the "
             "new value") {
   sem_t s;

@@ -49,7 +49,8 @@ Child StartBlockedLock(SharedSem& s, const psem::TimedLock& lock, int flags, Pip
   });
   status.close_wr();
   ready.wait();
-  if (!psem::wait_until_sleeping(c.pid())) setup_error(__FILE__, __LINE__, "the child never blocked");
+  if (!psem::wait_until_sleeping(c.pid()))
+    setup_error(__FILE__, __LINE__, "the child never blocked");
   return c;
 }
 
@@ -96,8 +97,8 @@ const psem::TimedLock kClockwait = [](sem_t* s, const timespec* t) {
   return psem::clockwait(s, CLOCK_REALTIME, t);
 };
 
-SIGIPC_TEST(PosixSemInterrupt, WaitInterruptedByHandlerFailsWithEintr,
-            "posix_sem.wait.eintr", "XSH sem_wait()",
+SIGIPC_TEST(PosixSemInterrupt, WaitInterruptedByHandlerFailsWithEintr, "posix_sem.wait.eintr",
+            "XSH sem_wait()",
             "A sem_wait() blocked at value 0 and interrupted by a caught signal (no SA_RESTART) "
             "returns -1 with EINTR and leaves the semaphore unchanged") {
   ExpectInterrupted(kWait);
@@ -124,15 +125,15 @@ SIGIPC_TEST(PosixSemInterrupt, WaitIsRestartedUnderSaRestart, "posix_sem.wait.sa
   ExpectRestarted(kWait);
 }
 
-SIGIPC_TEST(PosixSemInterrupt, TimedwaitIsRestartedUnderSaRestart,
-            "posix_sem.timedwait.sa-restart", "XSH sigaction()",
+SIGIPC_TEST(PosixSemInterrupt, TimedwaitIsRestartedUnderSaRestart, "posix_sem.timedwait.sa-restart",
+            "XSH sigaction()",
             "A sem_timedwait() blocked when a signal caught with SA_RESTART arrives is "
             "restarted: it does not fail with EINTR and returns 0 after a later sem_post()") {
   ExpectRestarted(kTimedwait);
 }
 
-SIGIPC_TEST(PosixSemInterrupt, ClockwaitIsRestartedUnderSaRestart,
-            "posix_sem.clockwait.sa-restart", "XSH sigaction()",
+SIGIPC_TEST(PosixSemInterrupt, ClockwaitIsRestartedUnderSaRestart, "posix_sem.clockwait.sa-restart",
+            "XSH sigaction()",
             "A sem_clockwait() blocked when a signal caught with SA_RESTART arrives is "
             "restarted: it does not fail with EINTR and returns 0 after a later sem_post()") {
   ExpectRestarted(kClockwait);

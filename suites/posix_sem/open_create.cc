@@ -158,8 +158,8 @@ SIGIPC_TEST(PosixSemOpen, OpenedInParentIsUsableInForkedChild, "posix_sem.open.i
   EXPECT_EQ(value_of(h.get()), 1);
 }
 
-SIGIPC_TEST(PosixSemOpen, SemaphoreOutlivesItsCreator, "posix_sem.open.persists-after-creator-exits",
-            "XSH sem_close()",
+SIGIPC_TEST(PosixSemOpen, SemaphoreOutlivesItsCreator,
+            "posix_sem.open.persists-after-creator-exits", "XSH sem_close()",
             "A named semaphore that was not unlinked keeps its state after the creating process "
             "exits (closing has no effect on its state)") {
   SemName n;

@@ -123,8 +123,8 @@ SIGIPC_TEST(PosixSemPost, NPostsReleaseNWaiters, "posix_sem.post.n-posts-release
   EXPECT_EQ(value_of(s.get()), 0);
 }
 
-SIGIPC_TEST(PosixSemPost, PostWithWaiterDoesNotRaiseTheValue,
-            "posix_sem.post.waiter-consumes-unit", "XSH sem_post()",
+SIGIPC_TEST(PosixSemPost, PostWithWaiterDoesNotRaiseTheValue, "posix_sem.post.waiter-consumes-unit",
+            "XSH sem_post()",
             "When the value resulting from sem_post() is handed to a blocked waiter, that "
             "waiter's sem_wait() returns and the semaphore stays locked (a later sem_trywait() "
             "fails with EAGAIN)") {

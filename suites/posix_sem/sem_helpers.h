@@ -78,7 +78,8 @@ using ::sigipc::wait_until_sleeping;
 // a pipe since sizeof(int) <= PIPE_BUF).
 inline void send_int(int fd, int v) noexcept {
   ssize_t w;
-  do w = write(fd, &v, sizeof v); while (w < 0 && errno == EINTR);
+  do w = write(fd, &v, sizeof v);
+  while (w < 0 && errno == EINTR);
   CHILD_CHECK_EQ(w, static_cast<ssize_t>(sizeof v));
 }
 
@@ -86,7 +87,8 @@ inline void send_int(int fd, int v) noexcept {
 // false).
 inline bool recv_int(int fd, int* v) {
   ssize_t r;
-  do r = read(fd, v, sizeof *v); while (r < 0 && errno == EINTR);
+  do r = read(fd, v, sizeof *v);
+  while (r < 0 && errno == EINTR);
   return r == static_cast<ssize_t>(sizeof *v);
 }
 
@@ -118,8 +120,14 @@ inline timespec now(clockid_t c) {
 inline timespec plus_ms(timespec t, long ms) {
   t.tv_sec += ms / 1000;
   t.tv_nsec += (ms % 1000) * 1000000L;
-  if (t.tv_nsec >= 1000000000L) { t.tv_sec += 1; t.tv_nsec -= 1000000000L; }
-  if (t.tv_nsec < 0) { t.tv_sec -= 1; t.tv_nsec += 1000000000L; }
+  if (t.tv_nsec >= 1000000000L) {
+    t.tv_sec += 1;
+    t.tv_nsec -= 1000000000L;
+  }
+  if (t.tv_nsec < 0) {
+    t.tv_sec -= 1;
+    t.tv_nsec += 1000000000L;
+  }
   return t;
 }
 // a - b in milliseconds.
@@ -132,7 +140,6 @@ inline bool reached(clockid_t c, const timespec& t) {
   timespec n = now(c);
   return n.tv_sec > t.tv_sec || (n.tv_sec == t.tv_sec && n.tv_nsec >= t.tv_nsec);
 }
-
 
 // ---- timed locks (sem_timedwait, sem_clockwait) ----
 // sem_clockwait() is new in POSIX.1-2024 (glibc 2.30+); musl (1.2.4) has
@@ -192,7 +199,8 @@ inline ::testing::AssertionResult TimesOutNotBeforeDeadline(const TimedLock& loc
 // whatever abstime holds (XSH sem_timedwait(): the validity of abstime need
 // not be checked when the semaphore can be locked immediately; it never times
 // out then).
-inline ::testing::AssertionResult LocksAtOnceDespite(const TimedLock& lock, const timespec& abstime) {
+inline ::testing::AssertionResult LocksAtOnceDespite(const TimedLock& lock,
+                                                     const timespec& abstime) {
   sem_t s;
   if (sem_init(&s, 0, 1) != 0) setup_error_errno(__FILE__, __LINE__, "sem_init", errno);
   errno = 0;
@@ -284,9 +292,10 @@ inline std::string glibc_sem_file(const SemName& n) {
   do {                           \
   } while (0)
 #else
-#define REQUIRE_GLIBC_SEM_FILE()                                                          \
-  SIGIPC_UNSUPPORTED("the rule is glibc's layout of named semaphores (/dev/shm/sem.NAME); " \
-                     "this libc keeps them elsewhere")
+#define REQUIRE_GLIBC_SEM_FILE()                                             \
+  SIGIPC_UNSUPPORTED(                                                        \
+      "the rule is glibc's layout of named semaphores (/dev/shm/sem.NAME); " \
+      "this libc keeps them elsewhere")
 #endif
 
 // The umask for one scope, restored on destruction.

@@ -37,9 +37,9 @@ SIGIPC_TEST(PosixSemTimedwait, LocksAtOnceWhenAvailableEvenWithPastDeadline,
   sem_destroy(&s);
   if (r == 0 && v == 0) return ::testing::AssertionSuccess();
   if (r == -1 && e == EINVAL && v == 1) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "tv_nsec " << nsec << ": returned " << r << " errno "
-                                       << ErrnoText(e) << ", value " << v
-                                       << " (want 0 and value 0, or EINVAL and value 1)";
+  return ::testing::AssertionFailure()
+         << "tv_nsec " << nsec << ": returned " << r << " errno " << ErrnoText(e) << ", value " << v
+         << " (want 0 and value 0, or EINVAL and value 1)";
 }
 
 SIGIPC_TEST(PosixSemTimedwait, AvailableWithInvalidAbstimeNeverTimesOut,

@@ -65,8 +65,8 @@ SIGIPC_TEST(PosixSemUnlink, UnlinkedSemaphoreStillConnectsProcessesThatHaveItOpe
   EXPECT_EQ(value_of(h.get()), 1);
 }
 
-SIGIPC_TEST(PosixSemUnlink, RecreatedNameIsADistinctSemaphore,
-            "posix_sem.unlink.recreate-distinct", "XSH sem_unlink()",
+SIGIPC_TEST(PosixSemUnlink, RecreatedNameIsADistinctSemaphore, "posix_sem.unlink.recreate-distinct",
+            "XSH sem_unlink()",
             "After sem_unlink(), sem_open() with O_CREAT of the same name creates a new "
             "semaphore, independent of the one still open") {
   SemName n;
@@ -104,9 +104,8 @@ SIGIPC_TEST(PosixSemUnlink, UnlinkDeniedFailsWithEacces, "posix_sem.unlink.eacce
   SemName n;
   psem::ScopedUmask um(0);
   SemHandle h(create_named(n, 0600, 0));
-  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
-    CHILD_CHECK_ERRNO(sem_unlink(n.c_str()), EACCES);
-  });
+  WaitStatus st =
+      RunAsUser(kNobodyUid, kNobodyGid, [&] { CHILD_CHECK_ERRNO(sem_unlink(n.c_str()), EACCES); });
   EXPECT_CHILD_OK(st);
   SemHandle again(sem_open(n.c_str(), 0));
   EXPECT_NE(again.get(), SEM_FAILED) << "the name was removed: " << ErrnoText(errno);
@@ -126,8 +125,8 @@ SIGIPC_TEST(PosixSemUnlink, OverlongNameIsRejected, "posix_sem.unlink.overlong-n
   EXPECT_TRUE(e == ENAMETOOLONG || e == ENOENT) << "errno " << ErrnoText(e);
 }
 
-SIGIPC_TEST(PosixSemUnlink, GlibcUnlinkRemovesDevShmSemFile,
-            "posix_sem.glibc.unlink-removes-file", "sem_overview(7) (Linux/glibc-specific)",
+SIGIPC_TEST(PosixSemUnlink, GlibcUnlinkRemovesDevShmSemFile, "posix_sem.glibc.unlink-removes-file",
+            "sem_overview(7) (Linux/glibc-specific)",
             "glibc's sem_unlink() removes the semaphore's file /dev/shm/sem.name") {
   REQUIRE_GLIBC_SEM_FILE();
   SemName n;

@@ -80,8 +80,8 @@ SIGIPC_TEST(PosixSemWait, TrywaitOnPositiveValueDecrements, "posix_sem.trywait.d
   sem_destroy(&s);
 }
 
-SIGIPC_TEST(PosixSemWait, TrywaitDoesNotBlockWhileOthersWait, "posix_sem.trywait.no-block-with-waiters",
-            "XSH sem_trywait()",
+SIGIPC_TEST(PosixSemWait, TrywaitDoesNotBlockWhileOthersWait,
+            "posix_sem.trywait.no-block-with-waiters", "XSH sem_trywait()",
             "sem_trywait() fails with EAGAIN at once even while another process is blocked in "
             "sem_wait() on the same semaphore") {
   SharedSem s(0);

@@ -37,9 +37,8 @@ SIGIPC_TEST(PosixShmMmap, UnalignedOffsetFailsEinval, "posix_shm.mmap.unaligned-
   EXPECT_EQ(e, EINVAL) << ErrnoText(e);
 }
 
-SIGIPC_TEST(PosixShmMmap, PageAlignedOffsetMapsThatPartOfObject,
-            "posix_shm.mmap.offset-maps-part", "XSH mmap()",
-            "mmap() with offset off maps the object's bytes starting at off") {
+SIGIPC_TEST(PosixShmMmap, PageAlignedOffsetMapsThatPartOfObject, "posix_shm.mmap.offset-maps-part",
+            "XSH mmap()", "mmap() with offset off maps the object's bytes starting at off") {
   ShmName name;
   const std::size_t pg = pshm::page_size();
   UniqueFd fd = pshm::create_sized(name, 2 * pg);
@@ -51,8 +50,8 @@ SIGIPC_TEST(PosixShmMmap, PageAlignedOffsetMapsThatPartOfObject,
   EXPECT_EQ(second.as<volatile char>()[9], 'o');
 }
 
-SIGIPC_TEST(PosixShmMmap, NeitherSharedNorPrivateFailsEinval,
-            "posix_shm.mmap.no-map-type-einval", "XSH mmap()",
+SIGIPC_TEST(PosixShmMmap, NeitherSharedNorPrivateFailsEinval, "posix_shm.mmap.no-map-type-einval",
+            "XSH mmap()",
             "mmap() whose flags set neither MAP_SHARED nor MAP_PRIVATE fails with EINVAL") {
   ShmName name;
   UniqueFd fd = pshm::create_sized(name, pshm::page_size());
@@ -60,8 +59,8 @@ SIGIPC_TEST(PosixShmMmap, NeitherSharedNorPrivateFailsEinval,
   EXPECT_EQ(e, EINVAL) << ErrnoText(e);
 }
 
-SIGIPC_TEST(PosixShmMmap, ClosedDescriptorFailsEbadf, "posix_shm.mmap.bad-fd-ebadf",
-            "XSH mmap()", "mmap() of a descriptor that is not open fails with EBADF") {
+SIGIPC_TEST(PosixShmMmap, ClosedDescriptorFailsEbadf, "posix_shm.mmap.bad-fd-ebadf", "XSH mmap()",
+            "mmap() of a descriptor that is not open fails with EBADF") {
   ShmName name;
   UniqueFd fd = pshm::create_sized(name, pshm::page_size());
   int closed = fd.release();

@@ -55,8 +55,7 @@ SIGIPC_TEST(PosixShmMoreMmap, FixedMisalignedAddressFailsEinval,
 }
 
 SIGIPC_TEST(PosixShmMoreMmap, ProtNoneAccessRaisesSigsegv, "posix_shm.mmap.prot-none-sigsegv",
-            "XSH mmap()",
-            "A read of a PROT_NONE mapping of an object is not permitted: SIGSEGV") {
+            "XSH mmap()", "A read of a PROT_NONE mapping of an object is not permitted: SIGSEGV") {
   ShmName name;
   const std::size_t pg = pshm::page_size();
   UniqueFd fd = pshm::create_sized(name, pg);

@@ -17,29 +17,27 @@
 namespace sigipc {
 namespace {
 
-SIGIPC_TEST(PosixShmMorePerm, ReadOnlyOpenNeedsReadPermission,
-            "posix_shm.perm.rdonly-needs-read", "XSH shm_open()",
+SIGIPC_TEST(PosixShmMorePerm, ReadOnlyOpenNeedsReadPermission, "posix_shm.perm.rdonly-needs-read",
+            "XSH shm_open()",
             "O_RDONLY on an object whose bits grant the caller write but not read permission "
             "fails with EACCES") {
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   UniqueFd fd;
-  WaitStatus st = pshm_more::AsNobodyOn(name, fd, 0602, [&] {
-    CHILD_CHECK_ERRNO(shm_open(name.c_str(), O_RDONLY, 0), EACCES);
-  });
+  WaitStatus st = pshm_more::AsNobodyOn(
+      name, fd, 0602, [&] { CHILD_CHECK_ERRNO(shm_open(name.c_str(), O_RDONLY, 0), EACCES); });
   EXPECT_CHILD_OK(st);
 }
 
-SIGIPC_TEST(PosixShmMorePerm, ReadWriteOpenNeedsWritePermission,
-            "posix_shm.perm.rdwr-needs-write", "XSH shm_open()",
+SIGIPC_TEST(PosixShmMorePerm, ReadWriteOpenNeedsWritePermission, "posix_shm.perm.rdwr-needs-write",
+            "XSH shm_open()",
             "O_RDWR on an object whose bits grant the caller read but not write permission fails "
             "with EACCES") {
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   UniqueFd fd;
-  WaitStatus st = pshm_more::AsNobodyOn(name, fd, 0604, [&] {
-    CHILD_CHECK_ERRNO(shm_open(name.c_str(), O_RDWR, 0), EACCES);
-  });
+  WaitStatus st = pshm_more::AsNobodyOn(
+      name, fd, 0604, [&] { CHILD_CHECK_ERRNO(shm_open(name.c_str(), O_RDWR, 0), EACCES); });
   EXPECT_CHILD_OK(st);
 }
 

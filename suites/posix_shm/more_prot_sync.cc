@@ -35,10 +35,11 @@ struct MappedObject {
   return KilledBy(pshm::RunFaultingChild(SIGSEGV, [p] { *p = 'w'; }), SIGSEGV);
 }
 ::testing::AssertionResult LoadFaults(volatile char* p) {
-  return KilledBy(pshm::RunFaultingChild(SIGSEGV, [p] {
-                    char v = *p;
-                    (void)v;
-                  }),
+  return KilledBy(pshm::RunFaultingChild(SIGSEGV,
+                                         [p] {
+                                           char v = *p;
+                                           (void)v;
+                                         }),
                   SIGSEGV);
 }
 
@@ -147,8 +148,8 @@ SIGIPC_TEST(PosixShmMoreProt, MunmapOfRangeWithoutMappingsSucceeds,
   EXPECT_EQ(munmap(hole, pg), 0) << ErrnoText(errno);
 }
 
-SIGIPC_TEST(PosixShmMoreProt, MunmapOfPartRemovesOnlyThosePages,
-            "posix_shm.munmap.partial-range", "XSH munmap()",
+SIGIPC_TEST(PosixShmMoreProt, MunmapOfPartRemovesOnlyThosePages, "posix_shm.munmap.partial-range",
+            "XSH munmap()",
             "munmap() of the first page of a two-page mapping removes that page only: the second "
             "stays accessible, the first raises SIGSEGV") {
   MappedObject o(2);

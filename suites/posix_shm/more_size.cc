@@ -18,8 +18,7 @@ namespace sigipc {
 namespace {
 
 SIGIPC_TEST(PosixShmMoreSize, GrowingKeepsExistingData, "posix_shm.ftruncate.grow-keeps-data",
-            "XSH ftruncate()",
-            "Increasing the size keeps the bytes already in the object") {
+            "XSH ftruncate()", "Increasing the size keeps the bytes already in the object") {
   ShmName name;
   const std::size_t pg = pshm::page_size();
   UniqueFd fd = pshm::create_sized(name, pg);

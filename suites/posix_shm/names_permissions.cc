@@ -78,8 +78,8 @@ SIGIPC_TEST(PosixShmPerm, ReadPermissionAllowsReadOnlyOpen, "posix_shm.perm.open
   EXPECT_CHILD_OK(st);
 }
 
-SIGIPC_TEST(PosixShmPerm, TruncWithoutWritePermissionFailsEacces,
-            "posix_shm.perm.trunc-eacces", "XSH shm_open()",
+SIGIPC_TEST(PosixShmPerm, TruncWithoutWritePermissionFailsEacces, "posix_shm.perm.trunc-eacces",
+            "XSH shm_open()",
             "O_TRUNC without write permission fails with EACCES and leaves the size unchanged") {
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
@@ -100,9 +100,8 @@ SIGIPC_TEST(PosixShmPerm, UnlinkWithoutPermissionFailsEacces, "posix_shm.perm.un
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   UniqueFd fd = pshm::create_sized(name, 0, 0600);
-  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
-    CHILD_CHECK_ERRNO(shm_unlink(name.c_str()), EACCES);
-  });
+  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid,
+                            [&] { CHILD_CHECK_ERRNO(shm_unlink(name.c_str()), EACCES); });
   EXPECT_CHILD_OK(st);
   int again = shm_open(name.c_str(), O_RDONLY, 0);
   EXPECT_SUCCEEDS(again) << "the name must still exist";

@@ -49,8 +49,7 @@ SIGIPC_TEST(PosixShmObject, CreateFlagDoesNotChangeExistingMode,
   EXPECT_EQ(pshm::stat_of(fd).st_mode & 0777, 0600u);
 }
 
-SIGIPC_TEST(PosixShmObject, ExclusiveCreateIsAtomic, "posix_shm.open.excl-atomic",
-            "XSH shm_open()",
+SIGIPC_TEST(PosixShmObject, ExclusiveCreateIsAtomic, "posix_shm.open.excl-atomic", "XSH shm_open()",
             "The existence check and creation of O_CREAT|O_EXCL are atomic: of several processes "
             "racing to create one name exactly one succeeds, the others get EEXIST") {
   ShmName name;
@@ -80,8 +79,7 @@ SIGIPC_TEST(PosixShmObject, ExclusiveCreateIsAtomic, "posix_shm.open.excl-atomic
   EXPECT_EQ(other, 0);
 }
 
-SIGIPC_TEST(PosixShmObject, AccessModeFollowsOflag, "posix_shm.open.access-mode",
-            "XSH shm_open()",
+SIGIPC_TEST(PosixShmObject, AccessModeFollowsOflag, "posix_shm.open.access-mode", "XSH shm_open()",
             "The open file description gets the access mode of oflag: O_RDONLY or O_RDWR "
             "(F_GETFL)") {
   ShmName name;
@@ -116,8 +114,7 @@ SIGIPC_TEST(PosixShmObject, NegativeTruncateLengthFailsEinval,
   EXPECT_EQ(pshm::stat_of(fd.get()).st_size, len);
 }
 
-SIGIPC_TEST(PosixShmObject, ShrinkReducesSize, "posix_shm.ftruncate.shrinks",
-            "XSH ftruncate()",
+SIGIPC_TEST(PosixShmObject, ShrinkReducesSize, "posix_shm.ftruncate.shrinks", "XSH ftruncate()",
             "ftruncate() to a smaller length shrinks the object: fstat reports the new size") {
   ShmName name;
   UniqueFd fd = pshm::create_sized(name, 4 * pshm::page_size());

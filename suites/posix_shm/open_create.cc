@@ -18,8 +18,7 @@ namespace sigipc {
 namespace {
 
 SIGIPC_TEST(PosixShmOpen, CreatedObjectHasSizeZero, "posix_shm.open.create-size-zero",
-            "XSH shm_open()",
-            "O_CREAT creates a new shared memory object of size zero") {
+            "XSH shm_open()", "O_CREAT creates a new shared memory object of size zero") {
   ShmName name;
   int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
   ASSERT_SUCCEEDS(fd);
@@ -58,9 +57,8 @@ SIGIPC_TEST(PosixShmOpen, CreatedOwnerIsEffectiveIds, "posix_shm.open.create-own
   EXPECT_CHILD_OK(st);
 }
 
-SIGIPC_TEST(PosixShmOpen, ExclusiveCreateOfExistingNameFailsEexist,
-            "posix_shm.open.excl-eexist", "XSH shm_open()",
-            "O_CREAT|O_EXCL fails with EEXIST when the object already exists") {
+SIGIPC_TEST(PosixShmOpen, ExclusiveCreateOfExistingNameFailsEexist, "posix_shm.open.excl-eexist",
+            "XSH shm_open()", "O_CREAT|O_EXCL fails with EEXIST when the object already exists") {
   ShmName name;
   UniqueFd first = pshm::open_or_setup_error(name.c_str(), O_RDWR | O_CREAT | O_EXCL);
   errno = 0;
@@ -72,7 +70,8 @@ SIGIPC_TEST(PosixShmOpen, ExclusiveCreateOfExistingNameFailsEexist,
 }
 
 SIGIPC_TEST(PosixShmOpen, MissingNameWithoutCreateFailsEnoent, "posix_shm.open.missing-enoent",
-            "XSH shm_open()", "Without O_CREAT, opening a name that does not exist fails with ENOENT") {
+            "XSH shm_open()",
+            "Without O_CREAT, opening a name that does not exist fails with ENOENT") {
   ShmName name;
   EXPECT_FAILS_WITH(shm_open(name.c_str(), O_RDWR, 0), ENOENT);
 }
@@ -141,8 +140,7 @@ SIGIPC_TEST(PosixShmOpen, ObjectIsRegularFileOnLinux, "posix_shm.open.linux-regu
   EXPECT_TRUE(S_ISREG(pshm::stat_of(fd.get()).st_mode));
 }
 
-SIGIPC_TEST(PosixShmOpen, FstatReportsModeAndSize, "posix_shm.fstat.mode-and-size",
-            "XSH fstat()",
+SIGIPC_TEST(PosixShmOpen, FstatReportsModeAndSize, "posix_shm.fstat.mode-and-size", "XSH fstat()",
             "fstat() on a shared memory object reports its permission bits and its current size") {
   ShmName name;
   umask(0);

@@ -51,7 +51,9 @@ inline Mapping map_or_setup_error(int fd, std::size_t len, int prot = PROT_READ 
 // sig; the body is expected to be killed by sig at its faulting access.
 inline WaitStatus RunFaultingChild(int sig, const std::function<void()>& body) {
   return RunInChild([&] {
-    struct rlimit no_core {0, 0};
+    struct rlimit no_core {
+      0, 0
+    };
     setrlimit(RLIMIT_CORE, &no_core);
     signal(sig, SIG_DFL);
     body();

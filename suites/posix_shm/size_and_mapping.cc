@@ -59,8 +59,8 @@ SIGIPC_TEST(PosixShmSize, NewObjectMappingIsZeroFilled, "posix_shm.ftruncate.new
   EXPECT_TRUE(all_zero(m.as<char>(), len));
 }
 
-SIGIPC_TEST(PosixShmMap, TwoSharedMappingsSeeEachOthersWrites,
-            "posix_shm.mmap.shared-two-mappings", "XSH mmap()",
+SIGIPC_TEST(PosixShmMap, TwoSharedMappingsSeeEachOthersWrites, "posix_shm.mmap.shared-two-mappings",
+            "XSH mmap()",
             "Two MAP_SHARED mappings of one object in one process see each other's stores") {
   ShmName name;
   const std::size_t len = pshm::page_size();
@@ -99,9 +99,7 @@ SIGIPC_TEST(PosixShmMap, AccessPastEndOfObjectRaisesSigbus, "posix_shm.mmap.past
   UniqueFd fd = pshm::create_sized(name, pg);
   Mapping m = pshm::map_or_setup_error(fd.get(), 2 * pg);
   volatile char* past = m.as<volatile char>() + pg;
-  WaitStatus st = pshm::RunFaultingChild(SIGBUS, [&] {
-    *past = 1;
-  });
+  WaitStatus st = pshm::RunFaultingChild(SIGBUS, [&] { *past = 1; });
   EXPECT_TRUE(KilledBy(st, SIGBUS));
 }
 
@@ -127,8 +125,7 @@ SIGIPC_TEST(PosixShmMap, AccessPastMappingRaisesSigsegv, "posix_shm.mmap.past-ma
 }
 
 SIGIPC_TEST(PosixShmMap, AccessAfterMunmapRaisesSigsegv, "posix_shm.munmap.access-sigsegv",
-            "XSH munmap()",
-            "After munmap(), references to the removed pages deliver SIGSEGV") {
+            "XSH munmap()", "After munmap(), references to the removed pages deliver SIGSEGV") {
   ShmName name;
   const std::size_t pg = pshm::page_size();
   UniqueFd fd = pshm::create_sized(name, pg);

@@ -60,7 +60,7 @@ SIGIPC_TEST(SignalAltStack, DisabledAltStackIsNotUsed, "signal.altstack.disable-
             "the current stack") {
   AltStack alt(flagtest::alt_stack_bytes());
   SignalAction action(SIGUSR1, record_frame, SA_ONSTACK);
-  stack_t off {};
+  stack_t off{};
   off.ss_flags = SS_DISABLE;
   ASSERT_SUCCEEDS(sigaltstack(&off, nullptr));
   std::uintptr_t frame = frame_of_handler_for(SIGUSR1);
@@ -74,7 +74,7 @@ SIGIPC_TEST(SignalAltStack, DisabledAltStackIsNotUsed, "signal.altstack.disable-
 // alternate stack. A nested delivery that restarted at the top of that
 // stack would write its frame over the outer one.
 constexpr int kCanaryBytes = 256;
-flagtest::AtomicAddr g_inner_frame {0}, g_canary_lo {0}, g_canary_hi {0};
+flagtest::AtomicAddr g_inner_frame{0}, g_canary_lo{0}, g_canary_hi{0};
 volatile sig_atomic_t g_canary_intact = -1;
 
 void inner_handler(int) {
@@ -121,23 +121,24 @@ SIGIPC_TEST(SignalAltStack, NestedSignalStaysOnAltStack, "signal.altstack.nested
 volatile sig_atomic_t g_flags_inside = -1;
 void record_frame_and_state(int sig) {
   record_frame(sig);
-  stack_t now {};
+  stack_t now{};
   if (sigaltstack(nullptr, &now) == 0) g_flags_inside = now.ss_flags;
 }
 
-SIGIPC_TEST(SignalAltStack, SsAutodisarmDisarmsStackWhileHandlerRuns,
-            "signal.altstack.autodisarm", "Linux-only, sigaltstack(2)",
+SIGIPC_TEST(SignalAltStack, SsAutodisarmDisarmsStackWhileHandlerRuns, "signal.altstack.autodisarm",
+            "Linux-only, sigaltstack(2)",
             "With SS_AUTODISARM the alternate stack is used, reported as SS_DISABLE while the "
             "handler runs on it, and re-armed when the handler returns") {
   AltStack alt(flagtest::alt_stack_bytes());
-  stack_t ss {};
+  stack_t ss{};
   ss.ss_sp = alt.base();
   ss.ss_size = alt.size();
   ss.ss_flags = static_cast<int>(SS_AUTODISARM);
   if (sigaltstack(&ss, nullptr) != 0) {
     if (errno == EINVAL)
-      SIGIPC_UNSUPPORTED("EINVAL for SS_AUTODISARM: a kernel older than 4.7 or an emulator "
-                         "without it");
+      SIGIPC_UNSUPPORTED(
+          "EINVAL for SS_AUTODISARM: a kernel older than 4.7 or an emulator "
+          "without it");
     FAIL() << "sigaltstack(SS_AUTODISARM) failed with " << ErrnoText(errno);
   }
   SignalAction action(SIGUSR1, record_frame_and_state, SA_ONSTACK);

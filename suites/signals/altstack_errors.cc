@@ -29,11 +29,11 @@ char g_other_stack[64 * 1024];
 int errno_of(int r) { return r == 0 ? 0 : errno; }
 
 void modify_from_handler(int) {
-  stack_t other {};
+  stack_t other{};
   other.ss_sp = g_other_stack;
   other.ss_size = sizeof g_other_stack;
   g_replace_errno = errno_of(sigaltstack(&other, nullptr));
-  stack_t off {};
+  stack_t off{};
   off.ss_flags = SS_DISABLE;
   g_disable_errno = errno_of(sigaltstack(&off, nullptr));
 }
@@ -55,15 +55,15 @@ SIGIPC_TEST(SignalAltStack, ChangingStackWhileOnItFailsWithEperm, "signal.altsta
   EXPECT_EQ(now.ss_flags, 0) << "the stack must still be enabled";
 }
 
-SIGIPC_TEST(SignalAltStack, SizeBelowMinsigstkszFailsWithEnomem,
-            "signal.altstack.enomem-below-min", "XSH sigaltstack(); XBD <signal.h>",
+SIGIPC_TEST(SignalAltStack, SizeBelowMinsigstkszFailsWithEnomem, "signal.altstack.enomem-below-min",
+            "XSH sigaltstack(); XBD <signal.h>",
             "sigaltstack() fails with ENOMEM, changing nothing, when ss_size is less than "
             "MINSIGSTKSZ (the <signal.h> constant of the POSIX environment)") {
   const long min = flagtest::posix_minsigstksz();
   ASSERT_GT(min, 1) << "setup: MINSIGSTKSZ";
   std::unique_ptr<char[]> mem(new char[static_cast<std::size_t>(min)]);
   for (long size : {0L, 1L, min - 1}) {
-    stack_t ss {};
+    stack_t ss{};
     ss.ss_sp = mem.get();
     ss.ss_size = static_cast<std::size_t>(size);
     EXPECT_FAILS_WITH(sigaltstack(&ss, nullptr), ENOMEM)
@@ -83,13 +83,13 @@ SIGIPC_TEST(SignalAltStack, SizeOfMinsigstkszIsAccepted, "signal.altstack.min-si
   const long gnu_min = static_cast<long>(MINSIGSTKSZ);
   for (long size : {flagtest::posix_minsigstksz(), gnu_min}) {
     std::unique_ptr<char[]> mem(new char[static_cast<std::size_t>(size)]);
-    stack_t ss {};
+    stack_t ss{};
     ss.ss_sp = mem.get();
     ss.ss_size = static_cast<std::size_t>(size);
     EXPECT_SUCCEEDS(sigaltstack(&ss, nullptr)) << "ss_size " << size;
     stack_t now = query_alt_stack();
     EXPECT_EQ(now.ss_size, static_cast<std::size_t>(size)) << "the stack in effect";
-    stack_t off {};
+    stack_t off{};
     off.ss_flags = SS_DISABLE;
     ASSERT_SUCCEEDS(sigaltstack(&off, nullptr)) << "before freeing the stack";
   }
@@ -105,7 +105,7 @@ SIGIPC_TEST(SignalAltStack, UnknownSsFlagsFailWithEinval, "signal.altstack.einva
     const unsigned flag = 1u << bit;
     if (flag & known) continue;
     for (unsigned extra : {0u, static_cast<unsigned>(SS_DISABLE)}) {
-      stack_t ss {};
+      stack_t ss{};
       ss.ss_sp = alt.base();
       ss.ss_size = alt.size();
       ss.ss_flags = static_cast<int>(flag | extra);
@@ -124,14 +124,14 @@ SIGIPC_TEST(SignalAltStack, SsOnstackInNewStackFailsWithEinval,
             "than SS_DISABLE (SS_ONSTACK is only ever reported, in oss)") {
   AltStack alt(flagtest::alt_stack_bytes());
   std::unique_ptr<char[]> other(new char[alt.size()]);
-  stack_t ss {};
+  stack_t ss{};
   ss.ss_sp = other.get();
   ss.ss_size = alt.size();
   ss.ss_flags = SS_ONSTACK;
   EXPECT_FAILS_WITH(sigaltstack(&ss, nullptr), EINVAL);
   EXPECT_EQ(query_alt_stack().ss_sp, alt.base()) << "the refused stack was installed";
   // Whatever happened, leave no pointer to `other` installed past its life.
-  stack_t back {};
+  stack_t back{};
   back.ss_sp = alt.base();
   back.ss_size = alt.size();
   sigaltstack(&back, nullptr);

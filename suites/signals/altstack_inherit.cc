@@ -25,7 +25,7 @@ constexpr int kStackEnabled = 11;
 constexpr int kStackQueryFailed = 12;
 
 SIGIPC_EXEC_HELPER(altstack_state) {
-  stack_t now {};
+  stack_t now{};
   if (sigaltstack(nullptr, &now) != 0) return kStackQueryFailed;
   return (now.ss_flags & SS_DISABLE) ? kStackDisabled : kStackEnabled;
 }
@@ -37,7 +37,7 @@ SIGIPC_TEST(SignalAltStack, ExecRemovesAltStack, "signal.altstack.exec-removes",
   AltStack alt(flagtest::alt_stack_bytes());
   ExecArgv argv("altstack_state", {});
   Child c([&] {
-    stack_t now {};
+    stack_t now{};
     CHILD_CHECK_OK(sigaltstack(nullptr, &now));
     CHILD_CHECK_EQ(now.ss_flags, 0);  // setup: inherited through fork, enabled
     argv.exec();
@@ -59,7 +59,7 @@ SIGIPC_TEST(SignalAltStack, ForkChildInheritsAltStack, "signal.altstack.fork-inh
   AltStack alt(flagtest::alt_stack_bytes());
   SignalAction action(SIGUSR1, flagtest::record_frame, SA_ONSTACK);
   WaitStatus st = RunInChild([&] {
-    stack_t now {};
+    stack_t now{};
     CHILD_CHECK_OK(sigaltstack(nullptr, &now));
     CHILD_CHECK(now.ss_sp == alt.base());
     CHILD_CHECK_EQ(now.ss_size, alt.size());
@@ -72,7 +72,7 @@ SIGIPC_TEST(SignalAltStack, ForkChildInheritsAltStack, "signal.altstack.fork-inh
 }
 
 void* report_thread_stack(void* out) {
-  stack_t now {};
+  stack_t now{};
   if (sigaltstack(nullptr, &now) != 0) now.ss_flags = -1;
   *static_cast<stack_t*>(out) = now;
   return nullptr;
@@ -83,7 +83,7 @@ SIGIPC_TEST(SignalAltStack, NewThreadStartsWithoutAltStack, "signal.altstack.thr
             "A thread created by pthread_create() does not inherit the creating thread's "
             "alternate stack") {
   AltStack alt(flagtest::alt_stack_bytes());
-  stack_t seen {};
+  stack_t seen{};
   pthread_t t;
   ASSERT_EQ(pthread_create(&t, nullptr, report_thread_stack, &seen), 0);
   ASSERT_EQ(pthread_join(t, nullptr), 0);
@@ -120,7 +120,7 @@ SIGIPC_TEST(SignalAltStack, StackOverflowIsCaughtOnAltStack, "signal.altstack.ov
             "is caught by an SA_ONSTACK handler running on the alternate stack") {
   Child c([] {
     sigtest::child_disable_core_dumps();
-    stack_t ss {};
+    stack_t ss{};
     ss.ss_sp = g_segv_stack;
     ss.ss_size = sizeof g_segv_stack;
     CHILD_CHECK_OK(sigaltstack(&ss, nullptr));

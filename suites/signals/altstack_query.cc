@@ -23,7 +23,7 @@ SIGIPC_TEST(SignalAltStack, OssReportsPreviousStack, "signal.altstack.oss-report
             "ss_flags 0 when enabled and not in use") {
   AltStack first(flagtest::alt_stack_bytes());  // restores the original state at the end
   std::unique_ptr<char[]> second(new char[first.size() * 2]);
-  stack_t next {}, old {};
+  stack_t next{}, old{};
   next.ss_sp = second.get();
   next.ss_size = first.size() * 2;
   old.ss_flags = -1;
@@ -40,7 +40,7 @@ SIGIPC_TEST(SignalAltStack, OssReportsPreviousStack, "signal.altstack.oss-report
 // The stack state read from inside the handler; -1 before it ran.
 volatile sig_atomic_t g_flags_inside = -1;
 void record_state(int) {
-  stack_t now {};
+  stack_t now{};
   g_flags_inside = sigaltstack(nullptr, &now) == 0 ? now.ss_flags : -2;
 }
 
@@ -64,7 +64,7 @@ SIGIPC_TEST(SignalAltStack, SsDisableIsReportedAfterDisabling, "signal.altstack.
             "oss.ss_flags") {
   AltStack alt(flagtest::alt_stack_bytes());
   ASSERT_EQ(query_alt_stack().ss_flags, 0) << "setup: the stack is enabled";
-  stack_t off {}, old {};
+  stack_t off{}, old{};
   off.ss_flags = SS_DISABLE;
   ASSERT_SUCCEEDS(sigaltstack(&off, &old));
   EXPECT_EQ(old.ss_flags, 0) << "the stack was enabled before the call";
@@ -76,7 +76,7 @@ SIGIPC_TEST(SignalAltStack, SsDisableIgnoresSpAndSize, "signal.altstack.disable-
             "With ss_flags SS_DISABLE, ss_sp and ss_size are ignored: a null address and a size "
             "below MINSIGSTKSZ are accepted") {
   AltStack alt(flagtest::alt_stack_bytes());
-  stack_t off {};
+  stack_t off{};
   off.ss_flags = SS_DISABLE;
   off.ss_sp = nullptr;
   off.ss_size = 1;

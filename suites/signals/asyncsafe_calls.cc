@@ -60,10 +60,13 @@ SIGIPC_TEST(SignalAsyncSafeCalls, IdentityQueriesInAHandlerAgreeWithTheMainFlow,
             "signal.asyncsafe.identity-queries", "XSH 2.4.3 Signal Actions",
             "getpid(), getppid(), getuid(), geteuid(), getgid(), getegid() and getpgrp() "
             "called by a handler that interrupted the same calls return the process's values") {
-  const sig_atomic_t want[kIdentities] = {
-      getpid(), getppid(), static_cast<sig_atomic_t>(getuid()),
-      static_cast<sig_atomic_t>(geteuid()), static_cast<sig_atomic_t>(getgid()),
-      static_cast<sig_atomic_t>(getegid()), getpgrp()};
+  const sig_atomic_t want[kIdentities] = {getpid(),
+                                          getppid(),
+                                          static_cast<sig_atomic_t>(getuid()),
+                                          static_cast<sig_atomic_t>(geteuid()),
+                                          static_cast<sig_atomic_t>(getgid()),
+                                          static_cast<sig_atomic_t>(getegid()),
+                                          getpgrp()};
   g_runs = 0;
   for (int i = 0; i < kIdentities; ++i) g_identity[i] = -1;
   SignalAction action(SIGUSR1, query_identity);

@@ -38,8 +38,8 @@ WaitStatus SignalPausedChild(void (*handler)(int), std::initializer_list<int> sa
     ready.open();
     coverage_flush();
     pause();
-    check_fail(__FILE__, __LINE__, "pause() returned: the handler did not end the process",
-               nullptr, true);
+    check_fail(__FILE__, __LINE__, "pause() returned: the handler did not end the process", nullptr,
+               true);
   });
   ready.wait();
   waittest::wait_until_sleeping(child.pid());

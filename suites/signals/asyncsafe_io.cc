@@ -188,8 +188,7 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerReadDuringBlockedReadKeepsBothStreams,
   ASSERT_GT(r, 0) << ErrnoText(err) << (watchdog.fired() ? " (ended by the watchdog)" : "");
   // One atomic write of PIPE_BUF; a read may still take it in pieces.
   ASSERT_TRUE(waittest::read_exact(main_pipe.rd(), got.data() + r, PIPE_BUF - r));
-  EXPECT_EQ(pattern_mismatch(got.data(), PIPE_BUF, kMainTag), -1)
-      << "the main stream was altered";
+  EXPECT_EQ(pattern_mismatch(got.data(), PIPE_BUF, kMainTag), -1) << "the main stream was altered";
   EXPECT_EQ(g_side_done, 1) << "the handler's read() (0: never ran while armed)";
   EXPECT_CHILD_OK(feeder.wait());
 }

@@ -49,8 +49,8 @@ SIGIPC_TEST(SignalAsyncSafeState, HandlerThatRestoresErrnoLeavesItIntact,
   ticks.stop();
   ASSERT_TRUE(ran) << "the handler never ran";
   EXPECT_EQ(seen, EDOM) << "errno after the handlers: " << ErrnoText(seen);
-  EXPECT_EQ(g_errno_inside, EBADF) << "errno inside the handler after close(-1): "
-                                   << ErrnoText(g_errno_inside);
+  EXPECT_EQ(g_errno_inside, EBADF)
+      << "errno inside the handler after close(-1): " << ErrnoText(g_errno_inside);
 }
 
 volatile sig_atomic_t g_value = 0;
@@ -73,9 +73,12 @@ SIGIPC_TEST(SignalAsyncSafeState, SigAtomicValueAssignedInAHandlerIsSeenWhole,
   long long other = 0;
   for (long long i = 0; i < 4000000000LL && !(seen_max && seen_min); ++i) {
     const sig_atomic_t v = g_value;
-    if (v == SIG_ATOMIC_MAX) seen_max = true;
-    else if (v == SIG_ATOMIC_MIN) seen_min = true;
-    else if (v != 0) other = v;
+    if (v == SIG_ATOMIC_MAX)
+      seen_max = true;
+    else if (v == SIG_ATOMIC_MIN)
+      seen_min = true;
+    else if (v != 0)
+      other = v;
   }
   ticks.stop();
   EXPECT_TRUE(seen_max) << "SIG_ATOMIC_MAX stored by the handler never seen (" << g_runs

@@ -23,8 +23,8 @@ namespace {
 class SharedSemaphore {
  public:
   explicit SharedSemaphore(unsigned value) {
-    void* m = mmap(nullptr, sizeof(sem_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                   -1, 0);
+    void* m =
+        mmap(nullptr, sizeof(sem_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) setup_error_errno(__FILE__, __LINE__, "mmap()", errno);
     sem_ = static_cast<sem_t*>(m);
     if (sem_init(sem_, 1, value) != 0) {

@@ -77,8 +77,7 @@ SIGIPC_TEST(SignalDefaultAction, IgnoreSignalsLeaveTheProcessRunning, "signal.de
 }
 
 SIGIPC_TEST(SignalDefaultAction, SigcontIsIgnoredByRunningProcess,
-            "signal.default.cont-ignored-when-running",
-            "XBD <signal.h>; XSH 2.4.3 Signal Actions",
+            "signal.default.cont-ignored-when-running", "XBD <signal.h>; XSH 2.4.3 Signal Actions",
             "Under SIG_DFL, SIGCONT delivered to a process that is not stopped is ignored "
             "(action C)") {
   Child c = RaiseUnderDefaultAction(SIGCONT);
@@ -110,7 +109,8 @@ SIGIPC_TEST(SignalDefaultAction, SigcontContinuesEvenWhenBlockedOrIgnored,
     void (*prepare)();
   };
   const Variant variants[] = {
-      {"blocked", [] {
+      {"blocked",
+       [] {
          sigset_t s;
          sigemptyset(&s);
          sigaddset(&s, SIGCONT);

@@ -24,8 +24,10 @@ void count_other(int) { g_other_hits = g_other_hits + 1; }
 volatile sig_atomic_t g_dfl_on_entry = -2;
 void record_action_on_entry(int sig, siginfo_t*, void*) {
   struct sigaction cur {};
-  if (sigaction(sig, nullptr, &cur) != 0) g_dfl_on_entry = -1;
-  else g_dfl_on_entry = cur.sa_handler == SIG_DFL ? 1 : 0;
+  if (sigaction(sig, nullptr, &cur) != 0)
+    g_dfl_on_entry = -1;
+  else
+    g_dfl_on_entry = cur.sa_handler == SIG_DFL ? 1 : 0;
   g_hits = g_hits + 1;
 }
 
@@ -48,7 +50,8 @@ SIGIPC_TEST(SignalDisposition, SigactionReturnsPreviousActionIntact,
   first.sa_flags = SA_RESTART;
   ASSERT_SUCCEEDS(sigaction(SIGUSR1, &first, nullptr));
 
-  struct sigaction second {}, old {};
+  struct sigaction second {
+  }, old{};
   second.sa_handler = SIG_IGN;
   sigemptyset(&second.sa_mask);
   ASSERT_SUCCEEDS(sigaction(SIGUSR1, &second, &old));
@@ -70,8 +73,7 @@ SIGIPC_TEST(SignalDisposition, SigactionWithNullActOnlyQueries,
 }
 
 SIGIPC_TEST(SignalDisposition, SigIgnDiscardsPendingSignal,
-            "signal.disposition.ign-discards-pending",
-            "XSH 2.4.3 Signal Actions",
+            "signal.disposition.ign-discards-pending", "XSH 2.4.3 Signal Actions",
             "Setting SIG_IGN for a pending signal discards it, even while it is blocked") {
   SignalAction guard(SIGUSR1, count_hit);
   SignalMask mask;
@@ -109,8 +111,7 @@ SIGIPC_TEST(SignalDisposition, SigIgnMakesDeliveryHarmless, "signal.disposition.
 }
 
 SIGIPC_TEST(SignalDisposition, SigDflRestoresDefaultAction,
-            "signal.disposition.dfl-restores-default",
-            "XSH 2.4.3 Signal Actions",
+            "signal.disposition.dfl-restores-default", "XSH 2.4.3 Signal Actions",
             "Setting SIG_DFL after a handler makes the signal take its default action again") {
   Child c([] {
     CHILD_CHECK(signal(SIGUSR1, count_hit) != SIG_ERR);

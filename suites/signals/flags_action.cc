@@ -63,8 +63,10 @@ SIGIPC_TEST(SignalFlags, OldActionReportedIntactForEveryFlagCombination,
         if (combo & (1u << i)) set |= flags[i].bit;
       const bool odd = combo & 1u;
       struct sigaction act {};
-      if (set & SA_SIGINFO) act.sa_sigaction = odd ? info_a : info_b;
-      else act.sa_handler = odd ? handler_a : handler_b;
+      if (set & SA_SIGINFO)
+        act.sa_sigaction = odd ? info_a : info_b;
+      else
+        act.sa_handler = odd ? handler_a : handler_b;
       // A mask that differs between neighbouring combinations.
       act.sa_mask = make_sigset({SIGRTMIN + static_cast<int>(combo % 8)});
       if (combo & 2u) sigaddset(&act.sa_mask, SIGUSR2);
@@ -73,7 +75,8 @@ SIGIPC_TEST(SignalFlags, OldActionReportedIntactForEveryFlagCombination,
       const std::string what = SignalText(sig) + " with " + flag_names(set);
       ASSERT_SUCCEEDS(sigaction(sig, &act, nullptr)) << what;
 
-      struct sigaction dfl {}, old {};
+      struct sigaction dfl {
+      }, old{};
       dfl.sa_handler = SIG_DFL;
       sigemptyset(&dfl.sa_mask);
       ASSERT_SUCCEEDS(sigaction(sig, &dfl, &old)) << what;

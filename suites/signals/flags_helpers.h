@@ -60,13 +60,13 @@ inline Blocked wait_until_sleeping(pid_t pid) {
 }
 
 // Asserts (in the test process) that the child sleeps in its blocking call.
-#define FLAGTEST_ASSERT_SLEEPING(pid, what)                                                  \
-  do {                                                                                       \
-    ::sigipc::flagtest::Blocked sigipc_b_ = ::sigipc::flagtest::wait_until_sleeping(pid);    \
-    ASSERT_NE(sigipc_b_, ::sigipc::flagtest::Blocked::kEnded)                                \
-        << "the child ended before blocking in " << (what);                                 \
-    ASSERT_NE(sigipc_b_, ::sigipc::flagtest::Blocked::kTimedOut)                             \
-        << "the child never slept in " << (what) << " (safety net expired)";                \
+#define FLAGTEST_ASSERT_SLEEPING(pid, what)                                               \
+  do {                                                                                    \
+    ::sigipc::flagtest::Blocked sigipc_b_ = ::sigipc::flagtest::wait_until_sleeping(pid); \
+    ASSERT_NE(sigipc_b_, ::sigipc::flagtest::Blocked::kEnded)                             \
+        << "the child ended before blocking in " << (what);                               \
+    ASSERT_NE(sigipc_b_, ::sigipc::flagtest::Blocked::kTimedOut)                          \
+        << "the child never slept in " << (what) << " (safety net expired)";              \
   } while (0)
 
 // ---- bounded waits for a child ----
@@ -99,7 +99,7 @@ inline ::testing::AssertionResult ExitsWithin(Child& c, int code) {
 inline int take_sigchld_code(pid_t* from = nullptr) {
   const sigset_t chld = make_sigset({SIGCHLD});
   timespec t = to_timespec(safety_net_seconds());
-  siginfo_t info {};
+  siginfo_t info{};
   int r;
   do {
     r = sigtimedwait(&chld, &info, &t);
@@ -111,13 +111,20 @@ inline int take_sigchld_code(pid_t* from = nullptr) {
 
 inline const char* cld_code_name(int code) {
   switch (code) {
-    case 0: return "no SIGCHLD";
-    case CLD_EXITED: return "CLD_EXITED";
-    case CLD_KILLED: return "CLD_KILLED";
-    case CLD_DUMPED: return "CLD_DUMPED";
-    case CLD_STOPPED: return "CLD_STOPPED";
-    case CLD_CONTINUED: return "CLD_CONTINUED";
-    default: return "another si_code";
+    case 0:
+      return "no SIGCHLD";
+    case CLD_EXITED:
+      return "CLD_EXITED";
+    case CLD_KILLED:
+      return "CLD_KILLED";
+    case CLD_DUMPED:
+      return "CLD_DUMPED";
+    case CLD_STOPPED:
+      return "CLD_STOPPED";
+    case CLD_CONTINUED:
+      return "CLD_CONTINUED";
+    default:
+      return "another si_code";
   }
 }
 
@@ -167,7 +174,7 @@ inline std::size_t alt_stack_bytes() {
 
 // A handler that records the address of one of its own locals: where its
 // frame lies.
-inline AtomicAddr g_frame_addr {0};
+inline AtomicAddr g_frame_addr{0};
 inline void record_frame(int) {
   volatile char here = 0;
   g_frame_addr.store(addr_of(&here));
@@ -181,7 +188,7 @@ inline bool in_region(std::uintptr_t p, const void* base, std::size_t size) {
 // The current alternate-stack state of the calling thread (a setup error if
 // the query fails).
 inline stack_t query_alt_stack() {
-  stack_t now {};
+  stack_t now{};
   if (sigaltstack(nullptr, &now) != 0)
     setup_error_errno(__FILE__, __LINE__, "sigaltstack(NULL, &old)", errno);
   return now;

@@ -37,8 +37,10 @@ void record_entry(int sig, siginfo_t*, void*) {
 void record_installed(int sig) {
   g_runs = g_runs + 1;
   struct sigaction cur {};
-  if (sigaction(sig, nullptr, &cur) != 0) g_still_installed_on_entry = -1;
-  else g_still_installed_on_entry = cur.sa_handler == &record_installed;
+  if (sigaction(sig, nullptr, &cur) != 0)
+    g_still_installed_on_entry = -1;
+  else
+    g_still_installed_on_entry = cur.sa_handler == &record_installed;
 }
 
 void reset_record() {

@@ -102,8 +102,8 @@ SIGIPC_TEST(SignalFlagsRestart, PipeReadFailsWithEintrWithoutSaRestart,
   EXPECT_TRUE(outcome);
 }
 
-SIGIPC_TEST(SignalFlagsRestart, SaRestartResumesInterruptedPipeWrite,
-            "signal.flags.restart-write", "XSH sigaction(); XSH write()",
+SIGIPC_TEST(SignalFlagsRestart, SaRestartResumesInterruptedPipeWrite, "signal.flags.restart-write",
+            "XSH sigaction(); XSH write()",
             "A write() to a full pipe interrupted by a handler installed with SA_RESTART is "
             "restarted and completes once there is room") {
   Pipe data;
@@ -187,7 +187,7 @@ struct PollCall {
 const PollCall kPollCalls[] = {
     {"poll()",
      [](int fd) {
-       pollfd p {fd, POLLIN, 0};
+       pollfd p{fd, POLLIN, 0};
        return poll(&p, 1, -1);
      }},
     {"select()",

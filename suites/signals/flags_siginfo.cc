@@ -84,8 +84,8 @@ void read_context_mask(int, siginfo_t*, void* context) {
   g_now_usr2 = sigismember(&now, SIGUSR2);
 }
 
-SIGIPC_TEST(SignalFlags, SaSiginfoContextHoldsInterruptedMask,
-            "signal.flags.siginfo-context-mask", "XSH sigaction(); XBD <ucontext.h>",
+SIGIPC_TEST(SignalFlags, SaSiginfoContextHoldsInterruptedMask, "signal.flags.siginfo-context-mask",
+            "XSH sigaction(); XBD <ucontext.h>",
             "The SA_SIGINFO context argument is the interrupted thread's context: its "
             "uc_sigmask is the mask before delivery, without the handler's additions") {
   SignalMask mask;
@@ -100,15 +100,16 @@ SIGIPC_TEST(SignalFlags, SaSiginfoContextHoldsInterruptedMask,
   EXPECT_EQ(g_ctx_usr2, 0) << "sa_mask is not part of the interrupted context";
 }
 
-SIGIPC_TEST(SignalFlags, HandlerWithoutSaSiginfoReceivesSigno,
-            "signal.flags.no-siginfo-one-arg", "XSH sigaction()",
+SIGIPC_TEST(SignalFlags, HandlerWithoutSaSiginfoReceivesSigno, "signal.flags.no-siginfo-one-arg",
+            "XSH sigaction()",
             "Without SA_SIGINFO the catching function is the sa_handler member, entered with the "
             "signal number as its argument, for every catchable signal") {
   const sigtest::SignalList sigs = catchable_signals();
   for (int i = 0; i < sigs.count; ++i) {
     const int sig = sigs.sigs[i];
     SignalAction guard(sig);
-    struct sigaction act {}, seen {};
+    struct sigaction act {
+    }, seen{};
     act.sa_handler = one_arg;
     sigemptyset(&act.sa_mask);
     act.sa_flags = 0;

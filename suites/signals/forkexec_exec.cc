@@ -103,7 +103,8 @@ SIGIPC_TEST(SignalForkExec, ExecKeepsTheSignalMask, "signal.forkexec.exec-keeps-
   for (int i = 0; i < all.count; i += 2)
     if (all.sigs[i] != SIGKILL && all.sigs[i] != SIGSTOP) sigaddset(&mask, all.sigs[i]);
   ExecArgv argv(sendtest::kMaskHelper, {signals_arg(mask)});
-  WaitStatus st = ExecAfter(argv, [&] { CHILD_CHECK_OK(sigprocmask(SIG_SETMASK, &mask, nullptr)); });
+  WaitStatus st =
+      ExecAfter(argv, [&] { CHILD_CHECK_OK(sigprocmask(SIG_SETMASK, &mask, nullptr)); });
   EXPECT_CHILD_OK(st);
 }
 
@@ -119,8 +120,8 @@ SIGIPC_TEST(SignalForkExec, ExecKeepsPendingSignals, "signal.forkexec.exec-keeps
   EXPECT_CHILD_OK(st);
 }
 
-SIGIPC_TEST(SignalForkExec, ExecFromAThreadKeepsThatThreadsMask,
-            "signal.forkexec.exec-thread-mask", "XSH exec",
+SIGIPC_TEST(SignalForkExec, ExecFromAThreadKeepsThatThreadsMask, "signal.forkexec.exec-thread-mask",
+            "XSH exec",
             "The new image's initial thread has the signal mask of the thread that called exec, "
             "not another thread's") {
   const sigset_t main_mask = make_sigset({SIGUSR1});
@@ -155,11 +156,11 @@ SIGIPC_TEST(SignalForkExec, ExecDeletesPerProcessTimers, "signal.forkexec.exec-d
   Pipe id_pipe;
   ExecArgv argv(sendtest::kTimerHelper, {std::to_string(id_pipe.rd())});
   WaitStatus st = ExecAfter(argv, [&] {
-    sigevent sev {};
+    sigevent sev{};
     sev.sigev_notify = SIGEV_NONE;
-    timer_t id {};
+    timer_t id{};
     CHILD_CHECK_OK(timer_create(CLOCK_MONOTONIC, &sev, &id));
-    itimerspec v {};
+    itimerspec v{};
     CHILD_CHECK_OK(timer_gettime(id, &v));  // precondition: valid before exec
     std::intptr_t raw = reinterpret_cast<std::intptr_t>(id);
     CHILD_CHECK_EQ(write(id_pipe.wr(), &raw, sizeof raw), sizeof raw);

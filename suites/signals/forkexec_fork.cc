@@ -45,7 +45,7 @@ SIGIPC_TEST(SignalForkExec, ForkChildHasIntervalTimersReset, "signal.forkexec.fo
   prof.arm(armed);
   WaitStatus st = RunInChild([&kWhich] {
     for (int which : kWhich) {
-      itimerval v {};
+      itimerval v{};
       CHILD_CHECK_OK(getitimer(which, &v));
       CHILD_CHECK_EQ(v.it_value.tv_sec, 0);
       CHILD_CHECK_EQ(v.it_value.tv_usec, 0);
@@ -73,7 +73,7 @@ SIGIPC_TEST(SignalForkExec, ForkChildHasNoQueuedRealtimeSignals,
   WaitStatus st = RunInChild([&both, rt0, rt1] {
     CHILD_CHECK_EQ(sendtest::child_pending(rt0), 0);
     CHILD_CHECK_EQ(sendtest::child_pending(rt1), 0);
-    timespec zero {0, 0};
+    timespec zero{0, 0};
     CHILD_CHECK_ERRNO(sigtimedwait(&both, nullptr, &zero), EAGAIN);
   });
   EXPECT_CHILD_OK(st);
@@ -106,16 +106,16 @@ SIGIPC_TEST(SignalForkExec, ForkChildDoesNotInheritPerProcessTimers,
             "signal.forkexec.fork-no-timers", "XSH fork(); XSH timer_create()",
             "Per-process timers created by the parent are not inherited: their IDs are invalid "
             "in the child") {
-  sigevent sev {};
+  sigevent sev{};
   sev.sigev_notify = SIGEV_NONE;
-  timer_t id {};
+  timer_t id{};
   ASSERT_SUCCEEDS(timer_create(CLOCK_MONOTONIC, &sev, &id));
   struct Delete {
     timer_t id;
     ~Delete() { timer_delete(id); }
   } del{id};
   WaitStatus st = RunInChild([id] {
-    itimerspec v {};
+    itimerspec v{};
     CHILD_CHECK_ERRNO(timer_gettime(id, &v), EINVAL);
   });
   EXPECT_CHILD_OK(st);

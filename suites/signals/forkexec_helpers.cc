@@ -73,8 +73,8 @@ SIGIPC_EXEC_HELPER(forkexec_alarm) {
   if (left < lo || left > hi) {
     SafeBuf detail;
     detail.str("alarm(0) returned ").num(left).str(", expected ").num(lo).str("..").num(hi);
-    check_fail(__FILE__, __LINE__, "the time left on the alarm in the new image",
-               detail.c_str(), true);
+    check_fail(__FILE__, __LINE__, "the time left on the alarm in the new image", detail.c_str(),
+               true);
   }
   return 0;
 }
@@ -86,7 +86,7 @@ SIGIPC_EXEC_HELPER(forkexec_timer_gone) {
   std::intptr_t raw = 0;
   if (read(std::stoi(args[0]), &raw, sizeof raw) != static_cast<ssize_t>(sizeof raw))
     return kBadArgs;
-  itimerspec v {};
+  itimerspec v{};
   CHILD_CHECK_ERRNO(timer_gettime(reinterpret_cast<timer_t>(raw), &v), EINVAL);
   return 0;
 }

@@ -75,8 +75,8 @@ SIGIPC_TEST(SignalForkExec, SpawnWithoutSetsigmaskInheritsTheMask,
   EXPECT_CHILD_OK(SpawnAndWait(argv, nullptr));
 }
 
-SIGIPC_TEST(SignalForkExec, SpawnSetsigdefResetsOnlyThoseSignals,
-            "signal.forkexec.spawn-setsigdef", "XSH posix_spawn()",
+SIGIPC_TEST(SignalForkExec, SpawnSetsigdefResetsOnlyThoseSignals, "signal.forkexec.spawn-setsigdef",
+            "XSH posix_spawn()",
             "With POSIX_SPAWN_SETSIGDEF the signals in sigdefault start at SIG_DFL in the child; "
             "other ignored signals stay ignored") {
   SignalAction usr1(SIGUSR1, SIG_IGN);
@@ -87,7 +87,7 @@ SIGIPC_TEST(SignalForkExec, SpawnSetsigdefResetsOnlyThoseSignals,
   ASSERT_EQ(posix_spawnattr_setsigdefault(attr.get(), &to_default), 0);
   ASSERT_EQ(posix_spawnattr_setflags(attr.get(), POSIX_SPAWN_SETSIGDEF), 0);
   ExecArgv argv(sendtest::kActionsHelper,
-                  {"D=" + signals_arg(to_default), "I=" + signals_arg(make_sigset({SIGUSR2}))});
+                {"D=" + signals_arg(to_default), "I=" + signals_arg(make_sigset({SIGUSR2}))});
   EXPECT_CHILD_OK(SpawnAndWait(argv, attr.get()));
 }
 

@@ -63,8 +63,8 @@ sigset_t probed_mask() {
   return m;
 }
 
-SIGIPC_TEST(SignalHandlerMask, HandlerMaskIsUnionOfMaskSaMaskAndSignal,
-            "signal.handler-mask.union", "XSH sigaction()",
+SIGIPC_TEST(SignalHandlerMask, HandlerMaskIsUnionOfMaskSaMaskAndSignal, "signal.handler-mask.union",
+            "XSH sigaction()",
             "While a handler runs, the mask is the mask at delivery plus sa_mask plus the signal "
             "being delivered, and nothing else") {
   reset_probe();
@@ -157,8 +157,8 @@ SIGIPC_TEST(SignalHandlerMask, SameSignalWaitsForHandlerToReturn,
   EXPECT_EQ(g_entries, 2) << "the deferred SIGUSR1 must be delivered once the handler returns";
 }
 
-SIGIPC_TEST(SignalHandlerMask, SaNodeferAllowsNestedDelivery,
-            "signal.handler-mask.nodefer-nests", "XSH sigaction()",
+SIGIPC_TEST(SignalHandlerMask, SaNodeferAllowsNestedDelivery, "signal.handler-mask.nodefer-nests",
+            "XSH sigaction()",
             "With SA_NODEFER a signal generated while its own handler runs is delivered at once, "
             "nesting the handler") {
   SignalAction action(SIGUSR1, reraise_once, SA_NODEFER);

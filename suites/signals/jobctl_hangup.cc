@@ -148,16 +148,15 @@ template <typename Job>
 
 char g_byte;
 
-SIGIPC_TEST(SignalJobControl, OrphanedBackgroundReadFailsWithEio,
-            "signal.jobctl.orphaned-read-eio", "XSH read(); XBD 11.1.4 Terminal Access Control",
+SIGIPC_TEST(SignalJobControl, OrphanedBackgroundReadFailsWithEio, "signal.jobctl.orphaned-read-eio",
+            "XSH read(); XBD 11.1.4 Terminal Access Control",
             "A read from the controlling terminal by a member of an orphaned background process "
             "group fails with EIO instead of stopping") {
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
   sendtest::become_subreaper();
-  EXPECT_TRUE(OrphanedJobOk(pty, false, [](int fd) {
-    CHILD_CHECK_ERRNO(read(fd, &g_byte, 1), EIO);
-  }));
+  EXPECT_TRUE(
+      OrphanedJobOk(pty, false, [](int fd) { CHILD_CHECK_ERRNO(read(fd, &g_byte, 1), EIO); }));
 }
 
 SIGIPC_TEST(SignalJobControl, OrphanedBackgroundWriteWithTostopFailsWithEio,
@@ -167,9 +166,7 @@ SIGIPC_TEST(SignalJobControl, OrphanedBackgroundWriteWithTostopFailsWithEio,
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
   sendtest::become_subreaper();
-  EXPECT_TRUE(OrphanedJobOk(pty, true, [](int fd) {
-    CHILD_CHECK_ERRNO(write(fd, "y", 1), EIO);
-  }));
+  EXPECT_TRUE(OrphanedJobOk(pty, true, [](int fd) { CHILD_CHECK_ERRNO(write(fd, "y", 1), EIO); }));
 }
 
 }  // namespace

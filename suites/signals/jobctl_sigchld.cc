@@ -21,21 +21,19 @@ void never_runs(int) {}
 
 // The next SIGCHLD (blocked), or si_signo 0 after the safety net.
 siginfo_t next_sigchld() {
-  siginfo_t si {};
+  siginfo_t si{};
   if (sendtest::await_signal(SIGCHLD, &si) != SIGCHLD) si.si_signo = 0;
   return si;
 }
 
 ::testing::AssertionResult SigchldSays(const siginfo_t& si, int code, int status, pid_t pid) {
   if (si.si_signo != SIGCHLD)
-    return ::testing::AssertionFailure()
-           << "no SIGCHLD within " << sendtest::kSafetyNetS << " s";
+    return ::testing::AssertionFailure() << "no SIGCHLD within " << sendtest::kSafetyNetS << " s";
   if (si.si_code == code && si.si_status == status && si.si_pid == pid)
     return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << "SIGCHLD with si_code " << si.si_code << " (want " << code << "), si_status "
-         << si.si_status << " (want " << status << "), si_pid " << si.si_pid << " (want " << pid
-         << ")";
+  return ::testing::AssertionFailure() << "SIGCHLD with si_code " << si.si_code << " (want " << code
+                                       << "), si_status " << si.si_status << " (want " << status
+                                       << "), si_pid " << si.si_pid << " (want " << pid << ")";
 }
 
 SIGIPC_TEST(SignalJobControl, StoppedChildSendsSigchld, "signal.jobctl.sigchld-on-stop",

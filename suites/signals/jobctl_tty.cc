@@ -60,7 +60,7 @@ int child_wait_status_within(pid_t pid, int options, int seconds) noexcept {
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
   CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, &chld, &old));
-  timespec now {}, deadline {};
+  timespec now{}, deadline{};
   clock_gettime(CLOCK_MONOTONIC, &deadline);
   deadline.tv_sec += seconds;
   int st = kNoStatus;
@@ -74,7 +74,7 @@ int child_wait_status_within(pid_t pid, int options, int seconds) noexcept {
       break;
     }
     clock_gettime(CLOCK_MONOTONIC, &now);
-    timespec left {deadline.tv_sec - now.tv_sec, deadline.tv_nsec - now.tv_nsec};
+    timespec left{deadline.tv_sec - now.tv_sec, deadline.tv_nsec - now.tv_nsec};
     if (left.tv_nsec < 0) {
       left.tv_nsec += 1000000000L;
       --left.tv_sec;
@@ -92,12 +92,18 @@ void child_check_status(const char* file, int line, int st, bool stopped, int si
                                         : (WIFEXITED(st) && WEXITSTATUS(st) == 0));
   if (ok) return;
   SafeBuf d;
-  if (stopped) d.str("expected a stop by ").signal_text(sig).str("; the job ");
-  else d.str("expected the job to exit 0; it ");
-  if (st == kNoStatus) d.str("did not stop or end within the safety net");
-  else if (WIFEXITED(st)) d.str("exited with ").num(WEXITSTATUS(st));
-  else if (WIFSIGNALED(st)) d.str("was killed by ").signal_text(WTERMSIG(st));
-  else if (WIFSTOPPED(st)) d.str("was stopped by ").signal_text(WSTOPSIG(st));
+  if (stopped)
+    d.str("expected a stop by ").signal_text(sig).str("; the job ");
+  else
+    d.str("expected the job to exit 0; it ");
+  if (st == kNoStatus)
+    d.str("did not stop or end within the safety net");
+  else if (WIFEXITED(st))
+    d.str("exited with ").num(WEXITSTATUS(st));
+  else if (WIFSIGNALED(st))
+    d.str("was killed by ").signal_text(WTERMSIG(st));
+  else if (WIFSTOPPED(st))
+    d.str("was stopped by ").signal_text(WSTOPSIG(st));
   check_fail(file, line, "background job status", d.c_str(), true);
 }
 #define CHILD_CHECK_STOPPED_BY(st, sig) child_check_status(__FILE__, __LINE__, st, true, sig)
@@ -192,8 +198,10 @@ SIGIPC_TEST(SignalJobControl, BackgroundWriteWithoutTostopIsAllowed,
 // The two ways a process declines a job-control signal.
 enum class Decline { kIgnore, kBlock };
 void decline(int sig, Decline how) noexcept {
-  if (how == Decline::kIgnore) CHILD_CHECK(signal(sig, SIG_IGN) != SIG_ERR);
-  else sendtest::child_block(sig);
+  if (how == Decline::kIgnore)
+    CHILD_CHECK(signal(sig, SIG_IGN) != SIG_ERR);
+  else
+    sendtest::child_block(sig);
 }
 
 SIGIPC_TEST(SignalJobControl, BackgroundReadDecliningSigttinFailsWithEio,
@@ -240,7 +248,7 @@ SIGIPC_TEST(SignalJobControl, TcsetattrFromBackgroundStopsBySigttou,
   EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
     sendtest::child_set_tostop(fd, false);
     int st = run_background_job([fd] {
-      termios t {};
+      termios t{};
       CHILD_CHECK_OK(tcgetattr(fd, &t));
       (void)tcsetattr(fd, TCSANOW, &t);
     });

@@ -21,7 +21,7 @@ using sendtest::StoppableChild;
 
 // waitid(P_PID, pid, options) retrying EINTR; the siginfo.
 siginfo_t waitid_for(pid_t pid, int options) {
-  siginfo_t si {};
+  siginfo_t si{};
   int r;
   do {
     r = waitid(P_PID, static_cast<id_t>(pid), &si, options);

@@ -39,7 +39,7 @@ const SigwaitCall kSigwaitCalls[] = {
     {"sigwaitinfo()", [](const sigset_t* set) { return sigwaitinfo(set, nullptr); }},
     {"sigtimedwait()",
      [](const sigset_t* set) {
-       timespec forever {3600, 0};  // longer than any test may run
+       timespec forever{3600, 0};  // longer than any test may run
        return sigtimedwait(set, nullptr, &forever);
      }},
 };
@@ -110,9 +110,9 @@ SIGIPC_TEST(SignalKillStop, WaitSetOfSigkillAndSigstopIsTreatedAsEmpty,
   sigemptyset(&set);
   sigaddset(&set, SIGKILL);
   sigaddset(&set, SIGSTOP);
-  timespec zero {0, 0};
+  timespec zero{0, 0};
   EXPECT_FAILS_WITH(sigtimedwait(&set, nullptr, &zero), EAGAIN) << "zero timeout";
-  timespec short_wait {0, 10 * 1000 * 1000};
+  timespec short_wait{0, 10 * 1000 * 1000};
   EXPECT_FAILS_WITH(sigtimedwait(&set, nullptr, &short_wait), EAGAIN) << "10 ms timeout";
 }
 

@@ -116,8 +116,7 @@ SIGIPC_TEST(SignalMask, OsetReceivesPreviousMask, "signal.mask.oset-returns-prev
   }
 }
 
-SIGIPC_TEST(SignalMask, NullSetOnlyQueries, "signal.mask.null-set-queries",
-            "XSH pthread_sigmask()",
+SIGIPC_TEST(SignalMask, NullSetOnlyQueries, "signal.mask.null-set-queries", "XSH pthread_sigmask()",
             "With set == NULL, how is not significant and the mask is reported through oset "
             "unchanged") {
   const sigset_t start = make_sigset({SIGUSR1, SIGTERM});
@@ -159,8 +158,8 @@ SIGIPC_TEST(SignalMask, PthreadSigmaskReturnsErrorNumber,
   EXPECT_TRUE(SameSignals(current_mask(), start)) << "a failed pthread_sigmask() changed the mask";
 }
 
-SIGIPC_TEST(SignalMask, SigkillAndSigstopAreSilentlyNotBlocked,
-            "signal.mask.kill-stop-unblockable", "XSH pthread_sigmask()",
+SIGIPC_TEST(SignalMask, SigkillAndSigstopAreSilentlyNotBlocked, "signal.mask.kill-stop-unblockable",
+            "XSH pthread_sigmask()",
             "Asking to block SIGKILL or SIGSTOP succeeds without error, and neither is ever in "
             "the mask") {
   for (const MaskApi* api : kBothApis) {

@@ -32,8 +32,8 @@ SIGIPC_TEST(SignalPending, SigpendingReportsBlockedSignal,
   EXPECT_EQ(g_usr1_count, 0) << "a blocked signal must not be delivered";
 }
 
-SIGIPC_TEST(SignalPending, StandardSignalDoesNotQueue,
-            "signal.pending.standard-not-queued", "XSH 2.4.1 Signal Generation and Delivery",
+SIGIPC_TEST(SignalPending, StandardSignalDoesNotQueue, "signal.pending.standard-not-queued",
+            "XSH 2.4.1 Signal Generation and Delivery",
             "A standard signal generated several times while blocked is delivered once when "
             "unblocked") {
   SignalAction action(SIGUSR1, count_usr1);

@@ -59,8 +59,7 @@ SIGIPC_TEST(SignalRtEach, EveryRtSignalCanBeIgnored, "signal.rt.ignorable",
   const sigtest::SignalList rt = rttest::rt_signals();
   // In a child: a platform that does not ignore would end the test process.
   WaitStatus st = RunInChild([&rt] {
-    for (int i = 0; i < rt.count; ++i)
-      CHILD_CHECK(signal(rt.sigs[i], SIG_IGN) != SIG_ERR);
+    for (int i = 0; i < rt.count; ++i) CHILD_CHECK(signal(rt.sigs[i], SIG_IGN) != SIG_ERR);
     for (int i = 0; i < rt.count; ++i) {
       CHILD_CHECK_OK(kill(getpid(), rt.sigs[i]));
       sigset_t pending;

@@ -65,13 +65,13 @@ inline sigset_t set_of(const sigtest::SignalList& l) {
 }
 
 inline sigval int_value(int v) {
-  sigval s {};
+  sigval s{};
   s.sival_int = v;
   return s;
 }
 
 inline sigval ptr_value(void* p) {
-  sigval s {};
+  sigval s{};
   s.sival_ptr = p;
   return s;
 }
@@ -87,7 +87,7 @@ struct InfoRecord {
 };
 
 inline InfoRecord record_of(const siginfo_t& i, int handler_sig = 0) {
-  InfoRecord r {};
+  InfoRecord r{};
   r.handler_sig = handler_sig;
   r.signo = i.si_signo;
   r.code = i.si_code;
@@ -101,7 +101,7 @@ inline InfoRecord record_of(const siginfo_t& i, int handler_sig = 0) {
 // lock-free fetch_add, so even nested handlers never share an entry.
 struct InfoLog {
   static constexpr int kCapacity = 256;
-  std::atomic<int> count {0};
+  std::atomic<int> count{0};
   InfoRecord entries[kCapacity];
 
   void reset() noexcept { count.store(0); }
@@ -131,7 +131,7 @@ inline void log_siginfo(int sig, siginfo_t* info, void*) {
 inline void log_signal_only(int sig) {
   int i = g_log.count.fetch_add(1);
   if (i < InfoLog::kCapacity) {
-    g_log.entries[i] = InfoRecord {};
+    g_log.entries[i] = InfoRecord{};
     g_log.entries[i].handler_sig = sig;
   }
 }
@@ -152,8 +152,7 @@ class Receiver {
       if (siginfo)
         actions_.push_back(std::make_unique<SignalAction>(sigs.sigs[i], log_siginfo, 0, &all));
       else
-        actions_.push_back(
-            std::make_unique<SignalAction>(sigs.sigs[i], log_signal_only, 0, &all));
+        actions_.push_back(std::make_unique<SignalAction>(sigs.sigs[i], log_signal_only, 0, &all));
     }
     mask_ = std::make_unique<SignalMask>();
     for (int i = 0; i < sigs.count; ++i) mask_->block(sigs.sigs[i]);
@@ -184,7 +183,7 @@ class Receiver {
 // Accepts one signal of set (blocked by the caller) into info, waiting at
 // most kSafetyWaitS. Returns the signal, or -1 with errno (EAGAIN: none came).
 inline int accept_signal(const sigset_t& set, siginfo_t* info) {
-  timespec limit {kSafetyWaitS, 0};
+  timespec limit{kSafetyWaitS, 0};
   int r;
   do {
     r = sigtimedwait(&set, info, &limit);
@@ -251,19 +250,18 @@ inline FaultResult run_fault(int sig, const std::function<void()>& trigger) {
     sigaddset(&s, sig);
     CHILD_CHECK_OK(sigprocmask(SIG_UNBLOCK, &s, nullptr));
     trigger();
-    check_fail(__FILE__, __LINE__, "the faulting access completed without a signal", nullptr,
-               true);
+    check_fail(__FILE__, __LINE__, "the faulting access completed without a signal", nullptr, true);
   });
-  FaultResult r {st, *g_capture};
+  FaultResult r{st, *g_capture};
   g_capture = nullptr;
   return r;
 }
 
 // The child of run_fault() ended through the handler for sig.
-#define ASSERT_FAULT_CAUGHT(r, sig)                                                          \
-  do {                                                                                       \
-    ASSERT_CHILD_OK((r).status) << "the child taking the fault";                             \
-    ASSERT_EQ((r).capture.caught, sig) << "the " #sig " handler did not run";                \
+#define ASSERT_FAULT_CAUGHT(r, sig)                                           \
+  do {                                                                        \
+    ASSERT_CHILD_OK((r).status) << "the child taking the fault";              \
+    ASSERT_EQ((r).capture.caught, sig) << "the " #sig " handler did not run"; \
   } while (0)
 
 #define SIGIPC_UNSUPPORTED_IF_CHILD_SAID(status, why)                                         \

@@ -27,7 +27,7 @@ using rttest::Receiver;
 // wrapper (sigqueue() always sends SI_QUEUE), hence the raw system call.
 long rt_sigqueueinfo(pid_t pid, int sig, int code, pid_t claimed_pid, uid_t claimed_uid,
                      int value) {
-  siginfo_t info {};
+  siginfo_t info{};
   info.si_signo = sig;
   info.si_code = code;
   info.si_pid = claimed_pid;
@@ -48,8 +48,10 @@ SIGIPC_TEST(SignalRtLinux, SigqueueinfoRefusesForgedOriginToOtherProcess,
     int code;
     const char* what;
   };
-  const Forged forged[] = {{SI_USER, "SI_USER"}, {SI_KERNEL, "SI_KERNEL"},
-                           {SEGV_MAPERR, "a positive fault code"}, {SI_TKILL, "SI_TKILL"}};
+  const Forged forged[] = {{SI_USER, "SI_USER"},
+                           {SI_KERNEL, "SI_KERNEL"},
+                           {SEGV_MAPERR, "a positive fault code"},
+                           {SI_TKILL, "SI_TKILL"}};
   for (const Forged& f : forged)
     EXPECT_FAILS_WITH(rt_sigqueueinfo(target.pid(), sig, f.code, getpid(), getuid(), 1), EPERM)
         << "si_code " << f.what;
@@ -68,7 +70,7 @@ SIGIPC_TEST(SignalRtLinux, SigqueueinfoToSelfDeliversSiginfoAsGiven,
   const pid_t claimed_pid = 4321;
   const uid_t claimed_uid = 1234;
   ASSERT_SUCCEEDS(rt_sigqueueinfo(getpid(), sig, SI_USER, claimed_pid, claimed_uid, 99));
-  siginfo_t info {};
+  siginfo_t info{};
   ASSERT_EQ(rttest::accept_signal(sig, &info), sig) << ErrnoText(errno);
   EXPECT_EQ(info.si_code, SI_USER);
   EXPECT_EQ(info.si_pid, claimed_pid);
@@ -86,10 +88,10 @@ SIGIPC_TEST(SignalRtLinux, PthreadSigqueueTargetsOneThread, "signal.rt.pthread-s
   const int sig = SIGRTMIN;
   Receiver rx({sig});  // the worker inherits the mask: it accepts, it is never interrupted
   std::promise<void> sent;
-  std::atomic<int> got {0}, code {0}, value {0};
+  std::atomic<int> got{0}, code{0}, value{0};
   std::thread worker([&] {
     sent.get_future().wait();
-    siginfo_t info {};
+    siginfo_t info{};
     got = rttest::accept_signal(sig, &info);
     code = info.si_code;
     value = info.si_value.sival_int;

@@ -70,8 +70,8 @@ SIGIPC_TEST(SignalRtOrder, InstancesDeliveredInSendOrder, "signal.rt.fifo-delive
 // signal(7): "If both standard and real-time signals are pending for a
 // process, POSIX leaves it unspecified which is delivered first. Linux ...
 // gives priority to standard signals in this case."
-SIGIPC_TEST(SignalRtOrder, StandardSignalsDeliveredBeforeRealtime,
-            "signal.rt.standard-before-rt", "Linux-only, signal(7)",
+SIGIPC_TEST(SignalRtOrder, StandardSignalsDeliveredBeforeRealtime, "signal.rt.standard-before-rt",
+            "Linux-only, signal(7)",
             "On Linux, pending standard signals are delivered before pending real-time "
             "signals, even when the real-time ones were sent first") {
   const int rt_lo = SIGRTMIN, rt_hi = SIGRTMAX;
@@ -83,8 +83,8 @@ SIGIPC_TEST(SignalRtOrder, StandardSignalsDeliveredBeforeRealtime,
   rx.unblock_all();
   ASSERT_EQ(g_log.size(), 4) << "delivered: " << logged_signals();
   for (int i = 0; i < 2; ++i)
-    EXPECT_LT(g_log[i].handler_sig, rt_lo) << "delivery " << i << "; order was: "
-                                           << logged_signals();
+    EXPECT_LT(g_log[i].handler_sig, rt_lo)
+        << "delivery " << i << "; order was: " << logged_signals();
 }
 
 }  // namespace

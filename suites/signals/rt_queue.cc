@@ -28,7 +28,7 @@ int take_pending(int sig, siginfo_t* info) {
   sigset_t s;
   sigemptyset(&s);
   sigaddset(&s, sig);
-  timespec zero {0, 0};
+  timespec zero{0, 0};
   return sigtimedwait(&s, info, &zero);
 }
 
@@ -92,12 +92,12 @@ SIGIPC_TEST(SignalRtQueue, SigqueueToAnotherProcessQueuesEachInstance,
   const pid_t sender_pid = sender.pid();
   ASSERT_CHILD_OK(sender.wait());
   for (int n = 0; n < kInstances; ++n) {
-    siginfo_t info {};
+    siginfo_t info{};
     ASSERT_EQ(take_pending(sig, &info), sig) << "instance " << n << " of " << kInstances;
     EXPECT_EQ(info.si_value.sival_int, 100 + n);
     EXPECT_EQ(info.si_pid, sender_pid);
   }
-  siginfo_t extra {};
+  siginfo_t extra{};
   EXPECT_EQ(take_pending(sig, &extra), -1) << "more instances than were sent";
 }
 
@@ -124,8 +124,8 @@ SIGIPC_TEST(SignalRtQueue, RtSignalsQueueWithoutSaSiginfo, "signal.rt.queued-wit
 
 // XBD <signal.h>: "It is implementation-defined whether realtime signal
 // behavior is supported for other signals."
-SIGIPC_TEST(SignalRtQueue, StandardSignalsDoNotQueueUnderSigqueue,
-            "signal.rt.standard-not-queued", "Linux-only, signal(7)",
+SIGIPC_TEST(SignalRtQueue, StandardSignalsDoNotQueueUnderSigqueue, "signal.rt.standard-not-queued",
+            "Linux-only, signal(7)",
             "On Linux a standard signal sigqueue()d several times while blocked is delivered "
             "once, even with SA_SIGINFO set") {
   for (int sig : {SIGUSR1, SIGUSR2}) {

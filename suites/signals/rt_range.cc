@@ -34,9 +34,8 @@ SIGIPC_TEST(SignalRtRange, RangeHoldsRtsigMaxSignals, "signal.rt.range-rtsig-max
   if (rtsig_max == -1 && errno != 0) FAIL() << "sysconf(_SC_RTSIG_MAX): " << ErrnoText(errno);
   // -1 without errno: no determinate limit, nothing to compare.
   if (rtsig_max != -1) {
-    EXPECT_GE(rt_range_size(), rtsig_max)
-        << "SIGRTMIN " << SIGRTMIN << ", SIGRTMAX " << SIGRTMAX
-        << ", sysconf(_SC_RTSIG_MAX) " << rtsig_max;
+    EXPECT_GE(rt_range_size(), rtsig_max) << "SIGRTMIN " << SIGRTMIN << ", SIGRTMAX " << SIGRTMAX
+                                          << ", sysconf(_SC_RTSIG_MAX) " << rtsig_max;
   }
 #ifdef RTSIG_MAX
   EXPECT_GE(rt_range_size(), RTSIG_MAX)
@@ -70,8 +69,7 @@ SIGIPC_TEST(SignalRtRange, SigqueueMaxAtLeastPosixMinimum, "signal.rt.sigqueue-m
   EXPECT_GE(v, _POSIX_SIGQUEUE_MAX);
 }
 
-SIGIPC_TEST(SignalRtRange, RangeOverlapsNoStandardSignal, "signal.rt.no-overlap",
-            "XBD <signal.h>",
+SIGIPC_TEST(SignalRtRange, RangeOverlapsNoStandardSignal, "signal.rt.no-overlap", "XBD <signal.h>",
             "No signal of the <signal.h> table has a number in SIGRTMIN..SIGRTMAX") {
   const int lo = SIGRTMIN, hi = SIGRTMAX;
   auto check = [&](int sig) {

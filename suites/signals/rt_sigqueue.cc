@@ -66,8 +66,8 @@ SIGIPC_TEST(SignalRtSigqueue, PointerValueArrivesIntact, "signal.rt.value-ptr",
   for (int i = 0; i < n; ++i) EXPECT_EQ(g_log[i].value.sival_ptr, values[i]) << "value " << i;
 }
 
-SIGIPC_TEST(SignalRtSigqueue, SentAtLeastOnceWithoutSaSiginfo,
-            "signal.rt.sent-without-sa-siginfo", "XSH sigqueue()",
+SIGIPC_TEST(SignalRtSigqueue, SentAtLeastOnceWithoutSaSiginfo, "signal.rt.sent-without-sa-siginfo",
+            "XSH sigqueue()",
             "For a signal whose handler lacks SA_SIGINFO, several sigqueue() calls while it is "
             "blocked still send it at least once") {
   for (int sig : {static_cast<int>(SIGRTMIN), SIGUSR1}) {

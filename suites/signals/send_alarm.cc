@@ -27,8 +27,8 @@ SIGIPC_TEST(SignalSend, AlarmWithoutEarlierRequestReturnsZero, "signal.send.alar
   EXPECT_EQ(alarm(100), 0u) << "the test process starts without an alarm";
 }
 
-SIGIPC_TEST(SignalSend, AlarmReturnsSecondsLeftAndReplacesTheRequest,
-            "signal.send.alarm-replaces", "XSH alarm()",
+SIGIPC_TEST(SignalSend, AlarmReturnsSecondsLeftAndReplacesTheRequest, "signal.send.alarm-replaces",
+            "XSH alarm()",
             "alarm() returns the seconds left of the earlier request and reschedules SIGALRM "
             "(requests are not stacked)") {
   SignalMask mask;
@@ -60,7 +60,7 @@ SIGIPC_TEST(SignalSend, AlarmZeroCancelsThePendingRequest, "signal.send.alarm-ze
 }
 
 double now_s() {
-  timespec t {};
+  timespec t{};
   clock_gettime(CLOCK_MONOTONIC, &t);
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
@@ -74,7 +74,7 @@ SIGIPC_TEST(SignalSend, AlarmGeneratesSigalrmAfterTheSeconds, "signal.send.alarm
   AlarmCancel cancel;
   const double start = now_s();
   ASSERT_EQ(alarm(1), 0u);
-  siginfo_t si {};
+  siginfo_t si{};
   int sig = sendtest::await_signal(SIGALRM, &si);
   const double elapsed = now_s() - start;
   ASSERT_EQ(sig, SIGALRM) << "no SIGALRM within " << sendtest::kSafetyNetS << " s of alarm(1)";

@@ -24,16 +24,14 @@ void ExpectUnprivilegedKillRefused(int sig) {
   Child target = SignalWitness(SIGUSR1, Expect::kNotReceives, ready, &done);
   ready.wait();
   pid_t pid = target.pid();
-  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [pid, sig] {
-    CHILD_CHECK_ERRNO(kill(pid, sig), EPERM);
-  });
+  WaitStatus st =
+      RunAsUser(kNobodyUid, kNobodyGid, [pid, sig] { CHILD_CHECK_ERRNO(kill(pid, sig), EPERM); });
   EXPECT_CHILD_OK(st) << "kill(root-owned pid, " << sig << ") as uid " << kNobodyUid;
   done.open();
   EXPECT_TRUE(WitnessOk(target, "the root-owned target"));
 }
 
-SIGIPC_TEST(SignalSend, KillWithoutPermissionFailsWithEperm, "signal.send.kill-eperm",
-            "XSH kill()",
+SIGIPC_TEST(SignalSend, KillWithoutPermissionFailsWithEperm, "signal.send.kill-eperm", "XSH kill()",
             "kill() from an unprivileged process to a process of another user fails with EPERM "
             "and sends nothing") {
   SIGIPC_REQUIRE_USER_SWITCH();
@@ -47,8 +45,8 @@ SIGIPC_TEST(SignalSend, NullSignalChecksPermission, "signal.send.null-signal-epe
   ExpectUnprivilegedKillRefused(0);
 }
 
-SIGIPC_TEST(SignalSend, KillToNoSuchProcessFailsWithEsrch, "signal.send.kill-esrch",
-            "XSH kill()", "kill(pid, sig) fails with ESRCH when no process has ID pid") {
+SIGIPC_TEST(SignalSend, KillToNoSuchProcessFailsWithEsrch, "signal.send.kill-esrch", "XSH kill()",
+            "kill(pid, sig) fails with ESRCH when no process has ID pid") {
   EXPECT_FAILS_WITH(kill(sendtest::vanished_pid(), SIGUSR1), ESRCH);
 }
 
@@ -73,8 +71,7 @@ constexpr int kNotSignals[] = {-1, NSIG};
 
 SIGIPC_TEST(SignalSend, KillRejectsInvalidSignal, "signal.send.kill-einval", "XSH kill()",
             "kill() fails with EINVAL for a sig that is not a signal number (-1, NSIG)") {
-  for (int sig : kNotSignals)
-    EXPECT_FAILS_WITH(kill(getpid(), sig), EINVAL) << "sig " << sig;
+  for (int sig : kNotSignals) EXPECT_FAILS_WITH(kill(getpid(), sig), EINVAL) << "sig " << sig;
 }
 
 SIGIPC_TEST(SignalSend, KillpgRejectsInvalidSignal, "signal.send.killpg-einval", "XSH killpg()",
@@ -83,8 +80,7 @@ SIGIPC_TEST(SignalSend, KillpgRejectsInvalidSignal, "signal.send.killpg-einval",
   Gate ready, done;
   Child target = SignalWitness(SIGUSR1, Expect::kNotReceives, ready, &done, 0);
   ready.wait();
-  for (int sig : kNotSignals)
-    EXPECT_FAILS_WITH(killpg(target.pid(), sig), EINVAL) << "sig " << sig;
+  for (int sig : kNotSignals) EXPECT_FAILS_WITH(killpg(target.pid(), sig), EINVAL) << "sig " << sig;
   done.open();
   EXPECT_TRUE(WitnessOk(target, "the group's only member"));
 }

@@ -254,9 +254,9 @@ inline sigset_t parse_signals_arg(const std::string& arg) {
 // Their checks report to the runner like a forked child's; exit 0 is a pass.
 // "D=<signals>" / "I=<signals>" (one or more): actions are SIG_DFL / SIG_IGN.
 constexpr const char* kActionsHelper = "forkexec_actions";
-constexpr const char* kMaskHelper = "forkexec_mask";        // <signals>: the mask
-constexpr const char* kPendingHelper = "forkexec_pending";  // <signals>: sigpending()
-constexpr const char* kAlarmHelper = "forkexec_alarm";      // <min> <max>: alarm(0)
+constexpr const char* kMaskHelper = "forkexec_mask";         // <signals>: the mask
+constexpr const char* kPendingHelper = "forkexec_pending";   // <signals>: sigpending()
+constexpr const char* kAlarmHelper = "forkexec_alarm";       // <min> <max>: alarm(0)
 constexpr const char* kTimerHelper = "forkexec_timer_gone";  // <fd with timer id>: EINVAL
 
 // ---- job control ----
@@ -281,10 +281,10 @@ inline std::string open_pty(Pty& pty) {
   return "";
 }
 
-#define SIGIPC_REQUIRE_PTY(pty)                                                            \
-  do {                                                                                     \
-    std::string sigipc_why_ = ::sigipc::sendtest::open_pty(pty);                           \
-    if (!sigipc_why_.empty()) GTEST_SKIP() << sigipc_why_;                                 \
+#define SIGIPC_REQUIRE_PTY(pty)                                  \
+  do {                                                           \
+    std::string sigipc_why_ = ::sigipc::sendtest::open_pty(pty); \
+    if (!sigipc_why_.empty()) GTEST_SKIP() << sigipc_why_;       \
   } while (0)
 
 // In a forked child: a new session whose controlling terminal is the slave
@@ -299,10 +299,12 @@ inline int child_acquire_ctty(const char* slave) noexcept {
 
 // In a forked child: sets or clears TOSTOP on the terminal.
 inline void child_set_tostop(int fd, bool on) noexcept {
-  termios t {};
+  termios t{};
   CHILD_CHECK_OK(tcgetattr(fd, &t));
-  if (on) t.c_lflag |= TOSTOP;
-  else t.c_lflag &= ~static_cast<tcflag_t>(TOSTOP);
+  if (on)
+    t.c_lflag |= TOSTOP;
+  else
+    t.c_lflag &= ~static_cast<tcflag_t>(TOSTOP);
   CHILD_CHECK_OK(tcsetattr(fd, TCSANOW, &t));
 }
 

@@ -54,7 +54,7 @@ SIGIPC_TEST(SignalSend, KillSiginfoNamesTheSender, "signal.send.kill-siginfo",
     sendtest::child_set_uids(kReal, kReal, kReal);
     sendtest::child_block(SIGUSR1);
     ready.open();
-    siginfo_t si {};
+    siginfo_t si{};
     CHILD_CHECK_EQ(sendtest::await_signal(SIGUSR1, &si), SIGUSR1);
     pid_t sender = 0;
     CHILD_CHECK_EQ(read(sender_pid.rd(), &sender, sizeof sender), sizeof sender);
@@ -127,8 +127,8 @@ Child WhenReady(Child c, Gate& ready) {
 struct TwoMemberGroup {
   Gate ready;
   Child leader{WhenReady(SignalWitness(SIGUSR1, Expect::kReceives, ready, nullptr, 0), ready)};
-  Child member{WhenReady(
-      SignalWitness(SIGUSR1, Expect::kReceives, ready, nullptr, leader.pid()), ready)};
+  Child member{
+      WhenReady(SignalWitness(SIGUSR1, Expect::kReceives, ready, nullptr, leader.pid()), ready)};
   pid_t pgid() const { return leader.pid(); }
 };
 
@@ -142,8 +142,7 @@ SIGIPC_TEST(SignalSend, KillNegativePidSendsToEveryGroupMember, "signal.send.kil
 }
 
 SIGIPC_TEST(SignalSend, KillNegativePidSparesNonMembers, "signal.send.kill-pgid-non-members",
-            "XSH kill()",
-            "kill(-pgid, sig) does not send sig to processes outside group pgid") {
+            "XSH kill()", "kill(-pgid, sig) does not send sig to processes outside group pgid") {
   Gate ready, done;
   Child target = SignalWitness(SIGUSR1, Expect::kReceives, ready, nullptr, 0);
   Child own_group = SignalWitness(SIGUSR1, Expect::kNotReceives, ready, &done, 0);
@@ -173,8 +172,7 @@ SIGIPC_TEST(SignalSend, KillpgSendsToEveryGroupMemberOnly, "signal.send.killpg",
 
 // ---- kill(-1, ...): only ever inside a fresh PID namespace ----
 
-SIGIPC_TEST(SignalSend, KillMinusOneSendsToEveryOtherProcess, "signal.send.kill-all",
-            "XSH kill()",
+SIGIPC_TEST(SignalSend, KillMinusOneSendsToEveryOtherProcess, "signal.send.kill-all", "XSH kill()",
             "kill(-1, sig) sends sig to every process the caller may signal, whatever its "
             "process group or session") {
   SIGIPC_REQUIRE_PID_NAMESPACE();

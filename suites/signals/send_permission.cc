@@ -40,8 +40,10 @@ void ExpectSend(const char* what, int sig, Ids sender, Ids target_ids, bool allo
   pid_t pid = target.pid();
   Child sending([=] {
     sendtest::child_set_uids(sender.real, sender.effective, sender.saved);
-    if (allowed) CHILD_CHECK_OK(kill(pid, sig));
-    else CHILD_CHECK_ERRNO(kill(pid, sig), EPERM);
+    if (allowed)
+      CHILD_CHECK_OK(kill(pid, sig));
+    else
+      CHILD_CHECK_ERRNO(kill(pid, sig), EPERM);
   });
   EXPECT_TRUE(WitnessOk(sending, "the sender")) << what;
   done.open();
@@ -66,14 +68,13 @@ SIGIPC_TEST(SignalSend, UnprivilegedSenderMatchingRealOrSavedUidMaySignal,
   for (const Case& c : cases) ExpectSend(c.what, SIGUSR1, c.sender, c.target, true);
 }
 
-SIGIPC_TEST(SignalSend, ReceiversEffectiveUidGrantsNoPermission,
-            "signal.send.permission-denied", "XSH kill()",
+SIGIPC_TEST(SignalSend, ReceiversEffectiveUidGrantsNoPermission, "signal.send.permission-denied",
+            "XSH kill()",
             "An unprivileged process may not signal a process whose real and saved set-user-IDs "
             "both differ from its real and effective user IDs, even if the receiver's effective "
             "user ID matches") {
   SIGIPC_REQUIRE_USER_SWITCH();
-  ExpectSend("only the target's effective uid matches", SIGUSR1, {kA, kA, kA}, {kB, kA, kB},
-             false);
+  ExpectSend("only the target's effective uid matches", SIGUSR1, {kA, kA, kA}, {kB, kA, kB}, false);
   ExpectSend("no uid in common", SIGUSR1, {kA, kA, kA}, {kB, kB, kB}, false);
 }
 
@@ -87,8 +88,8 @@ SIGIPC_TEST(SignalSend, SigcontMayBeSentToAnyProcessOfTheSession,
              {0, 0, 0}, true);
 }
 
-SIGIPC_TEST(SignalSend, SigcontToAnotherSessionNeedsPermission,
-            "signal.send.sigcont-other-session", "XSH kill()",
+SIGIPC_TEST(SignalSend, SigcontToAnotherSessionNeedsPermission, "signal.send.sigcont-other-session",
+            "XSH kill()",
             "SIGCONT to a process in another session is subject to the user ID checks: EPERM "
             "without permission") {
   SIGIPC_REQUIRE_USER_SWITCH();

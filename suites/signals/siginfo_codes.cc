@@ -48,9 +48,8 @@ SIGIPC_TEST(SignalSiginfoCode, SigqueueGivesSiQueue, "signal.siginfo.code-si-que
             "XBD <signal.h>; XSH 2.4.3 Signal Actions",
             "A signal sent by sigqueue() reaches its SA_SIGINFO handler with si_code SI_QUEUE "
             "(every catchable signal)") {
-  expect_code_for_every_signal(
-      [](int sig, int i) { return sigqueue(getpid(), sig, int_value(i)); }, SI_QUEUE,
-      "SI_QUEUE");
+  expect_code_for_every_signal([](int sig, int i) { return sigqueue(getpid(), sig, int_value(i)); },
+                               SI_QUEUE, "SI_QUEUE");
 }
 
 struct Sender {
@@ -73,7 +72,7 @@ SIGIPC_TEST(SignalSiginfoCode, RaiseAndPthreadKillNameTheSender, "signal.siginfo
   Receiver rx({SIGUSR1});
   for (const Sender& s : kThreadSenders) {
     ASSERT_EQ(s.send(SIGUSR1), 0) << s.what;
-    siginfo_t info {};
+    siginfo_t info{};
     ASSERT_EQ(rttest::accept_signal(SIGUSR1, &info), SIGUSR1) << s.what;
     EXPECT_LE(info.si_code, 0) << s.what;
     EXPECT_EQ(info.si_pid, getpid()) << s.what;
@@ -109,7 +108,7 @@ SIGIPC_TEST(SignalSiginfoCode, SiErrnoIsZeroForSentSignals, "signal.siginfo.errn
                             {"raise", [](int s) { return raise(s); }}};
   for (const Sender& s : senders) {
     ASSERT_EQ(s.send(SIGUSR1), 0) << s.what;
-    siginfo_t info {};
+    siginfo_t info{};
     info.si_errno = -1;
     ASSERT_EQ(rttest::accept_signal(SIGUSR1, &info), SIGUSR1) << s.what;
     EXPECT_EQ(info.si_errno, 0) << s.what;
@@ -146,7 +145,7 @@ SIGIPC_TEST(SignalSiginfoCode, SigwaitinfoMatchesHandlerSiginfo,
   // Checked first: sigwaitinfo() would wait forever for a lost signal.
   ASSERT_EQ(sigtest::pending_member(sig), 1) << "the sender's signals are not pending";
   const sigset_t set = make_sigset({sig});
-  siginfo_t waited {};
+  siginfo_t waited{};
   ASSERT_EQ(sigwaitinfo(&set, &waited), sig) << ErrnoText(errno);
   rx.unblock_all();
   ASSERT_EQ(g_log.size(), 1) << "the second instance reaches the handler";

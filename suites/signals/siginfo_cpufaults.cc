@@ -85,14 +85,14 @@ void undefined_opcode() {}
 #define SIGIPC_HAVE_ILL_TRIGGER 0
 #endif
 
-#define SIGIPC_REQUIRE_DIVIDE_TRAP()                                                          \
-  do {                                                                                        \
-    if (kNoDivideTrap) SIGIPC_UNSUPPORTED(kNoDivideTrap);                                     \
+#define SIGIPC_REQUIRE_DIVIDE_TRAP()                      \
+  do {                                                    \
+    if (kNoDivideTrap) SIGIPC_UNSUPPORTED(kNoDivideTrap); \
   } while (0)
-#define SIGIPC_REQUIRE_ILL_TRIGGER()                                                          \
-  do {                                                                                        \
-    if (!SIGIPC_HAVE_ILL_TRIGGER)                                                             \
-      SIGIPC_UNSUPPORTED("no undefined-instruction trigger for this architecture");           \
+#define SIGIPC_REQUIRE_ILL_TRIGGER()                                                \
+  do {                                                                              \
+    if (!SIGIPC_HAVE_ILL_TRIGGER)                                                   \
+      SIGIPC_UNSUPPORTED("no undefined-instruction trigger for this architecture"); \
   } while (0)
 
 SIGIPC_TEST(SignalSiginfoCpuFault, IntegerDivideByZeroGivesFpeIntdiv, "signal.siginfo.fpe-intdiv",

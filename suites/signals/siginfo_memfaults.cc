@@ -36,7 +36,7 @@ void touch(char* p) { *static_cast<volatile char*>(p) = 1; }
 
 // A page mapped without any access, unmapped on destruction.
 struct NoAccessPage {
-  Mapping map {map_no_access(), page_size()};
+  Mapping map{map_no_access(), page_size()};
   static void* map_no_access() {
     void* p = mmap(nullptr, page_size(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) setup_error_errno(__FILE__, __LINE__, "mmap(PROT_NONE)", errno);
@@ -138,8 +138,7 @@ SIGIPC_TEST(SignalSiginfoMemFault, SigbusPastEndOfFileIsBusAdrerr, "signal.sigin
 }
 
 SIGIPC_TEST(SignalSiginfoMemFault, SigbusSiAddrIsFaultingReference, "signal.siginfo.bus-addr",
-            "XBD <signal.h>",
-            "For SIGBUS, si_addr is the faulting memory reference (its page)") {
+            "XBD <signal.h>", "For SIGBUS, si_addr is the faulting memory reference (its page)") {
   FaultResult r = fault_past_end_of_file();
   ASSERT_FAULT_CAUGHT(r, SIGBUS);
   EXPECT_TRUE(same_page(r.capture.info.si_addr, r.capture.site))

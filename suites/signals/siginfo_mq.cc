@@ -27,12 +27,12 @@ using rttest::Receiver;
 int notify_on_arrival(int sig, sigval value, const std::function<void(mqd_t)>& send_message,
                       siginfo_t* info) {
   MqName name("notify");
-  mq_attr attr {};
+  mq_attr attr{};
   attr.mq_maxmsg = 1;
   attr.mq_msgsize = 8;
   MqHandle q(mq_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600, &attr));
   if (!q.valid()) setup_error_errno(__FILE__, __LINE__, "mq_open()", errno);
-  sigevent ev {};
+  sigevent ev{};
   ev.sigev_notify = SIGEV_SIGNAL;
   ev.sigev_signo = sig;
   ev.sigev_value = value;
@@ -49,7 +49,7 @@ SIGIPC_TEST(SignalSiginfoMq, NotificationGivesSiMesgq, "signal.siginfo.code-si-m
             "empty queue carries si_code SI_MESGQ") {
   const int sig = SIGRTMIN;
   Receiver rx({sig});
-  siginfo_t info {};
+  siginfo_t info{};
   ASSERT_EQ(notify_on_arrival(sig, rttest::int_value(1), send_here, &info), sig)
       << "no notification within " << rttest::kSafetyWaitS << " s: " << ErrnoText(errno);
   EXPECT_EQ(info.si_code, SI_MESGQ);
@@ -63,7 +63,7 @@ SIGIPC_TEST(SignalSiginfoMq, NotificationCarriesSigevValue, "signal.siginfo.mesg
             "The mq_notify() signal carries the sigevent's sigev_value in si_value") {
   const int sig = SIGRTMIN;
   Receiver rx({sig});
-  siginfo_t info {};
+  siginfo_t info{};
   ASSERT_EQ(notify_on_arrival(sig, rttest::ptr_value(&g_mq_cookie), send_here, &info), sig)
       << ErrnoText(errno);
   EXPECT_EQ(info.si_value.sival_ptr, &g_mq_cookie);
@@ -76,7 +76,7 @@ SIGIPC_TEST(SignalSiginfoMq, NotificationNamesMessageSender, "signal.siginfo.mes
   const int sig = SIGRTMIN;
   Receiver rx({sig});
   pid_t sender_pid = -1;
-  siginfo_t info {};
+  siginfo_t info{};
   const int got = notify_on_arrival(
       sig, rttest::int_value(2),
       [&sender_pid](mqd_t q) {

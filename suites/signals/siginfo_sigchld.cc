@@ -32,7 +32,7 @@ using rttest::Receiver;
 
 // The next SIGCHLD notification; a missing one is a failure, not a hang.
 siginfo_t next_sigchld() {
-  siginfo_t info {};
+  siginfo_t info{};
   if (rttest::accept_signal(SIGCHLD, &info) != SIGCHLD)
     ADD_FAILURE() << "no SIGCHLD within " << rttest::kSafetyWaitS << " s: " << ErrnoText(errno);
   return info;
@@ -52,8 +52,8 @@ SIGIPC_TEST(SignalSiginfoSigchld, ExitedChildGivesCldExitedAndExitValue,
   EXPECT_TRUE(ExitedWith(c.wait(), 42)) << "setup";
 }
 
-SIGIPC_TEST(SignalSiginfoSigchld, KilledChildGivesCldKilledAndSignal,
-            "signal.siginfo.cld-killed", "XBD <signal.h>",
+SIGIPC_TEST(SignalSiginfoSigchld, KilledChildGivesCldKilledAndSignal, "signal.siginfo.cld-killed",
+            "XBD <signal.h>",
             "A child terminated by a signal's default action (no core file) sends SIGCHLD with "
             "si_code CLD_KILLED and the signal in si_status") {
   Receiver rx({SIGCHLD});
@@ -150,10 +150,9 @@ SIGIPC_TEST(SignalSiginfoSigchld, CoreDumpingChildGivesCldDumped, "signal.siginf
   ASSERT_TRUE(KilledBy(st, SIGQUIT)) << "setup";
   if (!st.core_dumped() && folder.files().empty())
     SIGIPC_UNSUPPORTED("no core file could be created here (see /proc/sys/kernel/core_pattern)");
-  EXPECT_EQ(info.si_code, CLD_DUMPED) << "the wait status "
-                                      << (st.core_dumped() ? "reports" : "does not report")
-                                      << " a core dump; " << folder.files().size()
-                                      << " file(s) in the child's folder";
+  EXPECT_EQ(info.si_code, CLD_DUMPED)
+      << "the wait status " << (st.core_dumped() ? "reports" : "does not report")
+      << " a core dump; " << folder.files().size() << " file(s) in the child's folder";
   EXPECT_EQ(info.si_status, SIGQUIT);
 }
 

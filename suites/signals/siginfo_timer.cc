@@ -24,19 +24,19 @@ class PosixTimer {
   timer_t id() const { return id_; }
 
  private:
-  timer_t id_ {};
+  timer_t id_{};
 };
 
 // Arms a one-shot timer that sends sig with value and accepts the signal
 // (blocked by the caller) into info. The timer is due in a millisecond; the
 // safety net only bounds a timer that never fires.
 int expire_once(int sig, sigval value, siginfo_t* info) {
-  sigevent ev {};
+  sigevent ev{};
   ev.sigev_notify = SIGEV_SIGNAL;
   ev.sigev_signo = sig;
   ev.sigev_value = value;
   PosixTimer timer(&ev);
-  itimerspec due {};
+  itimerspec due{};
   due.it_value.tv_nsec = 1000 * 1000;
   SETUP_OK(timer_settime(timer.id(), 0, &due, nullptr));
   return rttest::accept_signal(sig, info);
@@ -48,7 +48,7 @@ SIGIPC_TEST(SignalSiginfoTimer, TimerExpiryGivesSiTimer, "signal.siginfo.code-si
             "si_code SI_TIMER and the sigevent's signal number") {
   const int sig = SIGRTMIN;
   Receiver rx({sig});
-  siginfo_t info {};
+  siginfo_t info{};
   ASSERT_EQ(expire_once(sig, rttest::int_value(1), &info), sig)
       << "no timer signal within " << rttest::kSafetyWaitS << " s: " << ErrnoText(errno);
   EXPECT_EQ(info.si_code, SI_TIMER);
@@ -63,9 +63,8 @@ SIGIPC_TEST(SignalSiginfoTimer, TimerSignalCarriesSigevValue, "signal.siginfo.ti
             "(pointer and int)") {
   const int sig = SIGRTMIN;
   Receiver rx({sig});
-  siginfo_t info {};
-  ASSERT_EQ(expire_once(sig, rttest::ptr_value(&g_timer_cookie), &info), sig)
-      << ErrnoText(errno);
+  siginfo_t info{};
+  ASSERT_EQ(expire_once(sig, rttest::ptr_value(&g_timer_cookie), &info), sig) << ErrnoText(errno);
   EXPECT_EQ(info.si_value.sival_ptr, &g_timer_cookie);
   ASSERT_EQ(expire_once(sig, rttest::int_value(-20250), &info), sig) << ErrnoText(errno);
   EXPECT_EQ(info.si_value.sival_int, -20250);

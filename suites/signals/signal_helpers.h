@@ -24,9 +24,8 @@ namespace sigtest {
 // Default actions, XBD <signal.h> (POSIX.1-2017 table; SIGPOLL and SIGPROF
 // are obsolescent there but still "T").
 // T: abnormal termination of the process.
-inline constexpr int kTerminateSignals[] = {SIGHUP,  SIGINT,  SIGKILL, SIGPIPE,
-                                            SIGALRM, SIGTERM, SIGUSR1, SIGUSR2,
-                                            SIGPOLL, SIGPROF, SIGVTALRM};
+inline constexpr int kTerminateSignals[] = {SIGHUP,  SIGINT,  SIGKILL, SIGPIPE, SIGALRM,  SIGTERM,
+                                            SIGUSR1, SIGUSR2, SIGPOLL, SIGPROF, SIGVTALRM};
 // A: abnormal termination "with additional actions" (a core file is
 // implementation-defined, so only the terminating signal is checked).
 inline constexpr int kAbnormalSignals[] = {SIGQUIT, SIGILL,  SIGTRAP, SIGABRT, SIGBUS,
@@ -133,7 +132,9 @@ inline int invalid_how() {
 // apport) ignores that limit, so on Linux the process is also made
 // non-dumpable. Async-signal-safe.
 inline void child_disable_core_dumps() noexcept {
-  struct rlimit none {0, 0};
+  struct rlimit none {
+    0, 0
+  };
   CHILD_CHECK_OK(setrlimit(RLIMIT_CORE, &none));
 #ifdef __linux__
   CHILD_CHECK_OK(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));

@@ -92,7 +92,7 @@ SIGIPC_TEST(SignalThreads, ThreadDirectedSignalStaysWithItsThread,
     go.wait();
     pending_there = sigtest::pending_member(SIGUSR1);
     sigset_t set = make_sigset({SIGUSR1});
-    timespec zero {0, 0};
+    timespec zero{0, 0};
     sigtimedwait(&set, nullptr, &zero);  // take it, so the thread ends clean
   });
   ready.wait();
@@ -108,7 +108,8 @@ SIGIPC_TEST(SignalThreads, ThreadDirectedSignalStaysWithItsThread,
 }
 
 SIGIPC_TEST(SignalThreads, SignalActionsAreSharedByAllThreads,
-            "signal.threads.dispositions-process-wide", "XSH sigaction(); XSH 2.4.3 Signal "
+            "signal.threads.dispositions-process-wide",
+            "XSH sigaction(); XSH 2.4.3 Signal "
             "Actions",
             "A signal action installed by one thread is the action of every thread of the "
             "process") {

@@ -36,8 +36,7 @@ SIGIPC_TEST(SignalThreads, PthreadKillRunsTheHandlerInTheNamedThread,
   ASSERT_EQ(pthread_kill(threads.handle(1), SIGUSR1), 0);
   ASSERT_TRUE(sendtest::readable_within(notify.rd())) << "the handler never ran";
   EXPECT_EQ(g_record.tid.load(), threads.tid(1))
-      << "the handler ran in thread " << g_record.tid.load() << " (main thread " << gettid()
-      << ")";
+      << "the handler ran in thread " << g_record.tid.load() << " (main thread " << gettid() << ")";
   EXPECT_EQ(g_record.count.load(), 1);
 }
 
@@ -83,7 +82,8 @@ SIGIPC_TEST(SignalThreads, RaiseDeliversToTheCallingThread, "signal.threads.rais
 }
 
 SIGIPC_TEST(SignalThreads, TerminatingSignalToOneThreadEndsTheProcess,
-            "signal.threads.terminate-whole-process", "XSH pthread_kill(); XSH 2.4.3 Signal "
+            "signal.threads.terminate-whole-process",
+            "XSH pthread_kill(); XSH 2.4.3 Signal "
             "Actions",
             "A signal whose action is to terminate, sent to one thread, terminates the whole "
             "process") {

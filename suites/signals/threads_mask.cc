@@ -34,8 +34,8 @@ SIGIPC_TEST(SignalThreads, NewThreadInheritsTheCreatorsMask, "signal.threads.cre
   EXPECT_TRUE(SameSignals(seen, creators)) << "the new thread's mask";
 }
 
-SIGIPC_TEST(SignalThreads, NewThreadStartsWithNothingPending,
-            "signal.threads.create-empty-pending", "XSH pthread_create()",
+SIGIPC_TEST(SignalThreads, NewThreadStartsWithNothingPending, "signal.threads.create-empty-pending",
+            "XSH pthread_create()",
             "The set of signals pending for a new thread is empty, whatever is pending for its "
             "creator") {
   SignalMask mask;
@@ -93,7 +93,7 @@ SIGIPC_TEST(SignalThreads, ThreadPendingSignalIsInvisibleToOtherThreads,
     sent.wait();
     seen_there = sigtest::pending_member(SIGUSR1);
     sigset_t set = make_sigset({SIGUSR1});
-    timespec zero {0, 0};
+    timespec zero{0, 0};
     sigtimedwait(&set, nullptr, &zero);  // take it: the thread ends clean
     looked.open();
   });

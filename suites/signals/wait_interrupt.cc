@@ -72,8 +72,8 @@ SIGIPC_TEST(SignalWaitInterrupt, SigtimedwaitFailsWithEintrWhenAHandlerRuns,
             "before its timeout") {
   WaitOutcome out = WaitWhileCaughtSignalRepeats(0, timed_wait);
   EXPECT_EQ(out.ret, -1);
-  EXPECT_EQ(out.err, EINTR) << ErrnoText(out.err) << " (EAGAIN: never interrupted in "
-                            << kWaitMs << " ms)";
+  EXPECT_EQ(out.err, EINTR) << ErrnoText(out.err) << " (EAGAIN: never interrupted in " << kWaitMs
+                            << " ms)";
   EXPECT_GE(g_caught, 1);
 }
 
@@ -83,8 +83,8 @@ SIGIPC_TEST(SignalWaitInterrupt, SigtimedwaitIsNotRestartedUnderSaRestart,
             "installed with SA_RESTART") {
   WaitOutcome out = WaitWhileCaughtSignalRepeats(SA_RESTART, timed_wait);
   EXPECT_EQ(out.ret, -1);
-  EXPECT_EQ(out.err, EINTR) << ErrnoText(out.err) << " (EAGAIN: restarted until the "
-                            << kWaitMs << " ms timeout)";
+  EXPECT_EQ(out.err, EINTR) << ErrnoText(out.err) << " (EAGAIN: restarted until the " << kWaitMs
+                            << " ms timeout)";
   EXPECT_GE(g_caught, 1);
 }
 

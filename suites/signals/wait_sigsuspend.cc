@@ -34,8 +34,7 @@ void record_mask(int) {
   sigset_t now;
   sigemptyset(&now);
   HANDLER_CHECK(sigprocmask(SIG_BLOCK, nullptr, &now) == 0);
-  for (int i = 0; i < g_all.count; ++i)
-    g_blocked[g_all.sigs[i]] = sigismember(&now, g_all.sigs[i]);
+  for (int i = 0; i < g_all.count; ++i) g_blocked[g_all.sigs[i]] = sigismember(&now, g_all.sigs[i]);
   g_usr1_done = g_usr1_done + 1;
 }
 void count_usr2(int) { g_usr2_runs = g_usr2_runs + 1; }

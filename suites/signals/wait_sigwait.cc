@@ -204,8 +204,10 @@ SIGIPC_TEST(SignalWaitSigwait, ReportsFailureAsAnErrorNumberNotMinusOne,
   int err = errno;
   ticks.stop();
   ASSERT_NE(r, -1) << "sigwait() returned -1 (errno " << ErrnoText(err) << ")";
-  if (r == 0) EXPECT_EQ(got, SIGUSR2) << "sigwait() returned 0 with " << SignalText(got);
-  else EXPECT_GT(r, 0) << "sigwait() returned " << r;
+  if (r == 0)
+    EXPECT_EQ(got, SIGUSR2) << "sigwait() returned 0 with " << SignalText(got);
+  else
+    EXPECT_GT(r, 0) << "sigwait() returned " << r;
   EXPECT_GE(g_interruptions, 1);
 }
 

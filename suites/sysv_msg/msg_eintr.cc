@@ -105,10 +105,11 @@ SIGIPC_TEST(SysvMsgEintr, MsgsndIsNotRestartedUnderSaRestart, "sysv_msg.snd.eint
   EXPECT_EQ(o.err, EINTR) << ErrnoText(o.err);
 }
 
-SIGIPC_TEST(SysvMsgEintr, IgnoredSignalDoesNotInterruptMsgrcv, "sysv_msg.rcv.ignored-no-eintr",
-            "XSH msgrcv()",
-            "Only a signal that is caught interrupts msgrcv(): an ignored signal leaves it waiting, "
-            "and it then receives the message") {
+SIGIPC_TEST(
+    SysvMsgEintr, IgnoredSignalDoesNotInterruptMsgrcv, "sysv_msg.rcv.ignored-no-eintr",
+    "XSH msgrcv()",
+    "Only a signal that is caught interrupts msgrcv(): an ignored signal leaves it waiting, "
+    "and it then receives the message") {
   Queue q;
   int id = q.get();
   Pipe status;

@@ -52,19 +52,21 @@ SIGIPC_TEST(SysvMsgErrors, SendLargerThanMsgmaxFailsWithEinval, "sysv_msg.snd.si
 }
 
 SIGIPC_TEST(SysvMsgErrors, SendToInvalidIdFailsWithEinval, "sysv_msg.snd.invalid-id-einval",
-            "XSH msgsnd()", "msgsnd() on a value that is not a queue identifier fails with EINVAL") {
+            "XSH msgsnd()",
+            "msgsnd() on a value that is not a queue identifier fails with EINVAL") {
   EXPECT_FAILS_WITH(send_str(-1, 1, "z"), EINVAL);
 }
 
 SIGIPC_TEST(SysvMsgErrors, ReceiveFromInvalidIdFailsWithEinval, "sysv_msg.rcv.invalid-id-einval",
-            "XSH msgrcv()", "msgrcv() on a value that is not a queue identifier fails with EINVAL") {
+            "XSH msgrcv()",
+            "msgrcv() on a value that is not a queue identifier fails with EINVAL") {
   auto r = recv(-1, 0, IPC_NOWAIT);
   EXPECT_EQ(r.n, -1);
   EXPECT_EQ(r.err, EINVAL) << ErrnoText(r.err);
 }
 
-SIGIPC_TEST(SysvMsgErrors, ReceiveWithNegativeSizeFailsWithEinval, "sysv_msg.rcv.negative-size-einval",
-            "Linux-only, msgop(2)",
+SIGIPC_TEST(SysvMsgErrors, ReceiveWithNegativeSizeFailsWithEinval,
+            "sysv_msg.rcv.negative-size-einval", "Linux-only, msgop(2)",
             "msgrcv() with msgsz that is negative as a signed value fails with EINVAL") {
   // msgsz is size_t in POSIX; Linux treats it as long and rejects < 0.
   Queue q;
@@ -115,8 +117,7 @@ SIGIPC_TEST(SysvMsgErrors, SendNowaitToFullQueueFailsWithEagain, "sysv_msg.snd.n
   EXPECT_SUCCEEDS(sysvmsg::send(q.get(), 1, "x", 1, IPC_NOWAIT));
 }
 
-SIGIPC_TEST(SysvMsgErrors, SendAfterRemovalFails, "sysv_msg.rmid.later-send-fails",
-            "XSH msgctl()",
+SIGIPC_TEST(SysvMsgErrors, SendAfterRemovalFails, "sysv_msg.rmid.later-send-fails", "XSH msgctl()",
             "IPC_RMID removes the queue at once: a later msgsnd() on the id fails with EINVAL or "
             "EIDRM") {
   Queue q;
@@ -144,8 +145,7 @@ SIGIPC_TEST(SysvMsgErrors, RemovalDiscardsQueuedMessages, "sysv_msg.rmid.discard
   EXPECT_TRUE(r.err == EINVAL || r.err == EIDRM) << ErrnoText(r.err);
 }
 
-SIGIPC_TEST(SysvMsgErrors, QbytesLimitsTotalTextBytes, "sysv_msg.snd.qbytes-total",
-            "XSH msgsnd()",
+SIGIPC_TEST(SysvMsgErrors, QbytesLimitsTotalTextBytes, "sysv_msg.snd.qbytes-total", "XSH msgsnd()",
             "msg_qbytes bounds the total text bytes of all queued messages: two 8-byte messages "
             "fill 16 bytes and a third send with IPC_NOWAIT fails with EAGAIN") {
   Queue q;

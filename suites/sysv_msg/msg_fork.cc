@@ -57,9 +57,15 @@ SIGIPC_TEST(SysvMsgFork, MessagesFromManyProcessesKeepPerTypeOrder,
   int id = q.get();
   constexpr int kSenders = 3, kEach = 3;
   {
-    Child a([id] { for (char i = 0; i < kEach; ++i) CHILD_CHECK_OK(sysvmsg::send(id, 1, &i, 1)); });
-    Child b([id] { for (char i = 0; i < kEach; ++i) CHILD_CHECK_OK(sysvmsg::send(id, 2, &i, 1)); });
-    Child c([id] { for (char i = 0; i < kEach; ++i) CHILD_CHECK_OK(sysvmsg::send(id, 3, &i, 1)); });
+    Child a([id] {
+      for (char i = 0; i < kEach; ++i) CHILD_CHECK_OK(sysvmsg::send(id, 1, &i, 1));
+    });
+    Child b([id] {
+      for (char i = 0; i < kEach; ++i) CHILD_CHECK_OK(sysvmsg::send(id, 2, &i, 1));
+    });
+    Child c([id] {
+      for (char i = 0; i < kEach; ++i) CHILD_CHECK_OK(sysvmsg::send(id, 3, &i, 1));
+    });
     ASSERT_CHILD_OK(a.wait());
     ASSERT_CHILD_OK(b.wait());
     ASSERT_CHILD_OK(c.wait());

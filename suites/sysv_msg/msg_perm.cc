@@ -47,7 +47,8 @@ SIGIPC_TEST(SysvMsgPerm, MsggetRequestingNothingSucceedsWithoutAccess,
   Queue q(0600);
   key_t key = q.key;
   int id = q.get();
-  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [key, id] { CHILD_CHECK_EQ(msgget(key, 0), id); });
+  WaitStatus s =
+      RunAsUser(kNobodyUid, kNobodyGid, [key, id] { CHILD_CHECK_EQ(msgget(key, 0), id); });
   EXPECT_CHILD_OK(s);
 }
 
@@ -58,17 +59,17 @@ SIGIPC_TEST(SysvMsgPerm, SendWithoutWritePermissionFailsWithEacces, "sysv_msg.pe
   SIGIPC_REQUIRE_USER_SWITCH();
   Queue q(0444);
   int id = q.get();
-  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [id] {
-    CHILD_CHECK_ERRNO(send_str(id, 1, "no", IPC_NOWAIT), EACCES);
-  });
+  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid,
+                           [id] { CHILD_CHECK_ERRNO(send_str(id, 1, "no", IPC_NOWAIT), EACCES); });
   EXPECT_CHILD_OK(s);
   EXPECT_EQ(sysvmsg::qnum_of(id), 0u);
 }
 
-SIGIPC_TEST(SysvMsgPerm, ReceiveWithoutReadPermissionFailsWithEacces, "sysv_msg.perm.rcv-eacces",
-            "XSH msgrcv()",
-            "msgrcv() fails with EACCES when the caller lacks read permission (0222 queue, nobody), "
-            "and the message stays") {
+SIGIPC_TEST(
+    SysvMsgPerm, ReceiveWithoutReadPermissionFailsWithEacces, "sysv_msg.perm.rcv-eacces",
+    "XSH msgrcv()",
+    "msgrcv() fails with EACCES when the caller lacks read permission (0222 queue, nobody), "
+    "and the message stays") {
   SIGIPC_REQUIRE_USER_SWITCH();
   Queue q(0222);
   int id = q.get();
@@ -104,14 +105,12 @@ SIGIPC_TEST(SysvMsgPerm, GroupClassAppliesWhenGidMatches, "sysv_msg.perm.group-c
   Queue q(0600);
   int id = q.get();
   set_perm(id, 0, kNobodyGid, 0020);
-  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [id] {
-    CHILD_CHECK_OK(send_str(id, 1, "g", IPC_NOWAIT));
-  });
+  WaitStatus s =
+      RunAsUser(kNobodyUid, kNobodyGid, [id] { CHILD_CHECK_OK(send_str(id, 1, "g", IPC_NOWAIT)); });
   EXPECT_CHILD_OK(s);
   set_perm(id, 0, kNobodyGid, 0002);
-  s = RunAsUser(kNobodyUid, kNobodyGid, [id] {
-    CHILD_CHECK_ERRNO(send_str(id, 1, "o", IPC_NOWAIT), EACCES);
-  });
+  s = RunAsUser(kNobodyUid, kNobodyGid,
+                [id] { CHILD_CHECK_ERRNO(send_str(id, 1, "o", IPC_NOWAIT), EACCES); });
   EXPECT_CHILD_OK(s);
 }
 
@@ -125,14 +124,12 @@ SIGIPC_TEST(SysvMsgPerm, OwnerClassAppliesWhenUidMatches, "sysv_msg.perm.owner-c
   ASSERT_SUCCEEDS(send_str(id, 1, "a"));
   ASSERT_SUCCEEDS(send_str(id, 1, "b"));
   set_perm(id, kNobodyUid, kNobodyGid, 0400);
-  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [id] {
-    CHILD_CHECK_EQ(sysvmsg::recv(id, 0, IPC_NOWAIT).n, 1);
-  });
+  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid,
+                           [id] { CHILD_CHECK_EQ(sysvmsg::recv(id, 0, IPC_NOWAIT).n, 1); });
   EXPECT_CHILD_OK(s);
   set_perm(id, kNobodyUid, kNobodyGid, 0044);
-  s = RunAsUser(kNobodyUid, kNobodyGid, [id] {
-    CHILD_CHECK_EQ(sysvmsg::recv(id, 0, IPC_NOWAIT).err, EACCES);
-  });
+  s = RunAsUser(kNobodyUid, kNobodyGid,
+                [id] { CHILD_CHECK_EQ(sysvmsg::recv(id, 0, IPC_NOWAIT).err, EACCES); });
   EXPECT_CHILD_OK(s);
 }
 
@@ -172,9 +169,8 @@ SIGIPC_TEST(SysvMsgPerm, CreatOnExistingQueueStillChecksPermission,
   SIGIPC_REQUIRE_USER_SWITCH();
   Queue q(0600);
   key_t key = q.key;
-  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [key] {
-    CHILD_CHECK_ERRNO(msgget(key, IPC_CREAT | 0600), EACCES);
-  });
+  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid,
+                           [key] { CHILD_CHECK_ERRNO(msgget(key, IPC_CREAT | 0600), EACCES); });
   EXPECT_CHILD_OK(s);
 }
 

@@ -104,9 +104,10 @@ SIGIPC_TEST(SysvMsgSelect, EmptyQueueWithNowaitFailsWithEnomsg, "sysv_msg.rcv.no
   EXPECT_EQ(r.err, ENOMSG) << ErrnoText(r.err);
 }
 
-SIGIPC_TEST(SysvMsgSelect, MsgExceptReceivesFirstMessageNotOfType, "sysv_msg.rcv.msg-except",
-            "Linux-only, msgop(2)",
-            "msgtyp > 0 with MSG_EXCEPT receives the first message whose type differs from msgtyp") {
+SIGIPC_TEST(
+    SysvMsgSelect, MsgExceptReceivesFirstMessageNotOfType, "sysv_msg.rcv.msg-except",
+    "Linux-only, msgop(2)",
+    "msgtyp > 0 with MSG_EXCEPT receives the first message whose type differs from msgtyp") {
   Queue q;
   ASSERT_SUCCEEDS(send_str(q.get(), 4, "four-a"));
   ASSERT_SUCCEEDS(send_str(q.get(), 4, "four-b"));
@@ -129,8 +130,7 @@ SIGIPC_TEST(SysvMsgSelect, ReceiveReturnsTextLengthAndType, "sysv_msg.rcv.return
   EXPECT_TRUE(r.text_is("hello, queue"));
 }
 
-SIGIPC_TEST(SysvMsgSelect, ReceivedMessageIsRemoved, "sysv_msg.rcv.removes-message",
-            "XSH msgrcv()",
+SIGIPC_TEST(SysvMsgSelect, ReceivedMessageIsRemoved, "sysv_msg.rcv.removes-message", "XSH msgrcv()",
             "A received message is removed from the queue: msg_qnum drops by one and it is not "
             "received again") {
   Queue q;
@@ -153,8 +153,7 @@ SIGIPC_TEST(SysvMsgSelect, ZeroLengthMessageIsSentAndReceived, "sysv_msg.snd.zer
   EXPECT_EQ(r.mtype, 6);
 }
 
-SIGIPC_TEST(SysvMsgSelect, SendPreservesArbitraryBytes, "sysv_msg.snd.binary-text",
-            "XSH msgsnd()",
+SIGIPC_TEST(SysvMsgSelect, SendPreservesArbitraryBytes, "sysv_msg.snd.binary-text", "XSH msgsnd()",
             "mtext is an arbitrary byte array: NUL and high bytes come back unchanged") {
   Queue q;
   const char bytes[] = {'\0', '\xff', 'a', '\0', '\x80', 'z'};

@@ -121,8 +121,9 @@ SIGIPC_TEST(SysvMsgLinux, MsgStatAnyIgnoresReadPermission, "sysv_msg.linux.msg-s
   ASSERT_GE(idx, 0);
   msqid_ds probe{};
   if (msgctl(idx, MSG_STAT_ANY, &probe) == -1 && errno == EINVAL)
-    SIGIPC_UNSUPPORTED("EINVAL for MSG_STAT_ANY: a kernel older than 4.17 or an emulator "
-                       "without it");
+    SIGIPC_UNSUPPORTED(
+        "EINVAL for MSG_STAT_ANY: a kernel older than 4.17 or an emulator "
+        "without it");
   WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [idx, id] {
     msqid_ds ds{};
     CHILD_CHECK_EQ(msgctl(idx, MSG_STAT_ANY, &ds), id);
@@ -134,15 +135,15 @@ SIGIPC_TEST(SysvMsgLinux, MsgStatAnyIgnoresReadPermission, "sysv_msg.linux.msg-s
 
 // MSG_COPY exists only with CONFIG_CHECKPOINT_RESTORE (ENOSYS otherwise) and
 // where an emulator passes it on.
-#define REQUIRE_MSG_COPY(id)                                                          \
-  do {                                                                                \
-    sysvmsg::SmallMsg m_{};                                                           \
-    errno = 0;                                                                        \
-    if (msgrcv(id, &m_, sizeof m_.mtext, 0, IPC_NOWAIT | MSG_COPY) == -1 &&           \
-        (errno == ENOSYS || errno == EINVAL))                                         \
-      SIGIPC_UNSUPPORTED("msgrcv(MSG_COPY) unavailable (" + ErrnoText(errno) +          \
-                         "): a kernel without CONFIG_CHECKPOINT_RESTORE or an "       \
-                         "emulator without MSG_COPY");                                \
+#define REQUIRE_MSG_COPY(id)                                                    \
+  do {                                                                          \
+    sysvmsg::SmallMsg m_{};                                                     \
+    errno = 0;                                                                  \
+    if (msgrcv(id, &m_, sizeof m_.mtext, 0, IPC_NOWAIT | MSG_COPY) == -1 &&     \
+        (errno == ENOSYS || errno == EINVAL))                                   \
+      SIGIPC_UNSUPPORTED("msgrcv(MSG_COPY) unavailable (" + ErrnoText(errno) +  \
+                         "): a kernel without CONFIG_CHECKPOINT_RESTORE or an " \
+                         "emulator without MSG_COPY");                          \
   } while (0)
 
 SIGIPC_TEST(SysvMsgLinux, MsgCopyReadsByPositionWithoutRemoving, "sysv_msg.linux.msg-copy",
@@ -170,8 +171,8 @@ SIGIPC_TEST(SysvMsgLinux, MsgCopyPastEndFailsWithEnomsg, "sysv_msg.linux.msg-cop
   EXPECT_EQ(r.err, ENOMSG) << ErrnoText(r.err);
 }
 
-SIGIPC_TEST(SysvMsgLinux, MsgCopyWithoutNowaitFailsWithEinval, "sysv_msg.linux.msg-copy-needs-nowait",
-            "Linux-only, msgop(2)",
+SIGIPC_TEST(SysvMsgLinux, MsgCopyWithoutNowaitFailsWithEinval,
+            "sysv_msg.linux.msg-copy-needs-nowait", "Linux-only, msgop(2)",
             "msgrcv() with MSG_COPY but without IPC_NOWAIT fails with EINVAL") {
   Queue q;
   ASSERT_SUCCEEDS(send_str(q.get(), 1, "only"));

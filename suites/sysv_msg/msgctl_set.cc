@@ -75,8 +75,7 @@ SIGIPC_TEST_T(SysvMsgSet, SetUpdatesCtime, 15.0, "sysv_msg.set.ctime", "XSH msgc
   EXPECT_STAMP_CURRENT(w, stat_of(q.get()).msg_ctime);
 }
 
-SIGIPC_TEST(SysvMsgSet, SetByNonOwnerFailsWithEperm, "sysv_msg.set.non-owner-eperm",
-            "XSH msgctl()",
+SIGIPC_TEST(SysvMsgSet, SetByNonOwnerFailsWithEperm, "sysv_msg.set.non-owner-eperm", "XSH msgctl()",
             "IPC_SET by a process that is neither creator nor owner nor privileged fails with "
             "EPERM, even with read and write permission") {
   SIGIPC_REQUIRE_USER_SWITCH();
@@ -99,9 +98,8 @@ SIGIPC_TEST(SysvMsgSet, RmidByNonOwnerFailsWithEperm, "sysv_msg.rmid.non-owner-e
   SIGIPC_REQUIRE_USER_SWITCH();
   Queue q(0666);
   int id = q.get();
-  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [id] {
-    CHILD_CHECK_ERRNO(msgctl(id, IPC_RMID, nullptr), EPERM);
-  });
+  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid,
+                           [id] { CHILD_CHECK_ERRNO(msgctl(id, IPC_RMID, nullptr), EPERM); });
   EXPECT_CHILD_OK(s);
   EXPECT_SUCCEEDS(msgget(q.key, 0));
 }
@@ -132,9 +130,8 @@ SIGIPC_TEST(SysvMsgSet, RmidByOwnerWhoIsNotCreatorSucceeds, "sysv_msg.rmid.owner
   Queue q;
   int id = q.get();
   give_to_nobody(id, 0600);
-  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [id] {
-    CHILD_CHECK_OK(msgctl(id, IPC_RMID, nullptr));
-  });
+  WaitStatus s =
+      RunAsUser(kNobodyUid, kNobodyGid, [id] { CHILD_CHECK_OK(msgctl(id, IPC_RMID, nullptr)); });
   EXPECT_CHILD_OK(s);
   if (s.exited() && s.exit_code() == 0) q.id.reset();
   EXPECT_FAILS_WITH(msgget(q.key, 0), ENOENT);
@@ -186,9 +183,8 @@ SIGIPC_TEST(SysvMsgSet, CreatorKeepsControlAfterOwnerChange, "sysv_msg.set.creat
             "changed to another user") {
   SIGIPC_REQUIRE_USER_SWITCH();
   key_t key = sysvmsg::free_key();
-  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [key] {
-    CHILD_CHECK_OK(msgget(key, IPC_CREAT | IPC_EXCL | 0600));
-  });
+  WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid,
+                           [key] { CHILD_CHECK_OK(msgget(key, IPC_CREAT | IPC_EXCL | 0600)); });
   int id = msgget(key, 0);
   SysvId guard(SysvId::kMsg, id);
   ASSERT_CHILD_OK(s);

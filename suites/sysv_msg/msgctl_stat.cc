@@ -21,8 +21,9 @@ using sysvmsg::recv;
 using sysvmsg::send_str;
 using sysvmsg::stat_of;
 
-SIGIPC_TEST(SysvMsgStat, QnumCountsQueuedMessages, "sysv_msg.stat.qnum", "XSH msgsnd()",
-            "msg_qnum is incremented by each successful msgsnd() and decremented by each msgrcv()") {
+SIGIPC_TEST(
+    SysvMsgStat, QnumCountsQueuedMessages, "sysv_msg.stat.qnum", "XSH msgsnd()",
+    "msg_qnum is incremented by each successful msgsnd() and decremented by each msgrcv()") {
   Queue q;
   for (unsigned i = 1; i <= 3; ++i) {
     ASSERT_SUCCEEDS(send_str(q.get(), i, "m"));
@@ -39,8 +40,7 @@ SIGIPC_TEST(SysvMsgStat, LspidIsPidOfLastSender, "sysv_msg.stat.lspid", "XSH msg
   EXPECT_EQ(stat_of(q.get()).msg_lspid, getpid());
 }
 
-SIGIPC_TEST(SysvMsgStat, LspidFollowsASenderInAChild, "sysv_msg.stat.lspid-child",
-            "XSH msgsnd()",
+SIGIPC_TEST(SysvMsgStat, LspidFollowsASenderInAChild, "sysv_msg.stat.lspid-child", "XSH msgsnd()",
             "msg_lspid is the pid of the process that sent last, here a forked child; msg_lrpid "
             "is not touched by a send") {
   Queue q;
@@ -116,7 +116,8 @@ SIGIPC_TEST(SysvMsgStat, CbytesCountsQueuedTextBytes, "sysv_msg.stat.cbytes",
 }
 
 SIGIPC_TEST(SysvMsgStat, StatOnInvalidIdFailsWithEinval, "sysv_msg.ctl.invalid-id-einval",
-            "XSH msgctl()", "msgctl() on a value that is not a queue identifier fails with EINVAL") {
+            "XSH msgctl()",
+            "msgctl() on a value that is not a queue identifier fails with EINVAL") {
   msqid_ds ds{};
   EXPECT_FAILS_WITH(msgctl(-1, IPC_STAT, &ds), EINVAL);
 }
@@ -129,8 +130,7 @@ SIGIPC_TEST(SysvMsgStat, InvalidCommandFailsWithEinval, "sysv_msg.ctl.invalid-cm
   EXPECT_FAILS_WITH(msgctl(q.get(), -1, &ds), EINVAL);
 }
 
-SIGIPC_TEST(SysvMsgStat, RemovedIdFailsStat, "sysv_msg.ctl.removed-id-fails",
-            "XSH msgctl()",
+SIGIPC_TEST(SysvMsgStat, RemovedIdFailsStat, "sysv_msg.ctl.removed-id-fails", "XSH msgctl()",
             "After IPC_RMID the identifier is no longer valid: IPC_STAT on it fails with EINVAL or "
             "EIDRM") {
   Queue q;

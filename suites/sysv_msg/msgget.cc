@@ -36,8 +36,9 @@ unsigned mode_of(int id) {
     unsigned perms;
     if (in >> key >> qid >> std::oct >> perms && qid == id) return perms & 0777;
   }
-  setup_error(__FILE__, __LINE__, "IPC_STAT of queue " + std::to_string(id) +
-                                      " was denied and /proc/sysvipc/msg does not list it");
+  setup_error(__FILE__, __LINE__,
+              "IPC_STAT of queue " + std::to_string(id) +
+                  " was denied and /proc/sysvipc/msg does not list it");
 }
 
 SIGIPC_TEST(SysvMsgGet, IpcPrivateAlwaysCreatesANewQueue, "sysv_msg.get.private-creates-new",

@@ -81,7 +81,8 @@ SIGIPC_TEST(SysvSemInfo, SemInfoCountsSets, "sysv_sem.info.sem-info-semusz",
     u.__buf = si;
     return semctl(0, 0, SEM_INFO, u);
   };
-  struct seminfo a {}, b {};
+  struct seminfo a {
+  }, b{};
   ASSERT_SUCCEEDS(read(&a));
   Set s(4);
   ASSERT_SUCCEEDS(read(&b));

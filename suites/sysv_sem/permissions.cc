@@ -174,8 +174,8 @@ SIGIPC_TEST(SysvSemPerm, IpcSetByOwnerSucceeds, "sysv_sem.perm.ipc-set-by-owner"
   EXPECT_EQ(stat_of(s.get()).sem_perm.mode & 0777, 0640u);
 }
 
-SIGIPC_TEST(SysvSemPerm, IpcRmidByOwnerSucceeds, "sysv_sem.perm.ipc-rmid-by-owner",
-            "XSH semctl()", "The owner (sem_perm.uid), though not the creator, may IPC_RMID the set") {
+SIGIPC_TEST(SysvSemPerm, IpcRmidByOwnerSucceeds, "sysv_sem.perm.ipc-rmid-by-owner", "XSH semctl()",
+            "The owner (sem_perm.uid), though not the creator, may IPC_RMID the set") {
   SIGIPC_REQUIRE_USER_SWITCH();
   Set s(1, 0600);
   give_to_nobody(s.get());
@@ -231,8 +231,7 @@ SIGIPC_TEST(SysvSemPerm, GetpidWithoutReadFailsWithEacces, "sysv_sem.perm.getpid
 }
 
 SIGIPC_TEST(SysvSemPerm, ReadWithReadOnlyModeSucceeds, "sysv_sem.perm.getval-read-granted",
-            "XSH semctl()",
-            "Read permission alone suffices for GETVAL and IPC_STAT") {
+            "XSH semctl()", "Read permission alone suffices for GETVAL and IPC_STAT") {
   SIGIPC_REQUIRE_USER_SWITCH();
   Set s(1, 0644);
   set_val(s.get(), 0, 6);

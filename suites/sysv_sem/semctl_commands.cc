@@ -34,8 +34,8 @@ int setval(int id, int num, int v) {
   return semctl(id, num, SETVAL, u);
 }
 
-SIGIPC_TEST(SysvSemCtl, SetvalThenGetvalReturnsValue, "sysv_sem.ctl.setval-getval",
-            "XSH semctl()", "SETVAL sets semval of semaphore semnum and GETVAL returns it") {
+SIGIPC_TEST(SysvSemCtl, SetvalThenGetvalReturnsValue, "sysv_sem.ctl.setval-getval", "XSH semctl()",
+            "SETVAL sets semval of semaphore semnum and GETVAL returns it") {
   Set s(3);
   ASSERT_EQ(setval(s.get(), 1, 9), 0);
   EXPECT_EQ(semctl(s.get(), 1, GETVAL), 9);
@@ -52,8 +52,8 @@ SIGIPC_TEST(SysvSemCtl, SetvalAboveSemvmxFailsWithErange, "sysv_sem.ctl.setval-e
   EXPECT_EQ(val(s.get(), 0), 0);
 }
 
-SIGIPC_TEST(SysvSemCtl, SetvalAtSemvmxIsAccepted, "sysv_sem.ctl.setval-semvmx-ok",
-            "XSH semctl()", "SETVAL to exactly SEMVMX succeeds (the limit is inclusive)") {
+SIGIPC_TEST(SysvSemCtl, SetvalAtSemvmxIsAccepted, "sysv_sem.ctl.setval-semvmx-ok", "XSH semctl()",
+            "SETVAL to exactly SEMVMX succeeds (the limit is inclusive)") {
   int semvmx = ipc_info().semvmx;
   Set s(1);
   EXPECT_EQ(setval(s.get(), 0, semvmx), 0);
@@ -66,8 +66,7 @@ SIGIPC_TEST(SysvSemCtl, SetvalNegativeFailsWithErange, "sysv_sem.ctl.setval-eran
   EXPECT_FAILS_WITH(setval(s.get(), 0, -1), ERANGE);
 }
 
-SIGIPC_TEST(SysvSemCtl, SetallThenGetallRoundTrips, "sysv_sem.ctl.setall-getall",
-            "XSH semctl()",
+SIGIPC_TEST(SysvSemCtl, SetallThenGetallRoundTrips, "sysv_sem.ctl.setall-getall", "XSH semctl()",
             "SETALL sets every semval from the array and GETALL copies them all back") {
   Set s(4);
   unsigned short in[4] = {4, 0, 11, 2};
@@ -81,8 +80,7 @@ SIGIPC_TEST(SysvSemCtl, SetallThenGetallRoundTrips, "sysv_sem.ctl.setall-getall"
 }
 
 SIGIPC_TEST(SysvSemCtl, SetallAboveSemvmxFailsWithErange, "sysv_sem.ctl.setall-erange",
-            "XSH semctl()",
-            "SETALL with a value greater than SEMVMX fails with ERANGE") {
+            "XSH semctl()", "SETALL with a value greater than SEMVMX fails with ERANGE") {
   int semvmx = ipc_info().semvmx;
   if (semvmx >= 65535) SIGIPC_UNSUPPORTED("SEMVMX fills unsigned short: SETALL cannot exceed it");
   Set s(2);
@@ -118,8 +116,7 @@ SIGIPC_TEST(SysvSemCtl, FailedSemopLeavesOtime, "sysv_sem.ctl.otime-unchanged-on
 }
 
 SIGIPC_TEST_T(SysvSemCtl, SetvalUpdatesCtime, 15.0, "sysv_sem.ctl.ctime-updated-by-setval",
-              "Linux-only, semctl(2)",
-              "SETVAL sets sem_ctime to the current time") {
+              "Linux-only, semctl(2)", "SETVAL sets sem_ctime to the current time") {
   Set s(1);
   StampWindow w = StampWindow::after(stat_of(s.get()).sem_ctime);
   set_val(s.get(), 0, 1);
@@ -193,8 +190,7 @@ SIGIPC_TEST(SysvSemCtl, InvalidSemidFailsWithEinval, "sysv_sem.ctl.einval-semid"
 }
 
 SIGIPC_TEST(SysvSemCtl, SemnumOutOfRangeFailsWithEinval, "sysv_sem.ctl.einval-semnum",
-            "XSH semctl()",
-            "GETVAL with semnum not less than sem_nsems fails with EINVAL") {
+            "XSH semctl()", "GETVAL with semnum not less than sem_nsems fails with EINVAL") {
   Set s(2);
   EXPECT_FAILS_WITH(semctl(s.get(), 2, GETVAL), EINVAL);
 }

@@ -62,8 +62,7 @@ SIGIPC_TEST(SysvSemGet, MissingKeyWithoutCreatFailsWithEnoent, "sysv_sem.get.mis
 }
 
 SIGIPC_TEST(SysvSemGet, ZeroNsemsOnCreateFailsWithEinval, "sysv_sem.get.create-zero-nsems-einval",
-            "XSH semget()",
-            "Creating a set with nsems equal to 0 fails with EINVAL") {
+            "XSH semget()", "Creating a set with nsems equal to 0 fails with EINVAL") {
   key_t k = UniqueKey();
   int r = semget(k, 0, IPC_CREAT | IPC_EXCL | 0600);
   SysvId guard(SysvId::kSem, r);  // removes it should the platform create one
@@ -150,15 +149,14 @@ SIGIPC_TEST(SysvSemGet, NewSetOwnerAndCreatorAreCaller, "sysv_sem.get.perm-owner
   EXPECT_EQ(ds.sem_perm.gid, getegid());
 }
 
-SIGIPC_TEST(SysvSemGet, NewSetModeIsLowNineBitsOfSemflg, "sysv_sem.get.perm-mode",
-            "XSH semget()",
+SIGIPC_TEST(SysvSemGet, NewSetModeIsLowNineBitsOfSemflg, "sysv_sem.get.perm-mode", "XSH semget()",
             "The low-order nine bits of sem_perm.mode of a new set are those of semflg") {
   Set s(1, 0640);
   EXPECT_EQ(stat_of(s.get()).sem_perm.mode & 0777, 0640u);
 }
 
-SIGIPC_TEST(SysvSemGet, NewSetNsemsIsRequestedCount, "sysv_sem.get.nsems-recorded",
-            "XSH semget()", "A new set's sem_nsems equals the nsems argument") {
+SIGIPC_TEST(SysvSemGet, NewSetNsemsIsRequestedCount, "sysv_sem.get.nsems-recorded", "XSH semget()",
+            "A new set's sem_nsems equals the nsems argument") {
   Set s(5);
   EXPECT_EQ(stat_of(s.get()).sem_nsems, 5u);
 }

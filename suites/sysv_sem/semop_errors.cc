@@ -48,8 +48,7 @@ SIGIPC_TEST(SysvSemOpErr, TooManyOperationsFailsWithE2big, "sysv_sem.op.e2big-ab
   EXPECT_EQ(val(s.get(), 0), 0);
 }
 
-SIGIPC_TEST(SysvSemOpErr, SemnumOutOfRangeFailsWithEfbig, "sysv_sem.op.efbig-semnum",
-            "XSH semop()",
+SIGIPC_TEST(SysvSemOpErr, SemnumOutOfRangeFailsWithEfbig, "sysv_sem.op.efbig-semnum", "XSH semop()",
             "sem_num not less than the number of semaphores in the set fails with EFBIG") {
   Set s(2);
   EXPECT_FAILS_WITH(op1(s.get(), 2, 1, IPC_NOWAIT), EFBIG);
@@ -67,8 +66,7 @@ SIGIPC_TEST(SysvSemOpErr, ZeroNsopsFailsWithEinval, "sysv_sem.op.einval-zero-nso
   EXPECT_FAILS_WITH(semop(s.get(), &b, 0), EINVAL);
 }
 
-SIGIPC_TEST(SysvSemOpErr, RemovedSetIsNoLongerUsable, "sysv_sem.op.removed-id",
-            "XSH semop()",
+SIGIPC_TEST(SysvSemOpErr, RemovedSetIsNoLongerUsable, "sysv_sem.op.removed-id", "XSH semop()",
             "semop() on the identifier of a removed set fails (EIDRM: removed; EINVAL: no "
             "longer a valid identifier)") {
   Set s(1);

@@ -64,8 +64,7 @@ SIGIPC_TEST(SysvSemFlags, IncrementOfOtherSemaphoreDoesNotWake,
   EXPECT_CHILD_OK(child.wait());
 }
 
-SIGIPC_TEST(SysvSemFlags, RemovalWakesEveryWaiter, "sysv_sem.ctl.rmid-wakes-all",
-            "XSH semctl()",
+SIGIPC_TEST(SysvSemFlags, RemovalWakesEveryWaiter, "sysv_sem.ctl.rmid-wakes-all", "XSH semctl()",
             "IPC_RMID wakes every process blocked on the set, each with EIDRM") {
   Set s(2);
   set_val(s.get(), 1, 1);

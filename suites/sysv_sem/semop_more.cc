@@ -85,8 +85,7 @@ SIGIPC_TEST(SysvSemWake, SetvalLeavesOtime, "sysv_sem.ctl.otime-not-set-by-setva
   EXPECT_EQ(stat_of(s.get()).sem_otime, 0);
 }
 
-SIGIPC_TEST(SysvSemWake, SemadjOverflowFailsWithErange, "sysv_sem.op.erange-semadj",
-            "XSH semop()",
+SIGIPC_TEST(SysvSemWake, SemadjOverflowFailsWithErange, "sysv_sem.op.erange-semadj", "XSH semop()",
             "An operation with SEM_UNDO that would take semadj beyond the system limit (SEMAEM) "
             "fails with ERANGE") {
   const int semaem = ipc_info().semaem;

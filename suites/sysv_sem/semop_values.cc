@@ -91,8 +91,7 @@ SIGIPC_TEST(SysvSemOp, ZeroOpWithNowaitFailsWithEagain, "sysv_sem.op.zero-nowait
   EXPECT_EQ(val(s.get(), 0), 2);
 }
 
-SIGIPC_TEST(SysvSemOp, ZeroOpBlocksUntilValueIsZero, "sysv_sem.op.zero-blocks",
-            "XSH semop()",
+SIGIPC_TEST(SysvSemOp, ZeroOpBlocksUntilValueIsZero, "sysv_sem.op.zero-blocks", "XSH semop()",
             "sem_op == 0 with semval != 0 suspends the caller until semval becomes 0") {
   Set s(1);
   set_val(s.get(), 0, 1);
@@ -185,8 +184,7 @@ SIGIPC_TEST(SysvSemOp, NcntCountsEachBlockedDecrementer, "sysv_sem.ctl.getncnt-c
   EXPECT_EQ(semctl(s.get(), 0, GETNCNT), 0) << "waiters that proceeded are no longer counted";
 }
 
-SIGIPC_TEST(SysvSemOp, ZcntCountsZeroWaiters, "sysv_sem.ctl.getzcnt-counts-waiters",
-            "XSH semctl()",
+SIGIPC_TEST(SysvSemOp, ZcntCountsZeroWaiters, "sysv_sem.ctl.getzcnt-counts-waiters", "XSH semctl()",
             "GETZCNT returns the number of processes waiting for semval to become 0, and drops "
             "once they proceed") {
   Set s(1);

@@ -80,7 +80,8 @@ struct Set {
 // child is queued in semop(). Fails if the child ends first or after a
 // generous safety limit; polling the count is observation, not timing.
 inline ::testing::AssertionResult WaitForCount(int id, int num, int cmd, int n, Child& child) {
-  struct timespec start {}, now {};
+  struct timespec start {
+  }, now{};
   clock_gettime(CLOCK_MONOTONIC, &start);
   for (;;) {
     int c = semctl(id, num, cmd);
@@ -105,7 +106,9 @@ inline bool still_running(Child& child) { return child.wait(WNOHANG).raw() == -1
 
 // Whether fd becomes readable within ms milliseconds (a safety net only).
 inline bool readable_within(int fd, int ms) {
-  struct pollfd p {fd, POLLIN, 0};
+  struct pollfd p {
+    fd, POLLIN, 0
+  };
   int r;
   do r = poll(&p, 1, ms);
   while (r < 0 && errno == EINTR);

@@ -60,8 +60,8 @@ SIGIPC_TEST(SysvShmAttach, ReadOnlyAttachFaultsOnWrite, "sysv_shm.attach.rdonly-
   EXPECT_TRUE(KilledBy(st, SIGSEGV));
 }
 
-SIGIPC_TEST(SysvShmAttach, ReadOnlyAttachReadsData, "sysv_shm.attach.rdonly-reads",
-            "XSH shmat()", "A SHM_RDONLY attach reads the data stored through another attach") {
+SIGIPC_TEST(SysvShmAttach, ReadOnlyAttachReadsData, "sysv_shm.attach.rdonly-reads", "XSH shmat()",
+            "A SHM_RDONLY attach reads the data stored through another attach") {
   sysvshm::Segment seg(4096);
   ShmAttachment rw(sysvshm::attach_or_setup_error(seg.get()));
   static_cast<volatile char*>(rw.get())[3] = 'r';
@@ -110,8 +110,8 @@ SIGIPC_TEST(SysvShmAttach, MisalignedAddressWithoutRoundFailsEinval,
   EXPECT_EQ(e, EINVAL) << ErrnoText(e);
 }
 
-SIGIPC_TEST(SysvShmAttach, InvalidIdFailsEinval, "sysv_shm.attach.invalid-id-einval",
-            "XSH shmat()", "shmat() with an id that is not a valid segment id fails with EINVAL") {
+SIGIPC_TEST(SysvShmAttach, InvalidIdFailsEinval, "sysv_shm.attach.invalid-id-einval", "XSH shmat()",
+            "shmat() with an id that is not a valid segment id fails with EINVAL") {
   int id = create_sysv_shm(4096);
   SETUP_OK(shmctl(id, IPC_RMID, nullptr));
   void* p = shmat(id, nullptr, 0);
@@ -133,8 +133,7 @@ SIGIPC_TEST(SysvShmAttach, DetachOfUnattachedAddressFailsEinval,
   EXPECT_EQ(sysvshm::nattch(seg.get()), 1) << "the real attachment is untouched";
 }
 
-SIGIPC_TEST(SysvShmAttach, AccessAfterDetachFaults, "sysv_shm.detach.access-sigsegv",
-            "XSH shmdt()",
+SIGIPC_TEST(SysvShmAttach, AccessAfterDetachFaults, "sysv_shm.detach.access-sigsegv", "XSH shmdt()",
             "After shmdt() the range is no longer mapped: a reference delivers SIGSEGV") {
   sysvshm::Segment seg(4096);
   WaitStatus st = sysvshm::RunFaultingChild(SIGSEGV, [&] {
@@ -147,8 +146,8 @@ SIGIPC_TEST(SysvShmAttach, AccessAfterDetachFaults, "sysv_shm.detach.access-sigs
   EXPECT_TRUE(KilledBy(st, SIGSEGV));
 }
 
-SIGIPC_TEST(SysvShmAttach, AttachWithoutReadPermissionFailsEacces,
-            "sysv_shm.attach.no-read-eacces", "XSH shmat()",
+SIGIPC_TEST(SysvShmAttach, AttachWithoutReadPermissionFailsEacces, "sysv_shm.attach.no-read-eacces",
+            "XSH shmat()",
             "shmat() by a process without read permission on the segment fails with EACCES") {
   SIGIPC_REQUIRE_USER_SWITCH();
   sysvshm::Segment seg(4096, 0600);
@@ -161,8 +160,8 @@ SIGIPC_TEST(SysvShmAttach, AttachWithoutReadPermissionFailsEacces,
   EXPECT_CHILD_OK(st);
 }
 
-SIGIPC_TEST(SysvShmAttach, ReadWriteAttachNeedsWritePermission,
-            "sysv_shm.attach.no-write-eacces", "XSH shmat()",
+SIGIPC_TEST(SysvShmAttach, ReadWriteAttachNeedsWritePermission, "sysv_shm.attach.no-write-eacces",
+            "XSH shmat()",
             "Without SHM_RDONLY, shmat() needs read and write permission: read-only permission "
             "gives EACCES, while SHM_RDONLY succeeds") {
   SIGIPC_REQUIRE_USER_SWITCH();

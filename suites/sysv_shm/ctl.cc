@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "fixtures/check.h"
-#include "fixtures/ipc_guards.h"
 #include "fixtures/id_map.h"
+#include "fixtures/ipc_guards.h"
 #include "fixtures/isolation.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
@@ -26,8 +26,7 @@ SIGIPC_TEST(SysvShmCtl, StatReportsSegmentSize, "sysv_shm.stat.segsz", "XSH shmc
   EXPECT_EQ(ds.shm_segsz, len);
 }
 
-SIGIPC_TEST(SysvShmCtl, SetChangesOwnerGroupAndMode, "sysv_shm.set.uid-gid-mode",
-            "XSH shmctl()",
+SIGIPC_TEST(SysvShmCtl, SetChangesOwnerGroupAndMode, "sysv_shm.set.uid-gid-mode", "XSH shmctl()",
             "IPC_SET by the owner sets shm_perm.uid, shm_perm.gid and the low nine mode bits, "
             "leaving cuid/cgid") {
   SIGIPC_REQUIRE_IDS(kNobodyUid, kNobodyGid);
@@ -55,8 +54,7 @@ SIGIPC_TEST_T(SysvShmCtl, SetUpdatesCtime, 15.0, "sysv_shm.set.ctime", "XSH shmc
   EXPECT_STAMP_CURRENT(w, sysvshm::stat_of(seg.get()).shm_ctime);
 }
 
-SIGIPC_TEST(SysvShmCtl, SetByNonOwnerFailsEperm, "sysv_shm.set.non-owner-eperm",
-            "XSH shmctl()",
+SIGIPC_TEST(SysvShmCtl, SetByNonOwnerFailsEperm, "sysv_shm.set.non-owner-eperm", "XSH shmctl()",
             "IPC_SET by a process that is neither privileged nor the creator or owner fails with "
             "EPERM") {
   SIGIPC_REQUIRE_USER_SWITCH();
@@ -71,8 +69,7 @@ SIGIPC_TEST(SysvShmCtl, SetByNonOwnerFailsEperm, "sysv_shm.set.non-owner-eperm",
   EXPECT_EQ(sysvshm::stat_of(seg.get()).shm_perm.mode & 0777, 0666u);
 }
 
-SIGIPC_TEST(SysvShmCtl, RmidByNonOwnerFailsEperm, "sysv_shm.rmid.non-owner-eperm",
-            "XSH shmctl()",
+SIGIPC_TEST(SysvShmCtl, RmidByNonOwnerFailsEperm, "sysv_shm.rmid.non-owner-eperm", "XSH shmctl()",
             "IPC_RMID by a process that is neither privileged nor the creator or owner fails "
             "with EPERM and the segment stays") {
   SIGIPC_REQUIRE_USER_SWITCH();
@@ -94,9 +91,8 @@ SIGIPC_TEST(SysvShmCtl, OwnerThatIsNotCreatorMayRemove, "sysv_shm.rmid.owner-all
   struct shmid_ds ds = sysvshm::stat_of(seg.get());
   ds.shm_perm.uid = kNobodyUid;
   SETUP_OK(shmctl(seg.get(), IPC_SET, &ds));
-  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
-    CHILD_CHECK_OK(shmctl(seg.get(), IPC_RMID, nullptr));
-  });
+  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid,
+                            [&] { CHILD_CHECK_OK(shmctl(seg.get(), IPC_RMID, nullptr)); });
   EXPECT_CHILD_OK(st);
   EXPECT_FAILS_WITH(shmctl(seg.get(), IPC_STAT, &ds), EINVAL);
 }

@@ -118,9 +118,8 @@ SIGIPC_TEST(SysvShmGet, KeyWithoutPermissionFailsEacces, "sysv_shm.get.permissio
   SIGIPC_REQUIRE_USER_SWITCH();
   key_t key;
   SysvId seg(SysvId::kShm, create_sysv_shm(4096, 0600, &key));
-  WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
-    CHILD_CHECK_ERRNO(shmget(key, 0, 0400), EACCES);
-  });
+  WaitStatus st =
+      RunAsUser(kNobodyUid, kNobodyGid, [&] { CHILD_CHECK_ERRNO(shmget(key, 0, 0400), EACCES); });
   EXPECT_CHILD_OK(st);
 }
 

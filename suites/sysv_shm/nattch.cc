@@ -21,8 +21,7 @@ namespace sigipc {
 namespace {
 
 SIGIPC_TEST(SysvShmNattch, AttachAndDetachCountAttaches, "sysv_shm.nattch.attach-detach",
-            "XSH shmat()",
-            "shmat() increments shm_nattch and shmdt() decrements it (1, 2, 1, 0)") {
+            "XSH shmat()", "shmat() increments shm_nattch and shmdt() decrements it (1, 2, 1, 0)") {
   sysvshm::Segment seg(4096);
   // Raw attaches: the test detaches them itself (the segment's removal and
   // the process's exit clean up after a failed assertion).
@@ -38,8 +37,7 @@ SIGIPC_TEST(SysvShmNattch, AttachAndDetachCountAttaches, "sysv_shm.nattch.attach
   EXPECT_EQ(sysvshm::nattch(seg.get()), 0);
 }
 
-SIGIPC_TEST(SysvShmNattch, ForkedChildCountsAsAttach, "sysv_shm.nattch.fork-inherits",
-            "XSH fork()",
+SIGIPC_TEST(SysvShmNattch, ForkedChildCountsAsAttach, "sysv_shm.nattch.fork-inherits", "XSH fork()",
             "A forked child inherits the attachment: shm_nattch is 2 while the child lives") {
   sysvshm::Segment seg(4096);
   ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
@@ -110,8 +108,7 @@ SIGIPC_TEST(SysvShmNattch, ExecDetachesSegments, "sysv_shm.nattch.exec-detaches"
   EXPECT_CHILD_OK(child.wait());
 }
 
-SIGIPC_TEST(SysvShmNattch, LpidIsLastAttachOrDetachCaller, "sysv_shm.stat.lpid",
-            "XSH shmat()",
+SIGIPC_TEST(SysvShmNattch, LpidIsLastAttachOrDetachCaller, "sysv_shm.stat.lpid", "XSH shmat()",
             "shmat() and shmdt() set shm_lpid to the calling process's pid") {
   sysvshm::Segment seg(4096);
   Gate attached, go_detach;
@@ -138,8 +135,7 @@ SIGIPC_TEST(SysvShmNattch, LpidIsLastAttachOrDetachCaller, "sysv_shm.stat.lpid",
   EXPECT_EQ(sysvshm::stat_of(seg.get()).shm_lpid, child.pid()) << "after the child's shmdt()";
 }
 
-SIGIPC_TEST(SysvShmNattch, AttachAndDetachTimesAreSet, "sysv_shm.stat.atime-dtime",
-            "XSH shmat()",
+SIGIPC_TEST(SysvShmNattch, AttachAndDetachTimesAreSet, "sysv_shm.stat.atime-dtime", "XSH shmat()",
             "shmat() sets shm_atime and shmdt() sets shm_dtime to the current time") {
   sysvshm::Segment seg(4096);
   StampWindow attach;

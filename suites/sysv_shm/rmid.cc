@@ -28,8 +28,7 @@ SIGIPC_TEST(SysvShmRmid, AttachedMemoryStaysUsableAfterRmid, "sysv_shm.rmid.atta
   EXPECT_EQ(static_cast<volatile char*>(a.get())[1], 'e');
 }
 
-SIGIPC_TEST(SysvShmRmid, RmidFreesKeyAtOnce, "sysv_shm.rmid.key-released",
-            "XSH shmctl()",
+SIGIPC_TEST(SysvShmRmid, RmidFreesKeyAtOnce, "sysv_shm.rmid.key-released", "XSH shmctl()",
             "After IPC_RMID the key no longer finds the segment, even while it is attached: "
             "shmget(key) without IPC_CREAT fails with ENOENT and IPC_CREAT|IPC_EXCL makes a new "
             "one") {

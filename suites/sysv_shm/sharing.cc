@@ -69,9 +69,7 @@ SIGIPC_TEST(SysvShmShare, ChildDetachLeavesParentAttached, "sysv_shm.detach.per-
   sysvshm::Segment seg(4096);
   ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
   volatile char* p = static_cast<volatile char*>(at.get());
-  WaitStatus st = RunInChild([&] {
-    CHILD_CHECK_OK(shmdt(const_cast<char*>(p)));
-  });
+  WaitStatus st = RunInChild([&] { CHILD_CHECK_OK(shmdt(const_cast<char*>(p))); });
   ASSERT_CHILD_OK(st);
   p[0] = 'k';
   EXPECT_EQ(p[0], 'k');

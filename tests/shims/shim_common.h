@@ -9,8 +9,8 @@
 
 static inline int shim_active(void) { return getenv("SIGIPC_RESULT_FD") != NULL; }
 
-#define SHIM_REAL(ret, name, ...)                                        \
-  static ret (*real_##name)(__VA_ARGS__);                                \
-  static void shim_init_##name(void) {                                   \
+#define SHIM_REAL(ret, name, ...)                                                 \
+  static ret (*real_##name)(__VA_ARGS__);                                         \
+  static void shim_init_##name(void) {                                            \
     if (!real_##name) real_##name = (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, #name); \
   }

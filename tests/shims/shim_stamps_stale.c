@@ -12,25 +12,25 @@
 
 enum { kLagS = 2 };
 
-static void age(time_t *t) {
+static void age(time_t* t) {
   if (*t != 0) *t -= kLagS;
 }
 
-static void age_stat(struct stat *st) {
+static void age_stat(struct stat* st) {
   age(&st->st_atim.tv_sec);
   age(&st->st_mtim.tv_sec);
   age(&st->st_ctim.tv_sec);
 }
 
-SHIM_REAL(int, msgctl, int, int, struct msqid_ds *)
+SHIM_REAL(int, msgctl, int, int, struct msqid_ds*)
 SHIM_REAL(int, semctl, int, int, int, ...)
-SHIM_REAL(int, shmctl, int, int, struct shmid_ds *)
-SHIM_REAL(int, stat, const char *, struct stat *)
-SHIM_REAL(int, lstat, const char *, struct stat *)
-SHIM_REAL(int, fstat, int, struct stat *)
-SHIM_REAL(int, fstatat, int, const char *, struct stat *, int)
+SHIM_REAL(int, shmctl, int, int, struct shmid_ds*)
+SHIM_REAL(int, stat, const char*, struct stat*)
+SHIM_REAL(int, lstat, const char*, struct stat*)
+SHIM_REAL(int, fstat, int, struct stat*)
+SHIM_REAL(int, fstatat, int, const char*, struct stat*, int)
 
-int msgctl(int id, int cmd, struct msqid_ds *ds) {
+int msgctl(int id, int cmd, struct msqid_ds* ds) {
   shim_init_msgctl();
   int r = real_msgctl(id, cmd, ds);
   if (r == 0 && shim_active() && cmd == IPC_STAT && ds) {
@@ -50,14 +50,14 @@ int semctl(int id, int num, int cmd, ...) {
   va_end(ap);
   int r = real_semctl(id, num, cmd, arg);
   if (r == 0 && shim_active() && cmd == IPC_STAT && arg) {
-    struct semid_ds *ds = (struct semid_ds *)arg;
+    struct semid_ds* ds = (struct semid_ds*)arg;
     age(&ds->sem_otime);
     age(&ds->sem_ctime);
   }
   return r;
 }
 
-int shmctl(int id, int cmd, struct shmid_ds *ds) {
+int shmctl(int id, int cmd, struct shmid_ds* ds) {
   shim_init_shmctl();
   int r = real_shmctl(id, cmd, ds);
   if (r == 0 && shim_active() && cmd == IPC_STAT && ds) {
@@ -68,28 +68,28 @@ int shmctl(int id, int cmd, struct shmid_ds *ds) {
   return r;
 }
 
-int stat(const char *path, struct stat *st) {
+int stat(const char* path, struct stat* st) {
   shim_init_stat();
   int r = real_stat(path, st);
   if (r == 0 && shim_active()) age_stat(st);
   return r;
 }
 
-int lstat(const char *path, struct stat *st) {
+int lstat(const char* path, struct stat* st) {
   shim_init_lstat();
   int r = real_lstat(path, st);
   if (r == 0 && shim_active()) age_stat(st);
   return r;
 }
 
-int fstat(int fd, struct stat *st) {
+int fstat(int fd, struct stat* st) {
   shim_init_fstat();
   int r = real_fstat(fd, st);
   if (r == 0 && shim_active()) age_stat(st);
   return r;
 }
 
-int fstatat(int dirfd, const char *path, struct stat *st, int flags) {
+int fstatat(int dirfd, const char* path, struct stat* st, int flags) {
   shim_init_fstatat();
   int r = real_fstatat(dirfd, path, st, flags);
   if (r == 0 && shim_active()) age_stat(st);

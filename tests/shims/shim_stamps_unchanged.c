@@ -20,13 +20,13 @@ static struct {
 } seen[kMaxObjects];
 static int nseen;
 
-static time_t *stamps_of(int kind, int id) {
+static time_t* stamps_of(int kind, int id) {
   for (int i = 0; i < nseen; i++)
     if (seen[i].kind == kind && seen[i].id == id) return seen[i].t;
   return NULL;
 }
 
-static time_t *remember(int kind, int id) {
+static time_t* remember(int kind, int id) {
   if (nseen == kMaxObjects) return NULL;
   seen[nseen].kind = kind;
   seen[nseen].id = id;
@@ -36,14 +36,14 @@ static time_t *remember(int kind, int id) {
 SHIM_REAL(int, msgget, key_t, int)
 SHIM_REAL(int, semget, key_t, int, int)
 SHIM_REAL(int, shmget, key_t, size_t, int)
-SHIM_REAL(int, msgctl, int, int, struct msqid_ds *)
+SHIM_REAL(int, msgctl, int, int, struct msqid_ds*)
 SHIM_REAL(int, semctl, int, int, int, ...)
-SHIM_REAL(int, shmctl, int, int, struct shmid_ds *)
+SHIM_REAL(int, shmctl, int, int, struct shmid_ds*)
 
 /* Each stat reports the remembered stamps; the first one (made right after
  * the object is got) remembers them. */
-static void freeze(int kind, int id, time_t *fields[3]) {
-  time_t *t = stamps_of(kind, id);
+static void freeze(int kind, int id, time_t* fields[3]) {
+  time_t* t = stamps_of(kind, id);
   if (!t && (t = remember(kind, id)))
     for (int i = 0; i < 3; i++) t[i] = fields[i] ? *fields[i] : 0;
   if (!t) return;
@@ -51,22 +51,22 @@ static void freeze(int kind, int id, time_t *fields[3]) {
     if (fields[i]) *fields[i] = t[i];
 }
 
-static void freeze_msg(int id, struct msqid_ds *ds) {
-  time_t *f[3] = {&ds->msg_stime, &ds->msg_rtime, &ds->msg_ctime};
+static void freeze_msg(int id, struct msqid_ds* ds) {
+  time_t* f[3] = {&ds->msg_stime, &ds->msg_rtime, &ds->msg_ctime};
   freeze(kMsg, id, f);
 }
 
-static void freeze_sem(int id, struct semid_ds *ds) {
-  time_t *f[3] = {&ds->sem_otime, &ds->sem_ctime, NULL};
+static void freeze_sem(int id, struct semid_ds* ds) {
+  time_t* f[3] = {&ds->sem_otime, &ds->sem_ctime, NULL};
   freeze(kSem, id, f);
 }
 
-static void freeze_shm(int id, struct shmid_ds *ds) {
-  time_t *f[3] = {&ds->shm_atime, &ds->shm_dtime, &ds->shm_ctime};
+static void freeze_shm(int id, struct shmid_ds* ds) {
+  time_t* f[3] = {&ds->shm_atime, &ds->shm_dtime, &ds->shm_ctime};
   freeze(kShm, id, f);
 }
 
-int msgctl(int id, int cmd, struct msqid_ds *ds) {
+int msgctl(int id, int cmd, struct msqid_ds* ds) {
   shim_init_msgctl();
   int r = real_msgctl(id, cmd, ds);
   if (r == 0 && shim_active() && cmd == IPC_STAT && ds) freeze_msg(id, ds);
@@ -81,11 +81,11 @@ int semctl(int id, int num, int cmd, ...) {
   unsigned long arg = va_arg(ap, unsigned long);
   va_end(ap);
   int r = real_semctl(id, num, cmd, arg);
-  if (r == 0 && shim_active() && cmd == IPC_STAT && arg) freeze_sem(id, (struct semid_ds *)arg);
+  if (r == 0 && shim_active() && cmd == IPC_STAT && arg) freeze_sem(id, (struct semid_ds*)arg);
   return r;
 }
 
-int shmctl(int id, int cmd, struct shmid_ds *ds) {
+int shmctl(int id, int cmd, struct shmid_ds* ds) {
   shim_init_shmctl();
   int r = real_shmctl(id, cmd, ds);
   if (r == 0 && shim_active() && cmd == IPC_STAT && ds) freeze_shm(id, ds);

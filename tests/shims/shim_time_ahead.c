@@ -6,7 +6,7 @@
 
 #include "shim_common.h"
 
-time_t time(time_t *out) {
+time_t time(time_t* out) {
   struct timespec ts;
   if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) != 0) return (time_t)-1;
   time_t t = ts.tv_sec + (shim_active() ? 1 : 0);

@@ -5,7 +5,7 @@
 
 #include "shim_common.h"
 
-time_t time(time_t *out) {
+time_t time(time_t* out) {
   struct timespec ts;
   if (clock_gettime(shim_active() ? CLOCK_REALTIME : CLOCK_REALTIME_COARSE, &ts) != 0)
     return (time_t)-1;
