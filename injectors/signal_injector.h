@@ -55,10 +55,9 @@ struct SignalCounts {
   std::uint64_t sent = 0;    // sends that succeeded
   std::uint64_t failed = 0;  // sends that returned an error (e.g. EAGAIN on a full RT queue)
   std::map<int, std::uint64_t> per_signal;  // successful sends by signal
-  // Added to the contract:
-  int first_error = 0;       // errno of the first failed send (0: none)
-  bool target_gone = false;  // sending stopped because the target ended (ESRCH)
-  std::string problem;       // empty unless the sender ended without reporting
+  int first_error = 0;                      // errno of the first failed send (0: none)
+  bool target_gone = false;                 // sending stopped because the target ended (ESRCH)
+  std::string problem;                      // empty unless the sender ended without reporting
 };
 // "sent 12345 signals (SIGUSR1 12345), 0 failed"
 std::string describe(const SignalCounts& c);

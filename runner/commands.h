@@ -6,9 +6,9 @@
 
 namespace sigipc {
 
-int inject_main(int argc, char** argv);  // runner/inject_cmd.cc (issue 5)
-int report_main(int argc, char** argv);  // runner/report_cmd.cc (issue 6)
-int diff_main(int argc, char** argv);    // runner/diff_cmd.cc (issue 6)
+int inject_main(int argc, char** argv);  // runner/inject_cmd.cc
+int report_main(int argc, char** argv);  // runner/report_cmd.cc
+int diff_main(int argc, char** argv);    // runner/diff_cmd.cc
 int merge_main(int argc, char** argv);   // runner/merge_cmd.cc
 
 }  // namespace sigipc

@@ -1,4 +1,4 @@
-// Bad expectation files (issue 6.6): every way a file can be missing,
+// Bad expectation files: every way a file can be missing,
 // truncated or malformed is refused with "FILE:LINE: reason" on one line,
 // LINE where the text goes wrong (0 when the file cannot be read at all).
 #include <sys/stat.h>

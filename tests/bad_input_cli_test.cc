@@ -1,4 +1,4 @@
-// Bad input at the command line (issue 6.6): a missing, truncated or
+// Bad input at the command line: a missing, truncated or
 // malformed expectation file given to `sigipc run --expect` stops the run
 // before any test starts, with exit status 2 and one line naming the file
 // and the line.
@@ -76,7 +76,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 namespace {
 
-// Bad results files (issue 6.6) at every command that reads saved runs:
+// Bad results files at every command that reads saved runs:
 // `sigipc report FILE`, `sigipc diff` with the bad file on either side, and
 // `sigipc report --matrix`. Each exits 2 with one line naming file and line.
 struct BadResults {

@@ -1,4 +1,4 @@
-// Bad results files (issue 6.6) that reports_load_test.cc does not cover: a
+// Bad results files that reports_load_test.cc does not cover: a
 // file root could read but the caller cannot (LINE 0 with the errno text).
 #include <sys/stat.h>
 #include <unistd.h>

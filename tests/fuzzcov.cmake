@@ -1,4 +1,4 @@
-# Area fuzzcov (issue 6.5/6.6): bad-input tests for the readers, and the fuzz
+# Fuzzing and bad input: bad-input tests for the readers, and the fuzz
 # corpus replayed through the fuzz targets in the normal (gcc) build. The
 # libFuzzer build itself is fuzz/CMakeLists.txt, run by fuzz/run, and is not
 # part of this build.

@@ -1,4 +1,4 @@
-# Reports (issue 6): every writer, reading saved runs back, sigipc report,
+# Reports: every writer, reading saved runs back, sigipc report,
 # sigipc diff and the matrix; the HTML page in headless Chromium.
 
 add_executable(sigipc-reports-unit
