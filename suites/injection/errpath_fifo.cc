@@ -24,21 +24,21 @@ errpath::Run failed_mkfifo(const char* err_name, int err) {
   return r;
 }
 
-#define MKFIFO_CASE(Name, req, ERR)                          \
-  ERRPATH_CASE(Name, req, "XSH mkfifo() ERRORS",             \
+#define MKFIFO_CASE(Name, id, ERR)                           \
+  ERRPATH_CASE(Name, id, "XSH mkfifo() ERRORS",              \
                "mkfifo() whose kernel call fails with " #ERR \
                " returns -1 with that errno "                \
                "and creates nothing at the path",            \
                failed_mkfifo, "mknodat|mknod", ERR)
 
-MKFIFO_CASE(MkfifoEaccesCreatesNothing, "mkfifo-eacces", EACCES)
-MKFIFO_CASE(MkfifoEexistCreatesNothing, "mkfifo-eexist", EEXIST)
-MKFIFO_CASE(MkfifoEloopCreatesNothing, "mkfifo-eloop", ELOOP)
-MKFIFO_CASE(MkfifoEnametoolongCreatesNothing, "mkfifo-enametoolong", ENAMETOOLONG)
-MKFIFO_CASE(MkfifoEnoentCreatesNothing, "mkfifo-enoent", ENOENT)
-MKFIFO_CASE(MkfifoEnospcCreatesNothing, "mkfifo-enospc", ENOSPC)
-MKFIFO_CASE(MkfifoEnotdirCreatesNothing, "mkfifo-enotdir", ENOTDIR)
-MKFIFO_CASE(MkfifoErofsCreatesNothing, "mkfifo-erofs", EROFS)
+MKFIFO_CASE(MkfifoEaccesCreatesNothing, "injection.errpath.mkfifo-eacces", EACCES)
+MKFIFO_CASE(MkfifoEexistCreatesNothing, "injection.errpath.mkfifo-eexist", EEXIST)
+MKFIFO_CASE(MkfifoEloopCreatesNothing, "injection.errpath.mkfifo-eloop", ELOOP)
+MKFIFO_CASE(MkfifoEnametoolongCreatesNothing, "injection.errpath.mkfifo-enametoolong", ENAMETOOLONG)
+MKFIFO_CASE(MkfifoEnoentCreatesNothing, "injection.errpath.mkfifo-enoent", ENOENT)
+MKFIFO_CASE(MkfifoEnospcCreatesNothing, "injection.errpath.mkfifo-enospc", ENOSPC)
+MKFIFO_CASE(MkfifoEnotdirCreatesNothing, "injection.errpath.mkfifo-enotdir", ENOTDIR)
+MKFIFO_CASE(MkfifoErofsCreatesNothing, "injection.errpath.mkfifo-erofs", EROFS)
 
 // open(fifo, flags|O_NOCTTY) fails with err and opens no descriptor.
 errpath::Run failed_fifo_open(int flags, const char* err_name, int err) {
@@ -59,24 +59,26 @@ errpath::Run failed_reader_open(const char* err_name, int err) {
   return failed_fifo_open(O_RDONLY, err_name, err);
 }
 
-ERRPATH_CASE(FifoOpenEnxioOpensNothing, "fifo-open-enxio", "XSH open() ERRORS",
+ERRPATH_CASE(FifoOpenEnxioOpensNothing, "injection.errpath.fifo-open-enxio", "XSH open() ERRORS",
              "open(O_WRONLY|O_NONBLOCK) of a FIFO whose kernel call fails with ENXIO returns -1 "
              "with ENXIO and opens no descriptor",
              failed_nonblocking_writer_open, "openat|open", ENXIO)
-ERRPATH_CASE(FifoOpenEintrOpensNothing, "fifo-open-eintr", "XSH open() ERRORS",
+ERRPATH_CASE(FifoOpenEintrOpensNothing, "injection.errpath.fifo-open-eintr", "XSH open() ERRORS",
              "A blocking open(O_RDONLY) of a FIFO whose kernel call fails with EINTR returns -1 "
              "with EINTR and opens no descriptor",
              failed_reader_open, "openat|open", EINTR)
-#define FIFO_OPEN_CASE(Name, req, fn, ERR)                                                    \
-  ERRPATH_CASE(Name, req, "XSH open() ERRORS",                                                \
+#define FIFO_OPEN_CASE(Name, id, fn, ERR)                                                     \
+  ERRPATH_CASE(Name, id, "XSH open() ERRORS",                                                 \
                "open() of a FIFO whose kernel call fails with " #ERR " returns -1 with " #ERR \
                " and opens no descriptor",                                                    \
                fn, "openat|open", ERR)
 
-FIFO_OPEN_CASE(FifoOpenEmfileOpensNothing, "fifo-open-emfile", failed_nonblocking_writer_open,
-               EMFILE)
-FIFO_OPEN_CASE(FifoOpenEnfileOpensNothing, "fifo-open-enfile", failed_reader_open, ENFILE)
-FIFO_OPEN_CASE(FifoOpenEaccesOpensNothing, "fifo-open-eacces", failed_reader_open, EACCES)
+FIFO_OPEN_CASE(FifoOpenEmfileOpensNothing, "injection.errpath.fifo-open-emfile",
+               failed_nonblocking_writer_open, EMFILE)
+FIFO_OPEN_CASE(FifoOpenEnfileOpensNothing, "injection.errpath.fifo-open-enfile", failed_reader_open,
+               ENFILE)
+FIFO_OPEN_CASE(FifoOpenEaccesOpensNothing, "injection.errpath.fifo-open-eacces", failed_reader_open,
+               EACCES)
 
 }  // namespace
 }  // namespace sigipc

@@ -232,13 +232,13 @@ class Shared {
 // run; the test then asks for the injection and the body's checks. A file
 // makes a table of these: one fn per call and object, one row per errno
 // (usually through a macro of its own that fixes clause, statement and fn).
-#define ERRPATH_CASE_T(Name, timeout_s, req, clause, statement, fn, syscall, ERR)           \
-  SIGIPC_TEST_T(ErrorPaths, Name, timeout_s, "injection.errpath." req, clause, statement) { \
-    ERRPATH_REQUIRE_FILTERS();                                                              \
-    EXPECT_INJECTED_AND_HELD(fn(#ERR, ERR), syscall, ERR);                                  \
+#define ERRPATH_CASE_T(Name, timeout_s, id, clause, statement, fn, syscall, ERR) \
+  SIGIPC_TEST_T(ErrorPaths, Name, timeout_s, id, clause, statement) {            \
+    ERRPATH_REQUIRE_FILTERS();                                                   \
+    EXPECT_INJECTED_AND_HELD(fn(#ERR, ERR), syscall, ERR);                       \
   }
-#define ERRPATH_CASE(Name, req, clause, statement, fn, syscall, ERR) \
-  ERRPATH_CASE_T(Name, ::sigipc::kDefaultTimeoutS, req, clause, statement, fn, syscall, ERR)
+#define ERRPATH_CASE(Name, id, clause, statement, fn, syscall, ERR) \
+  ERRPATH_CASE_T(Name, ::sigipc::kDefaultTimeoutS, id, clause, statement, fn, syscall, ERR)
 
 // In a forked child: expr fails with err and the process holds as many
 // descriptors as before (a failed open, pipe, eventfd ... opened nothing).

@@ -26,18 +26,18 @@ errpath::Run failed_eventfd(const char* err_name, int err) {
                       [err] { CHILD_CHECK_ERRNO_OPENS_NOTHING(eventfd(0, EFD_CLOEXEC), err); });
 }
 
-#define EVENTFD_CASE(Name, req, ERR)                          \
-  ERRPATH_CASE(Name, req, "Linux eventfd(2) ERRORS",          \
+#define EVENTFD_CASE(Name, id, ERR)                           \
+  ERRPATH_CASE(Name, id, "Linux eventfd(2) ERRORS",           \
                "eventfd() whose kernel call fails with " #ERR \
                " returns -1 with that errno "                 \
                "and opens no descriptor (Linux-only)",        \
                failed_eventfd, "eventfd2", ERR)
 
-EVENTFD_CASE(EventfdEinvalOpensNothing, "eventfd-einval", EINVAL)
-EVENTFD_CASE(EventfdEmfileOpensNothing, "eventfd-emfile", EMFILE)
-EVENTFD_CASE(EventfdEnfileOpensNothing, "eventfd-enfile", ENFILE)
-EVENTFD_CASE(EventfdEnodevOpensNothing, "eventfd-enodev", ENODEV)
-EVENTFD_CASE(EventfdEnomemOpensNothing, "eventfd-enomem", ENOMEM)
+EVENTFD_CASE(EventfdEinvalOpensNothing, "injection.errpath.eventfd-einval", EINVAL)
+EVENTFD_CASE(EventfdEmfileOpensNothing, "injection.errpath.eventfd-emfile", EMFILE)
+EVENTFD_CASE(EventfdEnfileOpensNothing, "injection.errpath.eventfd-enfile", ENFILE)
+EVENTFD_CASE(EventfdEnodevOpensNothing, "injection.errpath.eventfd-enodev", ENODEV)
+EVENTFD_CASE(EventfdEnomemOpensNothing, "injection.errpath.eventfd-enomem", ENOMEM)
 
 // The counter holds 5; eventfd_read fails with err; a read through another
 // descriptor still gets 5.
@@ -54,15 +54,15 @@ errpath::Run failed_eventfd_read(const char* err_name, int err) {
   });
 }
 
-#define EVENTFD_READ_CASE(Name, req, clause, ERR)                                                 \
-  ERRPATH_CASE(Name, req, clause,                                                                 \
+#define EVENTFD_READ_CASE(Name, id, clause, ERR)                                                  \
+  ERRPATH_CASE(Name, id, clause,                                                                  \
                "read() of an eventfd whose kernel call fails with " #ERR " returns -1 with " #ERR \
                " and leaves the counter as it was (Linux-only)",                                  \
                failed_eventfd_read, "read", ERR)
 
-EVENTFD_READ_CASE(EventfdReadEagainConsumesNothing, "eventfd-read-eagain",
+EVENTFD_READ_CASE(EventfdReadEagainConsumesNothing, "injection.errpath.eventfd-read-eagain",
                   "Linux eventfd(2) ERRORS", EAGAIN)
-EVENTFD_READ_CASE(EventfdReadEintrConsumesNothing, "eventfd-read-eintr",
+EVENTFD_READ_CASE(EventfdReadEintrConsumesNothing, "injection.errpath.eventfd-read-eintr",
                   "Linux eventfd(2), read(2)", EINTR)
 
 // eventfd_write(3) fails with err; the counter stays 5.
@@ -76,7 +76,8 @@ errpath::Run failed_eventfd_write(const char* err_name, int err) {
   });
 }
 
-ERRPATH_CASE(EventfdWriteEagainAddsNothing, "eventfd-write-eagain", "Linux eventfd(2) ERRORS",
+ERRPATH_CASE(EventfdWriteEagainAddsNothing, "injection.errpath.eventfd-write-eagain",
+             "Linux eventfd(2) ERRORS",
              "write() to an eventfd whose kernel call fails with EAGAIN returns -1 with EAGAIN "
              "and leaves the counter as it was (Linux-only)",
              failed_eventfd_write, "write", EAGAIN)
@@ -90,17 +91,17 @@ errpath::Run failed_signalfd_create(const char* err_name, int err) {
   });
 }
 
-#define SIGNALFD_CASE(Name, req, ERR)                                 \
-  ERRPATH_CASE(Name, req, "Linux signalfd(2) ERRORS",                 \
+#define SIGNALFD_CASE(Name, id, ERR)                                  \
+  ERRPATH_CASE(Name, id, "Linux signalfd(2) ERRORS",                  \
                "signalfd(-1, ...) whose kernel call fails with " #ERR \
                " returns -1 with "                                    \
                "that errno and opens no descriptor (Linux-only)",     \
                failed_signalfd_create, "signalfd4", ERR)
 
-SIGNALFD_CASE(SignalfdEmfileOpensNothing, "signalfd-emfile", EMFILE)
-SIGNALFD_CASE(SignalfdEnfileOpensNothing, "signalfd-enfile", ENFILE)
-SIGNALFD_CASE(SignalfdEnodevOpensNothing, "signalfd-enodev", ENODEV)
-SIGNALFD_CASE(SignalfdEnomemOpensNothing, "signalfd-enomem", ENOMEM)
+SIGNALFD_CASE(SignalfdEmfileOpensNothing, "injection.errpath.signalfd-emfile", EMFILE)
+SIGNALFD_CASE(SignalfdEnfileOpensNothing, "injection.errpath.signalfd-enfile", ENFILE)
+SIGNALFD_CASE(SignalfdEnodevOpensNothing, "injection.errpath.signalfd-enodev", ENODEV)
+SIGNALFD_CASE(SignalfdEnomemOpensNothing, "injection.errpath.signalfd-enomem", ENOMEM)
 
 // The "sigmask:" line of /proc/self/fdinfo/FD (hex), or "" when unreadable.
 std::string fdinfo_sigmask(int fd) {
@@ -130,14 +131,15 @@ errpath::Run failed_signalfd_update(const char* err_name, int err) {
   });
 }
 
-#define SIGNALFD_UPDATE_CASE(Name, req, ERR)                                               \
-  ERRPATH_CASE(Name, req, "Linux signalfd(2) ERRORS",                                      \
+#define SIGNALFD_UPDATE_CASE(Name, id, ERR)                                                \
+  ERRPATH_CASE(Name, id, "Linux signalfd(2) ERRORS",                                       \
                "signalfd() on an existing signalfd whose kernel call fails with " #ERR     \
                " returns -1 with " #ERR " and the descriptor keeps its mask (Linux-only)", \
                failed_signalfd_update, "signalfd4", ERR)
 
-SIGNALFD_UPDATE_CASE(SignalfdUpdateEinvalKeepsMask, "signalfd-update-einval", EINVAL)
-SIGNALFD_UPDATE_CASE(SignalfdUpdateEbadfKeepsMask, "signalfd-update-ebadf", EBADF)
+SIGNALFD_UPDATE_CASE(SignalfdUpdateEinvalKeepsMask, "injection.errpath.signalfd-update-einval",
+                     EINVAL)
+SIGNALFD_UPDATE_CASE(SignalfdUpdateEbadfKeepsMask, "injection.errpath.signalfd-update-ebadf", EBADF)
 
 // SIGUSR1 is pending; read of the signalfd fails with err; the signal is
 // still pending and a read through another descriptor gets it.
@@ -159,15 +161,15 @@ errpath::Run failed_signalfd_read(const char* err_name, int err) {
       });
 }
 
-#define SIGNALFD_READ_CASE(Name, req, clause, ERR)                                                \
-  ERRPATH_CASE(Name, req, clause,                                                                 \
+#define SIGNALFD_READ_CASE(Name, id, clause, ERR)                                                 \
+  ERRPATH_CASE(Name, id, clause,                                                                  \
                "read() of a signalfd whose kernel call fails with " #ERR " returns -1 with " #ERR \
                " and the signal stays pending for a later read (Linux-only)",                     \
                failed_signalfd_read, "read", ERR)
 
-SIGNALFD_READ_CASE(SignalfdReadEagainLeavesSignalPending, "signalfd-read-eagain",
+SIGNALFD_READ_CASE(SignalfdReadEagainLeavesSignalPending, "injection.errpath.signalfd-read-eagain",
                    "Linux signalfd(2) ERRORS", EAGAIN)
-SIGNALFD_READ_CASE(SignalfdReadEintrLeavesSignalPending, "signalfd-read-eintr",
+SIGNALFD_READ_CASE(SignalfdReadEintrLeavesSignalPending, "injection.errpath.signalfd-read-eintr",
                    "Linux signalfd(2), read(2)", EINTR)
 
 errpath::Run failed_pidfd_open(const char* err_name, int err) {
@@ -175,17 +177,17 @@ errpath::Run failed_pidfd_open(const char* err_name, int err) {
                       [err] { CHILD_CHECK_ERRNO_OPENS_NOTHING(pidfd_open(getpid(), 0), err); });
 }
 
-#define PIDFD_OPEN_CASE(Name, req, ERR)                          \
-  ERRPATH_CASE(Name, req, "Linux pidfd_open(2) ERRORS",          \
+#define PIDFD_OPEN_CASE(Name, id, ERR)                           \
+  ERRPATH_CASE(Name, id, "Linux pidfd_open(2) ERRORS",           \
                "pidfd_open() whose kernel call fails with " #ERR \
                " returns -1 with that "                          \
                "errno and opens no descriptor (Linux-only)",     \
                failed_pidfd_open, "pidfd_open", ERR)
 
-PIDFD_OPEN_CASE(PidfdOpenEinvalOpensNothing, "pidfd-open-einval", EINVAL)
-PIDFD_OPEN_CASE(PidfdOpenEmfileOpensNothing, "pidfd-open-emfile", EMFILE)
-PIDFD_OPEN_CASE(PidfdOpenEnfileOpensNothing, "pidfd-open-enfile", ENFILE)
-PIDFD_OPEN_CASE(PidfdOpenEsrchOpensNothing, "pidfd-open-esrch", ESRCH)
+PIDFD_OPEN_CASE(PidfdOpenEinvalOpensNothing, "injection.errpath.pidfd-open-einval", EINVAL)
+PIDFD_OPEN_CASE(PidfdOpenEmfileOpensNothing, "injection.errpath.pidfd-open-emfile", EMFILE)
+PIDFD_OPEN_CASE(PidfdOpenEnfileOpensNothing, "injection.errpath.pidfd-open-enfile", ENFILE)
+PIDFD_OPEN_CASE(PidfdOpenEsrchOpensNothing, "injection.errpath.pidfd-open-esrch", ESRCH)
 
 // pidfd_send_signal(self, SIGUSR1) fails with err; nothing becomes pending.
 errpath::Run failed_pidfd_send(const char* err_name, int err) {
@@ -202,16 +204,16 @@ errpath::Run failed_pidfd_send(const char* err_name, int err) {
       });
 }
 
-#define PIDFD_SEND_CASE(Name, req, ERR)                                 \
-  ERRPATH_CASE(Name, req, "Linux pidfd_send_signal(2) ERRORS",          \
+#define PIDFD_SEND_CASE(Name, id, ERR)                                  \
+  ERRPATH_CASE(Name, id, "Linux pidfd_send_signal(2) ERRORS",           \
                "pidfd_send_signal() whose kernel call fails with " #ERR \
                " returns -1 with "                                      \
                "that errno and sends nothing (Linux-only)",             \
                failed_pidfd_send, "pidfd_send_signal", ERR)
 
-PIDFD_SEND_CASE(PidfdSendSignalEpermSendsNothing, "pidfd-send-eperm", EPERM)
-PIDFD_SEND_CASE(PidfdSendSignalEsrchSendsNothing, "pidfd-send-esrch", ESRCH)
-PIDFD_SEND_CASE(PidfdSendSignalEinvalSendsNothing, "pidfd-send-einval", EINVAL)
+PIDFD_SEND_CASE(PidfdSendSignalEpermSendsNothing, "injection.errpath.pidfd-send-eperm", EPERM)
+PIDFD_SEND_CASE(PidfdSendSignalEsrchSendsNothing, "injection.errpath.pidfd-send-esrch", ESRCH)
+PIDFD_SEND_CASE(PidfdSendSignalEinvalSendsNothing, "injection.errpath.pidfd-send-einval", EINVAL)
 
 }  // namespace
 }  // namespace sigipc

@@ -39,21 +39,22 @@ errpath::Run failed_create(const char* err_name, int err) {
   return r;
 }
 
-#define MQ_CREATE_CASE(Name, req, ERR)                                       \
-  ERRPATH_CASE(Name, req, "XSH mq_open() ERRORS",                            \
+#define MQ_CREATE_CASE(Name, id, ERR)                                        \
+  ERRPATH_CASE(Name, id, "XSH mq_open() ERRORS",                             \
                "mq_open() with O_CREAT whose kernel call fails with " #ERR   \
                " returns "                                                   \
                "(mqd_t)-1 with that errno and leaves no queue of that name", \
                failed_create, "mq_open", ERR)
 
-MQ_CREATE_CASE(MqOpenCreateEaccesLeavesNoQueue, "mq-open-create-eacces", EACCES)
-MQ_CREATE_CASE(MqOpenCreateEexistLeavesNoQueue, "mq-open-create-eexist", EEXIST)
-MQ_CREATE_CASE(MqOpenCreateEintrLeavesNoQueue, "mq-open-create-eintr", EINTR)
-MQ_CREATE_CASE(MqOpenCreateEinvalLeavesNoQueue, "mq-open-create-einval", EINVAL)
-MQ_CREATE_CASE(MqOpenCreateEmfileLeavesNoQueue, "mq-open-create-emfile", EMFILE)
-MQ_CREATE_CASE(MqOpenCreateEnfileLeavesNoQueue, "mq-open-create-enfile", ENFILE)
-MQ_CREATE_CASE(MqOpenCreateEnospcLeavesNoQueue, "mq-open-create-enospc", ENOSPC)
-ERRPATH_CASE(MqOpenCreateEnomemLeavesNoQueue, "mq-open-create-enomem", "Linux mq_open(3) ERRORS",
+MQ_CREATE_CASE(MqOpenCreateEaccesLeavesNoQueue, "injection.errpath.mq-open-create-eacces", EACCES)
+MQ_CREATE_CASE(MqOpenCreateEexistLeavesNoQueue, "injection.errpath.mq-open-create-eexist", EEXIST)
+MQ_CREATE_CASE(MqOpenCreateEintrLeavesNoQueue, "injection.errpath.mq-open-create-eintr", EINTR)
+MQ_CREATE_CASE(MqOpenCreateEinvalLeavesNoQueue, "injection.errpath.mq-open-create-einval", EINVAL)
+MQ_CREATE_CASE(MqOpenCreateEmfileLeavesNoQueue, "injection.errpath.mq-open-create-emfile", EMFILE)
+MQ_CREATE_CASE(MqOpenCreateEnfileLeavesNoQueue, "injection.errpath.mq-open-create-enfile", ENFILE)
+MQ_CREATE_CASE(MqOpenCreateEnospcLeavesNoQueue, "injection.errpath.mq-open-create-enospc", ENOSPC)
+ERRPATH_CASE(MqOpenCreateEnomemLeavesNoQueue, "injection.errpath.mq-open-create-enomem",
+             "Linux mq_open(3) ERRORS",
              "mq_open() with O_CREAT whose kernel call fails with ENOMEM returns (mqd_t)-1 with "
              "ENOMEM and leaves no queue of that name (Linux-only errno)",
              failed_create, "mq_open", ENOMEM)
@@ -80,19 +81,19 @@ errpath::Run failed_send(const char* err_name, int err) {
   return r;
 }
 
-#define MQ_SEND_CASE(Name, req, ERR)                                             \
-  ERRPATH_CASE(Name, req, "XSH mq_send() ERRORS",                                \
+#define MQ_SEND_CASE(Name, id, ERR)                                              \
+  ERRPATH_CASE(Name, id, "XSH mq_send() ERRORS",                                 \
                "mq_send() and mq_timedsend() whose kernel call fails with " #ERR \
                " return "                                                        \
                "-1 with that errno and add no message to the queue",             \
                failed_send, "mq_timedsend", ERR)
 
-MQ_SEND_CASE(MqSendEagainAddsNoMessage, "mq-send-eagain", EAGAIN)
-MQ_SEND_CASE(MqSendEbadfAddsNoMessage, "mq-send-ebadf", EBADF)
-MQ_SEND_CASE(MqSendEintrAddsNoMessage, "mq-send-eintr", EINTR)
-MQ_SEND_CASE(MqSendEinvalAddsNoMessage, "mq-send-einval", EINVAL)
-MQ_SEND_CASE(MqSendEmsgsizeAddsNoMessage, "mq-send-emsgsize", EMSGSIZE)
-MQ_SEND_CASE(MqSendEtimedoutAddsNoMessage, "mq-send-etimedout", ETIMEDOUT)
+MQ_SEND_CASE(MqSendEagainAddsNoMessage, "injection.errpath.mq-send-eagain", EAGAIN)
+MQ_SEND_CASE(MqSendEbadfAddsNoMessage, "injection.errpath.mq-send-ebadf", EBADF)
+MQ_SEND_CASE(MqSendEintrAddsNoMessage, "injection.errpath.mq-send-eintr", EINTR)
+MQ_SEND_CASE(MqSendEinvalAddsNoMessage, "injection.errpath.mq-send-einval", EINVAL)
+MQ_SEND_CASE(MqSendEmsgsizeAddsNoMessage, "injection.errpath.mq-send-emsgsize", EMSGSIZE)
+MQ_SEND_CASE(MqSendEtimedoutAddsNoMessage, "injection.errpath.mq-send-etimedout", ETIMEDOUT)
 
 // The queue holds "keep" (priority 7); mq_receive fails with err; a later
 // receive through another descriptor gets "keep" with its priority.
@@ -118,19 +119,21 @@ errpath::Run failed_receive(const char* err_name, int err) {
   return r;
 }
 
-#define MQ_RECEIVE_CASE(Name, req, ERR)                                                      \
-  ERRPATH_CASE(Name, req, "XSH mq_receive() ERRORS",                                         \
+#define MQ_RECEIVE_CASE(Name, id, ERR)                                                       \
+  ERRPATH_CASE(Name, id, "XSH mq_receive() ERRORS",                                          \
                "mq_receive() and mq_timedreceive() whose kernel call fails with " #ERR       \
                " return -1 with that errno and consume no message: a later receive gets it", \
                failed_receive, "mq_timedreceive", ERR)
 
-MQ_RECEIVE_CASE(MqReceiveEagainConsumesNoMessage, "mq-receive-eagain", EAGAIN)
-MQ_RECEIVE_CASE(MqReceiveEbadfConsumesNoMessage, "mq-receive-ebadf", EBADF)
-MQ_RECEIVE_CASE(MqReceiveEintrConsumesNoMessage, "mq-receive-eintr", EINTR)
-MQ_RECEIVE_CASE(MqReceiveEinvalConsumesNoMessage, "mq-receive-einval", EINVAL)
-MQ_RECEIVE_CASE(MqReceiveEmsgsizeConsumesNoMessage, "mq-receive-emsgsize", EMSGSIZE)
-MQ_RECEIVE_CASE(MqReceiveEtimedoutConsumesNoMessage, "mq-receive-etimedout", ETIMEDOUT)
-MQ_RECEIVE_CASE(MqReceiveEbadmsgConsumesNoMessage, "mq-receive-ebadmsg", EBADMSG)
+MQ_RECEIVE_CASE(MqReceiveEagainConsumesNoMessage, "injection.errpath.mq-receive-eagain", EAGAIN)
+MQ_RECEIVE_CASE(MqReceiveEbadfConsumesNoMessage, "injection.errpath.mq-receive-ebadf", EBADF)
+MQ_RECEIVE_CASE(MqReceiveEintrConsumesNoMessage, "injection.errpath.mq-receive-eintr", EINTR)
+MQ_RECEIVE_CASE(MqReceiveEinvalConsumesNoMessage, "injection.errpath.mq-receive-einval", EINVAL)
+MQ_RECEIVE_CASE(MqReceiveEmsgsizeConsumesNoMessage, "injection.errpath.mq-receive-emsgsize",
+                EMSGSIZE)
+MQ_RECEIVE_CASE(MqReceiveEtimedoutConsumesNoMessage, "injection.errpath.mq-receive-etimedout",
+                ETIMEDOUT)
+MQ_RECEIVE_CASE(MqReceiveEbadmsgConsumesNoMessage, "injection.errpath.mq-receive-ebadmsg", EBADMSG)
 
 // mq_notify(SIGEV_SIGNAL) fails with err: nothing is registered, so a message
 // arriving in the empty queue raises no signal.
@@ -160,21 +163,22 @@ errpath::Run failed_notify_thread(const char* err_name, int err) {
   return failed_notify(SIGEV_THREAD, err_name, err);
 }
 
-#define MQ_NOTIFY_CASE(Name, req, clause, ERR, tail)                                     \
-  ERRPATH_CASE(Name, req, clause,                                                        \
+#define MQ_NOTIFY_CASE(Name, id, clause, ERR, tail)                                      \
+  ERRPATH_CASE(Name, id, clause,                                                         \
                "mq_notify() whose kernel call fails with " #ERR " returns -1 with " #ERR \
                " and registers nothing" tail,                                            \
                failed_notify_signal, "mq_notify", ERR)
 
-MQ_NOTIFY_CASE(MqNotifyEbusyRegistersNothing, "mq-notify-ebusy", "XSH mq_notify() ERRORS", EBUSY,
+MQ_NOTIFY_CASE(MqNotifyEbusyRegistersNothing, "injection.errpath.mq-notify-ebusy",
+               "XSH mq_notify() ERRORS", EBUSY,
                ": a message arriving in the empty queue raises no signal")
-MQ_NOTIFY_CASE(MqNotifyEbadfRegistersNothing, "mq-notify-ebadf", "XSH mq_notify() ERRORS", EBADF,
-               "")
-MQ_NOTIFY_CASE(MqNotifyEnomemRegistersNothing, "mq-notify-enomem", "Linux mq_notify(3) ERRORS",
-               ENOMEM, " (Linux-only errno)")
+MQ_NOTIFY_CASE(MqNotifyEbadfRegistersNothing, "injection.errpath.mq-notify-ebadf",
+               "XSH mq_notify() ERRORS", EBADF, "")
+MQ_NOTIFY_CASE(MqNotifyEnomemRegistersNothing, "injection.errpath.mq-notify-enomem",
+               "Linux mq_notify(3) ERRORS", ENOMEM, " (Linux-only errno)")
 
 ERRPATH_CASE_T(MqNotifySigevThreadEbusyReportsFailure, errpath::kSpawnTimeoutS,
-               "mq-notify-thread-ebusy", "XSH mq_notify() ERRORS",
+               "injection.errpath.mq-notify-thread-ebusy", "XSH mq_notify() ERRORS",
                "mq_notify() with SIGEV_THREAD (glibc: a helper thread and a netlink socket "
                "before the kernel call) whose kernel call fails with EBUSY returns -1 with "
                "EBUSY",
@@ -190,7 +194,8 @@ errpath::Run failed_getattr(const char* err_name, int err) {
   });
 }
 
-ERRPATH_CASE(MqGetattrEbadfReportsFailure, "mq-getattr-ebadf", "XSH mq_getattr() ERRORS",
+ERRPATH_CASE(MqGetattrEbadfReportsFailure, "injection.errpath.mq-getattr-ebadf",
+             "XSH mq_getattr() ERRORS",
              "mq_getattr() whose kernel call fails with EBADF returns -1 with EBADF",
              failed_getattr, "mq_getsetattr", EBADF)
 
@@ -209,15 +214,16 @@ errpath::Run failed_setattr(const char* err_name, int err) {
   });
 }
 
-#define MQ_SETATTR_CASE(Name, req, clause, ERR, tail)                                     \
-  ERRPATH_CASE(Name, req, clause,                                                         \
+#define MQ_SETATTR_CASE(Name, id, clause, ERR, tail)                                      \
+  ERRPATH_CASE(Name, id, clause,                                                          \
                "mq_setattr() whose kernel call fails with " #ERR " returns -1 with " #ERR \
                " and the queue's flags stay as they were" tail,                           \
                failed_setattr, "mq_getsetattr", ERR)
 
-MQ_SETATTR_CASE(MqSetattrEbadfKeepsFlags, "mq-setattr-ebadf", "XSH mq_setattr() ERRORS", EBADF, "")
-MQ_SETATTR_CASE(MqSetattrEinvalKeepsFlags, "mq-setattr-einval", "Linux mq_setattr(3) ERRORS",
-                EINVAL, " (Linux-only errno)")
+MQ_SETATTR_CASE(MqSetattrEbadfKeepsFlags, "injection.errpath.mq-setattr-ebadf",
+                "XSH mq_setattr() ERRORS", EBADF, "")
+MQ_SETATTR_CASE(MqSetattrEinvalKeepsFlags, "injection.errpath.mq-setattr-einval",
+                "Linux mq_setattr(3) ERRORS", EINVAL, " (Linux-only errno)")
 
 // mq_unlink() fails with err; the name still refers to the queue.
 errpath::Run failed_unlink(const char* err_name, int err) {
@@ -229,16 +235,17 @@ errpath::Run failed_unlink(const char* err_name, int err) {
   return r;
 }
 
-#define MQ_UNLINK_CASE(Name, req, ERR)                          \
-  ERRPATH_CASE(Name, req, "XSH mq_unlink() ERRORS",             \
+#define MQ_UNLINK_CASE(Name, id, ERR)                           \
+  ERRPATH_CASE(Name, id, "XSH mq_unlink() ERRORS",              \
                "mq_unlink() whose kernel call fails with " #ERR \
                " returns -1 with that "                         \
                "errno and the queue keeps its name",            \
                failed_unlink, "mq_unlink", ERR)
 
-MQ_UNLINK_CASE(MqUnlinkEaccesKeepsQueue, "mq-unlink-eacces", EACCES)
-MQ_UNLINK_CASE(MqUnlinkEnoentKeepsQueue, "mq-unlink-enoent", ENOENT)
-MQ_UNLINK_CASE(MqUnlinkEnametoolongKeepsQueue, "mq-unlink-enametoolong", ENAMETOOLONG)
+MQ_UNLINK_CASE(MqUnlinkEaccesKeepsQueue, "injection.errpath.mq-unlink-eacces", EACCES)
+MQ_UNLINK_CASE(MqUnlinkEnoentKeepsQueue, "injection.errpath.mq-unlink-enoent", ENOENT)
+MQ_UNLINK_CASE(MqUnlinkEnametoolongKeepsQueue, "injection.errpath.mq-unlink-enametoolong",
+               ENAMETOOLONG)
 
 errpath::Run failed_close(const char* err_name, int err) {
   Queue q(4, 16);
@@ -247,7 +254,8 @@ errpath::Run failed_close(const char* err_name, int err) {
                       [&q, err] { CHILD_CHECK_ERRNO(mq_close(q.get()), err); });
 }
 
-ERRPATH_CASE(MqCloseEbadfReportsFailure, "mq-close-ebadf", "XSH mq_close() ERRORS",
+ERRPATH_CASE(MqCloseEbadfReportsFailure, "injection.errpath.mq-close-ebadf",
+             "XSH mq_close() ERRORS",
              "mq_close() whose kernel call fails with EBADF returns -1 with EBADF", failed_close,
              "close", EBADF)
 

@@ -32,18 +32,18 @@ errpath::Run failed_pipe2(const char* err_name, int err) {
   return failed_pipe(true, err_name, err);
 }
 
-#define PIPE_CASE(Name, req, clause, call, fn, ERR, tail)                                \
-  ERRPATH_CASE(Name, req, clause,                                                        \
+#define PIPE_CASE(Name, id, clause, call, fn, ERR, tail)                                 \
+  ERRPATH_CASE(Name, id, clause,                                                         \
                call " whose kernel call fails with " #ERR " returns -1 with errno " #ERR \
                     " and opens no descriptor" tail,                                     \
                fn, "pipe2|pipe", ERR)
 
-PIPE_CASE(PipeEmfileCreatesNoDescriptors, "pipe-emfile", "XSH pipe() ERRORS", "pipe()",
-          failed_pipe1, EMFILE, "")
-PIPE_CASE(PipeEnfileCreatesNoDescriptors, "pipe-enfile", "XSH pipe() ERRORS", "pipe()",
-          failed_pipe1, ENFILE, "")
-PIPE_CASE(Pipe2EinvalCreatesNoDescriptors, "pipe2-einval", "Linux pipe2(2) ERRORS", "pipe2()",
-          failed_pipe2, EINVAL, " (Linux-only function)")
+PIPE_CASE(PipeEmfileCreatesNoDescriptors, "injection.errpath.pipe-emfile", "XSH pipe() ERRORS",
+          "pipe()", failed_pipe1, EMFILE, "")
+PIPE_CASE(PipeEnfileCreatesNoDescriptors, "injection.errpath.pipe-enfile", "XSH pipe() ERRORS",
+          "pipe()", failed_pipe1, ENFILE, "")
+PIPE_CASE(Pipe2EinvalCreatesNoDescriptors, "injection.errpath.pipe2-einval",
+          "Linux pipe2(2) ERRORS", "pipe2()", failed_pipe2, EINVAL, " (Linux-only function)")
 
 int unread(int rd) {
   int n = -1;
@@ -68,19 +68,21 @@ errpath::Run failed_read(const char* err_name, int err) {
   });
 }
 
-#define PIPE_READ_CASE(Name, req, clause, ERR, tail)                 \
-  ERRPATH_CASE(Name, req, clause,                                    \
+#define PIPE_READ_CASE(Name, id, clause, ERR, tail)                  \
+  ERRPATH_CASE(Name, id, clause,                                     \
                "read() on a pipe whose kernel call fails with " #ERR \
                " returns -1 with "                                   \
                "errno " #ERR " and consumes no data" tail,           \
                failed_read, "read", ERR)
 
-PIPE_READ_CASE(PipeReadEagainConsumesNothing, "pipe-read-eagain", "XSH read() ERRORS", EAGAIN,
-               ": a later read gets all of it")
-PIPE_READ_CASE(PipeReadEintrConsumesNothing, "pipe-read-eintr", "XSH read() ERRORS", EINTR, "")
-PIPE_READ_CASE(PipeReadEioConsumesNothing, "pipe-read-eio", "XSH read() ERRORS", EIO, "")
-PIPE_READ_CASE(PipeReadEfaultConsumesNothing, "pipe-read-efault", "Linux read(2) ERRORS", EFAULT,
-               " (Linux-only errno)")
+PIPE_READ_CASE(PipeReadEagainConsumesNothing, "injection.errpath.pipe-read-eagain",
+               "XSH read() ERRORS", EAGAIN, ": a later read gets all of it")
+PIPE_READ_CASE(PipeReadEintrConsumesNothing, "injection.errpath.pipe-read-eintr",
+               "XSH read() ERRORS", EINTR, "")
+PIPE_READ_CASE(PipeReadEioConsumesNothing, "injection.errpath.pipe-read-eio", "XSH read() ERRORS",
+               EIO, "")
+PIPE_READ_CASE(PipeReadEfaultConsumesNothing, "injection.errpath.pipe-read-efault",
+               "Linux read(2) ERRORS", EFAULT, " (Linux-only errno)")
 
 // write(wr) fails with err; the pipe stays empty, and a write through another
 // descriptor of the write end is all a reader gets.
@@ -99,17 +101,17 @@ errpath::Run failed_write(const char* err_name, int err) {
   });
 }
 
-#define PIPE_WRITE_CASE(Name, req, ERR)                               \
-  ERRPATH_CASE(Name, req, "XSH write() ERRORS",                       \
+#define PIPE_WRITE_CASE(Name, id, ERR)                                \
+  ERRPATH_CASE(Name, id, "XSH write() ERRORS",                        \
                "write() to a pipe whose kernel call fails with " #ERR \
                " returns -1 with "                                    \
                "errno " #ERR " and puts no data in the pipe",         \
                failed_write, "write", ERR)
 
-PIPE_WRITE_CASE(PipeWriteEagainWritesNothing, "pipe-write-eagain", EAGAIN)
-PIPE_WRITE_CASE(PipeWriteEintrWritesNothing, "pipe-write-eintr", EINTR)
-PIPE_WRITE_CASE(PipeWriteEioWritesNothing, "pipe-write-eio", EIO)
-PIPE_WRITE_CASE(PipeWriteEnospcWritesNothing, "pipe-write-enospc", ENOSPC)
+PIPE_WRITE_CASE(PipeWriteEagainWritesNothing, "injection.errpath.pipe-write-eagain", EAGAIN)
+PIPE_WRITE_CASE(PipeWriteEintrWritesNothing, "injection.errpath.pipe-write-eintr", EINTR)
+PIPE_WRITE_CASE(PipeWriteEioWritesNothing, "injection.errpath.pipe-write-eio", EIO)
+PIPE_WRITE_CASE(PipeWriteEnospcWritesNothing, "injection.errpath.pipe-write-enospc", ENOSPC)
 
 }  // namespace
 }  // namespace sigipc

@@ -89,30 +89,37 @@ errpath::Run failed_sem_create_link(const char* err_name, int err) {
   return failed_sem_create({errpath::rule("link", "", err_name)}, err);
 }
 
-#define SEM_CREATE_CASE(Name, req, ERR)                                           \
-  ERRPATH_CASE(Name, req, "XSH sem_open() ERRORS",                                \
+#define SEM_CREATE_CASE(Name, id, ERR)                                            \
+  ERRPATH_CASE(Name, id, "XSH sem_open() ERRORS",                                 \
                "sem_open(O_CREAT) whose file creation fails with " #ERR           \
                " returns "                                                        \
                "SEM_FAILED with that errno and leaves no semaphore of that name", \
                failed_sem_create_open, "openat|open", ERR)
 
-SEM_CREATE_CASE(SemOpenCreateEaccesLeavesNoSemaphore, "sem-open-create-eacces", EACCES)
-SEM_CREATE_CASE(SemOpenCreateEintrLeavesNoSemaphore, "sem-open-create-eintr", EINTR)
-SEM_CREATE_CASE(SemOpenCreateEmfileLeavesNoSemaphore, "sem-open-create-emfile", EMFILE)
-SEM_CREATE_CASE(SemOpenCreateEnfileLeavesNoSemaphore, "sem-open-create-enfile", ENFILE)
-SEM_CREATE_CASE(SemOpenCreateEnospcLeavesNoSemaphore, "sem-open-create-enospc", ENOSPC)
+SEM_CREATE_CASE(SemOpenCreateEaccesLeavesNoSemaphore, "injection.errpath.sem-open-create-eacces",
+                EACCES)
+SEM_CREATE_CASE(SemOpenCreateEintrLeavesNoSemaphore, "injection.errpath.sem-open-create-eintr",
+                EINTR)
+SEM_CREATE_CASE(SemOpenCreateEmfileLeavesNoSemaphore, "injection.errpath.sem-open-create-emfile",
+                EMFILE)
+SEM_CREATE_CASE(SemOpenCreateEnfileLeavesNoSemaphore, "injection.errpath.sem-open-create-enfile",
+                ENFILE)
+SEM_CREATE_CASE(SemOpenCreateEnospcLeavesNoSemaphore, "injection.errpath.sem-open-create-enospc",
+                ENOSPC)
 
-ERRPATH_CASE(SemOpenInitialWriteEnospcLeavesNoFiles, "sem-open-write-enospc",
+ERRPATH_CASE(SemOpenInitialWriteEnospcLeavesNoFiles, "injection.errpath.sem-open-write-enospc",
              "XSH sem_open() ERRORS",
              "sem_open(O_CREAT) whose write of the initial value fails with ENOSPC returns "
              "SEM_FAILED with ENOSPC and leaves neither the semaphore nor a temporary file",
              failed_sem_create_write, "write", ENOSPC)
-ERRPATH_CASE(SemOpenLinkEnospcLeavesNoFiles, "sem-open-link-enospc", "XSH sem_open() ERRORS",
+ERRPATH_CASE(SemOpenLinkEnospcLeavesNoFiles, "injection.errpath.sem-open-link-enospc",
+             "XSH sem_open() ERRORS",
              "sem_open(O_CREAT) whose link of the new file to the name fails with ENOSPC "
              "returns SEM_FAILED with ENOSPC and leaves neither the semaphore nor a temporary "
              "file",
              failed_sem_create_link, "link", ENOSPC)
-ERRPATH_CASE(SemOpenExclLinkEexistLeavesNoFiles, "sem-open-link-eexist", "XSH sem_open() ERRORS",
+ERRPATH_CASE(SemOpenExclLinkEexistLeavesNoFiles, "injection.errpath.sem-open-link-eexist",
+             "XSH sem_open() ERRORS",
              "sem_open(O_CREAT|O_EXCL) whose link to the name fails with EEXIST (the name "
              "appeared meanwhile) returns SEM_FAILED with EEXIST and leaves no temporary file",
              failed_sem_create_link, "link", EEXIST)
@@ -180,18 +187,19 @@ errpath::Run failed_sem_timedwait(const char* err_name, int err) {
   });
 }
 
-ERRPATH_CASE(SemWaitEintrKeepsCount, "sem-wait-eintr", "XSH sem_wait() ERRORS",
+ERRPATH_CASE(SemWaitEintrKeepsCount, "injection.errpath.sem-wait-eintr", "XSH sem_wait() ERRORS",
              "sem_wait() whose kernel wait fails with EINTR returns -1 with EINTR and leaves "
              "the count as it was: a later post is taken by a later wait",
              failed_sem_wait, "futex", EINTR)
-#define SEM_TIMEDWAIT_CASE(Name, req, ERR)                                                   \
-  ERRPATH_CASE(Name, req, "XSH sem_timedwait() ERRORS",                                      \
+#define SEM_TIMEDWAIT_CASE(Name, id, ERR)                                                    \
+  ERRPATH_CASE(Name, id, "XSH sem_timedwait() ERRORS",                                       \
                "sem_timedwait() whose kernel wait fails with " #ERR " returns -1 with " #ERR \
                " and leaves the count as it was",                                            \
                failed_sem_timedwait, "futex", ERR)
 
-SEM_TIMEDWAIT_CASE(SemTimedwaitEintrKeepsCount, "sem-timedwait-eintr", EINTR)
-SEM_TIMEDWAIT_CASE(SemTimedwaitEtimedoutKeepsCount, "sem-timedwait-etimedout", ETIMEDOUT)
+SEM_TIMEDWAIT_CASE(SemTimedwaitEintrKeepsCount, "injection.errpath.sem-timedwait-eintr", EINTR)
+SEM_TIMEDWAIT_CASE(SemTimedwaitEtimedoutKeepsCount, "injection.errpath.sem-timedwait-etimedout",
+                   ETIMEDOUT)
 
 struct PostOutcome {
   int rc = 0;
@@ -257,19 +265,19 @@ errpath::Run failed_sem_unlink(const char* err_name, int want) {
   return r;
 }
 
-#define SEM_UNLINK_CASE(Name, req, ERR)                                                     \
-  ERRPATH_CASE(Name, req, "XSH sem_unlink() ERRORS",                                        \
+#define SEM_UNLINK_CASE(Name, id, ERR)                                                      \
+  ERRPATH_CASE(Name, id, "XSH sem_unlink() ERRORS",                                         \
                "sem_unlink() whose kernel unlink fails with " #ERR " returns -1 with " #ERR \
                " and the semaphore keeps its name",                                         \
                failed_sem_unlink, "unlink", ERR)
 
-SEM_UNLINK_CASE(SemUnlinkEaccesKeepsSemaphore, "sem-unlink-eacces", EACCES)
-SEM_UNLINK_CASE(SemUnlinkEnoentKeepsSemaphore, "sem-unlink-enoent", ENOENT)
+SEM_UNLINK_CASE(SemUnlinkEaccesKeepsSemaphore, "injection.errpath.sem-unlink-eacces", EACCES)
+SEM_UNLINK_CASE(SemUnlinkEnoentKeepsSemaphore, "injection.errpath.sem-unlink-enoent", ENOENT)
 
 errpath::Run failed_sem_unlink_eperm(const char*, int) {
   return failed_sem_unlink("EPERM", EACCES);
 }
-ERRPATH_CASE(SemUnlinkReportsKernelEpermAsEacces, "sem-unlink-eperm-as-eacces",
+ERRPATH_CASE(SemUnlinkReportsKernelEpermAsEacces, "injection.errpath.sem-unlink-eperm-as-eacces",
              "XSH sem_unlink() ERRORS; glibc sysdeps/pthread/sem_unlink.c (glibc-specific)",
              "sem_unlink() whose kernel unlink fails with EPERM returns -1 with EACCES, the "
              "errno XSH lists for permission denied, and the semaphore keeps its name",

@@ -35,21 +35,26 @@ errpath::Run failed_shm_create(const char* err_name, int err) {
   return r;
 }
 
-#define SHM_CREATE_CASE(Name, req, ERR)                                             \
-  ERRPATH_CASE(Name, req, "XSH shm_open() ERRORS",                                  \
+#define SHM_CREATE_CASE(Name, id, ERR)                                              \
+  ERRPATH_CASE(Name, id, "XSH shm_open() ERRORS",                                   \
                "shm_open(O_CREAT) whose kernel call fails with " #ERR               \
                " returns -1 with "                                                  \
                "that errno, opens no descriptor and leaves no object of that name", \
                failed_shm_create, "openat|open", ERR)
 
-SHM_CREATE_CASE(ShmOpenCreateEaccesLeavesNoObject, "shm-open-create-eacces", EACCES)
-SHM_CREATE_CASE(ShmOpenCreateEexistLeavesNoObject, "shm-open-create-eexist", EEXIST)
-SHM_CREATE_CASE(ShmOpenCreateEintrLeavesNoObject, "shm-open-create-eintr", EINTR)
-SHM_CREATE_CASE(ShmOpenCreateEmfileLeavesNoObject, "shm-open-create-emfile", EMFILE)
-SHM_CREATE_CASE(ShmOpenCreateEnametoolongLeavesNoObject, "shm-open-create-enametoolong",
-                ENAMETOOLONG)
-SHM_CREATE_CASE(ShmOpenCreateEnfileLeavesNoObject, "shm-open-create-enfile", ENFILE)
-SHM_CREATE_CASE(ShmOpenCreateEnospcLeavesNoObject, "shm-open-create-enospc", ENOSPC)
+SHM_CREATE_CASE(ShmOpenCreateEaccesLeavesNoObject, "injection.errpath.shm-open-create-eacces",
+                EACCES)
+SHM_CREATE_CASE(ShmOpenCreateEexistLeavesNoObject, "injection.errpath.shm-open-create-eexist",
+                EEXIST)
+SHM_CREATE_CASE(ShmOpenCreateEintrLeavesNoObject, "injection.errpath.shm-open-create-eintr", EINTR)
+SHM_CREATE_CASE(ShmOpenCreateEmfileLeavesNoObject, "injection.errpath.shm-open-create-emfile",
+                EMFILE)
+SHM_CREATE_CASE(ShmOpenCreateEnametoolongLeavesNoObject,
+                "injection.errpath.shm-open-create-enametoolong", ENAMETOOLONG)
+SHM_CREATE_CASE(ShmOpenCreateEnfileLeavesNoObject, "injection.errpath.shm-open-create-enfile",
+                ENFILE)
+SHM_CREATE_CASE(ShmOpenCreateEnospcLeavesNoObject, "injection.errpath.shm-open-create-enospc",
+                ENOSPC)
 
 // An object of one page holding "data" at offset 0.
 struct Object {
@@ -73,14 +78,14 @@ errpath::Run failed_shm_unlink(const char* err_name, int want) {
   return r;
 }
 
-#define SHM_UNLINK_CASE(Name, req, ERR)                                                   \
-  ERRPATH_CASE(Name, req, "XSH shm_unlink() ERRORS",                                      \
+#define SHM_UNLINK_CASE(Name, id, ERR)                                                    \
+  ERRPATH_CASE(Name, id, "XSH shm_unlink() ERRORS",                                       \
                "shm_unlink() whose kernel call fails with " #ERR " returns -1 with " #ERR \
                " and the object keeps its name",                                          \
                failed_shm_unlink, "unlink", ERR)
 
-SHM_UNLINK_CASE(ShmUnlinkEaccesKeepsObject, "shm-unlink-eacces", EACCES)
-SHM_UNLINK_CASE(ShmUnlinkEnoentKeepsObject, "shm-unlink-enoent", ENOENT)
+SHM_UNLINK_CASE(ShmUnlinkEaccesKeepsObject, "injection.errpath.shm-unlink-eacces", EACCES)
+SHM_UNLINK_CASE(ShmUnlinkEnoentKeepsObject, "injection.errpath.shm-unlink-enoent", ENOENT)
 
 SIGIPC_TEST(ErrorPaths, ShmUnlinkReportsKernelEpermAsEacces,
             "injection.errpath.shm-unlink-eperm-as-eacces",
@@ -121,16 +126,16 @@ errpath::Run failed_ftruncate(const char* err_name, int err) {
   return r;
 }
 
-#define FTRUNCATE_CASE(Name, req, ERR)                                                    \
-  ERRPATH_CASE(Name, req, "XSH ftruncate() ERRORS",                                       \
+#define FTRUNCATE_CASE(Name, id, ERR)                                                     \
+  ERRPATH_CASE(Name, id, "XSH ftruncate() ERRORS",                                        \
                "ftruncate() of a shared memory object whose kernel call fails with " #ERR \
                " returns -1 with that errno and the object keeps its size and contents",  \
                failed_ftruncate, "ftruncate", ERR)
 
-FTRUNCATE_CASE(FtruncateEintrKeepsSize, "ftruncate-eintr", EINTR)
-FTRUNCATE_CASE(FtruncateEinvalKeepsSize, "ftruncate-einval", EINVAL)
-FTRUNCATE_CASE(FtruncateEfbigKeepsSize, "ftruncate-efbig", EFBIG)
-FTRUNCATE_CASE(FtruncateEioKeepsSize, "ftruncate-eio", EIO)
+FTRUNCATE_CASE(FtruncateEintrKeepsSize, "injection.errpath.ftruncate-eintr", EINTR)
+FTRUNCATE_CASE(FtruncateEinvalKeepsSize, "injection.errpath.ftruncate-einval", EINVAL)
+FTRUNCATE_CASE(FtruncateEfbigKeepsSize, "injection.errpath.ftruncate-efbig", EFBIG)
+FTRUNCATE_CASE(FtruncateEioKeepsSize, "injection.errpath.ftruncate-eio", EIO)
 
 // mmap of the object fails with err: MAP_FAILED, and the object's data is
 // untouched.
@@ -147,18 +152,18 @@ errpath::Run failed_mmap(const char* err_name, int err) {
   });
 }
 
-#define MMAP_CASE(Name, req, ERR)                                                    \
-  ERRPATH_CASE(Name, req, "XSH mmap() ERRORS",                                       \
+#define MMAP_CASE(Name, id, ERR)                                                     \
+  ERRPATH_CASE(Name, id, "XSH mmap() ERRORS",                                        \
                "mmap() of a shared memory object whose kernel call fails with " #ERR \
                " returns MAP_FAILED with that errno",                                \
                failed_mmap, "mmap", ERR)
 
-MMAP_CASE(MmapEaccesReturnsMapFailed, "mmap-eacces", EACCES)
-MMAP_CASE(MmapEagainReturnsMapFailed, "mmap-eagain", EAGAIN)
-MMAP_CASE(MmapEmfileReturnsMapFailed, "mmap-emfile", EMFILE)
-MMAP_CASE(MmapEnodevReturnsMapFailed, "mmap-enodev", ENODEV)
-MMAP_CASE(MmapEnomemReturnsMapFailed, "mmap-enomem", ENOMEM)
-MMAP_CASE(MmapEnxioReturnsMapFailed, "mmap-enxio", ENXIO)
+MMAP_CASE(MmapEaccesReturnsMapFailed, "injection.errpath.mmap-eacces", EACCES)
+MMAP_CASE(MmapEagainReturnsMapFailed, "injection.errpath.mmap-eagain", EAGAIN)
+MMAP_CASE(MmapEmfileReturnsMapFailed, "injection.errpath.mmap-emfile", EMFILE)
+MMAP_CASE(MmapEnodevReturnsMapFailed, "injection.errpath.mmap-enodev", ENODEV)
+MMAP_CASE(MmapEnomemReturnsMapFailed, "injection.errpath.mmap-enomem", ENOMEM)
+MMAP_CASE(MmapEnxioReturnsMapFailed, "injection.errpath.mmap-enxio", ENXIO)
 
 // munmap of a 3-page mapping fails with err; the mapping stays usable.
 errpath::Run failed_munmap(const char* err_name, int err) {
@@ -172,7 +177,7 @@ errpath::Run failed_munmap(const char* err_name, int err) {
   });
 }
 
-ERRPATH_CASE(MunmapEinvalKeepsMapping, "munmap-einval", "XSH munmap() ERRORS",
+ERRPATH_CASE(MunmapEinvalKeepsMapping, "injection.errpath.munmap-einval", "XSH munmap() ERRORS",
              "munmap() whose kernel call fails with EINVAL returns -1 with EINVAL and the "
              "mapping stays usable",
              failed_munmap, "munmap", EINVAL)

@@ -56,30 +56,31 @@ errpath::Run failed_sigqueue(const char* err_name, int err) {
       });
 }
 
-#define SEND_CASE(Name, req, call, fn, syscall, ERR, what)                               \
-  ERRPATH_CASE(Name, req, "XSH " call " ERRORS",                                         \
+#define SEND_CASE(Name, id, call, fn, syscall, ERR, what)                                \
+  ERRPATH_CASE(Name, id, "XSH " call " ERRORS",                                          \
                call " whose kernel call fails with " #ERR " returns -1 with errno " #ERR \
                     " and " what,                                                        \
                fn, syscall, ERR)
 
-SEND_CASE(KillEpermSendsNothing, "kill-eperm", "kill()", failed_kill, "kill", EPERM,
-          "no signal is generated")
-SEND_CASE(KillEsrchSendsNothing, "kill-esrch", "kill()", failed_kill, "kill", ESRCH,
-          "no signal is generated")
-SEND_CASE(KillEinvalSendsNothing, "kill-einval", "kill()", failed_kill, "kill", EINVAL,
-          "no signal is generated")
-SEND_CASE(KillpgEpermSendsNothing, "killpg-eperm", "killpg()", failed_killpg, "kill", EPERM,
-          "no signal is generated")
-SEND_CASE(KillpgEsrchSendsNothing, "killpg-esrch", "killpg()", failed_killpg, "kill", ESRCH,
-          "no signal is generated")
-ERRPATH_CASE(SigqueueEagainQueuesNothing, "sigqueue-eagain", "XSH sigqueue() ERRORS",
+SEND_CASE(KillEpermSendsNothing, "injection.errpath.kill-eperm", "kill()", failed_kill, "kill",
+          EPERM, "no signal is generated")
+SEND_CASE(KillEsrchSendsNothing, "injection.errpath.kill-esrch", "kill()", failed_kill, "kill",
+          ESRCH, "no signal is generated")
+SEND_CASE(KillEinvalSendsNothing, "injection.errpath.kill-einval", "kill()", failed_kill, "kill",
+          EINVAL, "no signal is generated")
+SEND_CASE(KillpgEpermSendsNothing, "injection.errpath.killpg-eperm", "killpg()", failed_killpg,
+          "kill", EPERM, "no signal is generated")
+SEND_CASE(KillpgEsrchSendsNothing, "injection.errpath.killpg-esrch", "killpg()", failed_killpg,
+          "kill", ESRCH, "no signal is generated")
+ERRPATH_CASE(SigqueueEagainQueuesNothing, "injection.errpath.sigqueue-eagain",
+             "XSH sigqueue() ERRORS",
              "sigqueue() whose kernel call fails with EAGAIN (no resources to queue) returns "
              "-1 with errno EAGAIN and nothing is queued",
              failed_sigqueue, "rt_sigqueueinfo", EAGAIN)
-SEND_CASE(SigqueueEpermQueuesNothing, "sigqueue-eperm", "sigqueue()", failed_sigqueue,
-          "rt_sigqueueinfo", EPERM, "nothing is queued")
-SEND_CASE(SigqueueEsrchQueuesNothing, "sigqueue-esrch", "sigqueue()", failed_sigqueue,
-          "rt_sigqueueinfo", ESRCH, "nothing is queued")
+SEND_CASE(SigqueueEpermQueuesNothing, "injection.errpath.sigqueue-eperm", "sigqueue()",
+          failed_sigqueue, "rt_sigqueueinfo", EPERM, "nothing is queued")
+SEND_CASE(SigqueueEsrchQueuesNothing, "injection.errpath.sigqueue-esrch", "sigqueue()",
+          failed_sigqueue, "rt_sigqueueinfo", ESRCH, "nothing is queued")
 
 SIGIPC_TEST(ErrorPaths, RaiseEinvalReportsFailureAndRestoresMask, "injection.errpath.raise-einval",
             "XSH raise() RETURN VALUE and ERRORS",
@@ -120,12 +121,12 @@ errpath::Run failed_pthread_kill_rt(const char* err_name, int err) {
   return failed_pthread_kill(SIGRTMIN, err_name, err);
 }
 
-ERRPATH_CASE(PthreadKillReturnsEinvalAndSendsNothing, "pthread-kill-einval",
+ERRPATH_CASE(PthreadKillReturnsEinvalAndSendsNothing, "injection.errpath.pthread-kill-einval",
              "XSH pthread_kill() RETURN VALUE",
              "pthread_kill() whose kernel call fails with EINVAL returns EINVAL (the error "
              "number, not -1) and no signal is generated",
              failed_pthread_kill_usr1, "tgkill|tkill", EINVAL)
-ERRPATH_CASE(PthreadKillReturnsEagainForRealtimeSignal, "pthread-kill-eagain",
+ERRPATH_CASE(PthreadKillReturnsEagainForRealtimeSignal, "injection.errpath.pthread-kill-eagain",
              "Linux tgkill(2) ERRORS, XSH pthread_kill()",
              "pthread_kill() of a real-time signal whose kernel call fails with EAGAIN (queue "
              "limit) returns EAGAIN and nothing is queued (Linux-only errno)",

@@ -41,12 +41,12 @@ errpath::Run failed_sigaction(const char* err_name, int err) {
   });
 }
 
-ERRPATH_CASE(SigactionEinvalLeavesOldDisposition, "sigaction-einval-keeps-action",
+ERRPATH_CASE(SigactionEinvalLeavesOldDisposition, "injection.errpath.sigaction-einval-keeps-action",
              "XSH sigaction() ERRORS",
              "sigaction() whose kernel call fails with EINVAL returns -1 with errno EINVAL and "
              "the signal keeps its previous action",
              failed_sigaction, "rt_sigaction", EINVAL)
-ERRPATH_CASE(SigactionEfaultLeavesOldDisposition, "sigaction-efault-keeps-action",
+ERRPATH_CASE(SigactionEfaultLeavesOldDisposition, "injection.errpath.sigaction-efault-keeps-action",
              "Linux sigaction(2) ERRORS",
              "sigaction() whose kernel call fails with EFAULT returns -1 with errno EFAULT and "
              "the signal keeps its previous action (Linux-only errno)",
@@ -111,23 +111,24 @@ errpath::Run failed_pthread_sigmask(const char* err_name, int err) {
                                [err] { failed_mask_change(true, err); });
 }
 
-ERRPATH_CASE(SigprocmaskEinvalLeavesMask, "sigprocmask-einval-keeps-mask",
+ERRPATH_CASE(SigprocmaskEinvalLeavesMask, "injection.errpath.sigprocmask-einval-keeps-mask",
              "XSH pthread_sigmask() ERRORS",
              "sigprocmask() whose kernel call fails with EINVAL returns -1 with errno EINVAL "
              "and the thread's signal mask is unchanged",
              failed_sigprocmask, "rt_sigprocmask", EINVAL)
-ERRPATH_CASE(SigprocmaskEfaultLeavesMask, "sigprocmask-efault-keeps-mask",
+ERRPATH_CASE(SigprocmaskEfaultLeavesMask, "injection.errpath.sigprocmask-efault-keeps-mask",
              "Linux sigprocmask(2) ERRORS",
              "sigprocmask() whose kernel call fails with EFAULT returns -1 with errno EFAULT "
              "and the signal mask is unchanged (Linux-only errno)",
              failed_sigprocmask, "rt_sigprocmask", EFAULT)
-ERRPATH_CASE(PthreadSigmaskReturnsEinvalAndLeavesMask, "pthread-sigmask-einval-returned",
+ERRPATH_CASE(PthreadSigmaskReturnsEinvalAndLeavesMask,
+             "injection.errpath.pthread-sigmask-einval-returned",
              "XSH pthread_sigmask() RETURN VALUE",
              "pthread_sigmask() whose kernel call fails with EINVAL returns EINVAL (the error "
              "number, not -1) and the thread's signal mask is unchanged",
              failed_pthread_sigmask, "rt_sigprocmask", EINVAL)
-ERRPATH_CASE(PthreadSigmaskReturnsEfaultAndLeavesMask, "pthread-sigmask-efault-returned",
-             "Linux pthread_sigmask(3) ERRORS",
+ERRPATH_CASE(PthreadSigmaskReturnsEfaultAndLeavesMask,
+             "injection.errpath.pthread-sigmask-efault-returned", "Linux pthread_sigmask(3) ERRORS",
              "pthread_sigmask() whose kernel call fails with EFAULT returns EFAULT and the "
              "signal mask is unchanged (Linux-only errno)",
              failed_pthread_sigmask, "rt_sigprocmask", EFAULT)

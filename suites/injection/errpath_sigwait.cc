@@ -39,17 +39,18 @@ errpath::Run failed_timedwait(const char* err_name, int err) {
   });
 }
 
-#define SIGTIMEDWAIT_CASE(Name, req, ERR)                                                         \
-  ERRPATH_CASE(Name, req, "XSH sigtimedwait() ERRORS",                                            \
+#define SIGTIMEDWAIT_CASE(Name, id, ERR)                                                          \
+  ERRPATH_CASE(Name, id, "XSH sigtimedwait() ERRORS",                                             \
                "sigtimedwait() whose kernel call fails with " #ERR " returns -1 with errno " #ERR \
                " and accepts nothing: the signal stays pending",                                  \
                failed_timedwait, "rt_sigtimedwait", ERR)
 
-SIGTIMEDWAIT_CASE(SigtimedwaitEagainLeavesSignalPending, "sigtimedwait-eagain-keeps-pending",
-                  EAGAIN)
-SIGTIMEDWAIT_CASE(SigtimedwaitEintrLeavesSignalPending, "sigtimedwait-eintr-keeps-pending", EINTR)
-SIGTIMEDWAIT_CASE(SigtimedwaitEinvalLeavesSignalPending, "sigtimedwait-einval-keeps-pending",
-                  EINVAL)
+SIGTIMEDWAIT_CASE(SigtimedwaitEagainLeavesSignalPending,
+                  "injection.errpath.sigtimedwait-eagain-keeps-pending", EAGAIN)
+SIGTIMEDWAIT_CASE(SigtimedwaitEintrLeavesSignalPending,
+                  "injection.errpath.sigtimedwait-eintr-keeps-pending", EINTR)
+SIGTIMEDWAIT_CASE(SigtimedwaitEinvalLeavesSignalPending,
+                  "injection.errpath.sigtimedwait-einval-keeps-pending", EINVAL)
 
 SIGIPC_TEST(ErrorPaths, SigwaitinfoEintrLeavesSignalPending,
             "injection.errpath.sigwaitinfo-eintr-keeps-pending", "XSH sigwaitinfo() ERRORS",

@@ -34,18 +34,19 @@ errpath::Run failed_msgget(const char* err_name, int err) {
       [](key_t k) { return msgget(k, 0); }, err_name, err);
 }
 
-#define MSGGET_CASE(Name, req, ERR)                                   \
-  ERRPATH_CASE(Name, req, "XSH msgget() ERRORS",                      \
+#define MSGGET_CASE(Name, id, ERR)                                    \
+  ERRPATH_CASE(Name, id, "XSH msgget() ERRORS",                       \
                "msgget(IPC_CREAT) whose kernel call fails with " #ERR \
                " returns -1 with "                                    \
                "that errno and creates no queue for the key",         \
                failed_msgget, "msgget", ERR)
 
-MSGGET_CASE(MsggetEaccesCreatesNoQueue, "msgget-eacces", EACCES)
-MSGGET_CASE(MsggetEexistCreatesNoQueue, "msgget-eexist", EEXIST)
-MSGGET_CASE(MsggetEnoentCreatesNoQueue, "msgget-enoent", ENOENT)
-MSGGET_CASE(MsggetEnospcCreatesNoQueue, "msgget-enospc", ENOSPC)
-ERRPATH_CASE(MsggetEnomemCreatesNoQueue, "msgget-enomem", "Linux msgget(2) ERRORS",
+MSGGET_CASE(MsggetEaccesCreatesNoQueue, "injection.errpath.msgget-eacces", EACCES)
+MSGGET_CASE(MsggetEexistCreatesNoQueue, "injection.errpath.msgget-eexist", EEXIST)
+MSGGET_CASE(MsggetEnoentCreatesNoQueue, "injection.errpath.msgget-enoent", ENOENT)
+MSGGET_CASE(MsggetEnospcCreatesNoQueue, "injection.errpath.msgget-enospc", ENOSPC)
+ERRPATH_CASE(MsggetEnomemCreatesNoQueue, "injection.errpath.msgget-enomem",
+             "Linux msgget(2) ERRORS",
              "msgget(IPC_CREAT) whose kernel call fails with ENOMEM returns -1 with ENOMEM and "
              "creates no queue (Linux-only errno)",
              failed_msgget, "msgget", ENOMEM)
@@ -68,19 +69,19 @@ errpath::Run failed_msgsnd(const char* err_name, int err) {
   return r;
 }
 
-#define MSGSND_CASE(Name, req, ERR)                          \
-  ERRPATH_CASE(Name, req, "XSH msgsnd() ERRORS",             \
+#define MSGSND_CASE(Name, id, ERR)                           \
+  ERRPATH_CASE(Name, id, "XSH msgsnd() ERRORS",              \
                "msgsnd() whose kernel call fails with " #ERR \
                " returns -1 with that errno "                \
                "and adds no message",                        \
                failed_msgsnd, "msgsnd", ERR)
 
-MSGSND_CASE(MsgsndEaccesAddsNoMessage, "msgsnd-eacces", EACCES)
-MSGSND_CASE(MsgsndEagainAddsNoMessage, "msgsnd-eagain", EAGAIN)
-MSGSND_CASE(MsgsndEidrmAddsNoMessage, "msgsnd-eidrm", EIDRM)
-MSGSND_CASE(MsgsndEintrAddsNoMessage, "msgsnd-eintr", EINTR)
-MSGSND_CASE(MsgsndEinvalAddsNoMessage, "msgsnd-einval", EINVAL)
-ERRPATH_CASE(MsgsndEnomemAddsNoMessage, "msgsnd-enomem", "Linux msgsnd(2) ERRORS",
+MSGSND_CASE(MsgsndEaccesAddsNoMessage, "injection.errpath.msgsnd-eacces", EACCES)
+MSGSND_CASE(MsgsndEagainAddsNoMessage, "injection.errpath.msgsnd-eagain", EAGAIN)
+MSGSND_CASE(MsgsndEidrmAddsNoMessage, "injection.errpath.msgsnd-eidrm", EIDRM)
+MSGSND_CASE(MsgsndEintrAddsNoMessage, "injection.errpath.msgsnd-eintr", EINTR)
+MSGSND_CASE(MsgsndEinvalAddsNoMessage, "injection.errpath.msgsnd-einval", EINVAL)
+ERRPATH_CASE(MsgsndEnomemAddsNoMessage, "injection.errpath.msgsnd-enomem", "Linux msgsnd(2) ERRORS",
              "msgsnd() whose kernel call fails with ENOMEM returns -1 with ENOMEM and adds no "
              "message (Linux-only errno)",
              failed_msgsnd, "msgsnd", ENOMEM)
@@ -104,19 +105,19 @@ errpath::Run failed_msgrcv(const char* err_name, int err) {
   return r;
 }
 
-#define MSGRCV_CASE(Name, req, ERR)                               \
-  ERRPATH_CASE(Name, req, "XSH msgrcv() ERRORS",                  \
+#define MSGRCV_CASE(Name, id, ERR)                                \
+  ERRPATH_CASE(Name, id, "XSH msgrcv() ERRORS",                   \
                "msgrcv() whose kernel call fails with " #ERR      \
                " returns -1 with that errno "                     \
                "and consumes no message: a later msgrcv gets it", \
                failed_msgrcv, "msgrcv", ERR)
 
-MSGRCV_CASE(MsgrcvE2bigConsumesNoMessage, "msgrcv-e2big", E2BIG)
-MSGRCV_CASE(MsgrcvEaccesConsumesNoMessage, "msgrcv-eacces", EACCES)
-MSGRCV_CASE(MsgrcvEidrmConsumesNoMessage, "msgrcv-eidrm", EIDRM)
-MSGRCV_CASE(MsgrcvEintrConsumesNoMessage, "msgrcv-eintr", EINTR)
-MSGRCV_CASE(MsgrcvEinvalConsumesNoMessage, "msgrcv-einval", EINVAL)
-MSGRCV_CASE(MsgrcvEnomsgConsumesNoMessage, "msgrcv-enomsg", ENOMSG)
+MSGRCV_CASE(MsgrcvE2bigConsumesNoMessage, "injection.errpath.msgrcv-e2big", E2BIG)
+MSGRCV_CASE(MsgrcvEaccesConsumesNoMessage, "injection.errpath.msgrcv-eacces", EACCES)
+MSGRCV_CASE(MsgrcvEidrmConsumesNoMessage, "injection.errpath.msgrcv-eidrm", EIDRM)
+MSGRCV_CASE(MsgrcvEintrConsumesNoMessage, "injection.errpath.msgrcv-eintr", EINTR)
+MSGRCV_CASE(MsgrcvEinvalConsumesNoMessage, "injection.errpath.msgrcv-einval", EINVAL)
+MSGRCV_CASE(MsgrcvEnomsgConsumesNoMessage, "injection.errpath.msgrcv-enomsg", ENOMSG)
 
 // msgctl(IPC_RMID) fails with err and the queue still exists.
 errpath::Run failed_msgctl_rmid(const char* err_name, int err) {
@@ -130,14 +131,14 @@ errpath::Run failed_msgctl_rmid(const char* err_name, int err) {
   return r;
 }
 
-#define MSGCTL_RMID_CASE(Name, req, ERR)                                                      \
-  ERRPATH_CASE(Name, req, "XSH msgctl() ERRORS",                                              \
+#define MSGCTL_RMID_CASE(Name, id, ERR)                                                       \
+  ERRPATH_CASE(Name, id, "XSH msgctl() ERRORS",                                               \
                "msgctl(IPC_RMID) whose kernel call fails with " #ERR " returns -1 with " #ERR \
                " and the queue still exists",                                                 \
                failed_msgctl_rmid, "msgctl", ERR)
 
-MSGCTL_RMID_CASE(MsgctlRmidEpermKeepsQueue, "msgctl-rmid-eperm", EPERM)
-MSGCTL_RMID_CASE(MsgctlRmidEinvalKeepsQueue, "msgctl-rmid-einval", EINVAL)
+MSGCTL_RMID_CASE(MsgctlRmidEpermKeepsQueue, "injection.errpath.msgctl-rmid-eperm", EPERM)
+MSGCTL_RMID_CASE(MsgctlRmidEinvalKeepsQueue, "injection.errpath.msgctl-rmid-einval", EINVAL)
 
 // msgctl(IPC_SET) of a new mode fails with err and the mode stays.
 errpath::Run failed_msgctl_set(const char* err_name, int err) {
@@ -154,7 +155,7 @@ errpath::Run failed_msgctl_set(const char* err_name, int err) {
                       });
 }
 
-ERRPATH_CASE(MsgctlSetEpermKeepsMode, "msgctl-set-eperm", "XSH msgctl() ERRORS",
+ERRPATH_CASE(MsgctlSetEpermKeepsMode, "injection.errpath.msgctl-set-eperm", "XSH msgctl() ERRORS",
              "msgctl(IPC_SET) whose kernel call fails with EPERM returns -1 with EPERM and the "
              "queue's permissions stay as they were",
              failed_msgctl_set, "msgctl", EPERM)

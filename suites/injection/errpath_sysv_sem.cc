@@ -23,19 +23,19 @@ errpath::Run failed_semget(const char* err_name, int err) {
       [](key_t k) { return semget(k, 0, 0); }, err_name, err);
 }
 
-#define SEMGET_CASE(Name, req, ERR)                                   \
-  ERRPATH_CASE(Name, req, "XSH semget() ERRORS",                      \
+#define SEMGET_CASE(Name, id, ERR)                                    \
+  ERRPATH_CASE(Name, id, "XSH semget() ERRORS",                       \
                "semget(IPC_CREAT) whose kernel call fails with " #ERR \
                " returns -1 with "                                    \
                "that errno and creates no set for the key",           \
                failed_semget, "semget", ERR)
 
-SEMGET_CASE(SemgetEaccesCreatesNoSet, "semget-eacces", EACCES)
-SEMGET_CASE(SemgetEexistCreatesNoSet, "semget-eexist", EEXIST)
-SEMGET_CASE(SemgetEinvalCreatesNoSet, "semget-einval", EINVAL)
-SEMGET_CASE(SemgetEnoentCreatesNoSet, "semget-enoent", ENOENT)
-SEMGET_CASE(SemgetEnospcCreatesNoSet, "semget-enospc", ENOSPC)
-ERRPATH_CASE(SemgetEnomemCreatesNoSet, "semget-enomem", "Linux semget(2) ERRORS",
+SEMGET_CASE(SemgetEaccesCreatesNoSet, "injection.errpath.semget-eacces", EACCES)
+SEMGET_CASE(SemgetEexistCreatesNoSet, "injection.errpath.semget-eexist", EEXIST)
+SEMGET_CASE(SemgetEinvalCreatesNoSet, "injection.errpath.semget-einval", EINVAL)
+SEMGET_CASE(SemgetEnoentCreatesNoSet, "injection.errpath.semget-enoent", ENOENT)
+SEMGET_CASE(SemgetEnospcCreatesNoSet, "injection.errpath.semget-enospc", ENOSPC)
+ERRPATH_CASE(SemgetEnomemCreatesNoSet, "injection.errpath.semget-enomem", "Linux semget(2) ERRORS",
              "semget(IPC_CREAT) whose kernel call fails with ENOMEM returns -1 with ENOMEM and "
              "creates no set (Linux-only errno)",
              failed_semget, "semget", ENOMEM)
@@ -72,32 +72,32 @@ errpath::Run failed_semop_timed(const char* err_name, int err) {
   return failed_semop(true, err_name, err);
 }
 
-#define SEMOP_CASE(Name, req, ERR)                             \
-  ERRPATH_CASE(Name, req, "XSH semop() ERRORS",                \
+#define SEMOP_CASE(Name, id, ERR)                              \
+  ERRPATH_CASE(Name, id, "XSH semop() ERRORS",                 \
                "semop() whose kernel call fails with " #ERR    \
                " returns -1 with that errno "                  \
                "and changes no semaphore value (all or none)", \
                failed_semop_untimed, "semtimedop|semop", ERR)
 
-SEMOP_CASE(SemopE2bigChangesNoValue, "semop-e2big", E2BIG)
-SEMOP_CASE(SemopEaccesChangesNoValue, "semop-eacces", EACCES)
-SEMOP_CASE(SemopEagainChangesNoValue, "semop-eagain", EAGAIN)
-SEMOP_CASE(SemopEfbigChangesNoValue, "semop-efbig", EFBIG)
-SEMOP_CASE(SemopEidrmChangesNoValue, "semop-eidrm", EIDRM)
-SEMOP_CASE(SemopEintrChangesNoValue, "semop-eintr", EINTR)
-SEMOP_CASE(SemopEinvalChangesNoValue, "semop-einval", EINVAL)
-SEMOP_CASE(SemopEnospcChangesNoValue, "semop-enospc", ENOSPC)
-SEMOP_CASE(SemopErangeChangesNoValue, "semop-erange", ERANGE)
+SEMOP_CASE(SemopE2bigChangesNoValue, "injection.errpath.semop-e2big", E2BIG)
+SEMOP_CASE(SemopEaccesChangesNoValue, "injection.errpath.semop-eacces", EACCES)
+SEMOP_CASE(SemopEagainChangesNoValue, "injection.errpath.semop-eagain", EAGAIN)
+SEMOP_CASE(SemopEfbigChangesNoValue, "injection.errpath.semop-efbig", EFBIG)
+SEMOP_CASE(SemopEidrmChangesNoValue, "injection.errpath.semop-eidrm", EIDRM)
+SEMOP_CASE(SemopEintrChangesNoValue, "injection.errpath.semop-eintr", EINTR)
+SEMOP_CASE(SemopEinvalChangesNoValue, "injection.errpath.semop-einval", EINVAL)
+SEMOP_CASE(SemopEnospcChangesNoValue, "injection.errpath.semop-enospc", ENOSPC)
+SEMOP_CASE(SemopErangeChangesNoValue, "injection.errpath.semop-erange", ERANGE)
 
-#define SEMTIMEDOP_CASE(Name, req, ERR, why)                                                  \
-  ERRPATH_CASE(Name, req, "Linux semtimedop(2) ERRORS",                                       \
+#define SEMTIMEDOP_CASE(Name, id, ERR, why)                                                   \
+  ERRPATH_CASE(Name, id, "Linux semtimedop(2) ERRORS",                                        \
                "semtimedop() whose kernel call fails with " #ERR why " returns -1 with " #ERR \
                " and changes no semaphore value (Linux-only function)",                       \
                failed_semop_timed, "semtimedop", ERR)
 
-SEMTIMEDOP_CASE(SemtimedopEagainChangesNoValue, "semtimedop-eagain", EAGAIN,
+SEMTIMEDOP_CASE(SemtimedopEagainChangesNoValue, "injection.errpath.semtimedop-eagain", EAGAIN,
                 " (the time limit passed)")
-SEMTIMEDOP_CASE(SemtimedopEintrChangesNoValue, "semtimedop-eintr", EINTR, "")
+SEMTIMEDOP_CASE(SemtimedopEintrChangesNoValue, "injection.errpath.semtimedop-eintr", EINTR, "")
 
 // semctl(SETVAL, 9) fails with err and the value stays 3.
 errpath::Run failed_setval(const char* err_name, int err) {
@@ -112,16 +112,16 @@ errpath::Run failed_setval(const char* err_name, int err) {
   return r;
 }
 
-#define SETVAL_CASE(Name, req, ERR)                                \
-  ERRPATH_CASE(Name, req, "XSH semctl() ERRORS",                   \
+#define SETVAL_CASE(Name, id, ERR)                                 \
+  ERRPATH_CASE(Name, id, "XSH semctl() ERRORS",                    \
                "semctl(SETVAL) whose kernel call fails with " #ERR \
                " returns -1 with that "                            \
                "errno and the semaphore keeps its value",          \
                failed_setval, "semctl", ERR)
 
-SETVAL_CASE(SemctlSetvalEaccesKeepsValue, "semctl-setval-eacces", EACCES)
-SETVAL_CASE(SemctlSetvalEinvalKeepsValue, "semctl-setval-einval", EINVAL)
-SETVAL_CASE(SemctlSetvalErangeKeepsValue, "semctl-setval-erange", ERANGE)
+SETVAL_CASE(SemctlSetvalEaccesKeepsValue, "injection.errpath.semctl-setval-eacces", EACCES)
+SETVAL_CASE(SemctlSetvalEinvalKeepsValue, "injection.errpath.semctl-setval-einval", EINVAL)
+SETVAL_CASE(SemctlSetvalErangeKeepsValue, "injection.errpath.semctl-setval-erange", ERANGE)
 
 errpath::Run failed_sem_rmid(const char* err_name, int err) {
   SysvId set(SysvId::kSem, create_sysv_sem(1));
@@ -133,7 +133,7 @@ errpath::Run failed_sem_rmid(const char* err_name, int err) {
   return r;
 }
 
-ERRPATH_CASE(SemctlRmidEpermKeepsSet, "semctl-rmid-eperm", "XSH semctl() ERRORS",
+ERRPATH_CASE(SemctlRmidEpermKeepsSet, "injection.errpath.semctl-rmid-eperm", "XSH semctl() ERRORS",
              "semctl(IPC_RMID) whose kernel call fails with EPERM returns -1 with EPERM and the "
              "set still exists",
              failed_sem_rmid, "semctl", EPERM)

@@ -29,19 +29,19 @@ errpath::Run failed_shmget(const char* err_name, int err) {
       [](key_t k) { return shmget(k, 0, 0); }, err_name, err);
 }
 
-#define SHMGET_CASE(Name, req, ERR)                                   \
-  ERRPATH_CASE(Name, req, "XSH shmget() ERRORS",                      \
+#define SHMGET_CASE(Name, id, ERR)                                    \
+  ERRPATH_CASE(Name, id, "XSH shmget() ERRORS",                       \
                "shmget(IPC_CREAT) whose kernel call fails with " #ERR \
                " returns -1 with "                                    \
                "that errno and creates no segment for the key",       \
                failed_shmget, "shmget", ERR)
 
-SHMGET_CASE(ShmgetEaccesCreatesNoSegment, "shmget-eacces", EACCES)
-SHMGET_CASE(ShmgetEexistCreatesNoSegment, "shmget-eexist", EEXIST)
-SHMGET_CASE(ShmgetEinvalCreatesNoSegment, "shmget-einval", EINVAL)
-SHMGET_CASE(ShmgetEnoentCreatesNoSegment, "shmget-enoent", ENOENT)
-SHMGET_CASE(ShmgetEnomemCreatesNoSegment, "shmget-enomem", ENOMEM)
-SHMGET_CASE(ShmgetEnospcCreatesNoSegment, "shmget-enospc", ENOSPC)
+SHMGET_CASE(ShmgetEaccesCreatesNoSegment, "injection.errpath.shmget-eacces", EACCES)
+SHMGET_CASE(ShmgetEexistCreatesNoSegment, "injection.errpath.shmget-eexist", EEXIST)
+SHMGET_CASE(ShmgetEinvalCreatesNoSegment, "injection.errpath.shmget-einval", EINVAL)
+SHMGET_CASE(ShmgetEnoentCreatesNoSegment, "injection.errpath.shmget-enoent", ENOENT)
+SHMGET_CASE(ShmgetEnomemCreatesNoSegment, "injection.errpath.shmget-enomem", ENOMEM)
+SHMGET_CASE(ShmgetEnospcCreatesNoSegment, "injection.errpath.shmget-enospc", ENOSPC)
 
 errpath::Run failed_shmat(const char* err_name, int err) {
   SysvId seg(SysvId::kShm, create_sysv_shm(4096));
@@ -56,18 +56,18 @@ errpath::Run failed_shmat(const char* err_name, int err) {
   return r;
 }
 
-#define SHMAT_CASE(Name, req, ERR)                                  \
-  ERRPATH_CASE(Name, req, "XSH shmat() ERRORS",                     \
+#define SHMAT_CASE(Name, id, ERR)                                   \
+  ERRPATH_CASE(Name, id, "XSH shmat() ERRORS",                      \
                "shmat() whose kernel call fails with " #ERR         \
                " returns (void *)-1 with that "                     \
                "errno and attaches nothing (shm_nattch unchanged)", \
                failed_shmat, "shmat", ERR)
 
-SHMAT_CASE(ShmatEaccesAttachesNothing, "shmat-eacces", EACCES)
-SHMAT_CASE(ShmatEidrmAttachesNothing, "shmat-eidrm", EIDRM)
-SHMAT_CASE(ShmatEinvalAttachesNothing, "shmat-einval", EINVAL)
-SHMAT_CASE(ShmatEmfileAttachesNothing, "shmat-emfile", EMFILE)
-SHMAT_CASE(ShmatEnomemAttachesNothing, "shmat-enomem", ENOMEM)
+SHMAT_CASE(ShmatEaccesAttachesNothing, "injection.errpath.shmat-eacces", EACCES)
+SHMAT_CASE(ShmatEidrmAttachesNothing, "injection.errpath.shmat-eidrm", EIDRM)
+SHMAT_CASE(ShmatEinvalAttachesNothing, "injection.errpath.shmat-einval", EINVAL)
+SHMAT_CASE(ShmatEmfileAttachesNothing, "injection.errpath.shmat-emfile", EMFILE)
+SHMAT_CASE(ShmatEnomemAttachesNothing, "injection.errpath.shmat-enomem", ENOMEM)
 
 errpath::Run failed_shmdt(const char* err_name, int err) {
   SysvId seg(SysvId::kShm, create_sysv_shm(4096));
@@ -81,7 +81,7 @@ errpath::Run failed_shmdt(const char* err_name, int err) {
   });
 }
 
-ERRPATH_CASE(ShmdtEinvalKeepsAttachment, "shmdt-einval", "XSH shmdt() ERRORS",
+ERRPATH_CASE(ShmdtEinvalKeepsAttachment, "injection.errpath.shmdt-einval", "XSH shmdt() ERRORS",
              "shmdt() whose kernel call fails with EINVAL returns -1 with EINVAL and the "
              "segment stays attached (shm_nattch 1, memory usable)",
              failed_shmdt, "shmdt", EINVAL)
@@ -95,14 +95,14 @@ errpath::Run failed_shmctl_rmid(const char* err_name, int err) {
   return r;
 }
 
-#define SHMCTL_RMID_CASE(Name, req, ERR)                                                      \
-  ERRPATH_CASE(Name, req, "XSH shmctl() ERRORS",                                              \
+#define SHMCTL_RMID_CASE(Name, id, ERR)                                                       \
+  ERRPATH_CASE(Name, id, "XSH shmctl() ERRORS",                                               \
                "shmctl(IPC_RMID) whose kernel call fails with " #ERR " returns -1 with " #ERR \
                " and the segment still exists",                                               \
                failed_shmctl_rmid, "shmctl", ERR)
 
-SHMCTL_RMID_CASE(ShmctlRmidEpermKeepsSegment, "shmctl-rmid-eperm", EPERM)
-SHMCTL_RMID_CASE(ShmctlRmidEinvalKeepsSegment, "shmctl-rmid-einval", EINVAL)
+SHMCTL_RMID_CASE(ShmctlRmidEpermKeepsSegment, "injection.errpath.shmctl-rmid-eperm", EPERM)
+SHMCTL_RMID_CASE(ShmctlRmidEinvalKeepsSegment, "injection.errpath.shmctl-rmid-einval", EINVAL)
 
 }  // namespace
 }  // namespace sigipc

@@ -36,15 +36,18 @@ errpath::Run failed_altstack(const char* err_name, int err) {
   });
 }
 
-#define ALTSTACK_CASE(Name, req, ERR)                                                            \
-  ERRPATH_CASE(Name, req, "XSH sigaltstack() ERRORS",                                            \
+#define ALTSTACK_CASE(Name, id, ERR)                                                             \
+  ERRPATH_CASE(Name, id, "XSH sigaltstack() ERRORS",                                             \
                "sigaltstack() whose kernel call fails with " #ERR " returns -1 with errno " #ERR \
                " and the alternate stack in place stays as it was",                              \
                failed_altstack, "sigaltstack", ERR)
 
-ALTSTACK_CASE(SigaltstackEnomemKeepsOldStack, "sigaltstack-enomem-keeps-stack", ENOMEM)
-ALTSTACK_CASE(SigaltstackEpermKeepsOldStack, "sigaltstack-eperm-keeps-stack", EPERM)
-ALTSTACK_CASE(SigaltstackEinvalKeepsOldStack, "sigaltstack-einval-keeps-stack", EINVAL)
+ALTSTACK_CASE(SigaltstackEnomemKeepsOldStack, "injection.errpath.sigaltstack-enomem-keeps-stack",
+              ENOMEM)
+ALTSTACK_CASE(SigaltstackEpermKeepsOldStack, "injection.errpath.sigaltstack-eperm-keeps-stack",
+              EPERM)
+ALTSTACK_CASE(SigaltstackEinvalKeepsOldStack, "injection.errpath.sigaltstack-einval-keeps-stack",
+              EINVAL)
 
 // POSIX timers of the calling process, from /proc/self/timers (Linux); -1
 // when the file cannot be read.
@@ -77,20 +80,20 @@ errpath::Run failed_thread_timer_create(const char* err_name, int err) {
   return failed_timer_create(SIGEV_THREAD, err_name, err);
 }
 
-#define TIMER_CREATE_CASE(Name, timeout_s, req, how, fn, ERR)               \
-  ERRPATH_CASE_T(Name, timeout_s, req, "XSH timer_create() ERRORS",         \
+#define TIMER_CREATE_CASE(Name, timeout_s, id, how, fn, ERR)                \
+  ERRPATH_CASE_T(Name, timeout_s, id, "XSH timer_create() ERRORS",          \
                  "timer_create()" how " whose kernel call fails with " #ERR \
                  " returns -1 "                                             \
                  "with errno " #ERR " and no timer exists afterwards",      \
                  fn, "timer_create", ERR)
 
-TIMER_CREATE_CASE(TimerCreateEagainCreatesNoTimer, kDefaultTimeoutS, "timer-create-eagain", "",
-                  failed_signal_timer_create, EAGAIN)
-TIMER_CREATE_CASE(TimerCreateEinvalCreatesNoTimer, kDefaultTimeoutS, "timer-create-einval", "",
-                  failed_signal_timer_create, EINVAL)
+TIMER_CREATE_CASE(TimerCreateEagainCreatesNoTimer, kDefaultTimeoutS,
+                  "injection.errpath.timer-create-eagain", "", failed_signal_timer_create, EAGAIN)
+TIMER_CREATE_CASE(TimerCreateEinvalCreatesNoTimer, kDefaultTimeoutS,
+                  "injection.errpath.timer-create-einval", "", failed_signal_timer_create, EINVAL)
 TIMER_CREATE_CASE(TimerCreateSigevThreadEagainCreatesNoTimer, errpath::kSpawnTimeoutS,
-                  "timer-create-thread-eagain", " with SIGEV_THREAD", failed_thread_timer_create,
-                  EAGAIN)
+                  "injection.errpath.timer-create-thread-eagain", " with SIGEV_THREAD",
+                  failed_thread_timer_create, EAGAIN)
 
 SIGIPC_TEST(ErrorPaths, TimerSettimeEinvalLeavesTimerDisarmed,
             "injection.errpath.timer-settime-einval", "XSH timer_settime() ERRORS",

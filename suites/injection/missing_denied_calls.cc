@@ -171,44 +171,54 @@ void try_close_range(Outcome* o) {
 
 // since: the glibc release from which the function is known to make syscall
 // (missing_denied_helpers.h), "" for every release.
-#define MISSING_CASE(Name, req, clause, what, call, syscall, ERR, returns_errno, since)           \
-  SIGIPC_TEST_T(MissingVsDenied, Name, errpath::kSpawnTimeoutS, "injection.missing." req, clause, \
-                what " under " syscall "=" #ERR                                                   \
-                     " either falls back to a call that works "                                   \
-                     "or reports " #ERR " unchanged (Linux-specific)") {                          \
-    ERRPATH_REQUIRE_FILTERS();                                                                    \
-    EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder(what, syscall, #ERR, ERR, call,             \
-                                                      returns_errno, since));                     \
+#define MISSING_CASE(Name, id, clause, what, call, syscall, ERR, returns_errno, since) \
+  SIGIPC_TEST_T(MissingVsDenied, Name, errpath::kSpawnTimeoutS, id, clause,            \
+                what " under " syscall "=" #ERR                                        \
+                     " either falls back to a call that works "                        \
+                     "or reports " #ERR " unchanged (Linux-specific)") {               \
+    ERRPATH_REQUIRE_FILTERS();                                                         \
+    EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder(what, syscall, #ERR, ERR, call,  \
+                                                      returns_errno, since));          \
   }
 
 // The same call under a missing (ENOSYS) and under a denied (EPERM) syscall:
-// two tests, Base##Missing and Base##Denied, held to the same rule.
-#define MISSING_AND_DENIED(Base, req, clause, what, call, syscall, returns_errno, since)         \
-  MISSING_CASE(Base##Missing, req "-enosys", clause, what, call, syscall, ENOSYS, returns_errno, \
-               since)                                                                            \
-  MISSING_CASE(Base##Denied, req "-eperm", clause, what, call, syscall, EPERM, returns_errno, since)
+// two tests, Base##Missing (id_enosys) and Base##Denied (id_eperm), held to
+// the same rule.
+#define MISSING_AND_DENIED(Base, id_enosys, id_eperm, clause, what, call, syscall, returns_errno, \
+                           since)                                                                 \
+  MISSING_CASE(Base##Missing, id_enosys, clause, what, call, syscall, ENOSYS, returns_errno,      \
+               since)                                                                             \
+  MISSING_CASE(Base##Denied, id_eperm, clause, what, call, syscall, EPERM, returns_errno, since)
 
-MISSING_AND_DENIED(PipeWithPipe2, "pipe-pipe2", "XSH pipe(); Linux pipe(2)", "pipe()", try_pipe,
-                   "pipe2", false, "2.36")
-MISSING_AND_DENIED(EventfdWithEventfd2, "eventfd-eventfd2", "Linux eventfd(2)", "eventfd()",
+MISSING_AND_DENIED(PipeWithPipe2, "injection.missing.pipe-pipe2-enosys",
+                   "injection.missing.pipe-pipe2-eperm", "XSH pipe(); Linux pipe(2)", "pipe()",
+                   try_pipe, "pipe2", false, "2.36")
+MISSING_AND_DENIED(EventfdWithEventfd2, "injection.missing.eventfd-eventfd2-enosys",
+                   "injection.missing.eventfd-eventfd2-eperm", "Linux eventfd(2)", "eventfd()",
                    try_eventfd, "eventfd2", false, "")
-MISSING_AND_DENIED(SignalfdWithSignalfd4, "signalfd-signalfd4", "Linux signalfd(2)", "signalfd()",
+MISSING_AND_DENIED(SignalfdWithSignalfd4, "injection.missing.signalfd-signalfd4-enosys",
+                   "injection.missing.signalfd-signalfd4-eperm", "Linux signalfd(2)", "signalfd()",
                    try_signalfd, "signalfd4", false, "")
-MISSING_AND_DENIED(PidfdOpen, "pidfd-open", "Linux pidfd_open(2)", "pidfd_open()", try_pidfd_open,
-                   "pidfd_open", false, "")
-MISSING_AND_DENIED(PidfdSendSignal, "pidfd-send-signal", "Linux pidfd_send_signal(2)",
+MISSING_AND_DENIED(PidfdOpen, "injection.missing.pidfd-open-enosys",
+                   "injection.missing.pidfd-open-eperm", "Linux pidfd_open(2)", "pidfd_open()",
+                   try_pidfd_open, "pidfd_open", false, "")
+MISSING_AND_DENIED(PidfdSendSignal, "injection.missing.pidfd-send-signal-enosys",
+                   "injection.missing.pidfd-send-signal-eperm", "Linux pidfd_send_signal(2)",
                    "pidfd_send_signal()", try_pidfd_send_signal, "pidfd_send_signal", false, "")
-MISSING_AND_DENIED(MemfdCreate, "memfd-create", "Linux memfd_create(2)", "memfd_create()",
-                   try_memfd, "memfd_create", false, "")
-MISSING_CASE(TimerCreateMissing, "timer-create-enosys", "XSH timer_create(); Linux timer_create(2)",
-             "timer_create()", try_timer_create, "timer_create", ENOSYS, false, "")
-MISSING_AND_DENIED(ClockNanosleep, "clock-nanosleep", "XSH clock_nanosleep() RETURN VALUE",
+MISSING_AND_DENIED(MemfdCreate, "injection.missing.memfd-create-enosys",
+                   "injection.missing.memfd-create-eperm", "Linux memfd_create(2)",
+                   "memfd_create()", try_memfd, "memfd_create", false, "")
+MISSING_CASE(TimerCreateMissing, "injection.missing.timer-create-enosys",
+             "XSH timer_create(); Linux timer_create(2)", "timer_create()", try_timer_create,
+             "timer_create", ENOSYS, false, "")
+MISSING_AND_DENIED(ClockNanosleep, "injection.missing.clock-nanosleep-enosys",
+                   "injection.missing.clock-nanosleep-eperm", "XSH clock_nanosleep() RETURN VALUE",
                    "clock_nanosleep()", try_clock_nanosleep, "clock_nanosleep", true, "")
-MISSING_CASE(NanosleepWithClockNanosleepMissing, "nanosleep-clock-nanosleep-enosys",
-             "XSH nanosleep()", "nanosleep()", try_nanosleep, "clock_nanosleep", ENOSYS, false,
-             "2.31")
-MISSING_CASE(CloseRangeMissing, "close-range-enosys", "Linux close_range(2)", "close_range()",
-             try_close_range, "close_range", ENOSYS, false, "")
+MISSING_CASE(NanosleepWithClockNanosleepMissing,
+             "injection.missing.nanosleep-clock-nanosleep-enosys", "XSH nanosleep()", "nanosleep()",
+             try_nanosleep, "clock_nanosleep", ENOSYS, false, "2.31")
+MISSING_CASE(CloseRangeMissing, "injection.missing.close-range-enosys", "Linux close_range(2)",
+             "close_range()", try_close_range, "close_range", ENOSYS, false, "")
 
 // call under "syscall=ERR": the injection shows, and call failed with -1 and
 // err unchanged (no fallback). since: as for MISSING_CASE.
