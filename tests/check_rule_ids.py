@@ -16,6 +16,14 @@ import subprocess
 import sys
 
 
+def ident_before(text, i):
+    """The identifier characters that end just before text[i]."""
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
+        j -= 1
+    return text[j:i]
+
+
 def tokens(text):
     """Yields (kind, value) for the string literals of C/C++ text, in order,
     with kind "str" for a literal and "gap" for any code between literals
@@ -49,7 +57,7 @@ def tokens(text):
             else:
                 code = True
             i = j + 1
-        elif c == "R" and text.startswith('R"', i) and (i == 0 or not text[i - 1].isalnum()):
+        elif text.startswith('R"', i) and ident_before(text, i) in ("", "L", "u", "U", "u8"):
             open_end = text.find("(", i + 2)
             delim = text[i + 2:open_end]
             close = text.find(")" + delim + '"', open_end)
