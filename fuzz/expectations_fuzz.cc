@@ -1,6 +1,6 @@
 // Expectation files (reports/expectations.cc): any text either loads or is
 // refused with "<fuzz>:LINE: reason"; what loads can be matched against
-// environments, well-formed or not, without throwing.
+// environments, well-formed or not, and against any message without throwing.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -39,6 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(e.line >= 1, e.where());
     FUZZ_CHECK(e.test_glob.empty() != e.rule_glob.empty(), e.where());
     FUZZ_CHECK(!e.reason.empty(), e.where());
+    FUZZ_CHECK(!e.id.empty(), e.where());
+    FUZZ_CHECK(e.status == sigipc::Status::kSkip || !e.fails.empty(), e.where());
     for (const auto& env : envs) (void)sigipc::applies_to(e, env);
     // Conditions accepted by the loader are well-formed for any version text.
     for (const auto& [key, cond] : e.platforms)
@@ -50,6 +52,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     r.id = e.test_glob.empty() ? "Fuzz.Case" : e.test_glob;
     r.requirement = e.rule_glob.empty() ? "fuzz.case" : e.rule_glob;
     r.status = e.status;
+    // The input itself as the message: the splitter and the patterns meet
+    // arbitrary text, "; " and "file:line: " pieces included.
+    r.message = text.substr(0, 200);
+    (void)sigipc::unexplained_failure(e, r.message);
     run.results.push_back(r);
   }
   std::vector<std::string> ids, rules;

@@ -4,6 +4,7 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <climits>
@@ -67,6 +68,21 @@ bool one_of(const std::string& alternatives, const std::string& value) {
   return false;
 }
 
+// "dir/name.cc:47": a path without spaces, a colon, decimal digits.
+bool is_file_line_path(const std::string& s) {
+  std::size_t colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == s.size()) return false;
+  for (std::size_t i = colon + 1; i < s.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  return s.find_first_of(" *?[") == std::string::npos;
+}
+
+// A fails: pattern naming a check by "basename:line" rather than its text.
+bool is_file_line(const std::string& pattern) {
+  return is_file_line_path(pattern) && pattern.find('/') == std::string::npos &&
+         pattern.find('.') < pattern.rfind(':');
+}
+
 // "not A|B" holds for every value but A and B. Spelled as a word because a
 // leading '!' is a YAML tag: `emulator: !gvisor` would silently read as an
 // empty string.
@@ -76,6 +92,30 @@ bool word_condition_holds(const std::string& cond, const std::string& value) {
   if (cond.rfind(kNot, 0) == 0) return !one_of(cond.substr(sizeof kNot - 1), value);
   return one_of(cond, value);
 }
+
+// "path/file.cc:47: text" -> "path/file.cc:47"; "" when the text does not
+// start with a check's location.
+std::string located(const std::string& text) {
+  std::size_t colon = text.find(": ");
+  if (colon == std::string::npos || colon == 0) return "";
+  std::string where = text.substr(0, colon);
+  return where.find(' ') == std::string::npos && is_file_line_path(where) ? where : "";
+}
+
+std::string squeezed(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!blank)
+      out += c;
+    else if (!out.empty() && out.back() != ' ')
+      out += ' ';
+  }
+  return out;
+}
+
+const char kChildCheckFailed[] = "(a check failed in the child)";
+const std::string kKnownDeviation = "known deviation ";
 
 const char* const kPlatformKeys[] = {"kernel", "libc", "libc_version", "arch", "emulator"};
 
@@ -115,6 +155,11 @@ bool version_matches(const std::string& version, const std::string& condition) {
 }
 
 std::vector<Expectation> load_expectations(const std::string& path) {
+  std::set<std::string> ids;
+  return load_expectations(path, ids);
+}
+
+std::vector<Expectation> load_expectations(const std::string& path, std::set<std::string>& ids) {
   // Read here rather than through YAML::LoadFile, which cannot tell a missing
   // file from an unreadable one and parses a directory as an empty document.
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -134,10 +179,193 @@ std::vector<Expectation> load_expectations(const std::string& path) {
     text.append(buf, static_cast<std::size_t>(n));
   }
   close(fd);
-  return load_expectations_text(text, path);
+  return load_expectations_text(text, path, ids);
 }
 
+std::vector<Expectation> load_expectation_set(const std::vector<std::string>& paths) {
+  std::set<std::string> ids;
+  std::vector<Expectation> all;
+  for (const auto& p : paths) {
+    auto more = load_expectations(p, ids);
+    all.insert(all.end(), more.begin(), more.end());
+  }
+  return all;
+}
+
+namespace {
+
+// One file being read: its name for messages, and what every entry inherits.
+struct Loader {
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> file_platform;
+  std::set<std::string>* ids;
+
+  int line_of(const YAML::Node& n) const { return n.Mark().line + 1; }
+
+  std::string scalar(const YAML::Node& v, int line, const std::string& key) const {
+    if (!v.IsScalar()) bad(path, line, "'" + key + "' must be a string");
+    return v.as<std::string>();
+  }
+
+  // A string or a list of strings.
+  std::vector<std::string> strings(const YAML::Node& v, int line, const std::string& key) const {
+    std::vector<std::string> out;
+    if (v.IsScalar()) {
+      out.push_back(v.as<std::string>());
+    } else if (v.IsSequence()) {
+      for (const auto& x : v) out.push_back(scalar(x, line_of(x), key));
+    } else {
+      bad(path, line, "'" + key + "' must be a string or a list of strings");
+    }
+    for (const auto& x : out)
+      if (x.empty()) bad(path, line, "'" + key + "' holds an empty string");
+    return out;
+  }
+
+  Status status(const YAML::Node& v, int line) const {
+    auto s = parse_status(scalar(v, line, "status"));
+    if (!s || *s == Status::kPass || *s == Status::kXfail || *s == Status::kXpass)
+      bad(path, line, "status must be FAIL, ERROR, TIMEOUT, UNSUPPORTED or SKIP");
+    return *s;
+  }
+
+  void platform_key(const std::string& pk, const YAML::Node& v, int pl,
+                    std::vector<std::pair<std::string, std::string>>& into) const {
+    bool known = false;
+    for (const char* k : kPlatformKeys) known = known || pk == k;
+    if (!known)
+      bad(path, pl,
+          "unknown platform key '" + pk + "' (kernel, libc, libc_version, arch, emulator)");
+    if (!v.IsScalar()) bad(path, pl, "'" + pk + "' must be a string");
+    std::string cond = v.as<std::string>();
+    if (cond.empty() || cond == "not" ||
+        (cond.rfind(kNot, 0) == 0 &&
+         cond.find_first_not_of(' ', sizeof kNot - 1) == std::string::npos))
+      bad(path, pl, "'" + pk + "' needs a value (alternatives A|B, or 'not A|B')");
+    if (pk == "kernel" || pk == "libc_version") {
+      try {
+        version_matches("0", cond);
+      } catch (const std::exception& ex) {
+        bad(path, pl, ex.what());
+      }
+    }
+    into.emplace_back(pk, cond);
+  }
+
+  std::vector<std::pair<std::string, std::string>> platform(const YAML::Node& v, int line) const {
+    if (!v.IsMap()) bad(path, line, "'platform' must be a mapping");
+    std::vector<std::pair<std::string, std::string>> out;
+    std::set<std::string> seen;
+    for (const auto& p : v) {
+      int pl = line_of(p.first);
+      if (!p.first.IsScalar()) bad(path, pl, "a platform key must be a plain word");
+      std::string pk = p.first.as<std::string>();
+      if (!seen.insert(pk).second) bad(path, pl, "'" + pk + "' given twice");
+      platform_key(pk, p.second, pl, out);
+    }
+    return out;
+  }
+
+  // One item of tests:/rules:, "GLOB" or "GLOB: {status: S, arch: A, ...}":
+  // one Expectation, the deviation's own with the item's narrowing added.
+  Expectation item(const YAML::Node& x, const Expectation& base, bool rule) const {
+    Expectation e = base;
+    e.line = line_of(x);
+    std::string glob_text;
+    if (x.IsScalar()) {
+      glob_text = x.as<std::string>();
+    } else if (x.IsMap() && x.size() == 1) {
+      auto kv = *x.begin();
+      if (!kv.first.IsScalar()) bad(path, e.line, "a test or rule glob must be a string");
+      glob_text = kv.first.as<std::string>();
+      if (!kv.second.IsMap())
+        bad(path, e.line, "'" + glob_text + "' must map to {status: ..., platform keys}");
+      std::set<std::string> seen;
+      for (const auto& n : kv.second) {
+        int nl = line_of(n.first);
+        if (!n.first.IsScalar()) bad(path, nl, "a key must be a plain word");
+        std::string k = n.first.as<std::string>();
+        if (!seen.insert(k).second) bad(path, nl, "'" + k + "' given twice");
+        if (k == "status")
+          e.status = status(n.second, nl);
+        else
+          platform_key(k, n.second, nl, e.platforms);
+      }
+    } else {
+      bad(path, e.line, "a test or rule must be a glob, or one glob mapped to its narrowing");
+    }
+    if (glob_text.empty()) bad(path, e.line, "an empty test or rule glob");
+    (rule ? e.rule_glob : e.test_glob) = glob_text;
+    return e;
+  }
+
+  void deviation(const YAML::Node& n, std::vector<Expectation>& out) const {
+    Expectation base;
+    base.file = path;
+    base.line = line_of(n);
+    base.platforms = file_platform;
+    if (!n.IsMap()) bad(path, base.line, "a deviation must be a mapping");
+    std::set<std::string> seen;
+    YAML::Node tests, rules;
+    bool have_tests = false, have_rules = false;
+    for (const auto& kv : n) {
+      int line = line_of(kv.first);
+      if (!kv.first.IsScalar()) bad(path, line, "a key must be a plain word");
+      std::string key = kv.first.as<std::string>();
+      if (!seen.insert(key).second) bad(path, line, "'" + key + "' given twice in one entry");
+      const YAML::Node& v = kv.second;
+      if (key == "id")
+        base.id = scalar(v, line, key);
+      else if (key == "reason")
+        base.reason = scalar(v, line, key);
+      else if (key == "link")
+        base.link = scalar(v, line, key);
+      else if (key == "status")
+        base.status = status(v, line);
+      else if (key == "platform") {
+        auto more = platform(v, line);
+        base.platforms.insert(base.platforms.end(), more.begin(), more.end());
+      } else if (key == "fails") {
+        base.fails = strings(v, line, key);
+      } else if (key == "except") {
+        base.except = strings(v, line, key);
+      } else if (key == "tests" || key == "rules") {
+        if (!v.IsSequence() || v.size() == 0)
+          bad(path, line, "'" + key + "' must be a non-empty list");
+        (key == "tests" ? tests : rules) = v;
+        (key == "tests" ? have_tests : have_rules) = true;
+      } else {
+        bad(path, line,
+            "unknown key '" + key +
+                "' (id, reason, link, status, platform, tests, rules, except, fails)");
+      }
+    }
+    if (base.id.empty()) bad(path, base.line, "a deviation needs an 'id'");
+    if (!ids->insert(base.id).second)
+      bad(path, base.line, "deviation id '" + base.id + "' is used twice");
+    if (base.reason.empty()) bad(path, base.line, "a deviation needs a 'reason'");
+    if (!have_tests && !have_rules) bad(path, base.line, "a deviation needs 'tests' or 'rules'");
+    std::size_t first = out.size();
+    if (have_tests)
+      for (const auto& x : tests) out.push_back(item(x, base, false));
+    if (have_rules)
+      for (const auto& x : rules) out.push_back(item(x, base, true));
+    for (std::size_t i = first; i < out.size(); ++i)
+      if (out[i].status != Status::kSkip && out[i].fails.empty())
+        bad(path, base.line,
+            "deviation '" + base.id + "' needs 'fails': what the failing check says");
+  }
+};
+
+}  // namespace
+
 std::vector<Expectation> load_expectations_text(const std::string& text, const std::string& path) {
+  std::set<std::string> ids;
+  return load_expectations_text(text, path, ids);
+}
+
+std::vector<Expectation> load_expectations_text(const std::string& text, const std::string& path,
+                                                std::set<std::string>& ids) {
   YAML::Node doc;
   try {
     doc = YAML::Load(text);
@@ -145,75 +373,28 @@ std::vector<Expectation> load_expectations_text(const std::string& text, const s
     bad(path, e.mark.line + 1, "malformed YAML: " + e.msg);
   }
   // An empty document is what a truncated or mistyped file looks like; a
-  // file meant to list nothing says so with [].
+  // file meant to list nothing says so with "deviations: []".
   if (doc.IsNull())
-    bad(path, 1, "the expectation file holds no entries (write [] for an empty list)");
-  std::vector<Expectation> out;
-  if (!doc.IsSequence()) bad(path, doc.Mark().line + 1, "expected a list of entries");
-  for (const auto& n : doc) {
-    Expectation e;
-    e.file = path;
-    e.line = n.Mark().line + 1;
-    if (!n.IsMap()) bad(path, e.line, "an entry must be a mapping");
-    std::set<std::string> seen;
-    for (const auto& kv : n) {
-      int line = kv.first.Mark().line + 1;
-      if (!kv.first.IsScalar()) bad(path, line, "a key must be a plain word");
-      std::string key = kv.first.as<std::string>();
-      if (!seen.insert(key).second) bad(path, line, "'" + key + "' given twice in one entry");
-      const YAML::Node& v = kv.second;
-      auto text = [&]() {
-        if (!v.IsScalar()) bad(path, line, "'" + key + "' must be a string");
-        return v.as<std::string>();
-      };
-      if (key == "test")
-        e.test_glob = text();
-      else if (key == "rule")
-        e.rule_glob = text();
-      else if (key == "reason")
-        e.reason = text();
-      else if (key == "link")
-        e.link = text();
-      else if (key == "status") {
-        auto s = parse_status(text());
-        if (!s || *s == Status::kPass || *s == Status::kXfail || *s == Status::kXpass)
-          bad(path, line, "status must be FAIL, ERROR, TIMEOUT, UNSUPPORTED or SKIP");
-        e.status = *s;
-      } else if (key == "platforms") {
-        if (!v.IsMap()) bad(path, line, "'platforms' must be a mapping");
-        for (const auto& p : v) {
-          int pl = p.first.Mark().line + 1;
-          if (!p.first.IsScalar()) bad(path, pl, "a platform key must be a plain word");
-          std::string pk = p.first.as<std::string>();
-          bool known = false;
-          for (const char* k : kPlatformKeys) known = known || pk == k;
-          if (!known)
-            bad(path, pl,
-                "unknown platform key '" + pk + "' (kernel, libc, libc_version, arch, emulator)");
-          if (!p.second.IsScalar()) bad(path, pl, "'" + pk + "' must be a string");
-          std::string cond = p.second.as<std::string>();
-          if (cond.empty() || cond == "not" ||
-              (cond.rfind(kNot, 0) == 0 &&
-               cond.find_first_not_of(' ', sizeof kNot - 1) == std::string::npos))
-            bad(path, pl, "'" + pk + "' needs a value (alternatives A|B, or 'not A|B')");
-          if (pk == "kernel" || pk == "libc_version") {
-            try {
-              version_matches("0", cond);
-            } catch (const std::exception& ex) {
-              bad(path, pl, ex.what());
-            }
-          }
-          e.platforms.emplace_back(pk, cond);
-        }
-      } else {
-        bad(path, line, "unknown key '" + key + "' (test, rule, platforms, status, reason, link)");
-      }
-    }
-    if (e.test_glob.empty() == e.rule_glob.empty())
-      bad(path, e.line, "an entry needs exactly one of 'test' or 'rule'");
-    if (e.reason.empty()) bad(path, e.line, "an entry needs a 'reason'");
-    out.push_back(std::move(e));
+    bad(path, 1, "the expectation file holds no entries (write 'deviations: []' for none)");
+  if (!doc.IsMap())
+    bad(path, doc.Mark().line + 1, "expected a mapping with 'platform' and 'deviations'");
+  Loader ld{path, {}, &ids};
+  YAML::Node deviations;
+  bool have_deviations = false;
+  for (const auto& kv : doc) {
+    int line = ld.line_of(kv.first);
+    std::string key = kv.first.IsScalar() ? kv.first.as<std::string>() : "";
+    if (key == "platform")
+      ld.file_platform = ld.platform(kv.second, line);
+    else if (key == "deviations")
+      deviations = kv.second, have_deviations = true;
+    else
+      bad(path, line, "unknown top-level key '" + key + "' (platform, deviations)");
   }
+  if (!have_deviations) bad(path, 1, "the expectation file has no 'deviations' list");
+  if (!deviations.IsSequence()) bad(path, ld.line_of(deviations), "'deviations' must be a list");
+  std::vector<Expectation> out;
+  for (const auto& n : deviations) ld.deviation(n, out);
   return out;
 }
 
@@ -239,9 +420,80 @@ const Expectation* deciding_expectation(const std::vector<Expectation>& expectat
                                         const std::string& requirement) {
   for (const auto& e : expectations) {
     bool match = e.test_glob.empty() ? glob(e.rule_glob, requirement) : glob(e.test_glob, test_id);
+    for (const auto& x : e.except) match = match && !glob(x, test_id) && !glob(x, requirement);
     if (match && applies_to(e, environment)) return &e;
   }
   return nullptr;
+}
+
+std::vector<std::string> recorded_failures(const std::string& message) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= message.size()) {
+    std::size_t next = message.find("; ", pos);
+    std::string piece = message.substr(pos, next == std::string::npos ? next : next - pos);
+    if (out.empty() || !located(piece).empty())
+      out.push_back(piece);
+    else
+      out.back() += "; " + piece;
+    if (next == std::string::npos) break;
+    pos = next + 2;
+  }
+  return out;
+}
+
+bool failure_matches(const std::string& pattern, const std::string& failure) {
+  if (is_file_line(pattern)) {
+    std::string where = located(failure);
+    std::size_t slash = where.rfind('/');
+    return (slash == std::string::npos ? where : where.substr(slash + 1)) == pattern;
+  }
+  // Runs of blanks count as one: GoogleTest indents its multi-line reports,
+  // and the message flattened them.
+  return glob("*" + squeezed(pattern) + "*", squeezed(failure));
+}
+
+std::string unexplained_failure(const Expectation& e, const std::string& message) {
+  auto failures = recorded_failures(message);
+  auto explained = [&](const std::string& f) {
+    for (const auto& p : e.fails)
+      if (failure_matches(p, f)) return true;
+    return false;
+  };
+  bool any = false;
+  for (const auto& f : failures) any = any || explained(f);
+  for (const auto& f : failures) {
+    if (explained(f)) continue;
+    // The parent's view of a child's failed check: the child's own failure
+    // is recorded beside it and decides.
+    if (any && f.find(kChildCheckFailed) != std::string::npos) continue;
+    return f;
+  }
+  return "";
+}
+
+std::string deviation_of(const Result& r) {
+  if (r.status != Status::kXfail || r.message.rfind(kKnownDeviation, 0) != 0) return "";
+  std::size_t start = kKnownDeviation.size(), colon = r.message.find(':', start);
+  return colon == std::string::npos ? "" : r.message.substr(start, colon - start);
+}
+
+std::vector<DeviationSeen> deviations_seen(const RunRecord& run) {
+  std::vector<DeviationSeen> out;
+  for (const auto& r : run.results) {
+    std::string id = deviation_of(r);
+    if (id.empty()) continue;
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& d) { return d.id == id; });
+    if (it == out.end()) {
+      std::size_t start = kKnownDeviation.size() + id.size() + 2;
+      std::size_t end = r.message.find("]; ", start);
+      out.push_back(
+          {id, r.message.substr(start, end == std::string::npos ? end : end + 1 - start), {}});
+      it = out.end() - 1;
+    }
+    it->tests.push_back(r.id);
+  }
+  return out;
 }
 
 bool apply_expectation(Result& r, const Expectation& e) {
@@ -249,20 +501,27 @@ bool apply_expectation(Result& r, const Expectation& e) {
   if (e.status == Status::kSkip) {
     // The entry leaves the test out; a run made without it still says so.
     r.status = Status::kSkip;
-    r.message = "skipped: " + why;
+    r.message = "skipped: " + e.id + ": " + why;
     return false;
   }
   if (r.status == e.status) {
+    std::string other = unexplained_failure(e, r.message);
+    if (!other.empty()) {
+      r.message += " (deviation " + e.id + " [" + e.where() + "] does not explain: " + other + ")";
+      return false;
+    }
     r.status = Status::kXfail;
-    r.message = "known deviation: " + why + "; " + r.message;
+    r.message = kKnownDeviation + e.id + ": " + why + "; " + r.message;
     return true;
   }
   if (r.status == Status::kPass) {
     r.status = Status::kXpass;
-    r.message = std::string("listed as ") + status_name(e.status) + " but passed: " + why;
+    r.message = std::string("listed as ") + status_name(e.status) + " by deviation " + e.id +
+                " but passed: " + why;
     return true;
   }
-  r.message += std::string(" (expected ") + status_name(e.status) + ": " + why + ")";
+  r.message += std::string(" (expected ") + status_name(e.status) + " by deviation " + e.id + ": " +
+               why + ")";
   return false;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "reports/expectations.h"
 #include "reports/html_common.h"
 #include "reports/writers.h"
 
@@ -253,6 +254,20 @@ std::string html_text(const RunRecord& run, const TestLogs& logs) {
         h << "<li><code>" << html_escape(s) << "</code></li>\n";
       h << "</ul>\n";
     }
+  }
+
+  auto deviations = deviations_seen(run);
+  if (!deviations.empty()) {
+    h << "<h2>Known deviations</h2>\n<table><thead><tr><th>deviation</th><th>why</th>"
+         "<th>tests</th></tr></thead><tbody>\n";
+    for (const auto& d : deviations) {
+      h << "<tr><td><code>" << html_escape(d.id) << "</code></td><td>" << html_escape(d.why)
+        << "</td><td>";
+      for (std::size_t i = 0; i < d.tests.size(); ++i)
+        h << (i ? ", " : "") << "<code>" << html_escape(d.tests[i]) << "</code>";
+      h << "</td></tr>\n";
+    }
+    h << "</tbody></table>\n";
   }
 
   // Every test: those that make the run red first, then the other

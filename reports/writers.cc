@@ -1,5 +1,7 @@
 #include "reports/writers.h"
 
+#include "reports/expectations.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -349,6 +351,23 @@ std::string markdown_text(const RunRecord& run) {
       m << "- " << md_cell(st, kMarkdownMessageMax) << "\n";
     }
   }
+  auto deviations = deviations_seen(run);
+  if (!deviations.empty()) {
+    m << "\n### Known deviations\n\n";
+    for (const auto& d : deviations) {
+      m << "- **" << md_cell(d.id) << "** (" << d.tests.size()
+        << " tests): " << md_cell(d.why, kMarkdownMessageMax) << ":";
+      std::size_t shown = 0;
+      for (const auto& t : d.tests) {
+        if (shown++ == 20) {
+          m << " and " << d.tests.size() - 20 << " more";
+          break;
+        }
+        m << (shown > 1 ? ", `" : " `") << md_cell(t) << "`";
+      }
+      m << "\n";
+    }
+  }
   auto rest = not_passing(run);
   if (!rest.empty()) {
     m << "\n### Not passing\n\n| test | status | requirement | clause | message |\n"
@@ -358,7 +377,10 @@ std::string markdown_text(const RunRecord& run) {
       std::ostringstream row;
       row << "| `" << md_cell(r->id) << "` | **" << status_name(r->status) << "** | "
           << md_cell(r->requirement) << " | " << md_cell(r->clause) << " | "
-          << md_cell(r->message, kMarkdownMessageMax) << " |\n";
+          << (deviation_of(*r).empty() ? md_cell(r->message, kMarkdownMessageMax)
+                                       // Its reason is listed once under "Known deviations".
+                                       : "known deviation " + md_cell(deviation_of(*r)))
+          << " |\n";
       if (static_cast<std::size_t>(m.tellp()) + row.str().size() > kMarkdownBudget) break;
       m << row.str();
       ++written;

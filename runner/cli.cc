@@ -90,16 +90,11 @@ std::vector<const TestMeta*> select_tests(const std::vector<std::string>& filter
 }
 
 std::vector<Expectation> load_expectation_files(const std::vector<std::string>& files) {
-  std::vector<Expectation> expectations;
-  for (const auto& f : files) {
-    try {
-      auto more = load_expectations(f);
-      expectations.insert(expectations.end(), more.begin(), more.end());
-    } catch (const std::runtime_error& e) {
-      throw UsageError(e.what());
-    }
+  try {
+    return load_expectation_set(files);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
   }
-  return expectations;
 }
 
 // The expectation entry with status SKIP that leaves t out on this

@@ -88,13 +88,10 @@ void known_tests(const RunRecord& run, std::vector<std::string>& ids,
 int one_run(const std::string& file, const std::string& out,
             const std::vector<std::string>& expect) {
   std::vector<Expectation> expectations;
-  for (const auto& f : expect) {
-    try {
-      auto more = load_expectations(f);
-      expectations.insert(expectations.end(), more.begin(), more.end());
-    } catch (const std::runtime_error& e) {
-      throw BadInput(e.what());
-    }
+  try {
+    expectations = load_expectation_set(expect);
+  } catch (const std::runtime_error& e) {
+    throw BadInput(e.what());
   }
   RunRecord run = load_run(file);
   if (!expect.empty()) {

@@ -84,57 +84,91 @@ TEST(BadExpectations, EmptyOrCommentOnlyFileIsRefusedAsTruncated) {
 
 TEST(BadExpectations, ExplicitEmptyListLoads) {
   TempDir d;
-  EXPECT_TRUE(load_expectations(d.file("e.yaml", "# nothing known yet\n[]\n")).empty());
+  EXPECT_TRUE(load_expectations(d.file("e.yaml", "# nothing known yet\ndeviations: []\n")).empty());
+  EXPECT_TRUE(
+      load_expectations(d.file("p.yaml", "platform: {libc: musl}\ndeviations: []\n")).empty());
 }
+
+// A deviation's first lines, so each case shows only what it breaks.
+const std::string kHead = "deviations:\n  - id: d\n    reason: r\n";
 
 TEST(BadExpectations, TruncatedFilesNameTheLineWhereTheTextStops) {
   // Cut inside a quoted string, a flow list, and in the middle of a key.
-  EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: \"cut"), ":2: malformed YAML"));
-  EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: r\n  platforms: {kernel: \">=5\""),
-                         ":3: malformed YAML"));
+  EXPECT_TRUE(
+      StartsWith(refusal_of("deviations:\n  - id: d\n    reason: \"cut"), ":3: malformed YAML"));
+  EXPECT_TRUE(
+      StartsWith(refusal_of(kHead + "    platform: {kernel: \">=5\""), ":4: malformed YAML"));
   // yaml-cpp reads a key cut before its colon as a key with no value.
-  EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: r\n- test: C.d\n  reas"),
-                         ":4: unknown key 'reas'"));
-  // Cut after a complete line: the entry lacks what came later.
-  EXPECT_EQ(refusal_of("- test: A.b\n  status: FAIL\n"), ":1: an entry needs a 'reason'");
+  EXPECT_TRUE(StartsWith(refusal_of(kHead + "    fails: x\n    tests: [A.b]\n  - id: e\n    reas"),
+                         ":7: unknown key 'reas'"));
+  // Cut after a complete line: the deviation lacks what came later.
+  EXPECT_EQ(refusal_of("deviations:\n  - id: d\n    status: FAIL\n"),
+            ":2: a deviation needs a 'reason'");
+  EXPECT_EQ(refusal_of(kHead + "    status: FAIL\n"), ":2: a deviation needs 'tests' or 'rules'");
+  EXPECT_EQ(refusal_of(kHead + "    tests: [A.b]\n"),
+            ":2: deviation 'd' needs 'fails': what the failing check says");
+  EXPECT_EQ(refusal_of("platform: {libc: musl}\n"),
+            ":1: the expectation file has no 'deviations' list");
 }
 
 TEST(BadExpectations, TabIndentationIsMalformedYaml) {
   // YAML 1.2 section 6.1: tabs are not allowed in indentation.
-  EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n\treason: r\n"), ":2: malformed YAML"));
+  EXPECT_TRUE(
+      StartsWith(refusal_of("deviations:\n  - id: d\n\treason: r\n"), ":3: malformed YAML"));
 }
 
 TEST(BadExpectations, WrongTypesNameKeyAndLine) {
-  EXPECT_EQ(refusal_of("- test: A.b\n  reason: r\n  status: [FAIL]\n"),
-            ":3: 'status' must be a string");
-  EXPECT_EQ(refusal_of("- test: {A: b}\n  reason: r\n"), ":1: 'test' must be a string");
-  EXPECT_EQ(refusal_of("- test: A.b\n  reason:\n"), ":2: 'reason' must be a string");
-  EXPECT_EQ(refusal_of("- test: A.b\n  reason: r\n  platforms: [kernel]\n"),
-            ":3: 'platforms' must be a mapping");
-  EXPECT_EQ(refusal_of("- test: A.b\n  reason: r\n  platforms:\n    arch: [x86_64]\n"),
-            ":4: 'arch' must be a string");
-  EXPECT_EQ(refusal_of("- A.b\n"), ":1: an entry must be a mapping");
-  EXPECT_EQ(refusal_of("test: A.b\n"), ":1: expected a list of entries");
-  EXPECT_EQ(refusal_of("- ? [a, b]\n  : c\n"), ":1: a key must be a plain word");
+  EXPECT_EQ(refusal_of(kHead + "    status: [FAIL]\n"), ":4: 'status' must be a string");
+  EXPECT_EQ(refusal_of("deviations:\n  - id: {A: b}\n    reason: r\n"),
+            ":2: 'id' must be a string");
+  EXPECT_EQ(refusal_of("deviations:\n  - id: d\n    reason:\n"), ":3: 'reason' must be a string");
+  EXPECT_EQ(refusal_of(kHead + "    platform: [kernel]\n"), ":4: 'platform' must be a mapping");
+  EXPECT_EQ(refusal_of("platform:\n  arch: [x86_64]\ndeviations: []\n"),
+            ":2: 'arch' must be a string");
+  EXPECT_EQ(refusal_of("deviations:\n  - A.b\n"), ":2: a deviation must be a mapping");
+  EXPECT_EQ(refusal_of("deviations: {id: d}\n"), ":1: 'deviations' must be a list");
+  EXPECT_EQ(refusal_of("- test: A.b\n"), ":1: expected a mapping with 'platform' and 'deviations'");
+  EXPECT_EQ(refusal_of("deviations:\n  - ? [a, b]\n    : c\n"), ":2: a key must be a plain word");
+  EXPECT_EQ(refusal_of(kHead + "    fails: {x: y}\n"),
+            ":4: 'fails' must be a string or a list of strings");
+  EXPECT_EQ(refusal_of(kHead + "    fails: x\n    tests: []\n"),
+            ":5: 'tests' must be a non-empty list");
+  EXPECT_EQ(refusal_of(kHead + "    fails: x\n    tests:\n      - [A.b]\n"),
+            ":6: a test or rule must be a glob, or one glob mapped to its narrowing");
+  EXPECT_EQ(refusal_of(kHead + "    fails: x\n    tests:\n      - A.b: ERROR\n"),
+            ":6: 'A.b' must map to {status: ..., platform keys}");
+  EXPECT_EQ(refusal_of(kHead + "    fails: ''\n    tests: [A.b]\n"),
+            ":4: 'fails' holds an empty string");
 }
 
 TEST(BadExpectations, UnknownAndRepeatedKeys) {
-  EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: r\n  colour: red\n"),
-                         ":3: unknown key 'colour'"));
-  EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: r\n  platforms:\n    os: linux\n"),
-                         ":4: unknown platform key 'os'"));
-  EXPECT_EQ(refusal_of("- test: A.b\n  reason: r\n  test: C.d\n"),
-            ":3: 'test' given twice in one entry");
+  EXPECT_TRUE(StartsWith(refusal_of(kHead + "    colour: red\n"), ":4: unknown key 'colour'"));
+  EXPECT_TRUE(StartsWith(refusal_of(kHead + "    platform:\n      os: linux\n"),
+                         ":5: unknown platform key 'os'"));
+  EXPECT_TRUE(StartsWith(refusal_of(kHead + "    fails: x\n    tests:\n      - A.b: {os: linux}\n"),
+                         ":6: unknown platform key 'os'"));
+  EXPECT_TRUE(StartsWith(refusal_of("colour: red\ndeviations: []\n"),
+                         ":1: unknown top-level key 'colour'"));
+  EXPECT_EQ(refusal_of(kHead + "    id: e\n"), ":4: 'id' given twice in one entry");
   // A key quoting a newline still gives a one-line reason.
-  EXPECT_TRUE(StartsWith(refusal_of("- test: A.b\n  reason: r\n  \"col\\nour\": red\n"),
-                         ":3: unknown key 'col our'"));
+  EXPECT_TRUE(
+      StartsWith(refusal_of(kHead + "    \"col\\nour\": red\n"), ":4: unknown key 'col our'"));
 }
 
 TEST(BadExpectations, UnknownOrNonDeviationStatus) {
-  for (const char* s : {"MAYBE", "PASS", "XFAIL", "XPASS", "fail "})
-    EXPECT_EQ(refusal_of(std::string("- test: A.b\n  reason: r\n  status: ") + s + "\n"),
-              ":3: status must be FAIL, ERROR, TIMEOUT, UNSUPPORTED or SKIP")
+  for (const char* s : {"MAYBE", "PASS", "XFAIL", "XPASS", "fail "}) {
+    EXPECT_EQ(refusal_of(kHead + "    status: " + s + "\n"),
+              ":4: status must be FAIL, ERROR, TIMEOUT, UNSUPPORTED or SKIP")
         << s;
+    EXPECT_EQ(refusal_of(kHead + "    fails: x\n    tests:\n      - A.b: {status: " + s + "}\n"),
+              ":6: status must be FAIL, ERROR, TIMEOUT, UNSUPPORTED or SKIP")
+        << s;
+  }
+}
+
+TEST(BadExpectations, RepeatedDeviationId) {
+  EXPECT_EQ(refusal_of(kHead + "    fails: x\n    tests: [A.b]\n  - id: d\n    reason: r\n"),
+            ":6: deviation id 'd' is used twice");
 }
 
 TEST(BadExpectations, BadVersionRanges) {
@@ -143,9 +177,10 @@ TEST(BadExpectations, BadVersionRanges) {
   for (const char* cond :
        {"'>=six'", "'~>2'", "'!2.36'", "''", "'>= 2.36 <'", "'=>2'", "'>=9 <seven'"}) {
     for (const char* key : {"kernel", "libc_version"}) {
-      std::string text =
-          std::string("- test: A.b\n  reason: r\n  platforms:\n    ") + key + ": " + cond + "\n";
-      EXPECT_TRUE(StartsWith(refusal_of(text), ":4: ")) << text;
+      std::string text = std::string("platform:\n  ") + key + ": " + cond + "\ndeviations: []\n";
+      EXPECT_TRUE(StartsWith(refusal_of(text), ":2: ")) << text;
+      std::string narrowed = kHead + "    platform:\n      " + key + ": " + cond + "\n";
+      EXPECT_TRUE(StartsWith(refusal_of(narrowed), ":5: ")) << narrowed;
     }
   }
 }
@@ -166,7 +201,7 @@ TEST(BadExpectations, MissingFileOrDirectoryOrUnreadableIsLineZero) {
 TEST(BadExpectations, UnreadableFileIsLineZero) {
   SIGIPC_REQUIRE_USER_SWITCH();
   TempDir d;
-  std::string path = d.file("secret.yaml", "[]\n");
+  std::string path = d.file("secret.yaml", "deviations: []\n");
   ASSERT_SUCCEEDS(chmod(path.c_str(), 0600));
   ASSERT_SUCCEEDS(chmod(d.path().c_str(), 0755));
   // root reads anything: the check runs as nobody, reporting by exit code.

@@ -131,8 +131,10 @@ TEST(Cli, FailingRunExitsOne) {
 TEST(Cli, ExpectationsTurnKnownFailuresIntoXfailAndFixesIntoXpass) {
   TempDir out;
   std::string file = out.path() + "/expect.yaml";
-  std::ofstream(file) << "- test: Harness.FailedExpect\n  status: FAIL\n  reason: harness case\n"
-                         "  platforms:\n    kernel: '>=2.6'\n";
+  std::ofstream(file)
+      << "deviations:\n  - id: harness\n    status: FAIL\n    reason: harness case\n"
+         "    platform:\n      kernel: '>=2.6'\n    tests: [Harness.FailedExpect]\n"
+         "    fails: arithmetic broke\n";
   auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path() + "/a", "--filter",
                     "Harness.FailedExpect", "--expect", file});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -140,7 +142,8 @@ TEST(Cli, ExpectationsTurnKnownFailuresIntoXfailAndFixesIntoXpass) {
   EXPECT_EQ(find_result(j, "Harness.FailedExpect")["status"], "XFAIL");
   EXPECT_EQ(j["expectations"]["files"][0], file);
 
-  std::ofstream(file) << "- test: Harness.Pass\n  status: FAIL\n  reason: was broken once\n";
+  std::ofstream(file) << "deviations:\n  - {id: once, status: FAIL, reason: was broken once,"
+                         " fails: x, tests: [Harness.Pass]}\n";
   r = run_cmd({HARNESS_BIN, "run", "--out", out.path() + "/b", "--filter", "Harness.Pass",
                "--expect", file});
   EXPECT_EQ(r.exit_code, 1) << "an XPASS is red";
@@ -152,10 +155,10 @@ TEST(Cli, ExpectationsTurnKnownFailuresIntoXfailAndFixesIntoXpass) {
 TEST(Cli, MalformedExpectationFileIsRejectedBeforeRunning) {
   TempDir out;
   std::string file = out.path() + "/bad.yaml";
-  std::ofstream(file) << "- test: Harness.Pass\n  status: SOMETIMES\n  reason: r\n";
+  std::ofstream(file) << "deviations:\n  - id: d\n    status: SOMETIMES\n    reason: r\n";
   auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path(), "--expect", file});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find(file + ":2:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(file + ":3:"), std::string::npos) << r.err;
 }
 
 TEST(Cli, PlainProgressLinesWhenNotATerminal) {

@@ -50,33 +50,54 @@ TEST(Expectations, VersionConditions) {
 }
 
 TEST(Expectations, BadFilesNameFileAndLine) {
-  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  status: MAYBE\n"),
-            ":3: status must be FAIL, ERROR, TIMEOUT, UNSUPPORTED or SKIP");
-  EXPECT_EQ(load_error("- test: A.b\n  rule: a.b\n  reason: r\n"),
-            ":1: an entry needs exactly one of 'test' or 'rule'");
-  EXPECT_EQ(load_error("- test: A.b\n"), ":1: an entry needs a 'reason'");
-  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  colour: red\n").substr(0, 20),
-            ":3: unknown key 'col");
+  const std::string head = "deviations:\n  - id: d\n    reason: r\n    fails: x\n";
+  EXPECT_EQ(load_error(head + "    tests: [A.b]\n    status: MAYBE\n"),
+            ":6: status must be FAIL, ERROR, TIMEOUT, UNSUPPORTED or SKIP");
+  EXPECT_EQ(load_error(head), ":2: a deviation needs 'tests' or 'rules'");
+  EXPECT_EQ(load_error("deviations:\n  - id: d\n    tests: [A.b]\n"),
+            ":2: a deviation needs a 'reason'");
+  EXPECT_EQ(load_error("deviations:\n  - reason: r\n    tests: [A.b]\n"),
+            ":2: a deviation needs an 'id'");
+  EXPECT_EQ(load_error("deviations:\n  - id: d\n    reason: r\n    tests: [A.b]\n"),
+            ":2: deviation 'd' needs 'fails': what the failing check says");
+  EXPECT_EQ(load_error(head + "    tests: [A.b]\n    colour: red\n").substr(0, 20),
+            ":6: unknown key 'col");
   EXPECT_EQ(
-      load_error("- test: A.b\n  reason: r\n  platforms:\n    kernel: '>=six'\n").substr(0, 4),
-      ":4: ");
-  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  platforms:\n    os: linux\n").substr(0, 27),
-            ":4: unknown platform key 'o");
-  EXPECT_EQ(load_error("- test: [unclosed\n").substr(0, 17), ":2: malformed YAM");
-  EXPECT_EQ(load_error("test: A.b\n"), ":1: expected a list of entries");
-  EXPECT_EQ(
-      load_error("- test: A.b\n  reason: r\n  platforms:\n    emulator: 'not '\n").substr(0, 24),
-      ":4: 'emulator' needs a v");
-  EXPECT_EQ(load_error("- test: A.b\n  reason: r\n  platforms:\n    arch: ''\n").substr(0, 19),
-            ":4: 'arch' needs a ");
+      load_error(head + "    tests: [A.b]\n    platform:\n      kernel: '>=six'\n").substr(0, 4),
+      ":7: ");
+  EXPECT_EQ(load_error("platform:\n  os: linux\ndeviations: []\n").substr(0, 27),
+            ":2: unknown platform key 'o");
+  EXPECT_EQ(load_error("deviations: [unclosed\n").substr(0, 17), ":2: malformed YAM");
+  EXPECT_EQ(load_error("- test: A.b\n"), ":1: expected a mapping with 'platform' and 'deviations'");
+  EXPECT_EQ(load_error("platform: {emulator: 'not '}\ndeviations: []\n").substr(0, 24),
+            ":1: 'emulator' needs a v");
+  EXPECT_EQ(load_error(head + "    tests:\n      - A.b: {arch: ''}\n").substr(0, 19),
+            ":6: 'arch' needs a ");
+  EXPECT_EQ(load_error(head + "    tests: [A.b]\n  - id: d\n    reason: r\n    fails: x\n"
+                              "    tests: [C.d]\n"),
+            ":6: deviation id 'd' is used twice");
 }
 
-TEST(Expectations, NotConditionExcludesItsAlternatives) {
+TEST(Expectations, IdsAreUniqueAcrossFiles) {
+  TempFile a("deviations:\n  - {id: same, reason: r, fails: x, tests: [A.b]}\n");
+  TempFile b("deviations:\n  - {id: same, reason: r, fails: x, tests: [C.d]}\n");
+  try {
+    load_expectation_set({a.path, b.path});
+    ADD_FAILURE() << "a repeated id loaded";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), b.path + ":2: deviation id 'same' is used twice");
+  }
+}
+
+TEST(Expectations, FilePlatformAppliesToEveryDeviationAndItemsNarrowIt) {
   TempFile f(
-      "- test: S.x\n  reason: r\n  platforms:\n    emulator: not gvisor|valgrind\n"
-      "    arch: x86_64|aarch*\n");
+      "platform:\n  emulator: not gvisor|valgrind\n"
+      "deviations:\n  - id: d\n    reason: r\n    fails: x\n    platform: {arch: x86_64|aarch*}\n"
+      "    tests:\n      - S.x\n      - S.y: {status: ERROR, arch: aarch64}\n");
   auto exps = load_expectations(f.path);
-  ASSERT_EQ(exps.size(), 1u);
+  ASSERT_EQ(exps.size(), 2u);
+  EXPECT_EQ(exps[0].line, 9);
+  EXPECT_EQ(exps[1].status, Status::kError);
   auto env = [](const char* emulator, const char* arch) {
     return nlohmann::json{{"emulator", emulator}, {"arch", arch}};
   };
@@ -85,6 +106,8 @@ TEST(Expectations, NotConditionExcludesItsAlternatives) {
   EXPECT_FALSE(applies_to(exps[0], env("gvisor", "x86_64")));
   EXPECT_FALSE(applies_to(exps[0], env("valgrind", "x86_64")));
   EXPECT_FALSE(applies_to(exps[0], env("none", "armv7l")));
+  EXPECT_FALSE(applies_to(exps[1], env("none", "x86_64")));
+  EXPECT_TRUE(applies_to(exps[1], env("none", "aarch64")));
 }
 
 TEST(Expectations, MissingFileIsAnError) {
@@ -111,11 +134,14 @@ RunRecord run_with(std::vector<std::pair<std::string, Status>> tests) {
 
 TEST(Expectations, FailBecomesXfailAndPassBecomesXpass) {
   TempFile f(
-      "- test: S.broken\n  status: FAIL\n  reason: known\n  link: https://example.org/1\n"
-      "  platforms:\n    kernel: '>=5'\n    libc: glibc|musl\n"
-      "- rule: signal.fixed\n  reason: was broken\n"
-      "- test: S.other_platform\n  reason: only on musl\n  platforms:\n    libc: musl\n"
-      "- test: S.gone\n  reason: renamed long ago\n");
+      "deviations:\n"
+      "  - id: broken\n    status: FAIL\n    reason: known\n    link: https://example.org/1\n"
+      "    platform:\n      kernel: '>=5'\n      libc: glibc|musl\n"
+      "    tests: [S.broken]\n    fails: msg\n"
+      "  - {id: fixed, reason: was broken, fails: msg, rules: [signal.fixed]}\n"
+      "  - id: other\n    reason: only on musl\n    fails: msg\n    platform: {libc: musl}\n"
+      "    tests: [S.other_platform]\n"
+      "  - {id: gone, reason: renamed long ago, fails: msg, tests: [S.gone]}\n");
   auto exps = load_expectations(f.path);
   ASSERT_EQ(exps.size(), 4u);
   RunRecord run = run_with({{"S.broken", Status::kFail},
@@ -127,6 +153,8 @@ TEST(Expectations, FailBecomesXfailAndPassBecomesXpass) {
       {"signal.broken", "signal.fixed", "signal.other_platform", "signal.crash"});
   EXPECT_EQ(run.results[0].status, Status::kXfail);
   EXPECT_NE(run.results[0].message.find("https://example.org/1"), std::string::npos);
+  EXPECT_EQ(run.results[0].message.rfind("known deviation broken: known", 0), 0u);
+  EXPECT_EQ(deviation_of(run.results[0]), "broken");
   EXPECT_EQ(run.results[1].status, Status::kXpass);
   EXPECT_EQ(run.results[2].status, Status::kFail) << "the entry is for another platform";
   EXPECT_EQ(run.results[3].status, Status::kError);
@@ -137,11 +165,21 @@ TEST(Expectations, FailBecomesXfailAndPassBecomesXpass) {
 }
 
 TEST(Expectations, DifferentStatusIsKeptWithANote) {
-  TempFile f("- test: S.t\n  status: FAIL\n  reason: fails on this libc\n");
+  TempFile f(
+      "deviations:\n  - {id: d, status: FAIL, reason: fails on this libc, fails: msg,"
+      " tests: [S.t]}\n");
   RunRecord run = run_with({{"S.t", Status::kTimeout}});
   apply_expectations(run, load_expectations(f.path), {"S.t"}, {"signal.t"});
   EXPECT_EQ(run.results[0].status, Status::kTimeout);
   EXPECT_NE(run.results[0].message.find("expected FAIL"), std::string::npos);
+}
+
+TEST(Expectations, ExceptLeavesTestsOfAGlobOut) {
+  TempFile f("deviations:\n  - {id: d, reason: r, fails: msg, tests: ['S.*'], except: [S.b]}\n");
+  RunRecord run = run_with({{"S.a", Status::kFail}, {"S.b", Status::kFail}});
+  apply_expectations(run, load_expectations(f.path), {"S.a", "S.b"}, {"signal.a", "signal.b"});
+  EXPECT_EQ(run.results[0].status, Status::kXfail);
+  EXPECT_EQ(run.results[1].status, Status::kFail);
 }
 
 }  // namespace

@@ -73,12 +73,15 @@ TEST(ReportsCli, ReportWithExpectationsGivesTheVerdict) {
   run.results[1].status = Status::kFail;
   run.results[1].message = "broke";
   auto in = save(d, "in.json", run);
-  auto red = run_cmd(
-      {SIGIPC_BIN, "report", in, "--out", d.path() + "/o1", "--expect",
-       write(d, "none.yaml", "- test: Other.Test\n  status: FAIL\n  reason: r\n  link: l\n")});
+  auto red = run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/o1", "--expect",
+                      write(d, "none.yaml",
+                            "deviations:\n  - {id: o, status: FAIL, reason: r, fails: broke, "
+                            "tests: [Other.Test]}\n")});
   EXPECT_EQ(red.exit_code, 1) << red.err;
-  auto yaml =
-      write(d, "e.yaml", "- test: SigA.Fail\n  status: FAIL\n  reason: known\n  link: https://x\n");
+  auto yaml = write(
+      d, "e.yaml",
+      "deviations:\n  - {id: a, status: FAIL, reason: known, link: 'https://x', fails: broke,\n"
+      "     tests: [SigA.Fail]}\n");
   auto green = run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/o2", "--expect", yaml});
   EXPECT_EQ(green.exit_code, 0) << green.err;
   auto j = selftest::read_json(d.path() + "/o2/results.json");
@@ -90,7 +93,7 @@ TEST(ReportsCli, ReportWithExpectationsGivesTheVerdict) {
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_NE(twice.err.find("already applied"), std::string::npos) << twice.err;
   auto broken = run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/o4", "--expect",
-                         write(d, "b.yaml", "- test: [unclosed\n")});
+                         write(d, "b.yaml", "deviations: [unclosed\n")});
   EXPECT_EQ(broken.exit_code, 2);
   EXPECT_TRUE(one_line(broken.err)) << broken.err;
 }
@@ -124,16 +127,17 @@ TEST(ReportsCli, ExpectOnAFilteredRunCallsNoEntryForALeftOutTestStale) {
   // One entry for a test of the suite the run left out, one for a test the
   // run holds (it passes: stale), one for a test that exists nowhere.
   auto yaml = write(d, "e.yaml",
-                    "- test: SignalMask.BlockAddsToMask\n  status: FAIL\n  reason: r\n  link: l\n"
-                    "- test: SigA.Pass1\n  status: FAIL\n  reason: r\n  link: l\n"
-                    "- test: No.SuchTest\n  status: FAIL\n  reason: r\n  link: l\n");
+                    "deviations:\n  - id: d\n    reason: r\n    fails: x\n    tests:\n"
+                    "      - SignalMask.BlockAddsToMask\n"
+                    "      - SigA.Pass1\n"
+                    "      - No.SuchTest\n");
   auto r = run_cmd({SIGIPC_BIN, "report", in, "--out", d.path() + "/o", "--expect", yaml});
   EXPECT_EQ(r.exit_code, 1) << r.err;  // SigA.Pass1 is XPASS
   auto j = selftest::read_json(d.path() + "/o/results.json");
   std::vector<std::string> stale = j["expectations"]["stale"];
   ASSERT_EQ(stale.size(), 2u) << r.err;
-  EXPECT_EQ(stale[0], yaml + ":9: names no test in the suite (No.SuchTest)");
-  EXPECT_EQ(stale[1], yaml + ":5: SigA.Pass1 now passes");
+  EXPECT_EQ(stale[0], yaml + ":8: names no test in the suite (No.SuchTest)");
+  EXPECT_EQ(stale[1], yaml + ":7: SigA.Pass1 now passes");
   EXPECT_EQ(r.err.find("SignalMask.BlockAddsToMask"), std::string::npos) << r.err;
 }
 

@@ -256,7 +256,8 @@ TEST(Version, NamesVersionAndRevision) {
 TEST(Skip, SkipEntriesAreNotRunAndSayWhy) {
   TempDir d;
   std::string file = d.path() + "/skip.yaml";
-  std::ofstream(file) << "- test: Harness.FailedExpect\n  status: SKIP\n  reason: too slow here\n";
+  std::ofstream(file) << "deviations:\n  - {id: slow, status: SKIP, reason: too slow here,"
+                         " tests: [Harness.FailedExpect]}\n";
   auto r = run_cmd(harness_run(
       d.path() + "/o", {"--filter", "Harness.Pass:Harness.FailedExpect", "--expect", file}));
   EXPECT_EQ(r.exit_code, 0) << r.err;
