@@ -37,6 +37,7 @@ extern "C" {
 #endif
 
 #include "fixtures/errno_name.h"
+#include "fixtures/process.h"
 #include "fixtures/result_channel.h"
 #include "injectors/signal_injector.h"
 #include "injectors/signal_stepper.h"
@@ -299,20 +300,7 @@ std::string status_text(int st) {
   return "status " + std::to_string(st);
 }
 
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  void reset(int f = -1) {
-    if (fd >= 0) close(fd);
-    fd = f;
-  }
-};
-
-void make_pipe(Fd& rd, Fd& wr) {
+void make_pipe(UniqueFd& rd, UniqueFd& wr) {
   int p[2];
   if (pipe2(p, O_CLOEXEC) != 0) throw_errno("pipe2()");
   rd.reset(p[0]);
@@ -321,16 +309,36 @@ void make_pipe(Fd& rd, Fd& wr) {
 
 }  // namespace
 
+// SignalInjector, in detail:
+// - start() returns after the first send was made (so at low rates it blocks
+//   for the first delay).
+// - The sender closes every descriptor it does not need (so it never holds a
+//   test's pipe open), blocks every signal, dies with the thread that called
+//   start() (PR_SET_PDEATHSIG), and stops when the target ends (ESRCH, or its
+//   pidfd turns readable, so a reused pid is never signalled).
+// - A sender that falls more than 5 ms behind its schedule skips ahead rather
+//   than bursting, so the rate bound holds under load; on a loaded machine
+//   (wake-up latencies of milliseconds) the rate achieved is then well below
+//   the rate asked: compare sent with the time it took.
+// - Via::kTimer: POSIX timers of the calling process (16 per signal, used in
+//   turn), armed one-shot at each step's deadline by a helper thread (all
+//   signals blocked); a send is counted once its timer expired. A timer
+//   signal never queues twice (XSH timer_getoverrun()), and Linux (measured
+//   on 6.18) discards a timer's queued signal when the timer is re-armed
+//   before the target took it: receipts fall short of sends when the target
+//   lags 16 steps of one signal behind.
+// - A waitpid(-1) of the caller may reap the sender; its report still
+//   arrives through the pipe.
 struct SignalInjector::State {
   SignalPlan plan;
   bool started = false, stopped = false;
   SignalCounts result;
   // Sender process.
   pid_t sender = -1;
-  Fd stop_wr, report_rd;
+  UniqueFd stop_wr, report_rd;
   // Our copy of the stop pipe's read end: a sender that already ended must
   // not turn stop()'s write into SIGPIPE for the caller.
-  Fd stop_rd_keep;
+  UniqueFd stop_rd_keep;
   // Timer thread.
   std::thread timer_thread;
   // Timers of one signal, used in turn: re-arming a timer whose last signal
@@ -344,8 +352,8 @@ struct SignalInjector::State {
     unsigned next = 0;
   };
   std::vector<SignalTimers> timers;
-  Fd timer_stop_rd;
-  Fd timer_done_rd;  // readable when the timer thread has finished
+  UniqueFd timer_stop_rd;
+  UniqueFd timer_done_rd;  // readable when the timer thread has finished
   Report timer_report{};
 
   void start_sender(pid_t pid, pid_t tid);
@@ -376,8 +384,8 @@ SignalInjector::~SignalInjector() {
 }
 
 void SignalInjector::State::start_sender(pid_t pid, pid_t tid) {
-  Fd pidfd(open_pidfd(pid));
-  if (pidfd.fd < 0) {
+  UniqueFd pidfd(open_pidfd(pid));
+  if (pidfd.get() < 0) {
     if (plan.via == Via::kPidfd) {
       const char* e = errno_name(errno);
       throw PlanError(std::string("via pidfd: pidfd_open() failed with ") + (e ? e : "?") +
@@ -385,12 +393,13 @@ void SignalInjector::State::start_sender(pid_t pid, pid_t tid) {
     }
     if (errno == ESRCH) throw PlanError("target pid " + std::to_string(pid) + ": no such process");
   }
-  Fd ready_rd, ready_wr, report_wr;
+  UniqueFd ready_rd, ready_wr, report_wr;
   make_pipe(ready_rd, ready_wr);
   make_pipe(stop_rd_keep, stop_wr);
-  Fd& stop_rd = stop_rd_keep;
+  UniqueFd& stop_rd = stop_rd_keep;
   make_pipe(report_rd, report_wr);
-  SenderArgs args{plan, pid, tid, getpid(), pidfd.fd, ready_wr.fd, stop_rd.fd, report_wr.fd};
+  SenderArgs args{plan,           pid, tid, getpid(), pidfd.get(), ready_wr.get(), stop_rd.get(),
+                  report_wr.get()};
   detail::Stepper stepper(args.plan);
   const pid_t child = fork();
   if (child < 0) throw_errno("fork() of the signal sender");
@@ -399,7 +408,7 @@ void SignalInjector::State::start_sender(pid_t pid, pid_t tid) {
   ready_wr.reset();
   report_wr.reset();
   char c;
-  if (read_full(ready_rd.fd, &c, 1) != 1) {
+  if (read_full(ready_rd.get(), &c, 1) != 1) {
     // The sender died before sending: stop() reports how.
     stop_wr.reset();
   }
@@ -432,7 +441,7 @@ void SignalInjector::State::timer_main(int ready_fd, int done_fd) {
       mark_ready();
       continue;
     }
-    const Wake w = wait_until(deadline, timer_stop_rd.fd, -1);
+    const Wake w = wait_until(deadline, timer_stop_rd.get(), -1);
     if (w != Wake::kDue) {
       // Disarm; the old value says whether it expired before that.
       itimerspec zero{}, old{};
@@ -486,7 +495,7 @@ void SignalInjector::State::start_timer(pid_t tid) {
       }
     }
   }
-  Fd ready_rd, ready_wr, stop_rd, done_wr;
+  UniqueFd ready_rd, ready_wr, stop_rd, done_wr;
   try {
     make_pipe(ready_rd, ready_wr);
     make_pipe(stop_rd, stop_wr);
@@ -495,16 +504,13 @@ void SignalInjector::State::start_timer(pid_t tid) {
     delete_timers();
     throw;
   }
-  timer_stop_rd.reset(stop_rd.fd);
-  stop_rd.fd = -1;
+  timer_stop_rd.reset(stop_rd.release());
   // The helper thread blocks every signal, so a process-directed timer
   // signal (SIGEV_SIGNAL) lands in one of the caller's threads, not in it.
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
-  const int ready_fd = ready_wr.fd, done_fd = done_wr.fd;
-  ready_wr.fd = -1;  // the thread closes both
-  done_wr.fd = -1;
+  const int ready_fd = ready_wr.release(), done_fd = done_wr.release();  // the thread closes both
   try {
     timer_thread = std::thread([this, ready_fd, done_fd] { timer_main(ready_fd, done_fd); });
   } catch (...) {
@@ -516,7 +522,7 @@ void SignalInjector::State::start_timer(pid_t tid) {
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   char c;
-  read_full(ready_rd.fd, &c, 1);
+  read_full(ready_rd.get(), &c, 1);
 }
 
 void SignalInjector::start(pid_t pid, pid_t tid) {
@@ -534,9 +540,9 @@ SignalCounts SignalInjector::stop() {
   State& s = *state_;
   if (!s.started || s.stopped) return s.result;
   s.stopped = true;
-  if (s.stop_wr.fd >= 0) {
+  if (s.stop_wr.get() >= 0) {
     char c = 1;
-    write_full(s.stop_wr.fd, &c, 1);
+    write_full(s.stop_wr.get(), &c, 1);
   }
   if (s.plan.via == Via::kTimer) {
     if (s.timer_thread.joinable()) s.timer_thread.join();
@@ -548,7 +554,7 @@ SignalCounts SignalInjector::stop() {
     return s.result;
   }
   Report r{};
-  const std::size_t got = read_full(s.report_rd.fd, &r, sizeof r);
+  const std::size_t got = read_full(s.report_rd.get(), &r, sizeof r);
   s.report_rd.reset();
   s.stop_wr.reset();
   s.stop_rd_keep.reset();
@@ -572,7 +578,7 @@ bool SignalInjector::wait_done(double safety_s) {
   if (!s.started || s.stopped) return true;
   // The sender's report, or the timer thread's closing its done pipe, makes
   // the descriptor readable.
-  const int fd = s.plan.via == Via::kTimer ? s.timer_done_rd.fd : s.report_rd.fd;
+  const int fd = s.plan.via == Via::kTimer ? s.timer_done_rd.get() : s.report_rd.get();
   if (fd < 0) return true;
   const std::int64_t end = now_ns() + static_cast<std::int64_t>(safety_s * 1e9);
   for (;;) {

@@ -66,30 +66,12 @@ std::string describe(const SignalCounts& c);
 // or, with Via::kTimer, from a POSIX timer of the calling process aimed at
 // tid (or the process). start() returns once sending has begun; stop() stops
 // it, waits for the sender and returns the counts. The destructor stops.
-//
-// Details of this implementation:
-// - start() returns after the first send was made (so at low rates it blocks
-//   for the first delay); it throws PlanError for a plan or target validate()
-//   rejects, std::system_error when the sender cannot be set up.
-// - With Via::kSigqueue, si_value.sival_int of each signal is its sequence
-//   number among the successful sends of that signal number (0, 1, 2, ...).
-// - The sender closes every descriptor it does not need (so it never holds a
-//   test's pipe open), blocks every signal, dies with the thread that called
-//   start() (PR_SET_PDEATHSIG), and stops when the target ends (ESRCH, or its
-//   pidfd turns readable, so a reused pid is never signalled).
-// - A sender that falls more than 5 ms behind its schedule skips ahead rather
-//   than bursting, so the rate bound holds under load; on a loaded machine
-//   (wake-up latencies of milliseconds) the rate achieved is then well below
-//   the rate asked: compare sent with the time it took.
-// - Via::kTimer: POSIX timers of the calling process (16 per signal, used in
-//   turn), armed one-shot at each step's deadline by a helper thread (all
-//   signals blocked); a send is counted once its timer expired. A timer
-//   signal never queues twice (XSH timer_getoverrun()), and Linux (measured
-//   on 6.18) discards a timer's queued signal when the timer is re-armed
-//   before the target took it: receipts fall short of sends when the target
-//   lags 16 steps of one signal behind.
-// - Do not reap with waitpid(-1) while an injector runs: it may take the
-//   sender (its report still arrives through the pipe).
+// start() throws PlanError for a plan or target validate() rejects,
+// std::system_error when the sender cannot be set up. With Via::kSigqueue,
+// si_value.sival_int of each signal is its sequence number among the
+// successful sends of that signal number (0, 1, 2, ...). Do not reap with
+// waitpid(-1) while an injector runs: it may take the sender. How sending
+// works (timing, descriptors, timers): injectors/signal_injector.cc.
 class SignalInjector {
  public:
   explicit SignalInjector(SignalPlan plan);
@@ -99,7 +81,7 @@ class SignalInjector {
 
   void start(pid_t pid, pid_t tid = 0);
   SignalCounts stop();
-  // Added: waits until sending ended on its own (max_signals sent, or the
+  // Waits until sending ended on its own (max_signals sent, or the
   // target gone), at most safety_s seconds; false if it is still sending.
   bool wait_done(double safety_s);
 

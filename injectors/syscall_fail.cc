@@ -30,6 +30,7 @@
 #include "fixtures/process.h"
 #include "fixtures/result_channel.h"
 #include "injectors/notify_decider.h"
+#include "injectors/supervisor_thread.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -393,39 +394,20 @@ InjectionRun run_with_failures(const std::vector<std::string>& rules, std::uint6
   FailureInjector inj(std::move(parsed), seed);
   int nfd = -1;
   const pid_t pid = inj.spawn(body, &nfd);
-
-  std::thread sup;
-  int stop[2] = {-1, -1};
-  if (nfd >= 0) {
-    if (pipe2(stop, O_CLOEXEC) != 0) {
-      close(nfd);
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-      throw std::runtime_error("pipe2 failed: " + err_text(errno));
-    }
-    sup = std::thread([&inj, nfd, &stop] {
-      sigset_t all;
-      sigfillset(&all);
-      pthread_sigmask(SIG_BLOCK, &all, nullptr);
-      try {
-        inj.supervise(nfd, stop[0]);
-      } catch (const std::exception& e) {
-        // The fd is closed: the target's notified calls now fail with ENOSYS.
-        emit("error", (std::string("syscall-failure supervisor: ") + e.what()).c_str());
-      }
+  std::unique_ptr<SupervisorThread> sup;
+  try {
+    sup = std::make_unique<SupervisorThread>(inj, nfd, [](const std::string& why) {
+      emit("error", ("syscall-failure supervisor: " + why).c_str());
     });
+  } catch (...) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    throw;
   }
   int st = 0;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
   }
-  if (sup.joinable()) {
-    char c = 1;
-    while (write(stop[1], &c, 1) < 0 && errno == EINTR) {
-    }
-    sup.join();
-    close(stop[0]);
-    close(stop[1]);
-  }
+  sup->stop();
   return InjectionRun{st, inj.log()};
 }
 

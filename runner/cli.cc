@@ -12,6 +12,8 @@
 #include <cstring>
 #include <ctime>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <random>
 #include <set>
 
@@ -19,7 +21,6 @@
 #include <nlohmann/json.hpp>
 
 #include "fixtures/exec_helper.h"
-#include "fixtures/probes.h"
 #include "fixtures/proc_util.h"
 #include "fixtures/registry.h"
 #include "fixtures/result_channel.h"
@@ -29,6 +30,7 @@
 #include "reports/stream.h"
 #include "reports/writers.h"
 #include "runner/commands.h"
+#include "runner/environment.h"
 #include "runner/fork_server.h"
 #include "runner/plan.h"
 #include "runner/result_stream.h"
@@ -44,10 +46,6 @@
 namespace sigipc {
 
 namespace {
-
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 bool matches(const TestMeta& t, const std::string& glob) {
   return fnmatch(glob.c_str(), t.id().c_str(), 0) == 0 ||
@@ -111,7 +109,7 @@ int cmd_list(const std::vector<std::string>& filters, const std::vector<std::str
   auto expectations = load_expectation_files(expect_files);
   // The platform as the runner itself sees it (a run probes it through the
   // wrapper): enough to preview which entries apply.
-  nlohmann::json env = expectations.empty() ? nlohmann::json::object() : probe_json();
+  nlohmann::json env = expectations.empty() ? nlohmann::json::object() : platform_environment();
   std::vector<const TestMeta*> shown;
   for (const auto* t : tests) {
     if (const Expectation* e = skip_entry(expectations, env, *t)) {
@@ -144,7 +142,7 @@ struct RunArgs {
   std::vector<std::string> excludes;
   std::string out = "sigipc-results";
   int jobs = 0;
-  double timeout_mul = 0;
+  std::string timeout_mul = "1";
   std::string seed;
   std::string repeat = "1";
   std::string wrapper;
@@ -153,7 +151,6 @@ struct RunArgs {
   std::vector<std::string> expect_files;
   std::string resume, rerun_failed, shard, durations, stdout_format = "progress";
   bool shuffle = false, fail_fast = false;
-  std::string command_line;
 };
 
 // "N" or "until-fail:N", 1 <= N <= 1000000.
@@ -282,31 +279,22 @@ struct Setup {
   std::string isolation_why, start_note;
 };
 
-Setup setup_scheduler(RunArgs& a) {
-  Setup s;
-  SchedulerOptions& o = s.o;
-  if (a.timeout_mul == 0) {
-    const char* env = getenv("SIGIPC_TIMEOUT_MUL");
-    if (env && *env) {
-      char* end = nullptr;
-      a.timeout_mul = std::strtod(env, &end);
-      if (!end || *end || !(a.timeout_mul > 0) || a.timeout_mul > 1000)
-        throw UsageError(std::string("SIGIPC_TIMEOUT_MUL is not a number from 0 to 1000: ") + env);
-    } else {
-      a.timeout_mul = 1;
-    }
-  }
-  if (a.wrapper.empty() && getenv("SIGIPC_WRAPPER")) a.wrapper = getenv("SIGIPC_WRAPPER");
-  o.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
-  o.timeout_mul = a.timeout_mul;
-  parse_repeat(a.repeat, o);
-  o.fail_fast = a.fail_fast;
-  o.seed = !a.seed.empty() ? parse_seed(a.seed) : std::random_device{}() % 1000000000ULL;
-  o.wrapper = split_words(a.wrapper);
-  o.self_exe = self_exe();
-  if (o.self_exe.empty()) throw std::runtime_error("cannot read /proc/self/exe");
-  o.tty = isatty(STDERR_FILENO) && !getenv("CI");
+// The option, or the environment variable that stands in for it; parsed
+// here rather than by CLI11, which would also judge the variable for every
+// other command.
+double parse_timeout_mul(const std::string& text) {
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || !end || *end || !(v >= 0.01 && v <= 1000))
+    throw UsageError(
+        "--timeout-mul (or $SIGIPC_TIMEOUT_MUL) must be a number from 0.01 to 1000, got '" + text +
+        "'");
+  return v;
+}
 
+// --isolation and --fork-server against what this machine allows.
+void choose_isolation(const RunArgs& a, Setup& s) {
+  SchedulerOptions& o = s.o;
   std::string& why = s.isolation_why;
   if (a.isolation == "auto") {
     o.isolation = namespaces_available(&why) ? Isolation::kNamespaces : Isolation::kProcessGroup;
@@ -328,42 +316,36 @@ Setup setup_scheduler(RunArgs& a) {
         "--fork-server asked for, but namespaces are not available here: tests are exec'd";
   }
   o.fork_server = a.fork_server && o.isolation == Isolation::kNamespaces;
+}
+
+Setup setup_scheduler(const RunArgs& a) {
+  Setup s;
+  SchedulerOptions& o = s.o;
+  o.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  o.timeout_mul = parse_timeout_mul(a.timeout_mul);
+  parse_repeat(a.repeat, o);
+  o.fail_fast = a.fail_fast;
+  o.seed = !a.seed.empty() ? parse_seed(a.seed) : std::random_device{}() % 1000000000ULL;
+  o.wrapper = split_words(a.wrapper);
+  o.self_exe = self_exe();
+  if (o.self_exe.empty()) throw std::runtime_error("cannot read /proc/self/exe");
+  o.tty = isatty(STDERR_FILENO) && !getenv("CI");
+  choose_isolation(a, s);
   return s;
 }
 
-nlohmann::json run_environment(const RunArgs& a, const Setup& s) {
-  const SchedulerOptions& o = s.o;
-  nlohmann::json env;
-  std::string env_text = probe_environment(o);
-  try {
-    env = nlohmann::json::parse(env_text);
-  } catch (const std::exception&) {
-    env = {{"probe_error", "the probe process printed no environment: " + env_text.substr(0, 200)}};
-  }
-  if (o.isolation == Isolation::kProcessGroup && a.isolation == "auto")
-    env["isolation_fallback_reason"] = s.isolation_why;
-  env["isolation"] = isolation_name(o.isolation);
-  env["isolation_detail"] = isolation_detail(o.isolation);
-  env["isolation_reason"] = a.isolation != "auto" ? "--isolation " + a.isolation
-                            : o.isolation == Isolation::kNamespaces
-                                ? "--isolation auto: namespaces are available here"
-                                : "--isolation auto: no namespaces here (" + s.isolation_why + ")";
-  env["suite_version"] = SIGIPC_VERSION;
-  env["suite_revision"] = SIGIPC_REVISION;
-  env["command_line"] = a.command_line;
-  env["seed"] = o.seed;
-  env["jobs"] = o.jobs;
-  env["timeout_mul"] = o.timeout_mul;
-  env["repeat"] = o.repeat;
-  if (o.until_fail) env["repeat_until_fail"] = true;
-  if (a.shuffle) env["shuffle"] = true;
-  if (a.fail_fast) env["fail_fast"] = true;
-  if (!a.shard.empty()) env["shard"] = a.shard;
-  env["wrapper"] = a.wrapper;
-  env["test_start"] = o.fork_server ? "fork-server" : "exec";
-  if (!s.start_note.empty()) env["test_start_note"] = s.start_note;
-  env["started_at"] = static_cast<long long>(std::time(nullptr));
-  return env;
+RunDescription describe_run(const RunArgs& a, const Setup& s, const CommandLine& cl,
+                            const Earlier& resume) {
+  RunDescription d;
+  d.isolation_asked = a.isolation;
+  d.isolation_why = s.isolation_why;
+  d.command_line = cl.text;
+  d.wrapper = a.wrapper;
+  d.shard = a.shard;
+  d.shuffle = a.shuffle;
+  d.start_note = s.start_note;
+  if (resume.given) d.resumed_with_results = resume.run.results.size();
+  return d;
 }
 
 // Keeps results in the order of the planned ids.
@@ -383,7 +365,8 @@ Result skipped_result(const TestMeta& t, const Expectation& e) {
   return r;
 }
 
-int cmd_run(RunArgs a) {
+// --resume, --rerun-failed and --durations against each other.
+void check_run_args(RunArgs& a) {
   if (!a.resume.empty()) {
     if (!a.rerun_failed.empty()) throw UsageError("--resume and --rerun-failed do not go together");
     if (a.out != "sigipc-results" && a.out != a.resume)
@@ -392,276 +375,394 @@ int cmd_run(RunArgs a) {
   }
   if (!a.durations.empty() && a.shard.empty())
     throw UsageError("--durations balances --shard: give --shard I/N too");
-  const StdoutFormat format = parse_stdout_format(a.stdout_format);
-  auto expectations = load_expectation_files(a.expect_files);
-  Setup setup = setup_scheduler(a);
-  SchedulerOptions& o = setup.o;
-  Earlier resume = load_earlier(a.resume), rerun = load_earlier(a.rerun_failed);
-  auto tests = plan_tests(a, resume, rerun);
-  if (tests.empty() && rerun.given && !resume.given) {
+}
+
+// Blocks SIGINT, SIGTERM and SIGHUP while it lives: from the start of the
+// run an interrupt is taken by the scheduler (signalfd), so the work folder
+// is always removed and the results so far written.
+class StopSignalsBlocked {
+ public:
+  StopSignalsBlocked() {
+    sigset_t stop_sigs;
+    sigemptyset(&stop_sigs);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_sigs, sig);
+    sigprocmask(SIG_BLOCK, &stop_sigs, &old_);
+  }
+  ~StopSignalsBlocked() { sigprocmask(SIG_SETMASK, &old_, nullptr); }
+  StopSignalsBlocked(const StopSignalsBlocked&) = delete;
+  StopSignalsBlocked& operator=(const StopSignalsBlocked&) = delete;
+
+ private:
+  sigset_t old_;
+};
+
+// One `sigipc run`: plans the tests, streams and runs them, writes the
+// reports.
+class RunCommand {
+ public:
+  RunCommand(RunArgs a, const CommandLine& cl) : a_(std::move(a)), cl_(cl) {}
+  int run();
+
+ private:
+  void plan_run();
+  void stream_head();
+  void install_hooks();
+  void run_planned();
+  void apply_expectation_files();
+  int write_reports();
+
+  RunArgs a_;
+  const CommandLine& cl_;
+  StdoutFormat format_ = StdoutFormat::kProgress;
+  std::vector<Expectation> expectations_;
+  Setup setup_;
+  Earlier resume_, rerun_;
+  std::vector<const TestMeta*> tests_, to_run_;
+  std::vector<Result> skipped_;
+  std::vector<std::string> planned_;
+  std::unique_ptr<ResultStream> stream_;
+  RunRecord run_;
+  std::chrono::steady_clock::time_point t0_;
+};
+
+int RunCommand::run() {
+  check_run_args(a_);
+  format_ = parse_stdout_format(a_.stdout_format);
+  expectations_ = load_expectation_files(a_.expect_files);
+  setup_ = setup_scheduler(a_);
+  resume_ = load_earlier(a_.resume);
+  rerun_ = load_earlier(a_.rerun_failed);
+  tests_ = plan_tests(a_, resume_, rerun_);
+  if (tests_.empty() && rerun_.given && !resume_.given) {
     std::fprintf(stderr, "sigipc: %s has no FAIL, ERROR, TIMEOUT or XPASS test to run again\n",
-                 a.rerun_failed.c_str());
+                 a_.rerun_failed.c_str());
     return 0;
   }
-  check_out_dir(a.out);
+  check_out_dir(a_.out);
   // Written to, not only read, by a --resume: the earlier results are kept
   // in memory and written again at the head of the new stream.
-  ResultStream stream(a.out + "/results.jsonl", format);
-  if (!setup.start_note.empty()) std::fprintf(stderr, "sigipc: %s\n", setup.start_note.c_str());
+  stream_ = std::make_unique<ResultStream>(a_.out + "/results.jsonl", format_);
+  if (!setup_.start_note.empty()) std::fprintf(stderr, "sigipc: %s\n", setup_.start_note.c_str());
   // Exec tests put the same wrapper in front of the programs they exec.
-  if (!a.wrapper.empty()) setenv("SIGIPC_WRAPPER", a.wrapper.c_str(), 1);
+  if (!a_.wrapper.empty()) setenv("SIGIPC_WRAPPER", a_.wrapper.c_str(), 1);
 
-  // From here on an interrupt is taken by the scheduler (signalfd), so the
-  // work folder is always removed and the results so far written.
-  sigset_t stop_sigs, old_mask;
-  sigemptyset(&stop_sigs);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_sigs, sig);
-  sigprocmask(SIG_BLOCK, &stop_sigs, &old_mask);
-  struct RestoreMask {
-    sigset_t m;
-    ~RestoreMask() { sigprocmask(SIG_SETMASK, &m, nullptr); }
-  } restore{old_mask};
-
+  StopSignalsBlocked blocked;
   WorkDir work;
-  o.work_dir = work.path();
-  o.log_dir = a.out + "/logs";
-  auto t0 = std::chrono::steady_clock::now();
-  RunRecord run;
-  run.environment = run_environment(a, setup);
-  if (resume.given) run.environment["resumed_with_results"] = resume.run.results.size();
+  setup_.o.work_dir = work.path();
+  setup_.o.log_dir = a_.out + "/logs";
+  t0_ = std::chrono::steady_clock::now();
+  run_.environment = run_environment(setup_.o, describe_run(a_, setup_, cl_, resume_));
+  plan_run();
+  stream_head();
+  install_hooks();
+  run_planned();
+  return write_reports();
+}
 
-  std::vector<Result> skipped;
-  std::vector<const TestMeta*> to_run;
-  for (const auto* t : tests) {
-    if (const Expectation* e = skip_entry(expectations, run.environment, *t))
-      skipped.push_back(skipped_result(*t, *e));
+// The tests a SKIP entry leaves out on this platform, and the order of the
+// rest.
+void RunCommand::plan_run() {
+  for (const auto* t : tests_) {
+    if (const Expectation* e = skip_entry(expectations_, run_.environment, *t))
+      skipped_.push_back(skipped_result(*t, *e));
     else
-      to_run.push_back(t);
+      to_run_.push_back(t);
   }
-  if (a.shuffle) shuffle_tests(to_run, o.seed);
+  if (a_.shuffle) shuffle_tests(to_run_, setup_.o.seed);
+  if (resume_.given) planned_ = planned_ids(resume_.run);
+  std::set<std::string> in_plan(planned_.begin(), planned_.end());
+  for (const auto& r : skipped_)
+    if (in_plan.insert(r.id).second) planned_.push_back(r.id);
+  for (const auto* t : to_run_)
+    if (in_plan.insert(t->id()).second) planned_.push_back(t->id());
+}
 
-  std::vector<std::string> planned;
-  if (resume.given) planned = planned_ids(resume.run);
-  std::set<std::string> in_plan(planned.begin(), planned.end());
-  for (const auto& r : skipped)
-    if (in_plan.insert(r.id).second) planned.push_back(r.id);
-  for (const auto* t : to_run)
-    if (in_plan.insert(t->id()).second) planned.push_back(t->id());
-  stream.header(run.environment, planned, a.expect_files);
-  for (const auto& r : resume.run.results) stream.result(r);
-  for (const auto& r : skipped) stream.result(r);
+void RunCommand::stream_head() {
+  stream_->header(run_.environment, planned_, a_.expect_files);
+  for (const auto& r : resume_.run.results) stream_->result(r);
+  for (const auto& r : skipped_) stream_->result(r);
+}
 
-  if (!expectations.empty())
-    o.relabel = [&expectations, env = run.environment](Result& r) {
-      if (const Expectation* e = deciding_expectation(expectations, env, r.id, r.requirement))
+void RunCommand::install_hooks() {
+  SchedulerOptions& o = setup_.o;
+  if (!expectations_.empty())
+    o.relabel = [this, env = run_.environment](Result& r) {
+      if (const Expectation* e = deciding_expectation(expectations_, env, r.id, r.requirement))
         apply_expectation(r, *e);
     };
-  o.on_start = [&stream](const TestMeta& t) { stream.start(t.id()); };
-  o.on_result = [&stream, &o](const Result& r) {
+  o.on_start = [this](const TestMeta& t) { stream_->start(t.id()); };
+  o.on_result = [this](const Result& r) {
     Result shown = r;
-    if (o.relabel) o.relabel(shown);
-    stream.result(shown);
+    if (setup_.o.relabel) setup_.o.relabel(shown);
+    stream_->result(shown);
   };
-  o.quiet = format != StdoutFormat::kProgress;
+  o.quiet = format_ != StdoutFormat::kProgress;
+}
 
+void RunCommand::run_planned() {
+  const SchedulerOptions& o = setup_.o;
   std::fprintf(
       stderr, "sigipc: running %zu tests%s with %d jobs, isolation %s, seed %llu%s\n",
-      to_run.size(), o.repeat > 1 ? (" x" + std::to_string(o.repeat)).c_str() : "", o.jobs,
+      to_run_.size(), o.repeat > 1 ? (" x" + std::to_string(o.repeat)).c_str() : "", o.jobs,
       isolation_name(o.isolation), static_cast<unsigned long long>(o.seed),
-      skipped.empty() ? "" : (" (" + std::to_string(skipped.size()) + " skipped)").c_str());
-  SchedulerResult sr = run_tests(to_run, o);
-  run.results = std::move(sr.results);
-  run.interrupted = sr.interrupted;
-  run.not_run = sr.not_run;
+      skipped_.empty() ? "" : (" (" + std::to_string(skipped_.size()) + " skipped)").c_str());
+  SchedulerResult sr = run_tests(to_run_, o);
+  run_.results = std::move(sr.results);
+  run_.interrupted = sr.interrupted;
+  run_.not_run = sr.not_run;
   if (!sr.fork_server_failure.empty()) {
-    run.environment["test_start_note"] =
-        "the fork server stopped serving, later tests were exec'd: " + sr.fork_server_failure;
+    note_fork_server_stopped(run_.environment, sr.fork_server_failure);
     std::fprintf(stderr, "sigipc: the fork server stopped serving: %s\n",
                  sr.fork_server_failure.c_str());
   }
   if (sr.stopped_early)
     std::fprintf(stderr, "sigipc: --fail-fast: stopped after the first test that is not green\n");
-  run.wall_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  if (!a.expect_files.empty()) {
-    std::vector<std::string> ids, rules;
-    for (const auto& t : registry()) ids.push_back(t.id()), rules.push_back(t.requirement);
-    ExpectationReport rep = apply_expectations(run, expectations, ids, rules);
-    run.expectation_files = a.expect_files;
-    run.stale_expectations = rep.stale;
-    for (const auto& s : rep.stale)
-      std::fprintf(stderr, "sigipc: stale expectation: %s\n", s.c_str());
-  }
+  run_.wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_).count();
+  apply_expectation_files();
   // Earlier and skipped results are already final: expectations are not
   // applied to them twice.
-  run.results.insert(run.results.end(), resume.run.results.begin(), resume.run.results.end());
-  run.results.insert(run.results.end(), skipped.begin(), skipped.end());
-  order_results(run, planned);
-  stream.end(run);
-  auto written = write_all_reports(run, a.out);
+  run_.results.insert(run_.results.end(), resume_.run.results.begin(), resume_.run.results.end());
+  run_.results.insert(run_.results.end(), skipped_.begin(), skipped_.end());
+  order_results(run_, planned_);
+}
 
-  FILE* table = format == StdoutFormat::kProgress ? stdout : stderr;
-  std::fputs(summary_table(run).c_str(), table);
-  if (!run.not_run.empty())
+void RunCommand::apply_expectation_files() {
+  if (a_.expect_files.empty()) return;
+  std::vector<std::string> ids, rules;
+  for (const auto& t : registry()) ids.push_back(t.id()), rules.push_back(t.requirement);
+  ExpectationReport rep = apply_expectations(run_, expectations_, ids, rules);
+  run_.expectation_files = a_.expect_files;
+  run_.stale_expectations = rep.stale;
+  for (const auto& s : rep.stale)
+    std::fprintf(stderr, "sigipc: stale expectation: %s\n", s.c_str());
+}
+
+int RunCommand::write_reports() {
+  stream_->end(run_);
+  auto written = write_all_reports(run_, a_.out);
+  FILE* table = format_ == StdoutFormat::kProgress ? stdout : stderr;
+  std::fputs(summary_table(run_).c_str(), table);
+  if (!run_.not_run.empty())
     std::fprintf(table, "%s: %zu tests not run or not finished\n",
-                 run.interrupted ? "interrupted" : "stopped", run.not_run.size());
-  if (!stream.write_error().empty())
-    std::fprintf(stderr, "sigipc: %s\n", stream.write_error().c_str());
+                 run_.interrupted ? "interrupted" : "stopped", run_.not_run.size());
+  if (!stream_->write_error().empty())
+    std::fprintf(stderr, "sigipc: %s\n", stream_->write_error().c_str());
   std::string names;
   for (const auto& w : written) names += (names.empty() ? "" : " ") + w;
-  std::fprintf(table, "reports in %s/: results.jsonl %s (%.1f s)\n", a.out.c_str(), names.c_str(),
-               run.wall_ms / 1000.0);
+  std::fprintf(table, "reports in %s/: results.jsonl %s (%.1f s)\n", a_.out.c_str(), names.c_str(),
+               run_.wall_ms / 1000.0);
   std::fflush(table);
-  return run.green() && run.not_run.empty() ? 0 : 1;
+  return run_.green() && run_.not_run.empty() ? 0 : 1;
+}
+
+void add_selection_options(CLI::App* run, RunArgs& a) {
+  run->add_option("--filter", a.filters,
+                  "Glob over test ids or requirement ids (repeatable; A*:B* is two globs)");
+  run->add_option("--exclude", a.excludes, "Glob of tests to leave out (repeatable)");
+  run->add_option(
+      "--shard", a.shard,
+      "Run only shard I of N (I/N, 1-based), split by recorded durations; merge the shards "
+      "with sigipc merge");
+  run->add_option("--durations", a.durations,
+                  "results.json, results.jsonl or run folder whose test durations balance --shard "
+                  "(default: each test's time limit)");
+  run->add_option("--resume", a.resume,
+                  "Run only the tests the run folder DIR has no result for, writing into DIR (its "
+                  "reports then cover both runs)");
+  run->add_option(
+      "--rerun-failed", a.rerun_failed,
+      "Run only the FAIL, ERROR, TIMEOUT and XPASS tests of a results.json, results.jsonl "
+      "or run folder");
+  run->add_option("--expect", a.expect_files,
+                  "Expectation file (YAML) of known deviations: matching failures become XFAIL, "
+                  "status SKIP entries leave tests out (repeatable)");
+}
+
+void add_scheduling_options(CLI::App* run, RunArgs& a) {
+  run->add_option("--jobs,-j", a.jobs, "Tests at a time, 1 to 4096 (default: CPUs)")
+      ->check(CLI::Range(1, 4096));
+  run->add_option(
+         "--timeout-mul", a.timeout_mul,
+         "Scale every per-test time limit, 0.01 to 1000 (default: $SIGIPC_TIMEOUT_MUL or 1)")
+      ->envname("SIGIPC_TIMEOUT_MUL")
+      ->type_name("X");
+  run->add_option("--seed", a.seed,
+                  "Seed for randomised tests, injectors and --shuffle, 0 to 2^64-1 (default: "
+                  "random, reported)");
+  run->add_option("--repeat", a.repeat,
+                  "Run each test N times (worst outcome wins), or until-fail:N: until a run is not "
+                  "green, at most N times");
+  run->add_flag("--shuffle", a.shuffle, "Run the tests in an order drawn from the seed (recorded)");
+  run->add_flag("--fail-fast", a.fail_fast,
+                "Start no test after the first that is not green; the rest are listed as not run");
+  run->add_option("--wrapper", a.wrapper,
+                  "Command words put in front of every test process, e.g. 'qemu-x86_64' (default: "
+                  "$SIGIPC_WRAPPER)")
+      ->envname("SIGIPC_WRAPPER");
+  run->add_option("--isolation", a.isolation, "auto, namespaces or process-group (default: auto)");
+  run->add_flag(
+      "--fork-server", a.fork_server,
+      "Fork each test from one started copy of the program (behind the wrapper) instead of "
+      "executing it afresh: much faster under emulators; needs namespace isolation");
+}
+
+}  // namespace
+
+CommandAction add_list_command(CLI::App& app) {
+  struct Args {
+    std::vector<std::string> filters, excludes, expect;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* list = app.add_subcommand(
+      "list", "List every test with its requirement, family, clause and statement");
+  list->add_option("--filter", a->filters,
+                   "Glob over test ids or requirement ids (repeatable; A*:B* is two globs)");
+  list->add_option("--exclude", a->excludes,
+                   "Glob of tests to leave out (repeatable), as sigipc run does");
+  list->add_option(
+      "--expect", a->expect,
+      "Expectation file (repeatable): leave out the tests its SKIP entries skip on this "
+      "machine, naming them on stderr");
+  list->add_flag("--json", a->json, "Print JSON");
+  return [a](const CommandLine&) { return cmd_list(a->filters, a->excludes, a->expect, a->json); };
+}
+
+CommandAction add_run_command(CLI::App& app) {
+  auto a = std::make_shared<RunArgs>();
+  auto* run = app.add_subcommand("run", "Run tests, each in its own process, and write reports");
+  add_selection_options(run, *a);
+  run->add_option("--out", a->out, "Report folder (default: sigipc-results)");
+  run->add_option("--stdout-format", a->stdout_format,
+                  "progress (a table at the end), ktap (KTAP v1 lines as tests finish, for serial "
+                  "consoles and LAVA) or jsonl (the result stream's lines)");
+  add_scheduling_options(run, *a);
+  return [a](const CommandLine& cl) {
+    // A closed standard output (sigipc run | head -1) must not kill the
+    // run: writes to it fail with EPIPE and the reports are still
+    // written. Test processes get default dispositions back (spawn.cc).
+    signal(SIGPIPE, SIG_IGN);
+    return RunCommand(*a, cl).run();
+  };
+}
+
+namespace {
+
+// The processes the runner starts run the same program with one of these
+// first: internal entry points, not commands. Their arguments are passed on
+// as they are (an exec helper's may look like options).
+int internal_run_test(int argc, char** argv) {
+  return argc == 3 ? run_test_process(argv[0], argv[2]) : 2;
+}
+
+int internal_exec_helper(int argc, char** argv) {
+  if (argc < 3) return 2;
+  // An exec'd helper inherits the test's result channel: CHILD_CHECKs in
+  // it reach the runner like those of any forked child.
+  result_fd_init();
+  return run_exec_helper(argv[2], std::vector<std::string>(argv + 3, argv + argc));
+}
+
+int internal_fork_server(int argc, char**) {
+  const char* fd = getenv("SIGIPC_FORK_SERVER_FD");
+  if (argc != 2 || !fd) return 2;
+  const int ctrl = std::atoi(fd);
+  unsetenv("SIGIPC_FORK_SERVER_FD");
+  return fork_server_main(ctrl);
+}
+
+int internal_probe(int argc, char**) {
+  if (argc != 2) return 2;
+  std::cout << platform_environment().dump() << std::endl;
+  return 0;
+}
+
+const std::map<std::string, int (*)(int, char**)>& internal_entries() {
+  static const std::map<std::string, int (*)(int, char**)> m = {
+      {"__run-test", internal_run_test},
+      {"__exec-helper", internal_exec_helper},
+      {"__fork-server", internal_fork_server},
+      {"__probe", internal_probe}};
+  return m;
+}
+
+struct Commands {
+  CLI::App app{"sigipc: conformance and fault-injection tests for POSIX/Linux signals and IPC"};
+  std::map<const CLI::App*, CommandAction> actions;
+
+  Commands() {
+    app.set_version_flag("--version", std::string("sigipc ") + SIGIPC_VERSION + " (revision " +
+                                          SIGIPC_REVISION + ")");
+    app.require_subcommand(1);
+    for (auto add : {add_list_command, add_run_command, add_inject_command, add_report_command,
+                     add_diff_command, add_merge_command}) {
+      CommandAction action = add(app);
+      actions.emplace(app.get_subcommands([](CLI::App*) { return true; }).back(),
+                      std::move(action));
+    }
+  }
+  bool is_command(const std::string& word) {
+    for (const auto& [sub, action] : actions)
+      if (sub->get_name() == word) return true;
+    return false;
+  }
+  // "sigipc" and, once its name was read, the command's.
+  std::string prefix() {
+    auto parsed = app.get_subcommands();
+    return parsed.empty() ? "sigipc" : "sigipc " + parsed.front()->get_name();
+  }
+};
+
+// The command line as one shell-quoted string, for the environment block.
+std::string quoted_command_line(int argc, char** argv) {
+  std::string cl;
+  for (int i = 0; i < argc; ++i) cl += (i ? " " : "") + shell_quoted(argv[i]);
+  return cl;
 }
 
 }  // namespace
 
 int cli_main(int argc, char** argv) {
-  // Internal entry points for the processes the runner starts.
-  if (argc >= 2 && std::strcmp(argv[1], "__run-test") == 0) {
-    if (argc != 3) return 2;
-    return run_test_process(argv[0], argv[2]);
+  if (argc >= 2) {
+    auto entry = internal_entries().find(argv[1]);
+    if (entry != internal_entries().end()) return entry->second(argc, argv);
   }
-  if (argc >= 3 && std::strcmp(argv[1], "__exec-helper") == 0) {
-    // An exec'd helper inherits the test's result channel: CHILD_CHECKs in
-    // it reach the runner like those of any forked child.
-    result_fd_init();
-    return run_exec_helper(argv[2], std::vector<std::string>(argv + 3, argv + argc));
-  }
-  if (argc == 2 && std::strcmp(argv[1], "__fork-server") == 0) {
-    const char* fd = getenv("SIGIPC_FORK_SERVER_FD");
-    if (!fd) return 2;
-    unsetenv("SIGIPC_FORK_SERVER_FD");
-    return fork_server_main(std::atoi(fd));
-  }
-  if (argc == 2 && std::strcmp(argv[1], "__probe") == 0) {
-    std::cout << probe_json().dump() << std::endl;
-    return 0;
-  }
-
-  CLI::App app{"sigipc: conformance and fault-injection tests for POSIX/Linux signals and IPC"};
-  app.set_version_flag(
-      "--version", std::string("sigipc ") + SIGIPC_VERSION + " (revision " + SIGIPC_REVISION + ")");
-  app.require_subcommand(1);
-  app.footer(
-      "More commands, each with its own --help: sigipc inject, sigipc report, sigipc diff, "
-      "sigipc merge\n");
-
-  std::vector<std::string> list_filters, list_excludes, list_expect;
-  bool list_json = false;
-  auto* list = app.add_subcommand(
-      "list", "List every test with its requirement, family, clause and statement");
-  list->add_option("--filter", list_filters,
-                   "Glob over test ids or requirement ids (repeatable; A*:B* is two globs)");
-  list->add_option("--exclude", list_excludes,
-                   "Glob of tests to leave out (repeatable), as sigipc run does");
-  list->add_option(
-      "--expect", list_expect,
-      "Expectation file (repeatable): leave out the tests its SKIP entries skip on this "
-      "machine, naming them on stderr");
-  list->add_flag("--json", list_json, "Print JSON");
-
-  RunArgs ra;
-  auto* run = app.add_subcommand("run", "Run tests, each in its own process, and write reports");
-  run->add_option("--filter", ra.filters,
-                  "Glob over test ids or requirement ids (repeatable; A*:B* is two globs)");
-  run->add_option("--exclude", ra.excludes, "Glob of tests to leave out (repeatable)");
-  run->add_option("--out", ra.out, "Report folder (default: sigipc-results)");
-  run->add_option("--jobs,-j", ra.jobs, "Tests at a time, 1 to 4096 (default: CPUs)")
-      ->check(CLI::Range(1, 4096));
-  run->add_option(
-         "--timeout-mul", ra.timeout_mul,
-         "Scale every per-test time limit, 0.01 to 1000 (default: $SIGIPC_TIMEOUT_MUL or 1)")
-      ->check(CLI::Range(0.01, 1000.0));
-  run->add_option("--seed", ra.seed,
-                  "Seed for randomised tests, injectors and --shuffle, 0 to 2^64-1 (default: "
-                  "random, reported)");
-  run->add_option("--repeat", ra.repeat,
-                  "Run each test N times (worst outcome wins), or until-fail:N: until a run is not "
-                  "green, at most N times");
-  run->add_flag("--shuffle", ra.shuffle,
-                "Run the tests in an order drawn from the seed (recorded)");
-  run->add_flag("--fail-fast", ra.fail_fast,
-                "Start no test after the first that is not green; the rest are listed as not run");
-  run->add_option(
-      "--shard", ra.shard,
-      "Run only shard I of N (I/N, 1-based), split by recorded durations; merge the shards "
-      "with sigipc merge");
-  run->add_option("--durations", ra.durations,
-                  "results.json, results.jsonl or run folder whose test durations balance --shard "
-                  "(default: each test's time limit)");
-  run->add_option("--resume", ra.resume,
-                  "Run only the tests the run folder DIR has no result for, writing into DIR (its "
-                  "reports then cover both runs)");
-  run->add_option(
-      "--rerun-failed", ra.rerun_failed,
-      "Run only the FAIL, ERROR, TIMEOUT and XPASS tests of a results.json, results.jsonl "
-      "or run folder");
-  run->add_option("--stdout-format", ra.stdout_format,
-                  "progress (a table at the end), ktap (KTAP v1 lines as tests finish, for serial "
-                  "consoles and LAVA) or jsonl (the result stream's lines)");
-  run->add_option("--wrapper", ra.wrapper,
-                  "Command words put in front of every test process, e.g. 'qemu-x86_64' (default: "
-                  "$SIGIPC_WRAPPER)");
-  run->add_option("--expect", ra.expect_files,
-                  "Expectation file (YAML) of known deviations: matching failures become XFAIL, "
-                  "status SKIP entries leave tests out (repeatable)");
-  run->add_option("--isolation", ra.isolation, "auto, namespaces or process-group (default: auto)");
-  run->add_flag(
-      "--fork-server", ra.fork_server,
-      "Fork each test from one started copy of the program (behind the wrapper) instead of "
-      "executing it afresh: much faster under emulators; needs namespace isolation");
-
-  // Commands with their own option sets live in their own files.
-  if (argc >= 2 && std::strcmp(argv[1], "inject") == 0) return inject_main(argc, argv);
-  if (argc >= 2 && std::strcmp(argv[1], "report") == 0) return report_main(argc, argv);
-  if (argc >= 2 && std::strcmp(argv[1], "diff") == 0) return diff_main(argc, argv);
-  if (argc >= 2 && std::strcmp(argv[1], "merge") == 0) return merge_main(argc, argv);
-  if (argc >= 2 && argv[1][0] != '-' && std::strcmp(argv[1], "list") != 0 &&
-      std::strcmp(argv[1], "run") != 0) {
-    std::fprintf(
-        stderr,
-        "sigipc: unknown command '%s' (commands: list, run, inject, report, diff, merge; see: "
-        "sigipc --help)\n",
-        argv[1]);
+  Commands c;
+  if (argc >= 2 && argv[1][0] != '-' && !c.is_command(argv[1])) {
+    std::fprintf(stderr,
+                 "sigipc: unknown command '%s' (commands: list, run, inject, report, diff, merge; "
+                 "see: sigipc --help)\n",
+                 argv[1]);
     return 2;
   }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "sigipc: %s (see: sigipc --help)\n", e.what());
-    return 2;
-  }
-  {
-    std::string cl;
-    for (int i = 0; i < argc; ++i) cl += (i ? " " : "") + shell_quoted(argv[i]);
-    ra.command_line = cl;
-  }
-
-  try {
-    if (*list) return cmd_list(list_filters, list_excludes, list_expect, list_json);
-    if (*run) {
-      // A closed standard output (sigipc run | head -1) must not kill the
-      // run: writes to it fail with EPIPE and the reports are still
-      // written. Test processes get default dispositions back (spawn.cc).
-      signal(SIGPIPE, SIG_IGN);
-      return cmd_run(ra);
+  // What follows "--" is sigipc inject's program, never options of sigipc.
+  CommandLine cl;
+  cl.text = quoted_command_line(argc, argv);
+  int parsed = argc;
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--") {
+      parsed = i;
+      cl.dashdash = true;
+      cl.program.assign(argv + i + 1, argv + argc);
+      break;
     }
-  } catch (const UsageError& e) {
-    std::fprintf(stderr, "sigipc: %s\n", e.what());
+  try {
+    c.app.parse(parsed, argv);
+  } catch (const CLI::Success& e) {
+    return c.app.exit(e);  // --help, --version
+  } catch (const CLI::ParseError& e) {
+    std::string p = c.prefix();
+    std::fprintf(stderr, "%s: %s (see: %s --help)\n", p.c_str(), e.what(), p.c_str());
     return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "sigipc: error: %s\n", e.what());
-    return 1;
   }
-  return 2;
+  const CLI::App* sub = c.app.get_subcommands().front();
+  return run_command(c.prefix(), [&] {
+    if (cl.dashdash && sub->get_name() != "inject")
+      throw UsageError("'--' separates sigipc inject's program; sigipc " + sub->get_name() +
+                       " takes none");
+    return c.actions.at(sub)(cl);
+  });
 }
 
 }  // namespace sigipc

@@ -1,7 +1,7 @@
 // sigipc diff OLD.json NEW.json: what changed between two runs. CI gates on
 // the exit status: 1 when NEW has failures OLD did not have.
-#include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -12,72 +12,65 @@
 
 namespace sigipc {
 
-int diff_main(int argc, char** argv) {
-  CLI::App app{
-      "Compare two saved runs: new failures, fixes, other status changes, tests added and "
-      "removed, environment differences",
-      "sigipc diff"};
+namespace {
+
+struct DiffArgs {
   std::string old_file, new_file, fail_on = "new-failures", format;
   bool json = false;
-  app.add_option("old", old_file, "results.json of the reference run")->required();
-  app.add_option("new", new_file, "results.json of the run to judge")->required();
-  app.add_option("--format", format,
-                 "text (default): a plain listing; json: the differences as JSON; md: a Markdown "
-                 "pull-request comment");
-  app.add_flag("--json", json, "The same as --format json");
-  app.add_option("--fail-on", fail_on,
-                 "new-failures (default): exit 1 when NEW has a failure OLD did not have; "
-                 "any-change: also on any status change or test added or removed; never");
-  app.footer(
-      "Exit status: 0 no new failures, 1 new failures (or a change, with --fail-on any-change), "
-      "2 bad usage or input.");
-  try {
-    app.parse(argc - 1, argv + 1);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "sigipc diff: %s (see: sigipc diff --help)\n", e.what());
-    return 2;
-  }
-  if (fail_on != "new-failures" && fail_on != "any-change" && fail_on != "never") {
-    std::fprintf(stderr,
-                 "sigipc diff: --fail-on must be new-failures, any-change or never, not '%s'\n",
-                 fail_on.c_str());
-    return 2;
-  }
-  if (json && !format.empty() && format != "json") {
-    std::fprintf(stderr, "sigipc diff: --json and --format %s contradict each other\n",
-                 format.c_str());
-    return 2;
-  }
-  if (json) format = "json";
-  if (format.empty()) format = "text";
-  if (format != "text" && format != "json" && format != "md") {
-    std::fprintf(stderr, "sigipc diff: --format must be text, json or md, not '%s'\n",
-                 format.c_str());
-    return 2;
-  }
-  RunRecord before, after;
-  try {
-    before = load_results_file(old_file);
-    after = load_results_file(new_file);
-  } catch (const InputError& e) {
-    std::fprintf(stderr, "sigipc diff: %s\n", e.what());
-    return 2;
-  }
+};
+
+// --format and --json as one format name; throws UsageError.
+std::string output_format(const DiffArgs& a) {
+  if (a.fail_on != "new-failures" && a.fail_on != "any-change" && a.fail_on != "never")
+    throw UsageError("--fail-on must be new-failures, any-change or never, not '" + a.fail_on +
+                     "'");
+  if (a.json && !a.format.empty() && a.format != "json")
+    throw UsageError("--json and --format " + a.format + " contradict each other");
+  std::string format = a.json ? "json" : a.format.empty() ? "text" : a.format;
+  if (format != "text" && format != "json" && format != "md")
+    throw UsageError("--format must be text, json or md, not '" + format + "'");
+  return format;
+}
+
+int diff(const DiffArgs& a) {
+  const std::string format = output_format(a);
+  RunRecord before = load_results_file(a.old_file), after = load_results_file(a.new_file);
   RunDiff d = compare_runs(before, after);
   if (format == "json")
-    std::cout << diff_json(d, old_file, new_file)
+    std::cout << diff_json(d, a.old_file, a.new_file)
                      .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   else if (format == "md")
-    std::cout << diff_markdown(d, old_file, new_file);
+    std::cout << diff_markdown(d, a.old_file, a.new_file);
   else
-    std::cout << diff_text(d, old_file, new_file);
-  if (fail_on == "never") return 0;
+    std::cout << diff_text(d, a.old_file, a.new_file);
+  if (a.fail_on == "never") return 0;
   if (!d.new_failures.empty()) return 1;
-  if (fail_on == "any-change" && d.any_change()) return 1;
+  if (a.fail_on == "any-change" && d.any_change()) return 1;
   return 0;
+}
+
+}  // namespace
+
+CommandAction add_diff_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "diff",
+      "Compare two saved runs: new failures, fixes, other status changes, tests added and "
+      "removed, environment differences");
+  auto a = std::make_shared<DiffArgs>();
+  cmd->add_option("old", a->old_file, "results.json of the reference run")->required();
+  cmd->add_option("new", a->new_file, "results.json of the run to judge")->required();
+  cmd->add_option("--format", a->format,
+                  "text (default): a plain listing; json: the differences as JSON; md: a Markdown "
+                  "pull-request comment");
+  cmd->add_flag("--json", a->json, "The same as --format json");
+  cmd->add_option("--fail-on", a->fail_on,
+                  "new-failures (default): exit 1 when NEW has a failure OLD did not have; "
+                  "any-change: also on any status change or test added or removed; never");
+  cmd->footer(
+      "Exit status: 0 no new failures, 1 new failures (or a change, with --fail-on any-change), "
+      "2 bad usage or input.");
+  return [a](const CommandLine&) { return diff(*a); };
 }
 
 }  // namespace sigipc

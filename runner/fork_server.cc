@@ -80,6 +80,129 @@ bool parse_request(const std::vector<std::string>& f, Isolation* iso, std::size_
   return true;
 }
 
+// One received request: its fields and the result channel attached.
+struct Request {
+  std::vector<std::string> fields;
+  int rfd = -1;
+  Isolation iso{};
+  std::size_t argv_at = 0, argc = 0, env_at = 0, envc = 0;
+};
+
+// The server's side of the socket: starts the tests the runner asks for and
+// tells it when each ended.
+class Server {
+ public:
+  Server(int ctrl, int sfd) : ctrl_(ctrl), sfd_(sfd), buf_(kMaxRequest) {}
+  // Serves until the runner closes its end (or the socket breaks).
+  void serve();
+  // The runner is gone: nothing this server started may outlive it.
+  void stop_all();
+
+ private:
+  void reap();
+  // False when the socket is closed; *req->rfd < 0 when there was no request.
+  bool receive(Request* req);
+  void start(Request& req);
+
+  int ctrl_, sfd_;
+  std::vector<char> buf_;
+  std::set<pid_t> live_;
+};
+
+void Server::serve() {
+  for (;;) {
+    pollfd p[2] = {{ctrl_, POLLIN, 0}, {sfd_, POLLIN, 0}};
+    if (poll(p, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      std::fprintf(stderr, "sigipc fork server: poll: %s\n", std::strerror(errno));
+      return;
+    }
+    if (p[1].revents) reap();
+    if (!p[0].revents) continue;
+    Request req;
+    if (!receive(&req)) return;
+    if (req.rfd >= 0) start(req);
+  }
+}
+
+void Server::reap() {
+  signalfd_siginfo si;
+  while (read(sfd_, &si, sizeof si) == sizeof si) {
+  }
+  int st;
+  pid_t pid;
+  while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+    live_.erase(pid);
+    send_text(ctrl_, "X " + std::to_string(pid) + " " + std::to_string(st));
+  }
+}
+
+bool Server::receive(Request* req) {
+  char cbuf[CMSG_SPACE(sizeof(int))];
+  iovec iov{buf_.data(), buf_.size()};
+  msghdr m{};
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = cbuf;
+  m.msg_controllen = sizeof cbuf;
+  ssize_t n = recvmsg(ctrl_, &m, MSG_CMSG_CLOEXEC);
+  if (n < 0 && errno == EINTR) return true;
+  if (n <= 0) return false;
+  int rfd = -1;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+      std::memcpy(&rfd, CMSG_DATA(c), sizeof rfd);
+  req->fields = split_nul(buf_.data(), static_cast<std::size_t>(n));
+  std::string why;
+  if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+    why = "request truncated";
+  else if (rfd < 0)
+    why = "no result channel attached";
+  if (why.empty() && parse_request(req->fields, &req->iso, &req->argv_at, &req->argc, &req->env_at,
+                                   &req->envc, &why)) {
+    req->rfd = rfd;
+    return true;
+  }
+  if (rfd >= 0) close(rfd);
+  send_text(ctrl_, "E " + std::to_string(EINVAL) + " " + why);
+  return true;
+}
+
+void Server::start(Request& req) {
+  const std::vector<std::string>& f = req.fields;
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(ctrl_);
+    close(sfd_);
+    // The test's environment replaces the server's; its result channel is
+    // the descriptor received here, whatever number it got.
+    std::vector<std::string> env(f.begin() + static_cast<long>(req.env_at), f.end());
+    env.push_back(std::string(kEnvResultFd) + "=" + std::to_string(req.rfd));
+    std::vector<char*> envp = exec_array(env);
+    environ = envp.data();
+    InProcess ip{f[req.argv_at], f[req.argv_at + 2]};
+    TestStart start;
+    start.run = run_in_process;
+    start.ctx = &ip;
+    become_test(req.iso, f[1].c_str(), f[2].c_str(), req.rfd, start);
+  }
+  int err = errno;
+  close(req.rfd);
+  if (pid < 0) {
+    send_text(ctrl_, "E " + std::to_string(err) + " fork: " + std::strerror(err));
+    return;
+  }
+  live_.insert(pid);
+  send_text(ctrl_, "S " + std::to_string(pid));
+}
+
+void Server::stop_all() {
+  for (pid_t pid : live_) kill(-pid, SIGKILL);
+  for (pid_t pid : live_)
+    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+}
+
 }  // namespace
 
 int fork_server_main(int ctrl) {
@@ -94,86 +217,9 @@ int fork_server_main(int ctrl) {
     std::fprintf(stderr, "sigipc fork server: signalfd: %s\n", std::strerror(errno));
     return 1;
   }
-  std::set<pid_t> live;
-  std::vector<char> buf(kMaxRequest);
-  for (;;) {
-    pollfd p[2] = {{ctrl, POLLIN, 0}, {sfd, POLLIN, 0}};
-    if (poll(p, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      std::fprintf(stderr, "sigipc fork server: poll: %s\n", std::strerror(errno));
-      break;
-    }
-    if (p[1].revents) {
-      signalfd_siginfo si;
-      while (read(sfd, &si, sizeof si) == sizeof si) {
-      }
-      int st;
-      pid_t pid;
-      while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-        live.erase(pid);
-        send_text(ctrl, "X " + std::to_string(pid) + " " + std::to_string(st));
-      }
-    }
-    if (!p[0].revents) continue;
-
-    char cbuf[CMSG_SPACE(sizeof(int))];
-    iovec iov{buf.data(), buf.size()};
-    msghdr m{};
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    m.msg_control = cbuf;
-    m.msg_controllen = sizeof cbuf;
-    ssize_t n = recvmsg(ctrl, &m, MSG_CMSG_CLOEXEC);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // the runner closed its end (or the socket broke)
-    int rfd = -1;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-        std::memcpy(&rfd, CMSG_DATA(c), sizeof rfd);
-    std::vector<std::string> f = split_nul(buf.data(), static_cast<std::size_t>(n));
-    Isolation iso{};
-    std::size_t argv_at = 0, argc = 0, env_at = 0, envc = 0;
-    std::string why;
-    if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
-      why = "request truncated";
-    else if (rfd < 0)
-      why = "no result channel attached";
-    if (!why.empty() || !parse_request(f, &iso, &argv_at, &argc, &env_at, &envc, &why)) {
-      if (rfd >= 0) close(rfd);
-      send_text(ctrl, "E " + std::to_string(EINVAL) + " " + why);
-      continue;
-    }
-
-    pid_t pid = fork();
-    if (pid == 0) {
-      close(ctrl);
-      close(sfd);
-      // The test's environment replaces the server's; its result channel is
-      // the descriptor received here, whatever number it got.
-      std::vector<std::string> env(f.begin() + static_cast<long>(env_at), f.end());
-      env.push_back(std::string(kEnvResultFd) + "=" + std::to_string(rfd));
-      std::vector<char*> envp = exec_array(env);
-      environ = envp.data();
-      InProcess ip{f[argv_at], f[argv_at + 2]};
-      TestStart start;
-      start.run = run_in_process;
-      start.ctx = &ip;
-      become_test(iso, f[1].c_str(), f[2].c_str(), rfd, start);
-    }
-    int err = errno;
-    close(rfd);
-    if (pid < 0) {
-      send_text(ctrl, "E " + std::to_string(err) + " fork: " + std::strerror(err));
-      continue;
-    }
-    live.insert(pid);
-    send_text(ctrl, "S " + std::to_string(pid));
-  }
-  // The runner is gone: nothing this server started may outlive it.
-  for (pid_t pid : live) kill(-pid, SIGKILL);
-  for (pid_t pid : live)
-    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
+  Server server(ctrl, sfd);
+  server.serve();
+  server.stop_all();
   return 0;
 }
 
@@ -247,8 +293,11 @@ bool ForkServer::read_message(bool block, std::string* msg) {
   }
 }
 
-Spawned ForkServer::spawn(const SpawnSpec& spec) {
-  if (ctrl_ < 0) throw std::runtime_error("the fork server is gone: " + failure_);
+namespace {
+
+// NUL-separated fields: isolation, output path, mqueue folder, argc, argv
+// (without the wrapper: the server already runs behind it), envc, env.
+std::string request_text(const SpawnSpec& spec) {
   std::string req;
   auto field = [&](const std::string& s) {
     req += s;
@@ -261,14 +310,11 @@ Spawned ForkServer::spawn(const SpawnSpec& spec) {
   for (std::size_t i = spec.wrapper_words; i < spec.argv.size(); ++i) field(spec.argv[i]);
   field(std::to_string(spec.env.size()));
   for (const auto& e : spec.env) field(e);
-  if (req.size() > kMaxRequest) {
-    fail("a request of " + std::to_string(req.size()) + " bytes exceeds the fork server's limit");
-    throw std::runtime_error(failure_);
-  }
+  return req;
+}
 
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0)
-    throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+// Sends the request with fd attached; the errno when it did not go whole.
+int send_with_fd(int sock, std::string& req, int fd) {
   char cbuf[CMSG_SPACE(sizeof(int))] = {};
   iovec iov{req.data(), req.size()};
   msghdr m{};
@@ -280,17 +326,38 @@ Spawned ForkServer::spawn(const SpawnSpec& spec) {
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fds[1], sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
   ssize_t sent;
-  while ((sent = sendmsg(ctrl_, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  while ((sent = sendmsg(sock, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
   }
-  int err = errno;
+  return sent == static_cast<ssize_t>(req.size()) ? 0 : errno;
+}
+
+}  // namespace
+
+Spawned ForkServer::spawn(const SpawnSpec& spec) {
+  if (ctrl_ < 0) throw std::runtime_error("the fork server is gone: " + failure_);
+  std::string req = request_text(spec);
+  if (req.size() > kMaxRequest) {
+    fail("a request of " + std::to_string(req.size()) + " bytes exceeds the fork server's limit");
+    throw std::runtime_error(failure_);
+  }
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+  int err = send_with_fd(ctrl_, req, fds[1]);
   close(fds[1]);
-  if (sent != static_cast<ssize_t>(req.size())) {
+  if (err != 0) {
     close(fds[0]);
     fail(std::string("sending a request: ") + std::strerror(err));
     throw std::runtime_error(failure_);
   }
+  return await_start(fds[0]);
+}
+
+// The server's answer to a request: "S <pid>" or "E ..." (exit notices of
+// other tests may come first).
+Spawned ForkServer::await_start(int result_fd) {
   std::string msg;
   while (read_message(true, &msg)) {
     if (take_exit_notice(msg)) continue;
@@ -300,16 +367,15 @@ Spawned ForkServer::spawn(const SpawnSpec& spec) {
     if (kind == 'S') {
       pid_t pid = 0;
       in >> pid;
-      fcntl(fds[0], F_SETFL, O_NONBLOCK);
-      return Spawned{pid, fds[0]};
-    } else {
-      close(fds[0]);
-      std::string rest;
-      std::getline(in, rest);
-      throw std::runtime_error("the fork server could not start the test:" + rest);
+      fcntl(result_fd, F_SETFL, O_NONBLOCK);
+      return Spawned{pid, result_fd};
     }
+    close(result_fd);
+    std::string rest;
+    std::getline(in, rest);
+    throw std::runtime_error("the fork server could not start the test:" + rest);
   }
-  close(fds[0]);
+  close(result_fd);
   throw std::runtime_error(failure_);
 }
 

@@ -69,6 +69,7 @@ class ForkServer {
 
  private:
   bool read_message(bool block, std::string* msg);
+  Spawned await_start(int result_fd);
   // An "X <pid> <status>" notice goes to pending_: true; any other message: false.
   bool take_exit_notice(const std::string& msg);
   void fail(const std::string& why);

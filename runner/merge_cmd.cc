@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,10 +27,6 @@
 namespace sigipc {
 
 namespace {
-
-struct BadInput : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // What makes two runs results of the same suite on the same platform.
 constexpr const char* kSameRunKeys[] = {
@@ -49,12 +46,12 @@ void check_same_run(const std::vector<RunRecord>& runs, const std::vector<std::s
       if (a == b) continue;
       std::string why = files[i] + ": environment \"" + key + "\" is " + b + ", " + files[0] +
                         " has " + a + ": not shards of one run";
-      if (!force) throw BadInput(why + " (--force merges anyway)");
+      if (!force) throw UsageError(why + " (--force merges anyway)");
       std::fprintf(stderr, "sigipc merge: %s\n", why.c_str());
     }
     if (runs[i].expectation_files != runs[0].expectation_files && !force)
-      throw BadInput(files[i] + ": expectation files differ from " + files[0] +
-                     " (--force merges anyway)");
+      throw UsageError(files[i] + ": expectation files differ from " + files[0] +
+                       " (--force merges anyway)");
   }
 }
 
@@ -72,7 +69,7 @@ RunRecord merge(const std::vector<RunRecord>& runs, const std::vector<std::strin
       auto [it, fresh] = source.emplace(res.id, files[i]);
       if (!fresh) {
         std::string why = res.id + " is in both " + it->second + " and " + files[i];
-        if (!force) throw BadInput(why + ": not disjoint shards (--force keeps the first)");
+        if (!force) throw UsageError(why + ": not disjoint shards (--force keeps the first)");
         continue;
       }
       m.results.push_back(res);
@@ -113,10 +110,10 @@ int run_merge(const std::vector<std::string>& files, const std::string& out, boo
   check_same_run(runs, files, force);
   RunRecord m = merge(runs, files, force);
   if (mkdir(out.c_str(), 0755) != 0 && errno != EEXIST)
-    throw BadInput("cannot create output folder " + out + ": " + std::strerror(errno));
+    throw UsageError("cannot create output folder " + out + ": " + std::strerror(errno));
   struct stat st {};
   if (stat(out.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    throw BadInput("--out " + out + " is not a folder");
+    throw UsageError("--out " + out + " is not a folder");
   auto written = write_all_reports(m, out);
   std::fputs(summary_table(m).c_str(), stdout);
   std::string names;
@@ -128,45 +125,30 @@ int run_merge(const std::vector<std::string>& files, const std::string& out, boo
 
 }  // namespace
 
-int merge_main(int argc, char** argv) {
-  CLI::App app{
-      "Merge the shards of one run (sigipc run --shard I/N) into one result set and write "
-      "every report: sigipc merge A.json B.json... --out DIR",
-      "sigipc merge"};
-  std::vector<std::string> files;
-  std::string out;
-  bool force = false;
-  app.add_option("results", files, "results.json, results.jsonl or run folder of each shard")
+CommandAction add_merge_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "merge", "Merge the shards of one run into one result set and write every report");
+  struct Args {
+    std::vector<std::string> files;
+    std::string out;
+    bool force = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("results", a->files, "results.json, results.jsonl or run folder of each shard")
       ->required();
-  app.add_option("--out", out, "Folder for the merged reports (created if needed)")->required();
-  app.add_flag(
-      "--force", force,
+  cmd->add_option("--out", a->out, "Folder for the merged reports (created if needed)")->required();
+  cmd->add_flag(
+      "--force", a->force,
       "Merge runs of different platforms or suite revisions, or with a test in two of them "
       "(the first result wins)");
-  app.footer(
+  cmd->footer(
+      "Usage: sigipc merge A.json B.json... --out DIR (the shards of sigipc run --shard I/N)\n"
       "Exit status: 0 merged and green, 1 merged and not green (or tests not run), 2 bad "
       "usage or input.");
-  try {
-    app.parse(argc - 1, argv + 1);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "sigipc merge: %s (see: sigipc merge --help)\n", e.what());
-    return 2;
-  }
-  signal(SIGPIPE, SIG_IGN);
-  try {
-    return run_merge(files, out, force);
-  } catch (const InputError& e) {
-    std::fprintf(stderr, "sigipc merge: %s\n", e.what());
-    return 2;
-  } catch (const BadInput& e) {
-    std::fprintf(stderr, "sigipc merge: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "sigipc merge: error: %s\n", e.what());
-    return 1;
-  }
+  return [a](const CommandLine&) {
+    signal(SIGPIPE, SIG_IGN);
+    return run_merge(a->files, a->out, a->force);
+  };
 }
 
 }  // namespace sigipc

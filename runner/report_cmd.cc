@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,16 +27,12 @@ namespace sigipc {
 
 namespace {
 
-struct BadInput : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 void make_dir(const std::string& dir) {
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-    throw BadInput("cannot create output folder " + dir + ": " + std::strerror(errno));
+    throw UsageError("cannot create output folder " + dir + ": " + std::strerror(errno));
   struct stat st {};
   if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    throw BadInput("output folder " + dir + " is not a folder");
+    throw UsageError("output folder " + dir + " is not a folder");
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -91,15 +88,15 @@ int one_run(const std::string& file, const std::string& out,
   try {
     expectations = load_expectation_set(expect);
   } catch (const std::runtime_error& e) {
-    throw BadInput(e.what());
+    throw UsageError(e.what());
   }
   RunRecord run = load_run(file);
   if (!expect.empty()) {
     // Applying twice would turn the XFAILs of the first pass into
     // unexplained results: insist on the run as it came out of the suite.
     if (!run.expectation_files.empty())
-      throw BadInput(file + ":1: expectations were already applied to this run (" +
-                     joined(run.expectation_files) + "); give the run without them");
+      throw UsageError(file + ":1: expectations were already applied to this run (" +
+                       joined(run.expectation_files) + "); give the run without them");
     std::vector<std::string> ids, rules;
     known_tests(run, ids, rules);
     ExpectationReport rep = apply_expectations(run, expectations, ids, rules);
@@ -119,10 +116,10 @@ int one_run(const std::string& file, const std::string& out,
 
 int matrix(const std::vector<std::string>& files, const std::string& out,
            const std::vector<std::string>& labels) {
-  if (files.size() < 2) throw BadInput("--matrix needs at least two results files");
+  if (files.size() < 2) throw UsageError("--matrix needs at least two results files");
   if (labels.size() > files.size())
-    throw BadInput("more --label options (" + std::to_string(labels.size()) +
-                   ") than results files (" + std::to_string(files.size()) + ")");
+    throw UsageError("more --label options (" + std::to_string(labels.size()) +
+                     ") than results files (" + std::to_string(files.size()) + ")");
   std::vector<MatrixColumn> cols;
   for (std::size_t i = 0; i < files.size(); ++i) {
     MatrixColumn c;
@@ -147,58 +144,52 @@ int matrix(const std::vector<std::string>& files, const std::string& out,
   return 0;
 }
 
+int report(const std::vector<std::string>& files, const std::string& out, bool as_matrix,
+           const std::vector<std::string>& labels, const std::vector<std::string>& expect) {
+  if (as_matrix) {
+    if (!expect.empty()) throw UsageError("--expect applies to one run, not to --matrix");
+    return matrix(files, out, labels);
+  }
+  if (!labels.empty()) throw UsageError("--label is for --matrix");
+  if (files.size() != 1)
+    throw UsageError("give one results file (several only with --matrix), got " +
+                     std::to_string(files.size()));
+  return one_run(files[0], out, expect);
+}
+
 }  // namespace
 
-int report_main(int argc, char** argv) {
-  CLI::App app{
-      "Write every report format from saved results: sigipc report RESULTS.json --out DIR, "
-      "or several platforms side by side: sigipc report --matrix A.json B.json... --out DIR",
-      "sigipc report"};
-  std::vector<std::string> files, labels, expect;
-  std::string out;
-  bool as_matrix = false;
-  app.add_option(
-         "results", files,
+CommandAction add_report_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "report",
+      "Write every report format from saved results, or lay runs of several platforms "
+      "side by side");
+  struct Args {
+    std::vector<std::string> files, labels, expect;
+    std::string out;
+    bool as_matrix = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option(
+         "results", a->files,
          "results.json, results.jsonl or run folder (several with --matrix); a run cut short "
          "is rebuilt from its results.jsonl")
       ->required();
-  app.add_option("--out", out, "Folder for the reports (created if needed)")->required();
-  app.add_flag("--matrix", as_matrix, "Lay several runs side by side: matrix.html, matrix.md");
-  app.add_option("--label", labels,
-                 "Column name for the matching results file, in order (--matrix; default: from the "
-                 "environment block)");
-  app.add_option("--expect", expect,
-                 "Expectation file (YAML) to apply before writing; the exit status then says green "
-                 "(0) or not (1), as sigipc run does (repeatable)");
-  app.footer("Exit status: 0 written (with --expect: 0 green, 1 not green), 2 bad usage or input.");
-  try {
-    app.parse(argc - 1, argv + 1);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "sigipc report: %s (see: sigipc report --help)\n", e.what());
-    return 2;
-  }
-  try {
-    if (as_matrix) {
-      if (!expect.empty()) throw BadInput("--expect applies to one run, not to --matrix");
-      return matrix(files, out, labels);
-    }
-    if (!labels.empty()) throw BadInput("--label is for --matrix");
-    if (files.size() != 1)
-      throw BadInput("give one results file (several only with --matrix), got " +
-                     std::to_string(files.size()));
-    return one_run(files[0], out, expect);
-  } catch (const InputError& e) {
-    std::fprintf(stderr, "sigipc report: %s\n", e.what());
-    return 2;
-  } catch (const BadInput& e) {
-    std::fprintf(stderr, "sigipc report: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "sigipc report: error: %s\n", e.what());
-    return 1;
-  }
+  cmd->add_option("--out", a->out, "Folder for the reports (created if needed)")->required();
+  cmd->add_flag("--matrix", a->as_matrix, "Lay several runs side by side: matrix.html, matrix.md");
+  cmd->add_option("--label", a->labels,
+                  "Column name for the matching results file, in order (--matrix; default: from "
+                  "the environment block)");
+  cmd->add_option("--expect", a->expect,
+                  "Expectation file (YAML) to apply before writing; the exit status then says "
+                  "green (0) or not (1), as sigipc run does (repeatable)");
+  cmd->footer(
+      "Usage: sigipc report RESULTS.json --out DIR\n"
+      "       sigipc report --matrix A.json B.json... --out DIR\n"
+      "Exit status: 0 written (with --expect: 0 green, 1 not green), 2 bad usage or input.");
+  return [a](const CommandLine&) {
+    return report(a->files, a->out, a->as_matrix, a->labels, a->expect);
+  };
 }
 
 }  // namespace sigipc

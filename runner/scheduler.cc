@@ -24,7 +24,8 @@
 #include "fixtures/ipc_registry.h"
 #include "fixtures/proc_util.h"
 #include "fixtures/result_channel.h"
-#include "runner/fork_server.h"
+#include "runner/launcher.h"
+#include "runner/running_test.h"
 #include "runner/verdict.h"
 
 extern char** environ;
@@ -34,37 +35,6 @@ namespace sigipc {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct Running {
-  const TestMeta* meta;
-  std::string token;
-  int iteration;
-  Spawned sp;
-  bool via_server = false;  // sp.pid is the fork server's child, not ours
-  std::string dir;
-  std::string buf;
-  Outcome out;
-  Clock::time_point start, deadline;
-  bool exited = false;
-  bool eof = false;
-  Clock::time_point exit_time;
-};
-
-// A process that outlived its test but holds the result pipe open gets this
-// long after the test process ended before the runner stops waiting for EOF.
-constexpr auto kEofGrace = std::chrono::seconds(2);
-
-std::string read_tail(const std::string& path, std::size_t max) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  std::string s = ss.str();
-  if (s.size() > max) s = "..." + s.substr(s.size() - max);
-  for (char& c : s)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
 
 std::string token_of(pid_t pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
@@ -79,7 +49,7 @@ std::string token_of(pid_t pid) {
 // group (setpgid, setsid) are re-parented to the runner (a subreaper) when
 // their parents die. They carry the test's token in their environment; kill
 // and reap them, repeating as their own children are re-parented in turn.
-int sweep_orphans(const std::string& token, const std::map<pid_t, struct Running>& running) {
+int sweep_orphans(const std::string& token, const std::map<pid_t, RunningTest>& running) {
   int killed = 0;
   for (int round = 0; round < 64; ++round) {
     std::vector<pid_t> found;
@@ -155,29 +125,30 @@ class Progress {
  public:
   Progress(bool tty, bool quiet, std::size_t total, std::function<void(Result&)> relabel)
       : tty_(tty), quiet_(quiet), total_(total), relabel_(std::move(relabel)) {}
-  void started(const std::map<pid_t, Running>& running) {
+  void started(const std::map<pid_t, RunningTest>& running) {
     if (tty_ && !quiet_) draw(running);
   }
-  void finished(const Running& r, const Verdict& verdict, const std::map<pid_t, Running>& running) {
+  void finished(const RunningTest& r, const Verdict& verdict,
+                const std::map<pid_t, RunningTest>& running) {
     ++done_;
     if (quiet_) return;
     Result v;
-    v.id = r.meta->id();
-    v.requirement = r.meta->requirement;
+    v.id = r.meta().id();
+    v.requirement = r.meta().requirement;
     v.status = verdict.status;
     v.message = verdict.message;
     if (relabel_) relabel_(v);
     if (is_bad(v.status)) ++bad_;
     if (tty_) {
       if (v.status != Status::kPass && v.status != Status::kUnsupported) {
-        std::fprintf(stderr, "\r\033[K%-8s %s: %s\n", status_name(v.status), r.meta->id().c_str(),
+        std::fprintf(stderr, "\r\033[K%-8s %s: %s\n", status_name(v.status), v.id.c_str(),
                      v.message.substr(0, 300).c_str());
       }
       draw(running);
     } else {
-      double ms = std::chrono::duration<double, std::milli>(Clock::now() - r.start).count();
+      double ms = std::chrono::duration<double, std::milli>(Clock::now() - r.start_time()).count();
       std::fprintf(stderr, "[%*zu/%zu] %-11s %s (%.0f ms)%s%s\n", width(), done_, total_,
-                   status_name(v.status), r.meta->id().c_str(), ms, v.message.empty() ? "" : ": ",
+                   status_name(v.status), v.id.c_str(), ms, v.message.empty() ? "" : ": ",
                    v.message.substr(0, 300).c_str());
     }
   }
@@ -187,8 +158,8 @@ class Progress {
 
  private:
   int width() const { return static_cast<int>(std::to_string(total_).size()); }
-  void draw(const std::map<pid_t, Running>& running) {
-    std::string cur = running.empty() ? "" : running.begin()->second.meta->id();
+  void draw(const std::map<pid_t, RunningTest>& running) {
+    std::string cur = running.empty() ? "" : running.begin()->second.meta().id();
     std::fprintf(stderr, "\r\033[K[%zu/%zu] %zu not passing | running: %s", done_, total_, bad_,
                  cur.substr(0, 60).c_str());
     std::fflush(stderr);
@@ -198,45 +169,51 @@ class Progress {
   std::function<void(Result&)> relabel_;
 };
 
-using Runs = std::vector<std::pair<Verdict, double>>;
-
-// One result from every run of a test: the worst outcome, with the count of
-// each status when they differ.
-Result aggregate(const TestMeta& t, const Runs& runs) {
-  Result r = result_for(t);
-  r.runs = static_cast<int>(runs.size());
-  double total = 0;
-  const Verdict* worst = nullptr;
-  for (const auto& [v, ms] : runs) {
-    total += ms;
-    r.run_counts[status_name(v.status)]++;
-    if (!worst || severity(v.status) > severity(worst->status)) worst = &v;
+// SIGCHLD and the stop signals (SIGINT, SIGTERM, SIGHUP) as a readable
+// descriptor for the run's lifetime; the mask is restored afterwards.
+class RunSignals {
+ public:
+  RunSignals() {
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&sigs, s);
+    sigprocmask(SIG_BLOCK, &sigs, &old_mask_);
+    fd_ = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (fd_ < 0) {
+      int e = errno;
+      sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+      throw std::runtime_error(std::string("signalfd: ") + std::strerror(e));
+    }
   }
-  r.status = worst->status;
-  r.message = worst->message;
-  if (r.runs > 1 && r.run_counts.size() > 1)
-    r.message = "differs between runs (" + std::to_string(r.run_counts[status_name(r.status)]) +
-                " of " + std::to_string(r.runs) + " " + status_name(r.status) + "): " + r.message;
-  r.duration_ms = total / r.runs;
-  return r;
-}
+  ~RunSignals() {
+    close(fd_);
+    sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+  RunSignals(const RunSignals&) = delete;
+  RunSignals& operator=(const RunSignals&) = delete;
+  int fd() const { return fd_; }
+  // Drains the descriptor; true when a stop signal came.
+  bool stop_requested() {
+    bool stop = false;
+    signalfd_siginfo si;
+    while (read(fd_, &si, sizeof si) == sizeof si)
+      stop = stop || si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP;
+    return stop;
+  }
 
-}  // namespace
+ private:
+  int fd_ = -1;
+  sigset_t old_mask_;
+};
 
-SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const SchedulerOptions& o) {
-  SchedulerResult res;
-  // Orphans of a test (in process-group isolation) are re-parented to the
-  // runner rather than init, so they can be reaped and never linger.
-  prctl(PR_SET_CHILD_SUBREAPER, 1);
+// One run_tests() call: a queue of test runs, the running tests (by the pid
+// the runner knows them by), and each test's finished runs.
+class Scheduler {
+ public:
+  Scheduler(const std::vector<const TestMeta*>& tests, const SchedulerOptions& o);
+  SchedulerResult run();
 
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&sigs, s);
-  sigset_t old_mask;
-  sigprocmask(SIG_BLOCK, &sigs, &old_mask);
-  int sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (sfd < 0) throw std::runtime_error(std::string("signalfd: ") + std::strerror(errno));
-
+ private:
   // The runs of one test are queued together, so its result is final (and
   // streamed) as soon as its last run ends; --repeat until-fail queues the
   // next run only once the previous one was green.
@@ -244,260 +221,270 @@ SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const Sched
     const TestMeta* meta;
     int iteration;
   };
-  std::deque<Item> queue;
+
+  bool may_start() const { return !interrupted_ && !stop_ && !queue_.empty(); }
+  void start_tests();
+  void start(const Item& item);
+  void wait_for_events();
+  void reap();
+  void reaped_own(RunningTest& r, int status);
+  void collect_launcher();
+  void retire_finished();
+  void finish(RunningTest& r);
+  void keep_log(const RunningTest& r, const Verdict& v);
+  bool wants_another_run(const RunningTest& r, const RunVerdict& run);
+  void complete(const TestMeta& t);
+  void kill_everything();
+  void stop_launcher();
+  SchedulerResult results();
+
+  const std::vector<const TestMeta*>& tests_;
+  const SchedulerOptions& o_;
+  const std::vector<std::string> env_;
+  RunSignals signals_;
+  std::unique_ptr<Launcher> launcher_;
+  std::deque<Item> queue_;
+  std::map<pid_t, RunningTest> running_;
+  std::map<std::string, std::vector<RunVerdict>> runs_;  // test id -> its finished runs
+  std::map<std::string, Result> final_;                  // test id -> its result
+  Progress progress_;
+  std::size_t seq_ = 0;
+  bool interrupted_ = false, stop_ = false, stopped_early_ = false;
+  std::string launcher_failure_;
+};
+
+Scheduler::Scheduler(const std::vector<const TestMeta*>& tests, const SchedulerOptions& o)
+    : tests_(tests),
+      o_(o),
+      env_(base_env(o)),
+      progress_(o.tty, o.quiet, tests.size() * o.repeat, o.relabel) {
   for (const auto* t : tests)
-    for (int it = 0; it < (o.until_fail ? 1 : o.repeat); ++it) queue.push_back({t, it});
-
-  std::vector<std::string> env = base_env(o);
-  std::map<pid_t, Running> running;
-  std::map<std::string, Runs> per_test;
-  std::map<std::string, Result> final_results;
-  Progress progress(o.tty, o.quiet, tests.size() * o.repeat, o.relabel);
-  std::size_t seq = 0;
-  bool interrupted = false, stop = false;
-  auto may_start = [&] { return !interrupted && !stop && !queue.empty(); };
-  auto complete = [&](const TestMeta& t) {
-    Result r = aggregate(t, per_test[t.id()]);
-    if (o.on_result) o.on_result(r);
-    Result shown = r;
-    if (o.relabel) o.relabel(shown);
-    if (o.fail_fast && is_bad(shown.status)) stop = res.stopped_early = true;
-    final_results.emplace(t.id(), std::move(r));
-  };
-
-  std::unique_ptr<ForkServer> server;
-  auto server_gone = [&] {
-    if (res.fork_server_failure.empty()) res.fork_server_failure = server->failure();
-  };
+    for (int it = 0; it < (o.until_fail ? 1 : o.repeat); ++it) queue_.push_back({t, it});
   if (o.fork_server) {
     std::vector<std::string> argv = o.wrapper;
     argv.push_back(o.self_exe);
     argv.push_back("__fork-server");
-    server = std::make_unique<ForkServer>(argv, env, o.work_dir + "/fork-server.log");
+    launcher_ = fork_server_launcher(argv, env_, o.work_dir + "/fork-server.log");
+  } else {
+    launcher_ = exec_launcher();
   }
+}
 
-  auto finish = [&](Running& r) {
-    r.out.records = parse_records(r.buf += "\n");
-    // In namespace isolation the reaper reports the test's own wait status.
-    if (o.isolation == Isolation::kNamespaces)
-      for (const auto& rec : r.out.records)
-        if (rec.kind == "wait") r.out.wait_status = std::stoi(rec.text);
-    r.out.output_tail = read_tail(r.dir + "/output.log", 400);
-    // What a crashed or killed test created and could not remove itself.
-    if (o.isolation == Isolation::kProcessGroup)
-      for (auto& l : remove_recorded_ipc(r.dir + "/ipc-created", ""))
-        r.out.runner_leaks.push_back(l);
-    Verdict v = decide(r.out);
-    if (!r.out.timed_out && !r.exited) v = {Status::kError, "lost track of the test process"};
-    double ms = std::chrono::duration<double, std::milli>(r.exit_time - r.start).count();
-    if (v.status != Status::kPass && !o.log_dir.empty()) {
-      mkdir(o.log_dir.c_str(), 0755);
-      std::ifstream src(r.dir + "/output.log", std::ios::binary);
-      std::ofstream dst(o.log_dir + "/" + r.meta->id() +
-                            (o.repeat > 1 ? "." + std::to_string(r.iteration) : "") + ".log",
-                        std::ios::binary | std::ios::trunc);
-      dst << src.rdbuf();
-    }
-    remove_tree(r.dir);
-    close(r.sp.result_fd);
-    Runs& runs = per_test[r.meta->id()];
-    runs.push_back({v, ms});
-    bool more = static_cast<int>(runs.size()) < o.repeat;
-    if (more && o.until_fail) {
-      Result one = aggregate(*r.meta, {{v, ms}});
-      if (o.relabel) o.relabel(one);
-      more = !is_bad(one.status);
-      if (more) queue.push_front({r.meta, r.iteration + 1});
-    }
-    // The result is in the stream before the progress line says it ended.
-    if (!more) complete(*r.meta);
-    progress.finished(r, v, running);
-  };
-
-  while (!interrupted && (may_start() || !running.empty())) {
-    while (may_start() && static_cast<int>(running.size()) < o.jobs) {
-      const Item item = queue.front();
-      queue.pop_front();
-      if (item.iteration == 0 && o.on_start) o.on_start(*item.meta);
-      std::string token = std::to_string(getpid()) + "-" + std::to_string(seq);
-      std::string dir = o.work_dir + "/t" + std::to_string(seq++);
-      SpawnSpec spec = make_spec(o, env, dir, token, {"__run-test", item.meta->id()});
-      Running r;
-      r.meta = item.meta;
-      r.token = token;
-      r.iteration = item.iteration;
-      r.dir = dir;
-      r.out.timeout_s = item.meta->timeout_s * o.timeout_mul;
-      r.start = Clock::now();
-      r.deadline =
-          r.start + std::chrono::milliseconds(static_cast<long long>(r.out.timeout_s * 1000));
-      if (server && server->alive()) {
-        try {
-          r.sp = server->spawn(spec);
-          r.via_server = true;
-        } catch (const std::runtime_error&) {
-          if (server->alive()) throw;
-          server_gone();
-        }
-      }
-      if (!r.via_server) r.sp = spawn_test(spec);
-      running.emplace(r.sp.pid, std::move(r));
-      progress.started(running);
-    }
-
-    std::vector<pollfd> pfds;
-    pfds.push_back({sfd, POLLIN, 0});
-    pfds.push_back({server && server->alive() ? server->fd() : -1, POLLIN, 0});
-    std::vector<pid_t> order;
-    auto now = Clock::now();
-    auto wake = now + std::chrono::seconds(60);
-    for (auto& [pid, r] : running) {
-      if (!r.eof) {
-        pfds.push_back({r.sp.result_fd, POLLIN, 0});
-        order.push_back(pid);
-      }
-      if (!r.exited)
-        wake = std::min(wake, r.deadline);
-      else
-        wake = std::min(wake, r.exit_time + kEofGrace);
-    }
-    int ms = static_cast<int>(std::max<long long>(
-        0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1));
-    int n = poll(pfds.data(), pfds.size(), ms);
-    if (n < 0 && errno != EINTR)
-      throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
-
-    for (std::size_t i = 2; n > 0 && i < pfds.size(); ++i) {
-      if (!pfds[i].revents) continue;
-      Running& r = running.at(order[i - 2]);
-      char buf[8192];
-      for (;;) {
-        ssize_t got = read(r.sp.result_fd, buf, sizeof buf);
-        if (got > 0) {
-          r.buf.append(buf, static_cast<std::size_t>(got));
-          continue;
-        }
-        if (got == 0) r.eof = true;
-        break;
-      }
-    }
-
-    signalfd_siginfo si;
-    while (read(sfd, &si, sizeof si) == sizeof si) {
-      if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP)
-        interrupted = true;
-    }
-    int st;
-    pid_t p;
-    while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
-      auto it = running.find(p);
-      if (it == running.end()) continue;  // an orphan re-parented to us: reaped
-      Running& r = it->second;
-      r.exited = true;
-      r.exit_time = Clock::now();
-      if (o.isolation == Isolation::kProcessGroup) {
-        r.out.wait_status = st;
-        // Whatever is left of the test must die now, or it would hold the
-        // result channel open and outlive the test.
-        if (kill(-r.sp.pid, 0) == 0) {
-          r.out.runner_leaks.push_back("processes left in the test's process group; killed");
-          kill(-r.sp.pid, SIGKILL);
-        }
-        if (int n = sweep_orphans(r.token, running))
-          r.out.runner_leaks.push_back(std::to_string(n) +
-                                       " process(es) that left the test's process group; killed");
-      }
-    }
-
-    if (server) {
-      std::vector<std::pair<pid_t, int>> ended;
-      bool was_alive = server->alive();
-      server->collect(&ended);
-      for (const auto& [pid, st] : ended) {
-        auto it = running.find(pid);
-        if (it == running.end() || !it->second.via_server) continue;
-        it->second.exited = true;
-        it->second.exit_time = Clock::now();
-      }
-      if (was_alive && !server->alive()) server_gone();
-      if (!server->alive()) {
-        // Its children were re-parented to the runner (a subreaper) and are
-        // reaped above; the reaper's closing of the result channel says a
-        // test has ended even when the notice never came.
-        for (auto& [pid, r] : running)
-          if (r.via_server && r.eof && !r.exited) {
-            r.exited = true;
-            r.exit_time = Clock::now();
-          }
-      }
-    }
-
-    now = Clock::now();
-    for (auto it = running.begin(); it != running.end();) {
-      Running& r = it->second;
-      if (!r.exited && !r.out.timed_out && now >= r.deadline) {
-        r.out.timed_out = true;
-        kill(-r.sp.pid, SIGKILL);
-      }
-      bool done = r.exited && (r.eof || now >= r.exit_time + kEofGrace);
-      if (!done) {
-        ++it;
-        continue;
-      }
-      if (!r.eof) {
-        r.out.runner_leaks.push_back(
-            "a process outside the test's group kept its result channel open");
-      }
-      Running done_r = std::move(r);
-      it = running.erase(it);
-      finish(done_r);
-    }
+SchedulerResult Scheduler::run() {
+  while (!interrupted_ && (may_start() || !running_.empty())) {
+    start_tests();
+    wait_for_events();
+    if (signals_.stop_requested()) interrupted_ = true;
+    reap();
+    collect_launcher();
+    retire_finished();
   }
-
-  if (interrupted) {
-    for (auto& [pid, r] : running) kill(-pid, SIGKILL);
-    for (auto& [pid, r] : running) {
-      int st;
-      while (!r.via_server && waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-      }
-      close(r.sp.result_fd);
-      if (o.isolation == Isolation::kProcessGroup) remove_recorded_ipc(r.dir + "/ipc-created", "");
-      remove_tree(r.dir);
-    }
-    running.clear();
-    server.reset();  // it kills and reaps what it started, then exits
-    // Nothing of the run may outlive the runner. The killed tests' reapers
-    // and anything that left its process group were re-parented to us (the
-    // subreaper): kill and reap until no child is left. A namespace's init
-    // exits only after every process in it, so this also waits for those.
-    for (;;) {
-      for (pid_t p : own_children()) kill(p, SIGKILL);
-      pid_t w = waitpid(-1, nullptr, 0);
-      if (w < 0 && errno != EINTR) break;
-    }
-  }
-  server.reset();
+  if (interrupted_) kill_everything();
+  stop_launcher();
   // Reap anything still re-parented to us.
   while (waitpid(-1, nullptr, WNOHANG) > 0) {
   }
-  progress.clear();
-  close(sfd);
-  sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-  res.interrupted = interrupted;
+  progress_.clear();
+  return results();
+}
 
-  for (const auto* t : tests) {
-    auto done = final_results.find(t->id());
-    if (done == final_results.end() && per_test.count(t->id())) {
-      complete(*t);  // interrupted between its runs: what did run
-      done = final_results.find(t->id());
+void Scheduler::start_tests() {
+  while (may_start() && static_cast<int>(running_.size()) < o_.jobs) {
+    const Item item = queue_.front();
+    queue_.pop_front();
+    start(item);
+  }
+}
+
+void Scheduler::start(const Item& item) {
+  if (item.iteration == 0 && o_.on_start) o_.on_start(*item.meta);
+  std::string token = std::to_string(getpid()) + "-" + std::to_string(seq_);
+  std::string dir = o_.work_dir + "/t" + std::to_string(seq_++);
+  SpawnSpec spec = make_spec(o_, env_, dir, token, {"__run-test", item.meta->id()});
+  const double timeout_s = item.meta->timeout_s * o_.timeout_mul;
+  RunningTest r(*item.meta, item.iteration, token, dir, timeout_s, launcher_->start(spec));
+  const pid_t pid = r.pid();
+  running_.emplace(pid, std::move(r));
+  progress_.started(running_);
+}
+
+// Polls the signals, the launcher and every open result channel until one
+// is readable or the nearest deadline; reads the result channels.
+void Scheduler::wait_for_events() {
+  std::vector<pollfd> pfds;
+  pfds.push_back({signals_.fd(), POLLIN, 0});
+  pfds.push_back({launcher_->fd(), POLLIN, 0});
+  std::vector<RunningTest*> order;
+  auto now = Clock::now();
+  auto wake = now + std::chrono::seconds(60);
+  for (auto& [pid, r] : running_) {
+    if (r.reading()) {
+      pfds.push_back({r.result_fd(), POLLIN, 0});
+      order.push_back(&r);
     }
-    if (done == final_results.end())
+    wake = std::min(wake, r.next_wake());
+  }
+  int ms = static_cast<int>(std::max<long long>(
+      0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1));
+  int n = poll(pfds.data(), pfds.size(), ms);
+  if (n < 0 && errno != EINTR)
+    throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+  for (std::size_t i = 2; n > 0 && i < pfds.size(); ++i)
+    if (pfds[i].revents) order[i - 2]->read_results();
+}
+
+void Scheduler::reap() {
+  int st;
+  pid_t p;
+  while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+    auto it = running_.find(p);
+    if (it == running_.end()) continue;  // an orphan re-parented to us: reaped
+    if (o_.isolation == Isolation::kProcessGroup)
+      reaped_own(it->second, st);
+    else
+      it->second.ended();
+  }
+}
+
+// Process-group isolation: the runner's wait status is the test's own, and
+// whatever is left of the test must die now, or it would hold the result
+// channel open and outlive the test.
+void Scheduler::reaped_own(RunningTest& r, int status) {
+  r.ended(status);
+  if (kill(-r.pid(), 0) == 0) {
+    r.leaked("processes left in the test's process group; killed");
+    kill(-r.pid(), SIGKILL);
+  }
+  if (int n = sweep_orphans(r.token(), running_))
+    r.leaked(std::to_string(n) + " process(es) that left the test's process group; killed");
+}
+
+void Scheduler::collect_launcher() {
+  std::vector<pid_t> ended;
+  launcher_->collect(&ended);
+  for (pid_t pid : ended) {
+    auto it = running_.find(pid);
+    if (it != running_.end() && it->second.via_server()) it->second.ended();
+  }
+  if (!launcher_->notices_lost()) return;
+  for (auto& [pid, r] : running_)
+    if (r.via_server() && !r.reading() && !r.exited()) r.ended();
+}
+
+void Scheduler::retire_finished() {
+  const auto now = Clock::now();
+  for (auto it = running_.begin(); it != running_.end();) {
+    it->second.enforce_deadline(now);
+    if (!it->second.done(now)) {
+      ++it;
+      continue;
+    }
+    RunningTest r = std::move(it->second);
+    it = running_.erase(it);
+    finish(r);
+  }
+}
+
+void Scheduler::finish(RunningTest& r) {
+  const RunVerdict run = r.finish(o_.isolation);
+  keep_log(r, run.verdict);
+  remove_tree(r.dir());
+  runs_[r.meta().id()].push_back(run);
+  // The result is in the stream before the progress line says it ended.
+  if (!wants_another_run(r, run)) complete(r.meta());
+  progress_.finished(r, run.verdict, running_);
+}
+
+// The output of a run that did not pass goes to the report folder's logs/.
+void Scheduler::keep_log(const RunningTest& r, const Verdict& v) {
+  if (v.status == Status::kPass || o_.log_dir.empty()) return;
+  mkdir(o_.log_dir.c_str(), 0755);
+  std::ifstream src(r.dir() + "/output.log", std::ios::binary);
+  std::ofstream dst(o_.log_dir + "/" + r.meta().id() +
+                        (o_.repeat > 1 ? "." + std::to_string(r.iteration()) : "") + ".log",
+                    std::ios::binary | std::ios::trunc);
+  dst << src.rdbuf();
+}
+
+// Whether the test has runs to come; with until-fail, queues the next one
+// once this one was green (as the run's expectations label it).
+bool Scheduler::wants_another_run(const RunningTest& r, const RunVerdict& run) {
+  if (static_cast<int>(runs_[r.meta().id()].size()) >= o_.repeat) return false;
+  if (!o_.until_fail) return true;
+  Result one = aggregate_runs(result_for(r.meta()), {run});
+  if (o_.relabel) o_.relabel(one);
+  if (is_bad(one.status)) return false;
+  queue_.push_front({&r.meta(), r.iteration() + 1});
+  return true;
+}
+
+void Scheduler::complete(const TestMeta& t) {
+  Result r = aggregate_runs(result_for(t), runs_[t.id()]);
+  if (o_.on_result) o_.on_result(r);
+  Result shown = r;
+  if (o_.relabel) o_.relabel(shown);
+  if (o_.fail_fast && is_bad(shown.status)) stop_ = stopped_early_ = true;
+  final_.emplace(t.id(), std::move(r));
+}
+
+// Interrupted: nothing of the run may outlive the runner.
+void Scheduler::kill_everything() {
+  for (auto& [pid, r] : running_) kill(-pid, SIGKILL);
+  for (auto& [pid, r] : running_) {
+    int st;
+    while (!r.via_server() && waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    close(r.result_fd());
+    if (o_.isolation == Isolation::kProcessGroup) remove_recorded_ipc(r.dir() + "/ipc-created", "");
+    remove_tree(r.dir());
+  }
+  running_.clear();
+  stop_launcher();
+  // The killed tests' reapers and anything that left its process group were
+  // re-parented to us (the subreaper): kill and reap until no child is left.
+  // A namespace's init exits only after every process in it, so this also
+  // waits for those.
+  for (;;) {
+    for (pid_t p : own_children()) kill(p, SIGKILL);
+    pid_t w = waitpid(-1, nullptr, 0);
+    if (w < 0 && errno != EINTR) break;
+  }
+}
+
+// The fork server kills and reaps what it started, then exits.
+void Scheduler::stop_launcher() {
+  if (!launcher_) return;
+  launcher_failure_ = launcher_->failure();
+  launcher_.reset();
+}
+
+SchedulerResult Scheduler::results() {
+  SchedulerResult res;
+  res.interrupted = interrupted_;
+  res.stopped_early = stopped_early_;
+  res.fork_server_failure = launcher_failure_;
+  for (const auto* t : tests_) {
+    auto done = final_.find(t->id());
+    if (done == final_.end() && runs_.count(t->id())) {
+      complete(*t);  // interrupted between its runs: what did run
+      done = final_.find(t->id());
+    }
+    if (done == final_.end())
       res.not_run.push_back(t->id());
     else
       res.results.push_back(std::move(done->second));
   }
-
   return res;
+}
+
+}  // namespace
+
+SchedulerResult run_tests(const std::vector<const TestMeta*>& tests, const SchedulerOptions& o) {
+  // Orphans of a test (in process-group isolation) are re-parented to the
+  // runner rather than init, so they can be reaped and never linger.
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  Scheduler s(tests, o);
+  return s.run();
 }
 
 std::string probe_environment(const SchedulerOptions& o) {

@@ -42,27 +42,42 @@ std::string with_output(std::string msg, const std::string& tail) {
 }
 }  // namespace
 
-Verdict decide(const Outcome& o) {
+namespace {
+
+// What the test's records said, by kind, with the runner's own leak findings.
+struct Said {
   std::vector<std::string> fails, errors, leaks, unsupported, notes;
   std::string end;
   bool began = false;
+};
+
+Said gather(const Outcome& o) {
+  Said s;
   for (const auto& r : o.records) {
     if (r.kind == "fail")
-      fails.push_back(r.text);
+      s.fails.push_back(r.text);
     else if (r.kind == "error")
-      errors.push_back(r.text);
+      s.errors.push_back(r.text);
     else if (r.kind == "leak")
-      leaks.push_back(r.text);
+      s.leaks.push_back(r.text);
     else if (r.kind == "unsupported")
-      unsupported.push_back(r.text);
+      s.unsupported.push_back(r.text);
     else if (r.kind == "note")
-      notes.push_back(r.text);
-    else if (r.kind == "end" && end.empty())
-      end = r.text;
+      s.notes.push_back(r.text);
+    else if (r.kind == "end" && s.end.empty())
+      s.end = r.text;
     else if (r.kind == "begin")
-      began = true;
+      s.began = true;
   }
-  for (const auto& l : o.runner_leaks) leaks.push_back(l);
+  for (const auto& l : o.runner_leaks) s.leaks.push_back(l);
+  return s;
+}
+
+}  // namespace
+
+Verdict decide(const Outcome& o) {
+  const Said said = gather(o);
+  const auto& [fails, errors, leaks, unsupported, notes, end, began] = said;
   std::string leak_note = leaks.empty() ? "" : " (also leaked: " + join(leaks) + ")";
 
   if (o.timed_out) {
@@ -99,6 +114,24 @@ Verdict decide(const Outcome& o) {
   if (end == "fail") return {Status::kFail, "GoogleTest reported a failure without a message"};
   return {Status::kError,
           "test passed but its process exited with " + std::to_string(WEXITSTATUS(st))};
+}
+
+Result aggregate_runs(Result r, const std::vector<RunVerdict>& runs) {
+  r.runs = static_cast<int>(runs.size());
+  double total = 0;
+  const Verdict* worst = nullptr;
+  for (const auto& [v, ms] : runs) {
+    total += ms;
+    r.run_counts[status_name(v.status)]++;
+    if (!worst || severity(v.status) > severity(worst->status)) worst = &v;
+  }
+  r.status = worst->status;
+  r.message = worst->message;
+  if (r.runs > 1 && r.run_counts.size() > 1)
+    r.message = "differs between runs (" + std::to_string(r.run_counts[status_name(r.status)]) +
+                " of " + std::to_string(r.runs) + " " + status_name(r.status) + "): " + r.message;
+  r.duration_ms = total / r.runs;
+  return r;
 }
 
 }  // namespace sigipc

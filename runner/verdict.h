@@ -35,4 +35,15 @@ struct Verdict {
 
 Verdict decide(const Outcome& o);
 
+// One run of a test: its verdict and how long it took.
+struct RunVerdict {
+  Verdict verdict;
+  double ms = 0;
+};
+
+// One result from every run of a test (--repeat), filled into named (a
+// result naming the test and its rule): the worst outcome, with the count of
+// each status when they differ, and the mean duration. runs is not empty.
+Result aggregate_runs(Result named, const std::vector<RunVerdict>& runs);
+
 }  // namespace sigipc

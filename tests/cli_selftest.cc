@@ -61,10 +61,26 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "--out", "/proc/no/such/dir"}, {}, "/proc/no/such/dir"},
         BadUsage{{"run", "--out", "@OUT"}, {"SIGIPC_TIMEOUT_MUL=fast"}, "SIGIPC_TIMEOUT_MUL"},
         BadUsage{{"list", "--filter", "zzz*"}, {}, "no test matches"},
+        BadUsage{{"list", "--", "x"}, {}, "'--'"},
         BadUsage{{"run", "--expect", "/nonexistent/expect.yaml", "--out", "@OUT"},
                  {},
                  "/nonexistent/expect.yaml"}),
     [](const auto& info) { return "Case" + std::to_string(info.index); });
+
+// $SIGIPC_TIMEOUT_MUL stands in for sigipc run's --timeout-mul only: a value
+// run would refuse does not make other commands fail.
+TEST(Cli, TimeoutMulVariableIsRunsAlone) {
+  auto r = run_cmd({SIGIPC_BIN, "list"}, {"SIGIPC_TIMEOUT_MUL=fast"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(Cli, HelpListsEveryCommand) {
+  auto r = run_cmd({SIGIPC_BIN, "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* cmd : {"list", "run", "inject", "report", "diff", "merge"})
+    EXPECT_NE(r.out.find(std::string("\n  ") + cmd + " "), std::string::npos) << cmd << "\n"
+                                                                              << r.out;
+}
 
 TEST(Cli, ListJsonNamesEveryRule) {
   auto r = run_cmd({SIGIPC_BIN, "list", "--json"});

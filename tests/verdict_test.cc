@@ -96,6 +96,37 @@ TEST(Records, PartialLineStaysBuffered) {
   EXPECT_EQ(buf, "fail\tx");
 }
 
+// --repeat: the worst run decides, and a result that differs between runs
+// says so with the count, so a flaky test never passes as green or as a
+// plain FAIL.
+TEST(Repeats, WorstRunWinsAndTheSplitIsCounted) {
+  Result named;
+  named.id = "S.a";
+  Result r = aggregate_runs(named, {{{Status::kPass, ""}, 10},
+                                    {{Status::kFail, "a.cc:3: boom"}, 20},
+                                    {{Status::kPass, ""}, 30}});
+  EXPECT_EQ(r.id, "S.a");
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "differs between runs (1 of 3 FAIL): a.cc:3: boom");
+  EXPECT_EQ(r.runs, 3);
+  EXPECT_EQ(r.run_counts["PASS"], 2);
+  EXPECT_EQ(r.run_counts["FAIL"], 1);
+  EXPECT_DOUBLE_EQ(r.duration_ms, 20);
+}
+
+TEST(Repeats, AgreeingRunsKeepTheirMessage) {
+  Result r = aggregate_runs(Result{}, {{{Status::kTimeout, "no result within 5 s"}, 5000},
+                                       {{Status::kTimeout, "no result within 5 s"}, 5000}});
+  EXPECT_EQ(r.status, Status::kTimeout);
+  EXPECT_EQ(r.message, "no result within 5 s");
+  EXPECT_EQ(r.run_counts.size(), 1u);
+}
+
+TEST(Repeats, ErrorOutranksFail) {
+  Result r = aggregate_runs(Result{}, {{{Status::kFail, "f"}, 1}, {{Status::kError, "e"}, 1}});
+  EXPECT_EQ(r.status, Status::kError);
+}
+
 RunRecord sample() {
   RunRecord run;
   run.environment = {{"kernel_release", "6.1"}};
