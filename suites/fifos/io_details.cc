@@ -1,6 +1,6 @@
-// Finer points of read() and write() on a FIFO: large non-blocking writes,
-// zero-length reads, the access mode of each end, the status flags it keeps,
-// and the timestamps I/O marks. XSH read(), XSH write(), XSH fcntl().
+// read() and write() on a FIFO by access mode and flags: large non-blocking
+// writes, zero-length reads, the access mode of each end, the status flags
+// it keeps, and the timestamps I/O marks. XSH read(), XSH write(), XSH fcntl().
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>

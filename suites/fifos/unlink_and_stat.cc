@@ -10,6 +10,7 @@
 
 #include "fixtures/check.h"
 #include "fixtures/ipc_guards.h"
+#include "fixtures/probes.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "suites/fifos/fifo_helpers.h"
@@ -116,7 +117,7 @@ SIGIPC_TEST(FifoStat, GetPipeSizeWorksOnBothEndsOfFifo, "fifo.fcntl.getpipe-sz",
   int wr_sz = fcntl(e.wr.get(), F_GETPIPE_SZ);
   ASSERT_GT(rd_sz, 0) << ErrnoText(errno);
   EXPECT_EQ(rd_sz, wr_sz);
-  EXPECT_GE(rd_sz, static_cast<int>(sysconf(_SC_PAGESIZE)));
+  EXPECT_GE(rd_sz, static_cast<int>(page_size()));
 }
 
 SIGIPC_TEST(FifoStat, SetPipeSizeOnFifoIsSeenByOtherEnd, "fifo.fcntl.setpipe-sz",
@@ -125,7 +126,7 @@ SIGIPC_TEST(FifoStat, SetPipeSizeOnFifoIsSeenByOtherEnd, "fifo.fcntl.setpipe-sz"
             "through the other end, and bounds what a non-blocking writer can queue") {
   TempFifo f;
   fifos::FifoEnds e = fifos::open_both(f.path());
-  long page = sysconf(_SC_PAGESIZE);
+  const long page = static_cast<long>(page_size());
   int set = fcntl(e.rd.get(), F_SETPIPE_SZ, static_cast<int>(page));
   ASSERT_GE(set, page) << ErrnoText(errno);
   EXPECT_EQ(fcntl(e.wr.get(), F_GETPIPE_SZ), set);

@@ -13,11 +13,11 @@ namespace sigipc {
 namespace {
 
 // mkfifo() fails with err and leaves nothing at the path.
-errpath::Run failed_mkfifo(const char* err_name, int err) {
+injection::Run failed_mkfifo(const char* err_name, int err) {
   TempPath path("fifo");
-  auto r = errpath::run(
-      errpath::rules_any({{"mknodat", "a2&=0xf000:0x1000"}, {"mknod", "a1&=0xf000:0x1000"}},
-                         err_name),
+  auto r = injection::run(
+      injection::rules_any({{"mknodat", "a2&=0xf000:0x1000"}, {"mknod", "a1&=0xf000:0x1000"}},
+                           err_name),
       [&path, err] { CHILD_CHECK_ERRNO(mkfifo(path.c_str(), 0600), err); });
   struct stat st {};
   EXPECT_FAILS_WITH(lstat(path.c_str(), &st), ENOENT) << "a failed mkfifo() left a file";
@@ -41,21 +41,21 @@ MKFIFO_CASE(MkfifoEnotdirCreatesNothing, "injection.errpath.mkfifo-enotdir", ENO
 MKFIFO_CASE(MkfifoErofsCreatesNothing, "injection.errpath.mkfifo-erofs", EROFS)
 
 // open(fifo, flags|O_NOCTTY) fails with err and opens no descriptor.
-errpath::Run failed_fifo_open(int flags, const char* err_name, int err) {
+injection::Run failed_fifo_open(int flags, const char* err_name, int err) {
   TempFifo fifo;
-  return errpath::run(
-      errpath::rules_any(
-          {{"openat", errpath::has_flag(2, O_NOCTTY)}, {"open", errpath::has_flag(1, O_NOCTTY)}},
-          err_name),
-      [&fifo, flags, err] {
-        CHILD_CHECK_ERRNO_OPENS_NOTHING(open(fifo.path(), flags | O_NOCTTY | O_CLOEXEC), err);
-      });
+  return injection::run(injection::rules_any({{"openat", injection::has_flag(2, O_NOCTTY)},
+                                              {"open", injection::has_flag(1, O_NOCTTY)}},
+                                             err_name),
+                        [&fifo, flags, err] {
+                          CHILD_CHECK_ERRNO_OPENS_NOTHING(
+                              open(fifo.path(), flags | O_NOCTTY | O_CLOEXEC), err);
+                        });
 }
 
-errpath::Run failed_nonblocking_writer_open(const char* err_name, int err) {
+injection::Run failed_nonblocking_writer_open(const char* err_name, int err) {
   return failed_fifo_open(O_WRONLY | O_NONBLOCK, err_name, err);
 }
-errpath::Run failed_reader_open(const char* err_name, int err) {
+injection::Run failed_reader_open(const char* err_name, int err) {
   return failed_fifo_open(O_RDONLY, err_name, err);
 }
 

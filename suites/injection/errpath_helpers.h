@@ -32,7 +32,7 @@
 #include "injectors/syscall_fail.h"
 
 namespace sigipc {
-namespace errpath {
+namespace injection {
 
 // Time limit for tests whose body forks or starts threads under a filter.
 constexpr double kSpawnTimeoutS = 20.0;
@@ -207,7 +207,7 @@ class Shared {
   Mapping map_;
 };
 
-}  // namespace errpath
+}  // namespace injection
 }  // namespace sigipc
 
 // Every test here needs seccomp filters, and user notification for the log
@@ -225,7 +225,7 @@ class Shared {
   } while (0)
 
 #define EXPECT_INJECTED_AND_HELD(run, syscall, err) \
-  EXPECT_TRUE(::sigipc::errpath::InjectedAndHeld(run, syscall, err))
+  EXPECT_TRUE(::sigipc::injection::InjectedAndHeld(run, syscall, err))
 
 // One errno of one function: fn(errno_name, errno) sets up, runs the body
 // under the rule, checks what it can from the test process and returns the
@@ -242,9 +242,9 @@ class Shared {
 
 // In a forked child: expr fails with err and the process holds as many
 // descriptors as before (a failed open, pipe, eventfd ... opened nothing).
-#define CHILD_CHECK_ERRNO_OPENS_NOTHING(expr, err)                      \
-  do {                                                                  \
-    const int sigipc_fds_before_ = ::sigipc::errpath::count_fds();      \
-    CHILD_CHECK_ERRNO(expr, err);                                       \
-    CHILD_CHECK_EQ(::sigipc::errpath::count_fds(), sigipc_fds_before_); \
+#define CHILD_CHECK_ERRNO_OPENS_NOTHING(expr, err)                        \
+  do {                                                                    \
+    const int sigipc_fds_before_ = ::sigipc::injection::count_fds();      \
+    CHILD_CHECK_ERRNO(expr, err);                                         \
+    CHILD_CHECK_EQ(::sigipc::injection::count_fds(), sigipc_fds_before_); \
   } while (0)

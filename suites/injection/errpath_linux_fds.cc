@@ -13,17 +13,17 @@
 #include <fstream>
 #include <string>
 
+#include "fixtures/linux_calls.h"
 #include "suites/injection/errpath_helpers.h"
-#include "suites/linux/linux_helpers.h"  // <sys/pidfd.h> with the extern "C" glibc 2.36 lacks
 
 namespace sigipc {
 namespace {
 
-using errpath::eq;
+using injection::eq;
 
-errpath::Run failed_eventfd(const char* err_name, int err) {
-  return errpath::run({errpath::rule("eventfd2", "", err_name)},
-                      [err] { CHILD_CHECK_ERRNO_OPENS_NOTHING(eventfd(0, EFD_CLOEXEC), err); });
+injection::Run failed_eventfd(const char* err_name, int err) {
+  return injection::run({injection::rule("eventfd2", "", err_name)},
+                        [err] { CHILD_CHECK_ERRNO_OPENS_NOTHING(eventfd(0, EFD_CLOEXEC), err); });
 }
 
 #define EVENTFD_CASE(Name, id, ERR)                           \
@@ -41,9 +41,9 @@ EVENTFD_CASE(EventfdEnomemOpensNothing, "injection.errpath.eventfd-enomem", ENOM
 
 // The counter holds 5; eventfd_read fails with err; a read through another
 // descriptor still gets 5.
-errpath::Run failed_eventfd_read(const char* err_name, int err) {
+injection::Run failed_eventfd_read(const char* err_name, int err) {
   UniqueFd efd(SETUP_OK(eventfd(5, EFD_CLOEXEC | EFD_NONBLOCK)));
-  return errpath::run({errpath::rule("read", eq(0, efd.get()), err_name)}, [&efd, err] {
+  return injection::run({injection::rule("read", eq(0, efd.get()), err_name)}, [&efd, err] {
     eventfd_t v = 0;
     CHILD_CHECK_ERRNO(eventfd_read(efd.get(), &v), err);
     int again = dup(efd.get());
@@ -66,9 +66,9 @@ EVENTFD_READ_CASE(EventfdReadEintrConsumesNothing, "injection.errpath.eventfd-re
                   "Linux eventfd(2), read(2)", EINTR)
 
 // eventfd_write(3) fails with err; the counter stays 5.
-errpath::Run failed_eventfd_write(const char* err_name, int err) {
+injection::Run failed_eventfd_write(const char* err_name, int err) {
   UniqueFd efd(SETUP_OK(eventfd(5, EFD_CLOEXEC | EFD_NONBLOCK)));
-  return errpath::run({errpath::rule("write", eq(0, efd.get()), err_name)}, [&efd, err] {
+  return injection::run({injection::rule("write", eq(0, efd.get()), err_name)}, [&efd, err] {
     CHILD_CHECK_ERRNO(eventfd_write(efd.get(), 3), err);
     eventfd_t v = 0;
     CHILD_CHECK_OK(eventfd_read(efd.get(), &v));
@@ -82,8 +82,8 @@ ERRPATH_CASE(EventfdWriteEagainAddsNothing, "injection.errpath.eventfd-write-eag
              "and leaves the counter as it was (Linux-only)",
              failed_eventfd_write, "write", EAGAIN)
 
-errpath::Run failed_signalfd_create(const char* err_name, int err) {
-  return errpath::run({errpath::rule("signalfd4", "", err_name)}, [err] {
+injection::Run failed_signalfd_create(const char* err_name, int err) {
+  return injection::run({injection::rule("signalfd4", "", err_name)}, [err] {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
@@ -114,12 +114,12 @@ std::string fdinfo_sigmask(int fd) {
 
 // signalfd(fd, {SIGUSR1, SIGUSR2}) on a signalfd of SIGUSR1 fails with err;
 // the descriptor keeps its mask.
-errpath::Run failed_signalfd_update(const char* err_name, int err) {
+injection::Run failed_signalfd_update(const char* err_name, int err) {
   sigset_t one;
   sigemptyset(&one);
   sigaddset(&one, SIGUSR1);
   UniqueFd sfd(SETUP_OK(signalfd(-1, &one, SFD_CLOEXEC | SFD_NONBLOCK)));
-  return errpath::run({errpath::rule("signalfd4", eq(0, sfd.get()), err_name)}, [&sfd, err] {
+  return injection::run({injection::rule("signalfd4", eq(0, sfd.get()), err_name)}, [&sfd, err] {
     std::string before = fdinfo_sigmask(sfd.get());
     CHILD_CHECK(!before.empty());
     sigset_t two;
@@ -143,13 +143,13 @@ SIGNALFD_UPDATE_CASE(SignalfdUpdateEbadfKeepsMask, "injection.errpath.signalfd-u
 
 // SIGUSR1 is pending; read of the signalfd fails with err; the signal is
 // still pending and a read through another descriptor gets it.
-errpath::Run failed_signalfd_read(const char* err_name, int err) {
+injection::Run failed_signalfd_read(const char* err_name, int err) {
   sigset_t one;
   sigemptyset(&one);
   sigaddset(&one, SIGUSR1);
   UniqueFd sfd(SETUP_OK(signalfd(-1, &one, SFD_CLOEXEC | SFD_NONBLOCK)));
-  return errpath::run_blocking(
-      SIGUSR1, {errpath::rule("read", eq(0, sfd.get()), err_name)}, [&sfd, err] {
+  return injection::run_blocking(
+      SIGUSR1, {injection::rule("read", eq(0, sfd.get()), err_name)}, [&sfd, err] {
         CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
         signalfd_siginfo si{};
         CHILD_CHECK_ERRNO(read(sfd.get(), &si, sizeof si), err);
@@ -172,9 +172,9 @@ SIGNALFD_READ_CASE(SignalfdReadEagainLeavesSignalPending, "injection.errpath.sig
 SIGNALFD_READ_CASE(SignalfdReadEintrLeavesSignalPending, "injection.errpath.signalfd-read-eintr",
                    "Linux signalfd(2), read(2)", EINTR)
 
-errpath::Run failed_pidfd_open(const char* err_name, int err) {
-  return errpath::run({errpath::rule("pidfd_open", "", err_name)},
-                      [err] { CHILD_CHECK_ERRNO_OPENS_NOTHING(pidfd_open(getpid(), 0), err); });
+injection::Run failed_pidfd_open(const char* err_name, int err) {
+  return injection::run({injection::rule("pidfd_open", "", err_name)},
+                        [err] { CHILD_CHECK_ERRNO_OPENS_NOTHING(pidfd_open(getpid(), 0), err); });
 }
 
 #define PIDFD_OPEN_CASE(Name, id, ERR)                           \
@@ -190,9 +190,9 @@ PIDFD_OPEN_CASE(PidfdOpenEnfileOpensNothing, "injection.errpath.pidfd-open-enfil
 PIDFD_OPEN_CASE(PidfdOpenEsrchOpensNothing, "injection.errpath.pidfd-open-esrch", ESRCH)
 
 // pidfd_send_signal(self, SIGUSR1) fails with err; nothing becomes pending.
-errpath::Run failed_pidfd_send(const char* err_name, int err) {
-  return errpath::run_blocking(
-      SIGUSR1, {errpath::rule("pidfd_send_signal", eq(1, SIGUSR1), err_name)}, [err] {
+injection::Run failed_pidfd_send(const char* err_name, int err) {
+  return injection::run_blocking(
+      SIGUSR1, {injection::rule("pidfd_send_signal", eq(1, SIGUSR1), err_name)}, [err] {
         int pfd = pidfd_open(getpid(), 0);
         CHILD_CHECK(pfd >= 0);
         CHILD_CHECK_ERRNO(pidfd_send_signal(pfd, SIGUSR1, nullptr, 0), err);

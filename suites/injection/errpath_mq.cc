@@ -12,28 +12,29 @@
 
 #include <cstring>
 
+#include "fixtures/ipc_calls.h"
+#include "fixtures/ipc_guards.h"
 #include "suites/injection/errpath_helpers.h"
-#include "suites/posix_mq/mq_io_helpers.h"
 
 namespace sigipc {
 namespace {
 
-using errpath::eq;
-using mqio::Queue;
+using injection::eq;
+using posix_mq::Queue;
 
 // mq_open(O_CREAT|O_EXCL) fails with err, and no queue of that name exists.
-errpath::Run failed_create(const char* err_name, int err) {
+injection::Run failed_create(const char* err_name, int err) {
   MqName name("create");
-  auto r = errpath::run({errpath::rule("mq_open", errpath::has_flag(1, O_CREAT), err_name)},
-                        [&name, err] {
-                          mq_attr a{};
-                          a.mq_maxmsg = 2;
-                          a.mq_msgsize = 8;
-                          errno = 0;
-                          mqd_t d = mq_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600, &a);
-                          CHILD_CHECK(d == static_cast<mqd_t>(-1));
-                          CHILD_CHECK_EQ(errno, err);
-                        });
+  auto r = injection::run({injection::rule("mq_open", injection::has_flag(1, O_CREAT), err_name)},
+                          [&name, err] {
+                            mq_attr a{};
+                            a.mq_maxmsg = 2;
+                            a.mq_msgsize = 8;
+                            errno = 0;
+                            mqd_t d = mq_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600, &a);
+                            CHILD_CHECK(d == static_cast<mqd_t>(-1));
+                            CHILD_CHECK_EQ(errno, err);
+                          });
   MqHandle left(mq_open(name.c_str(), O_RDONLY));
   EXPECT_FALSE(left.valid()) << "a failed mq_open(O_CREAT) left a queue behind";
   return r;
@@ -61,13 +62,13 @@ ERRPATH_CASE(MqOpenCreateEnomemLeavesNoQueue, "injection.errpath.mq-open-create-
 
 // The queue holds "one" (priority 5); mq_send of "two" fails with err; the
 // queue still holds exactly "one".
-errpath::Run failed_send(const char* err_name, int err) {
+injection::Run failed_send(const char* err_name, int err) {
   Queue q(4, 16);
   SETUP_OK(mq_send(q.get(), "one", 3, 5));
   const int fd = static_cast<int>(q.get());
-  auto r = errpath::run({errpath::rule("mq_timedsend", eq(0, fd), err_name)}, [&q, err] {
+  auto r = injection::run({injection::rule("mq_timedsend", eq(0, fd), err_name)}, [&q, err] {
     CHILD_CHECK_ERRNO(mq_send(q.get(), "two", 3, 1), err);
-    const timespec far = mqio::realtime_after_ms(30000);
+    const timespec far = posix_mq::realtime_after_ms(30000);
     CHILD_CHECK_ERRNO(mq_timedsend(q.get(), "two", 3, 1, &far), err);
     mq_attr a{};
     CHILD_CHECK_OK(mq_getattr(q.get(), &a));
@@ -77,7 +78,7 @@ errpath::Run failed_send(const char* err_name, int err) {
   unsigned prio = 0;
   EXPECT_EQ(mq_receive(q.get(), buf, sizeof buf, &prio), 3);
   EXPECT_EQ(std::memcmp(buf, "one", 3), 0);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 0) << "a failed mq_send added a message";
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 0) << "a failed mq_send added a message";
   return r;
 }
 
@@ -97,15 +98,15 @@ MQ_SEND_CASE(MqSendEtimedoutAddsNoMessage, "injection.errpath.mq-send-etimedout"
 
 // The queue holds "keep" (priority 7); mq_receive fails with err; a later
 // receive through another descriptor gets "keep" with its priority.
-errpath::Run failed_receive(const char* err_name, int err) {
+injection::Run failed_receive(const char* err_name, int err) {
   Queue q(4, 16);
   SETUP_OK(mq_send(q.get(), "keep", 4, 7));
   const int fd = static_cast<int>(q.get());
-  auto r = errpath::run({errpath::rule("mq_timedreceive", eq(0, fd), err_name)}, [&q, err] {
+  auto r = injection::run({injection::rule("mq_timedreceive", eq(0, fd), err_name)}, [&q, err] {
     char buf[16];
     unsigned prio = 0;
     CHILD_CHECK_ERRNO(mq_receive(q.get(), buf, sizeof buf, &prio), err);
-    const timespec far = mqio::realtime_after_ms(30000);
+    const timespec far = posix_mq::realtime_after_ms(30000);
     CHILD_CHECK_ERRNO(mq_timedreceive(q.get(), buf, sizeof buf, &prio, &far), err);
     mq_attr a{};
     CHILD_CHECK_OK(mq_getattr(q.get(), &a));
@@ -137,11 +138,11 @@ MQ_RECEIVE_CASE(MqReceiveEbadmsgConsumesNoMessage, "injection.errpath.mq-receive
 
 // mq_notify(SIGEV_SIGNAL) fails with err: nothing is registered, so a message
 // arriving in the empty queue raises no signal.
-errpath::Run failed_notify(int notify, const char* err_name, int err) {
+injection::Run failed_notify(int notify, const char* err_name, int err) {
   Queue q(4, 16);
   const int fd = static_cast<int>(q.get());
-  return errpath::run_blocking(
-      SIGUSR1, {errpath::rule("mq_notify", eq(0, fd) + ",a1!=0", err_name)}, [&q, notify, err] {
+  return injection::run_blocking(
+      SIGUSR1, {injection::rule("mq_notify", eq(0, fd) + ",a1!=0", err_name)}, [&q, notify, err] {
         sigevent ev{};
         ev.sigev_notify = notify;
         ev.sigev_signo = SIGUSR1;
@@ -156,10 +157,10 @@ errpath::Run failed_notify(int notify, const char* err_name, int err) {
       });
 }
 
-errpath::Run failed_notify_signal(const char* err_name, int err) {
+injection::Run failed_notify_signal(const char* err_name, int err) {
   return failed_notify(SIGEV_SIGNAL, err_name, err);
 }
-errpath::Run failed_notify_thread(const char* err_name, int err) {
+injection::Run failed_notify_thread(const char* err_name, int err) {
   return failed_notify(SIGEV_THREAD, err_name, err);
 }
 
@@ -177,21 +178,22 @@ MQ_NOTIFY_CASE(MqNotifyEbadfRegistersNothing, "injection.errpath.mq-notify-ebadf
 MQ_NOTIFY_CASE(MqNotifyEnomemRegistersNothing, "injection.errpath.mq-notify-enomem",
                "Linux mq_notify(3) ERRORS", ENOMEM, " (Linux-only errno)")
 
-ERRPATH_CASE_T(MqNotifySigevThreadEbusyReportsFailure, errpath::kSpawnTimeoutS,
+ERRPATH_CASE_T(MqNotifySigevThreadEbusyReportsFailure, injection::kSpawnTimeoutS,
                "injection.errpath.mq-notify-thread-ebusy", "XSH mq_notify() ERRORS",
                "mq_notify() with SIGEV_THREAD (glibc: a helper thread and a netlink socket "
                "before the kernel call) whose kernel call fails with EBUSY returns -1 with "
                "EBUSY",
                failed_notify_thread, "mq_notify", EBUSY)
 
-errpath::Run failed_getattr(const char* err_name, int err) {
+injection::Run failed_getattr(const char* err_name, int err) {
   Queue q(4, 16);
   const int fd = static_cast<int>(q.get());
-  return errpath::run({errpath::rule("mq_getsetattr", eq(0, fd) + ",a1==0", err_name)}, [&q, err] {
-    mq_attr a{};
-    a.mq_maxmsg = -5;
-    CHILD_CHECK_ERRNO(mq_getattr(q.get(), &a), err);
-  });
+  return injection::run({injection::rule("mq_getsetattr", eq(0, fd) + ",a1==0", err_name)},
+                        [&q, err] {
+                          mq_attr a{};
+                          a.mq_maxmsg = -5;
+                          CHILD_CHECK_ERRNO(mq_getattr(q.get(), &a), err);
+                        });
 }
 
 ERRPATH_CASE(MqGetattrEbadfReportsFailure, "injection.errpath.mq-getattr-ebadf",
@@ -200,18 +202,19 @@ ERRPATH_CASE(MqGetattrEbadfReportsFailure, "injection.errpath.mq-getattr-ebadf",
              failed_getattr, "mq_getsetattr", EBADF)
 
 // mq_setattr(O_NONBLOCK) fails with err; the queue's flags stay as they were.
-errpath::Run failed_setattr(const char* err_name, int err) {
+injection::Run failed_setattr(const char* err_name, int err) {
   Queue q(4, 16);
   const int fd = static_cast<int>(q.get());
-  return errpath::run({errpath::rule("mq_getsetattr", eq(0, fd) + ",a1!=0", err_name)}, [&q, err] {
-    mq_attr set{};
-    set.mq_flags = O_NONBLOCK;
-    mq_attr old{};
-    CHILD_CHECK_ERRNO(mq_setattr(q.get(), &set, &old), err);
-    mq_attr now{};
-    CHILD_CHECK_OK(mq_getattr(q.get(), &now));
-    CHILD_CHECK_EQ(now.mq_flags & O_NONBLOCK, 0);
-  });
+  return injection::run({injection::rule("mq_getsetattr", eq(0, fd) + ",a1!=0", err_name)},
+                        [&q, err] {
+                          mq_attr set{};
+                          set.mq_flags = O_NONBLOCK;
+                          mq_attr old{};
+                          CHILD_CHECK_ERRNO(mq_setattr(q.get(), &set, &old), err);
+                          mq_attr now{};
+                          CHILD_CHECK_OK(mq_getattr(q.get(), &now));
+                          CHILD_CHECK_EQ(now.mq_flags & O_NONBLOCK, 0);
+                        });
 }
 
 #define MQ_SETATTR_CASE(Name, id, clause, ERR, tail)                                      \
@@ -226,10 +229,10 @@ MQ_SETATTR_CASE(MqSetattrEinvalKeepsFlags, "injection.errpath.mq-setattr-einval"
                 "Linux mq_setattr(3) ERRORS", EINVAL, " (Linux-only errno)")
 
 // mq_unlink() fails with err; the name still refers to the queue.
-errpath::Run failed_unlink(const char* err_name, int err) {
+injection::Run failed_unlink(const char* err_name, int err) {
   Queue q(4, 16);
-  auto r = errpath::run({errpath::rule("mq_unlink", "", err_name)},
-                        [&q, err] { CHILD_CHECK_ERRNO(mq_unlink(q.name()), err); });
+  auto r = injection::run({injection::rule("mq_unlink", "", err_name)},
+                          [&q, err] { CHILD_CHECK_ERRNO(mq_unlink(q.name()), err); });
   MqHandle again(mq_open(q.name(), O_RDONLY));
   EXPECT_TRUE(again.valid()) << "after a failed mq_unlink the queue is gone: " << ErrnoText(errno);
   return r;
@@ -247,11 +250,11 @@ MQ_UNLINK_CASE(MqUnlinkEnoentKeepsQueue, "injection.errpath.mq-unlink-enoent", E
 MQ_UNLINK_CASE(MqUnlinkEnametoolongKeepsQueue, "injection.errpath.mq-unlink-enametoolong",
                ENAMETOOLONG)
 
-errpath::Run failed_close(const char* err_name, int err) {
+injection::Run failed_close(const char* err_name, int err) {
   Queue q(4, 16);
   const int fd = static_cast<int>(q.get());
-  return errpath::run({errpath::rule("close", eq(0, fd), err_name)},
-                      [&q, err] { CHILD_CHECK_ERRNO(mq_close(q.get()), err); });
+  return injection::run({injection::rule("close", eq(0, fd), err_name)},
+                        [&q, err] { CHILD_CHECK_ERRNO(mq_close(q.get()), err); });
 }
 
 ERRPATH_CASE(MqCloseEbadfReportsFailure, "injection.errpath.mq-close-ebadf",

@@ -15,20 +15,20 @@
 namespace sigipc {
 namespace {
 
-using errpath::eq;
+using injection::eq;
 
-errpath::Run failed_pipe(bool two, const char* err_name, int err) {
+injection::Run failed_pipe(bool two, const char* err_name, int err) {
   // pipe() is pipe2 in glibc 2.36, the pipe system call in musl and older
   // glibc; pipe2() is always pipe2.
-  return errpath::run(errpath::rules_any({{"pipe2", ""}, {"pipe", ""}}, err_name), [two, err] {
+  return injection::run(injection::rules_any({{"pipe2", ""}, {"pipe", ""}}, err_name), [two, err] {
     int fds[2] = {-1, -1};
     CHILD_CHECK_ERRNO_OPENS_NOTHING(two ? pipe2(fds, O_CLOEXEC) : pipe(fds), err);
   });
 }
-errpath::Run failed_pipe1(const char* err_name, int err) {
+injection::Run failed_pipe1(const char* err_name, int err) {
   return failed_pipe(false, err_name, err);
 }
-errpath::Run failed_pipe2(const char* err_name, int err) {
+injection::Run failed_pipe2(const char* err_name, int err) {
   return failed_pipe(true, err_name, err);
 }
 
@@ -53,10 +53,10 @@ int unread(int rd) {
 
 // "data" waits in the pipe; read(rd) fails with err; the bytes are still
 // there for a read through another descriptor of the same end.
-errpath::Run failed_read(const char* err_name, int err) {
+injection::Run failed_read(const char* err_name, int err) {
   Pipe p;
   if (write(p.wr(), "data", 4) != 4) setup_error(__FILE__, __LINE__, "could not fill the pipe");
-  return errpath::run({errpath::rule("read", eq(0, p.rd()), err_name)}, [&p, err] {
+  return injection::run({injection::rule("read", eq(0, p.rd()), err_name)}, [&p, err] {
     char buf[8] = {};
     CHILD_CHECK_ERRNO(read(p.rd(), buf, sizeof buf), err);
     CHILD_CHECK_EQ(unread(p.rd()), 4);
@@ -86,9 +86,9 @@ PIPE_READ_CASE(PipeReadEfaultConsumesNothing, "injection.errpath.pipe-read-efaul
 
 // write(wr) fails with err; the pipe stays empty, and a write through another
 // descriptor of the write end is all a reader gets.
-errpath::Run failed_write(const char* err_name, int err) {
+injection::Run failed_write(const char* err_name, int err) {
   Pipe p;
-  return errpath::run({errpath::rule("write", eq(0, p.wr()), err_name)}, [&p, err] {
+  return injection::run({injection::rule("write", eq(0, p.wr()), err_name)}, [&p, err] {
     CHILD_CHECK_ERRNO(write(p.wr(), "lost", 4), err);
     CHILD_CHECK_EQ(unread(p.rd()), 0);
     int again = dup(p.wr());

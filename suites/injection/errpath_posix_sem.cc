@@ -57,11 +57,11 @@ bool private_dev_shm() {
 
 // sem_open(O_CREAT|O_EXCL) fails at the step rule names with err: SEM_FAILED
 // with err, no semaphore of the name, no temporary file left.
-errpath::Run failed_sem_create(const std::vector<std::string>& rules, int err) {
+injection::Run failed_sem_create(const std::vector<std::string>& rules, int err) {
   SemName name("create");
   const bool count_temps = private_dev_shm();
   const int temps_before = count_temps ? temp_sem_files() : 0;
-  auto r = errpath::run(rules, [&name, err] {
+  auto r = injection::run(rules, [&name, err] {
     errno = 0;
     sem_t* s = sem_open(name.c_str(), O_CREAT | O_EXCL, 0600, 1);
     CHILD_CHECK(s == SEM_FAILED);
@@ -76,17 +76,18 @@ errpath::Run failed_sem_create(const std::vector<std::string>& rules, int err) {
   return r;
 }
 
-errpath::Run failed_sem_create_open(const char* err_name, int err) {
-  return failed_sem_create(errpath::rules_any({{"openat", errpath::has_flag(2, O_CREAT)},
-                                               {"open", errpath::has_flag(1, O_CREAT)}},
-                                              err_name),
+injection::Run failed_sem_create_open(const char* err_name, int err) {
+  return failed_sem_create(injection::rules_any({{"openat", injection::has_flag(2, O_CREAT)},
+                                                 {"open", injection::has_flag(1, O_CREAT)}},
+                                                err_name),
                            err);
 }
-errpath::Run failed_sem_create_write(const char* err_name, int err) {
-  return failed_sem_create({errpath::rule("write", errpath::eq(2, sizeof(sem_t)), err_name)}, err);
+injection::Run failed_sem_create_write(const char* err_name, int err) {
+  return failed_sem_create({injection::rule("write", injection::eq(2, sizeof(sem_t)), err_name)},
+                           err);
 }
-errpath::Run failed_sem_create_link(const char* err_name, int err) {
-  return failed_sem_create({errpath::rule("link", "", err_name)}, err);
+injection::Run failed_sem_create_link(const char* err_name, int err) {
+  return failed_sem_create({injection::rule("link", "", err_name)}, err);
 }
 
 #define SEM_CREATE_CASE(Name, id, ERR)                                            \
@@ -138,8 +139,8 @@ struct Named {
 // any clock or private flag) fails with err; the wait reports it and the
 // count is untouched.
 std::vector<std::string> wait_rules(const char* err_name) {
-  return {errpath::rule("futex", "a1&=0x7f:" + std::to_string(FUTEX_WAIT_BITSET), err_name),
-          errpath::rule("futex", "a1&=0x7f:" + std::to_string(FUTEX_WAIT), err_name)};
+  return {injection::rule("futex", "a1&=0x7f:" + std::to_string(FUTEX_WAIT_BITSET), err_name),
+          injection::rule("futex", "a1&=0x7f:" + std::to_string(FUTEX_WAIT), err_name)};
 }
 
 void no_op_handler(int) {}
@@ -166,18 +167,18 @@ void after_failed_wait(sem_t* s) {
   CHILD_CHECK_EQ(v, 0);
 }
 
-errpath::Run failed_sem_wait(const char* err_name, int err) {
+injection::Run failed_sem_wait(const char* err_name, int err) {
   Named n;
-  return errpath::run(wait_rules(err_name), [&n, err] {
+  return injection::run(wait_rules(err_name), [&n, err] {
     make_eintr_possible(err);
     CHILD_CHECK_ERRNO(sem_wait(n.sem.get()), err);
     after_failed_wait(n.sem.get());
   });
 }
 
-errpath::Run failed_sem_timedwait(const char* err_name, int err) {
+injection::Run failed_sem_timedwait(const char* err_name, int err) {
   Named n;
-  return errpath::run(wait_rules(err_name), [&n, err] {
+  return injection::run(wait_rules(err_name), [&n, err] {
     make_eintr_possible(err);
     timespec far{};
     clock_gettime(CLOCK_REALTIME, &far);
@@ -207,7 +208,7 @@ struct PostOutcome {
   int value = -1;
 };
 
-SIGIPC_TEST_T(ErrorPaths, SemPostWithFailedWakeLosesNoCount, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(ErrorPaths, SemPostWithFailedWakeLosesNoCount, injection::kSpawnTimeoutS,
               "injection.errpath.sem-post-wake-efault", "XSH sem_post() DESCRIPTION and ERRORS",
               "sem_post() to a semaphore with a blocked waiter whose futex wake fails with "
               "EFAULT either succeeds with the count incremented or fails with the count "
@@ -218,9 +219,9 @@ SIGIPC_TEST_T(ErrorPaths, SemPostWithFailedWakeLosesNoCount, errpath::kSpawnTime
   SETUP_OK(sem_init(s, 1, 0));
   Child waiter([s] { CHILD_CHECK_OK(sem_wait(s)); });
   ASSERT_TRUE(wait_until_sleeping(waiter.pid(), 15.0)) << "the waiter never blocked in sem_wait";
-  errpath::Shared<PostOutcome> out;
-  auto r = errpath::run(
-      {errpath::rule("futex", "a1&=0x7f:" + std::to_string(FUTEX_WAKE), "EFAULT")}, [s, &out] {
+  injection::Shared<PostOutcome> out;
+  auto r = injection::run(
+      {injection::rule("futex", "a1&=0x7f:" + std::to_string(FUTEX_WAKE), "EFAULT")}, [s, &out] {
         errno = 0;
         out->rc = sem_post(s);
         out->err = errno;
@@ -229,8 +230,8 @@ SIGIPC_TEST_T(ErrorPaths, SemPostWithFailedWakeLosesNoCount, errpath::kSpawnTime
   EXPECT_INJECTED_AND_HELD(r, "futex", EFAULT);
   if (out->rc == 0) {
     EXPECT_EQ(out->value, 1) << "sem_post returned 0 but the count did not grow";
-    errpath::note(std::string("sem_post returned 0 although its wake failed; waiter ") +
-                  (process_state(waiter.pid()) == 'S' ? "still blocked" : "woken"));
+    injection::note(std::string("sem_post returned 0 although its wake failed; waiter ") +
+                    (process_state(waiter.pid()) == 'S' ? "still blocked" : "woken"));
   } else {
     EXPECT_EQ(out->err, EINVAL) << "sem_post failed with " << ErrnoText(out->err);
     EXPECT_EQ(out->value, 0) << "sem_post failed but the count changed";
@@ -255,10 +256,10 @@ SIGIPC_TEST_T(ErrorPaths, SemPostWithFailedWakeLosesNoCount, errpath::kSpawnTime
 
 // sem_unlink fails with the injected errno (reported as want); the name
 // still opens the semaphore.
-errpath::Run failed_sem_unlink(const char* err_name, int want) {
+injection::Run failed_sem_unlink(const char* err_name, int want) {
   Named n;
-  auto r = errpath::run({errpath::rule("unlink", "", err_name)},
-                        [&n, want] { CHILD_CHECK_ERRNO(sem_unlink(n.name.c_str()), want); });
+  auto r = injection::run({injection::rule("unlink", "", err_name)},
+                          [&n, want] { CHILD_CHECK_ERRNO(sem_unlink(n.name.c_str()), want); });
   SemHandle again(sem_open(n.name.c_str(), 0));
   EXPECT_NE(again.get(), SEM_FAILED)
       << "after a failed sem_unlink the name is gone: " << ErrnoText(errno);
@@ -274,7 +275,7 @@ errpath::Run failed_sem_unlink(const char* err_name, int want) {
 SEM_UNLINK_CASE(SemUnlinkEaccesKeepsSemaphore, "injection.errpath.sem-unlink-eacces", EACCES)
 SEM_UNLINK_CASE(SemUnlinkEnoentKeepsSemaphore, "injection.errpath.sem-unlink-enoent", ENOENT)
 
-errpath::Run failed_sem_unlink_eperm(const char*, int) {
+injection::Run failed_sem_unlink_eperm(const char*, int) {
   return failed_sem_unlink("EPERM", EACCES);
 }
 ERRPATH_CASE(SemUnlinkReportsKernelEpermAsEacces, "injection.errpath.sem-unlink-eperm-as-eacces",

@@ -17,18 +17,18 @@
 namespace sigipc {
 namespace {
 
-using errpath::eq;
+using injection::eq;
 
 // shm_open(O_CREAT|O_EXCL) fails with err and leaves no object of the name.
-errpath::Run failed_shm_create(const char* err_name, int err) {
+injection::Run failed_shm_create(const char* err_name, int err) {
   ShmName name("create");
-  auto r = errpath::run(errpath::rules_any({{"openat", errpath::has_flag(2, O_CREAT)},
-                                            {"open", errpath::has_flag(1, O_CREAT)}},
-                                           err_name),
-                        [&name, err] {
-                          CHILD_CHECK_ERRNO_OPENS_NOTHING(
-                              shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600), err);
-                        });
+  auto r = injection::run(injection::rules_any({{"openat", injection::has_flag(2, O_CREAT)},
+                                                {"open", injection::has_flag(1, O_CREAT)}},
+                                               err_name),
+                          [&name, err] {
+                            CHILD_CHECK_ERRNO_OPENS_NOTHING(
+                                shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600), err);
+                          });
   int fd = shm_open(name.c_str(), O_RDONLY, 0);
   UniqueFd left(fd);
   EXPECT_EQ(fd, -1) << "a failed shm_open(O_CREAT) left an object";
@@ -69,10 +69,10 @@ struct Object {
 
 // shm_unlink() fails with the injected errno (reported as want) and the
 // object keeps its name.
-errpath::Run failed_shm_unlink(const char* err_name, int want) {
+injection::Run failed_shm_unlink(const char* err_name, int want) {
   Object o;
-  auto r = errpath::run({errpath::rule("unlink", "", err_name)},
-                        [&o, want] { CHILD_CHECK_ERRNO(shm_unlink(o.name.c_str()), want); });
+  auto r = injection::run({injection::rule("unlink", "", err_name)},
+                          [&o, want] { CHILD_CHECK_ERRNO(shm_unlink(o.name.c_str()), want); });
   UniqueFd again(shm_open(o.name.c_str(), O_RDONLY, 0));
   EXPECT_TRUE(again) << "after a failed shm_unlink the name is gone: " << ErrnoText(errno);
   return r;
@@ -95,12 +95,12 @@ SIGIPC_TEST(ErrorPaths, ShmUnlinkReportsKernelEpermAsEacces,
             "its name") {
   ERRPATH_REQUIRE_FILTERS();
   Object o;
-  auto r = errpath::run({errpath::rule("unlink", "", "EPERM")}, [&o] {
+  auto r = injection::run({injection::rule("unlink", "", "EPERM")}, [&o] {
     errno = 0;
     int rc = shm_unlink(o.name.c_str());
     int err = errno;
     CHILD_CHECK_EQ(rc, -1);
-    if (err == EPERM) errpath::note("shm_unlink passed the kernel's EPERM through untranslated");
+    if (err == EPERM) injection::note("shm_unlink passed the kernel's EPERM through untranslated");
     CHILD_CHECK_EQ(err, EACCES);
   });
   EXPECT_INJECTED_AND_HELD(r, "unlink", EPERM);
@@ -113,9 +113,9 @@ off_t size_of(int fd) {
 }
 
 // ftruncate(fd, 3 pages) fails with err; the object keeps its size and data.
-errpath::Run failed_ftruncate(const char* err_name, int err) {
+injection::Run failed_ftruncate(const char* err_name, int err) {
   Object o;
-  auto r = errpath::run({errpath::rule("ftruncate", eq(0, o.fd.get()), err_name)}, [&o, err] {
+  auto r = injection::run({injection::rule("ftruncate", eq(0, o.fd.get()), err_name)}, [&o, err] {
     CHILD_CHECK_ERRNO(ftruncate(o.fd.get(), 3 * 4096), err);
     CHILD_CHECK_EQ(size_of(o.fd.get()), 4096);
   });
@@ -139,9 +139,9 @@ FTRUNCATE_CASE(FtruncateEioKeepsSize, "injection.errpath.ftruncate-eio", EIO)
 
 // mmap of the object fails with err: MAP_FAILED, and the object's data is
 // untouched.
-errpath::Run failed_mmap(const char* err_name, int err) {
+injection::Run failed_mmap(const char* err_name, int err) {
   Object o;
-  return errpath::run({errpath::rule("mmap", eq(4, o.fd.get()), err_name)}, [&o, err] {
+  return injection::run({injection::rule("mmap", eq(4, o.fd.get()), err_name)}, [&o, err] {
     errno = 0;
     void* p = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, o.fd.get(), 0);
     CHILD_CHECK(p == MAP_FAILED);
@@ -166,10 +166,10 @@ MMAP_CASE(MmapEnomemReturnsMapFailed, "injection.errpath.mmap-enomem", ENOMEM)
 MMAP_CASE(MmapEnxioReturnsMapFailed, "injection.errpath.mmap-enxio", ENXIO)
 
 // munmap of a 3-page mapping fails with err; the mapping stays usable.
-errpath::Run failed_munmap(const char* err_name, int err) {
+injection::Run failed_munmap(const char* err_name, int err) {
   Object o;
   SETUP_OK(ftruncate(o.fd.get(), 3 * 4096));
-  return errpath::run({errpath::rule("munmap", eq(1, 3 * 4096), err_name)}, [&o, err] {
+  return injection::run({injection::rule("munmap", eq(1, 3 * 4096), err_name)}, [&o, err] {
     void* p = mmap(nullptr, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, o.fd.get(), 0);
     CHILD_CHECK(p != MAP_FAILED);
     CHILD_CHECK_ERRNO(munmap(p, 3 * 4096), err);

@@ -15,7 +15,7 @@
 namespace sigipc {
 namespace {
 
-using errpath::eq;
+using injection::eq;
 
 bool is_pending(int sig) {
   sigset_t p;
@@ -28,27 +28,29 @@ bool is_pending(int sig) {
 // blocked (run_blocking), so a send that went through shows in sigpending().
 
 // kill(getpid(), SIGUSR1) fails with err; nothing becomes pending.
-errpath::Run failed_kill(const char* err_name, int err) {
-  return errpath::run_blocking(SIGUSR1, {errpath::rule("kill", eq(1, SIGUSR1), err_name)}, [err] {
-    CHILD_CHECK_ERRNO(kill(getpid(), SIGUSR1), err);
-    CHILD_CHECK(!is_pending(SIGUSR1));
-  });
+injection::Run failed_kill(const char* err_name, int err) {
+  return injection::run_blocking(SIGUSR1, {injection::rule("kill", eq(1, SIGUSR1), err_name)},
+                                 [err] {
+                                   CHILD_CHECK_ERRNO(kill(getpid(), SIGUSR1), err);
+                                   CHILD_CHECK(!is_pending(SIGUSR1));
+                                 });
 }
 
 // killpg() on the child's own new process group (so a send that escaped the
 // injection would reach no process outside the child).
-errpath::Run failed_killpg(const char* err_name, int err) {
-  return errpath::run_blocking(SIGUSR1, {errpath::rule("kill", eq(1, SIGUSR1), err_name)}, [err] {
-    CHILD_CHECK_OK(setpgid(0, 0));
-    CHILD_CHECK_ERRNO(killpg(getpgrp(), SIGUSR1), err);
-    CHILD_CHECK(!is_pending(SIGUSR1));
-  });
+injection::Run failed_killpg(const char* err_name, int err) {
+  return injection::run_blocking(SIGUSR1, {injection::rule("kill", eq(1, SIGUSR1), err_name)},
+                                 [err] {
+                                   CHILD_CHECK_OK(setpgid(0, 0));
+                                   CHILD_CHECK_ERRNO(killpg(getpgrp(), SIGUSR1), err);
+                                   CHILD_CHECK(!is_pending(SIGUSR1));
+                                 });
 }
 
 // sigqueue(getpid(), SIGRTMIN) fails with err; nothing is queued.
-errpath::Run failed_sigqueue(const char* err_name, int err) {
-  return errpath::run_blocking(
-      SIGRTMIN, {errpath::rule("rt_sigqueueinfo", eq(1, SIGRTMIN), err_name)}, [err] {
+injection::Run failed_sigqueue(const char* err_name, int err) {
+  return injection::run_blocking(
+      SIGRTMIN, {injection::rule("rt_sigqueueinfo", eq(1, SIGRTMIN), err_name)}, [err] {
         union sigval v {};
         v.sival_int = 7;
         CHILD_CHECK_ERRNO(sigqueue(getpid(), SIGRTMIN, v), err);
@@ -89,9 +91,9 @@ SIGIPC_TEST(ErrorPaths, RaiseEinvalReportsFailureAndRestoresMask, "injection.err
             "signals around the send)") {
   ERRPATH_REQUIRE_FILTERS();
   // glibc sends with tgkill(tgid, tid, sig), musl with tkill(tid, sig).
-  auto r = errpath::run_blocking(
+  auto r = injection::run_blocking(
       SIGUSR1,
-      errpath::rules_any({{"tgkill", eq(2, SIGUSR1)}, {"tkill", eq(1, SIGUSR1)}}, "EINVAL"), [] {
+      injection::rules_any({{"tgkill", eq(2, SIGUSR1)}, {"tkill", eq(1, SIGUSR1)}}, "EINVAL"), [] {
         sigset_t before, after;
         CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, nullptr, &before));
         errno = 0;
@@ -106,18 +108,18 @@ SIGIPC_TEST(ErrorPaths, RaiseEinvalReportsFailureAndRestoresMask, "injection.err
 }
 
 // pthread_kill(self) fails with err, returned as the function's value.
-errpath::Run failed_pthread_kill(int sig, const char* err_name, int err) {
-  return errpath::run_blocking(
-      sig, errpath::rules_any({{"tgkill", eq(2, sig)}, {"tkill", eq(1, sig)}}, err_name),
+injection::Run failed_pthread_kill(int sig, const char* err_name, int err) {
+  return injection::run_blocking(
+      sig, injection::rules_any({{"tgkill", eq(2, sig)}, {"tkill", eq(1, sig)}}, err_name),
       [sig, err] {
         CHILD_CHECK_EQ(pthread_kill(pthread_self(), sig), err);
         CHILD_CHECK(!is_pending(sig));
       });
 }
-errpath::Run failed_pthread_kill_usr1(const char* err_name, int err) {
+injection::Run failed_pthread_kill_usr1(const char* err_name, int err) {
   return failed_pthread_kill(SIGUSR1, err_name, err);
 }
-errpath::Run failed_pthread_kill_rt(const char* err_name, int err) {
+injection::Run failed_pthread_kill_rt(const char* err_name, int err) {
   return failed_pthread_kill(SIGRTMIN, err_name, err);
 }
 

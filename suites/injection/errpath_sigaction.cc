@@ -14,20 +14,20 @@
 namespace sigipc {
 namespace {
 
-using errpath::eq;
+using injection::eq;
 
 void ignore_signal(int) {}
 
 // The rule: sigaction(sig, non-NULL act, ...) fails with err.
 std::string set_action_rule(int sig, const char* err) {
-  return errpath::rule("rt_sigaction", eq(0, sig) + ",a1!=0", err);
+  return injection::rule("rt_sigaction", eq(0, sig) + ",a1!=0", err);
 }
 
 // SIGUSR1 is ignored in the test process (the child inherits it); a failed
 // sigaction() returns -1 with err and leaves that action.
-errpath::Run failed_sigaction(const char* err_name, int err) {
+injection::Run failed_sigaction(const char* err_name, int err) {
   SignalAction old(SIGUSR1, SIG_IGN);
-  return errpath::run({set_action_rule(SIGUSR1, err_name)}, [err] {
+  return injection::run({set_action_rule(SIGUSR1, err_name)}, [err] {
     struct sigaction before {};
     CHILD_CHECK_OK(sigaction(SIGUSR1, nullptr, &before));
     struct sigaction sa {};
@@ -58,7 +58,7 @@ SIGIPC_TEST(ErrorPaths, SignalReturnsSigErrOnEinvalAndKeepsDisposition,
             "and the signal keeps its previous action") {
   ERRPATH_REQUIRE_FILTERS();
   SignalAction old(SIGUSR1, SIG_IGN);
-  auto r = errpath::run({set_action_rule(SIGUSR1, "EINVAL")}, [] {
+  auto r = injection::run({set_action_rule(SIGUSR1, "EINVAL")}, [] {
     errno = 0;
     CHILD_CHECK(signal(SIGUSR1, ignore_signal) == SIG_ERR);
     CHILD_CHECK_EQ(errno, EINVAL);
@@ -70,7 +70,9 @@ SIGIPC_TEST(ErrorPaths, SignalReturnsSigErrOnEinvalAndKeepsDisposition,
 }
 
 // The rule: a mask change (set non-NULL) fails with err; queries pass.
-std::string set_mask_rule(const char* err) { return errpath::rule("rt_sigprocmask", "a1!=0", err); }
+std::string set_mask_rule(const char* err) {
+  return injection::rule("rt_sigprocmask", "a1!=0", err);
+}
 
 bool same_mask(const sigset_t& a, const sigset_t& b) {
   for (int s = 1; s < NSIG; ++s)
@@ -102,13 +104,13 @@ void failed_mask_change(bool pthread_style, int err) {
 
 // SIGUSR2 is blocked in the test process (the child inherits it); the body
 // tries to change the mask with sigprocmask() or pthread_sigmask().
-errpath::Run failed_sigprocmask(const char* err_name, int err) {
-  return errpath::run_blocking(SIGUSR2, {set_mask_rule(err_name)},
-                               [err] { failed_mask_change(false, err); });
+injection::Run failed_sigprocmask(const char* err_name, int err) {
+  return injection::run_blocking(SIGUSR2, {set_mask_rule(err_name)},
+                                 [err] { failed_mask_change(false, err); });
 }
-errpath::Run failed_pthread_sigmask(const char* err_name, int err) {
-  return errpath::run_blocking(SIGUSR2, {set_mask_rule(err_name)},
-                               [err] { failed_mask_change(true, err); });
+injection::Run failed_pthread_sigmask(const char* err_name, int err) {
+  return injection::run_blocking(SIGUSR2, {set_mask_rule(err_name)},
+                                 [err] { failed_mask_change(true, err); });
 }
 
 ERRPATH_CASE(SigprocmaskEinvalLeavesMask, "injection.errpath.sigprocmask-einval-keeps-mask",

@@ -27,16 +27,17 @@ sigset_t only(int sig) {
 
 // SIGUSR1 is blocked (inherited from the test process) and made pending in
 // the child before the failed wait.
-errpath::Run failed_timedwait(const char* err_name, int err) {
-  return errpath::run_blocking(SIGUSR1, {errpath::rule("rt_sigtimedwait", "", err_name)}, [err] {
-    CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
-    CHILD_CHECK(is_pending(SIGUSR1));
-    sigset_t set = only(SIGUSR1);
-    siginfo_t info{};
-    timespec zero{0, 0};
-    CHILD_CHECK_ERRNO(sigtimedwait(&set, &info, &zero), err);
-    CHILD_CHECK(is_pending(SIGUSR1));
-  });
+injection::Run failed_timedwait(const char* err_name, int err) {
+  return injection::run_blocking(SIGUSR1, {injection::rule("rt_sigtimedwait", "", err_name)},
+                                 [err] {
+                                   CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
+                                   CHILD_CHECK(is_pending(SIGUSR1));
+                                   sigset_t set = only(SIGUSR1);
+                                   siginfo_t info{};
+                                   timespec zero{0, 0};
+                                   CHILD_CHECK_ERRNO(sigtimedwait(&set, &info, &zero), err);
+                                   CHILD_CHECK(is_pending(SIGUSR1));
+                                 });
 }
 
 #define SIGTIMEDWAIT_CASE(Name, id, ERR)                                                          \
@@ -57,7 +58,7 @@ SIGIPC_TEST(ErrorPaths, SigwaitinfoEintrLeavesSignalPending,
             "sigwaitinfo() whose kernel call fails with EINTR returns -1 with errno EINTR and "
             "accepts nothing: the signal stays pending") {
   ERRPATH_REQUIRE_FILTERS();
-  auto r = errpath::run_blocking(SIGUSR1, {errpath::rule("rt_sigtimedwait", "", "EINTR")}, [] {
+  auto r = injection::run_blocking(SIGUSR1, {injection::rule("rt_sigtimedwait", "", "EINTR")}, [] {
     CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
     sigset_t set = only(SIGUSR1);
     CHILD_CHECK_ERRNO(sigwaitinfo(&set, nullptr), EINTR);
@@ -71,7 +72,7 @@ SIGIPC_TEST(ErrorPaths, SigwaitReturnsEinvalAndLeavesSignalPending,
             "sigwait() whose kernel call fails with EINVAL returns EINVAL (the error number, "
             "not -1) and the signal stays pending") {
   ERRPATH_REQUIRE_FILTERS();
-  auto r = errpath::run_blocking(SIGUSR1, {errpath::rule("rt_sigtimedwait", "", "EINVAL")}, [] {
+  auto r = injection::run_blocking(SIGUSR1, {injection::rule("rt_sigtimedwait", "", "EINVAL")}, [] {
     CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
     sigset_t set = only(SIGUSR1);
     int sig = 0;
@@ -86,14 +87,15 @@ SIGIPC_TEST(ErrorPaths, SigwaitNeverReportsEintr, "injection.errpath.sigwait-no-
             "sigwait() whose kernel wait fails once with EINTR does not report EINTR (it is "
             "not among its errors): it waits again and returns 0 with the pending signal") {
   ERRPATH_REQUIRE_FILTERS();
-  auto r = errpath::run_blocking(SIGUSR1, {errpath::rule("rt_sigtimedwait", "", "EINTR@1")}, [] {
-    CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
-    sigset_t set = only(SIGUSR1);
-    int sig = 0;
-    CHILD_CHECK_EQ(sigwait(&set, &sig), 0);
-    CHILD_CHECK_EQ(sig, SIGUSR1);
-    CHILD_CHECK(!is_pending(SIGUSR1));
-  });
+  auto r =
+      injection::run_blocking(SIGUSR1, {injection::rule("rt_sigtimedwait", "", "EINTR@1")}, [] {
+        CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
+        sigset_t set = only(SIGUSR1);
+        int sig = 0;
+        CHILD_CHECK_EQ(sigwait(&set, &sig), 0);
+        CHILD_CHECK_EQ(sig, SIGUSR1);
+        CHILD_CHECK(!is_pending(SIGUSR1));
+      });
   EXPECT_INJECTED_AND_HELD(r, "rt_sigtimedwait", EINTR);
 }
 

@@ -13,7 +13,7 @@
 namespace sigipc {
 namespace {
 
-using errpath::eq;
+using injection::eq;
 
 struct Msg {
   long mtype;
@@ -27,8 +27,8 @@ long qnum(int id) {
 }
 
 // msgget(key, IPC_CREAT|IPC_EXCL) fails with err and no queue has the key.
-errpath::Run failed_msgget(const char* err_name, int err) {
-  return errpath::failed_sysv_create(
+injection::Run failed_msgget(const char* err_name, int err) {
+  return injection::failed_sysv_create(
       SysvId::kMsg, "msgget", "queue",
       [](key_t k) { return msgget(k, IPC_CREAT | IPC_EXCL | 0600); },
       [](key_t k) { return msgget(k, 0); }, err_name, err);
@@ -53,11 +53,11 @@ ERRPATH_CASE(MsggetEnomemCreatesNoQueue, "injection.errpath.msgget-enomem",
 
 // The queue holds one message; msgsnd of another fails with err; it still
 // holds exactly the first.
-errpath::Run failed_msgsnd(const char* err_name, int err) {
+injection::Run failed_msgsnd(const char* err_name, int err) {
   SysvId q(SysvId::kMsg, create_sysv_msg());
   Msg first{1, "first"};
   SETUP_OK(msgsnd(q.get(), &first, 5, 0));
-  auto r = errpath::run({errpath::rule("msgsnd", eq(0, q.get()), err_name)}, [&q, err] {
+  auto r = injection::run({injection::rule("msgsnd", eq(0, q.get()), err_name)}, [&q, err] {
     Msg m{2, "lost"};
     CHILD_CHECK_ERRNO(msgsnd(q.get(), &m, 4, IPC_NOWAIT), err);
     CHILD_CHECK_EQ(qnum(q.get()), 1);
@@ -88,11 +88,11 @@ ERRPATH_CASE(MsgsndEnomemAddsNoMessage, "injection.errpath.msgsnd-enomem", "Linu
 
 // The queue holds "kept" (type 3); msgrcv fails with err; a later msgrcv
 // gets it.
-errpath::Run failed_msgrcv(const char* err_name, int err) {
+injection::Run failed_msgrcv(const char* err_name, int err) {
   SysvId q(SysvId::kMsg, create_sysv_msg());
   Msg kept{3, "kept"};
   SETUP_OK(msgsnd(q.get(), &kept, 4, 0));
-  auto r = errpath::run({errpath::rule("msgrcv", eq(0, q.get()), err_name)}, [&q, err] {
+  auto r = injection::run({injection::rule("msgrcv", eq(0, q.get()), err_name)}, [&q, err] {
     Msg m{};
     CHILD_CHECK_ERRNO(msgrcv(q.get(), &m, sizeof m.text, 0, 0), err);
     CHILD_CHECK_EQ(qnum(q.get()), 1);
@@ -120,13 +120,13 @@ MSGRCV_CASE(MsgrcvEinvalConsumesNoMessage, "injection.errpath.msgrcv-einval", EI
 MSGRCV_CASE(MsgrcvEnomsgConsumesNoMessage, "injection.errpath.msgrcv-enomsg", ENOMSG)
 
 // msgctl(IPC_RMID) fails with err and the queue still exists.
-errpath::Run failed_msgctl_rmid(const char* err_name, int err) {
+injection::Run failed_msgctl_rmid(const char* err_name, int err) {
   SysvId q(SysvId::kMsg, create_sysv_msg());
-  auto r = errpath::run({errpath::rule("msgctl", eq(0, q.get()) + "," + eq(1, IPC_RMID), err_name)},
-                        [&q, err] {
-                          CHILD_CHECK_ERRNO(msgctl(q.get(), IPC_RMID, nullptr), err);
-                          CHILD_CHECK_EQ(qnum(q.get()), 0);
-                        });
+  auto r = injection::run(
+      {injection::rule("msgctl", eq(0, q.get()) + "," + eq(1, IPC_RMID), err_name)}, [&q, err] {
+        CHILD_CHECK_ERRNO(msgctl(q.get(), IPC_RMID, nullptr), err);
+        CHILD_CHECK_EQ(qnum(q.get()), 0);
+      });
   EXPECT_EQ(qnum(q.get()), 0) << "the queue is gone after a failed IPC_RMID";
   return r;
 }
@@ -141,18 +141,18 @@ MSGCTL_RMID_CASE(MsgctlRmidEpermKeepsQueue, "injection.errpath.msgctl-rmid-eperm
 MSGCTL_RMID_CASE(MsgctlRmidEinvalKeepsQueue, "injection.errpath.msgctl-rmid-einval", EINVAL)
 
 // msgctl(IPC_SET) of a new mode fails with err and the mode stays.
-errpath::Run failed_msgctl_set(const char* err_name, int err) {
+injection::Run failed_msgctl_set(const char* err_name, int err) {
   SysvId q(SysvId::kMsg, create_sysv_msg(0600));
-  return errpath::run({errpath::rule("msgctl", eq(0, q.get()) + "," + eq(1, IPC_SET), err_name)},
-                      [&q, err] {
-                        msqid_ds ds{};
-                        CHILD_CHECK_OK(msgctl(q.get(), IPC_STAT, &ds));
-                        ds.msg_perm.mode = 0644;
-                        CHILD_CHECK_ERRNO(msgctl(q.get(), IPC_SET, &ds), err);
-                        msqid_ds now{};
-                        CHILD_CHECK_OK(msgctl(q.get(), IPC_STAT, &now));
-                        CHILD_CHECK_EQ(now.msg_perm.mode & 0777, 0600);
-                      });
+  return injection::run(
+      {injection::rule("msgctl", eq(0, q.get()) + "," + eq(1, IPC_SET), err_name)}, [&q, err] {
+        msqid_ds ds{};
+        CHILD_CHECK_OK(msgctl(q.get(), IPC_STAT, &ds));
+        ds.msg_perm.mode = 0644;
+        CHILD_CHECK_ERRNO(msgctl(q.get(), IPC_SET, &ds), err);
+        msqid_ds now{};
+        CHILD_CHECK_OK(msgctl(q.get(), IPC_STAT, &now));
+        CHILD_CHECK_EQ(now.msg_perm.mode & 0777, 0600);
+      });
 }
 
 ERRPATH_CASE(MsgctlSetEpermKeepsMode, "injection.errpath.msgctl-set-eperm", "XSH msgctl() ERRORS",

@@ -13,11 +13,11 @@
 namespace sigipc {
 namespace {
 
-using errpath::eq;
+using injection::eq;
 
 // semget(key, 2, IPC_CREAT|IPC_EXCL) fails with err and no set has the key.
-errpath::Run failed_semget(const char* err_name, int err) {
-  return errpath::failed_sysv_create(
+injection::Run failed_semget(const char* err_name, int err) {
+  return injection::failed_sysv_create(
       SysvId::kSem, "semget", "set",
       [](key_t k) { return semget(k, 2, IPC_CREAT | IPC_EXCL | 0600); },
       [](key_t k) { return semget(k, 0, 0); }, err_name, err);
@@ -44,14 +44,15 @@ int value(int id, int n) { return semctl(id, n, GETVAL); }
 
 // A set of two semaphores at 3 and 5; semop (+1 on #0, -2 on #1) fails with
 // err and both values stay.
-errpath::Run failed_semop(bool timed, const char* err_name, int err) {
+injection::Run failed_semop(bool timed, const char* err_name, int err) {
   SysvId set(SysvId::kSem, create_sysv_sem(2));
   SETUP_OK(semctl(set.get(), 0, SETVAL, 3));
   SETUP_OK(semctl(set.get(), 1, SETVAL, 5));
   // semop() is semtimedop in glibc, the semop system call in musl (x86_64);
   // semtimedop() is always semtimedop.
-  auto r = errpath::run(
-      errpath::rules_any({{"semtimedop", eq(0, set.get())}, {"semop", eq(0, set.get())}}, err_name),
+  auto r = injection::run(
+      injection::rules_any({{"semtimedop", eq(0, set.get())}, {"semop", eq(0, set.get())}},
+                           err_name),
       [&set, timed, err] {
         sembuf ops[2] = {{0, 1, 0}, {1, -2, 0}};
         timespec t{30, 0};
@@ -65,10 +66,10 @@ errpath::Run failed_semop(bool timed, const char* err_name, int err) {
   return r;
 }
 
-errpath::Run failed_semop_untimed(const char* err_name, int err) {
+injection::Run failed_semop_untimed(const char* err_name, int err) {
   return failed_semop(false, err_name, err);
 }
-errpath::Run failed_semop_timed(const char* err_name, int err) {
+injection::Run failed_semop_timed(const char* err_name, int err) {
   return failed_semop(true, err_name, err);
 }
 
@@ -100,14 +101,14 @@ SEMTIMEDOP_CASE(SemtimedopEagainChangesNoValue, "injection.errpath.semtimedop-ea
 SEMTIMEDOP_CASE(SemtimedopEintrChangesNoValue, "injection.errpath.semtimedop-eintr", EINTR, "")
 
 // semctl(SETVAL, 9) fails with err and the value stays 3.
-errpath::Run failed_setval(const char* err_name, int err) {
+injection::Run failed_setval(const char* err_name, int err) {
   SysvId set(SysvId::kSem, create_sysv_sem(1));
   SETUP_OK(semctl(set.get(), 0, SETVAL, 3));
-  auto r = errpath::run({errpath::rule("semctl", eq(0, set.get()) + "," + eq(2, SETVAL), err_name)},
-                        [&set, err] {
-                          CHILD_CHECK_ERRNO(semctl(set.get(), 0, SETVAL, 9), err);
-                          CHILD_CHECK_EQ(value(set.get(), 0), 3);
-                        });
+  auto r = injection::run(
+      {injection::rule("semctl", eq(0, set.get()) + "," + eq(2, SETVAL), err_name)}, [&set, err] {
+        CHILD_CHECK_ERRNO(semctl(set.get(), 0, SETVAL, 9), err);
+        CHILD_CHECK_EQ(value(set.get(), 0), 3);
+      });
   EXPECT_EQ(value(set.get(), 0), 3);
   return r;
 }
@@ -123,11 +124,11 @@ SETVAL_CASE(SemctlSetvalEaccesKeepsValue, "injection.errpath.semctl-setval-eacce
 SETVAL_CASE(SemctlSetvalEinvalKeepsValue, "injection.errpath.semctl-setval-einval", EINVAL)
 SETVAL_CASE(SemctlSetvalErangeKeepsValue, "injection.errpath.semctl-setval-erange", ERANGE)
 
-errpath::Run failed_sem_rmid(const char* err_name, int err) {
+injection::Run failed_sem_rmid(const char* err_name, int err) {
   SysvId set(SysvId::kSem, create_sysv_sem(1));
-  auto r =
-      errpath::run({errpath::rule("semctl", eq(0, set.get()) + "," + eq(2, IPC_RMID), err_name)},
-                   [&set, err] { CHILD_CHECK_ERRNO(semctl(set.get(), 0, IPC_RMID), err); });
+  auto r = injection::run(
+      {injection::rule("semctl", eq(0, set.get()) + "," + eq(2, IPC_RMID), err_name)},
+      [&set, err] { CHILD_CHECK_ERRNO(semctl(set.get(), 0, IPC_RMID), err); });
   EXPECT_EQ(value(set.get(), 0), 0)
       << "the set is gone after a failed IPC_RMID: " << ErrnoText(errno);
   return r;

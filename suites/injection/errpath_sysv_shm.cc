@@ -12,7 +12,7 @@
 namespace sigipc {
 namespace {
 
-using errpath::eq;
+using injection::eq;
 
 long nattch(int id) {
   shmid_ds ds{};
@@ -22,8 +22,8 @@ long nattch(int id) {
 
 // shmget(key, 4096, IPC_CREAT|IPC_EXCL) fails with err and no segment has
 // the key.
-errpath::Run failed_shmget(const char* err_name, int err) {
-  return errpath::failed_sysv_create(
+injection::Run failed_shmget(const char* err_name, int err) {
+  return injection::failed_sysv_create(
       SysvId::kShm, "shmget", "segment",
       [](key_t k) { return shmget(k, 4096, IPC_CREAT | IPC_EXCL | 0600); },
       [](key_t k) { return shmget(k, 0, 0); }, err_name, err);
@@ -43,9 +43,9 @@ SHMGET_CASE(ShmgetEnoentCreatesNoSegment, "injection.errpath.shmget-enoent", ENO
 SHMGET_CASE(ShmgetEnomemCreatesNoSegment, "injection.errpath.shmget-enomem", ENOMEM)
 SHMGET_CASE(ShmgetEnospcCreatesNoSegment, "injection.errpath.shmget-enospc", ENOSPC)
 
-errpath::Run failed_shmat(const char* err_name, int err) {
+injection::Run failed_shmat(const char* err_name, int err) {
   SysvId seg(SysvId::kShm, create_sysv_shm(4096));
-  auto r = errpath::run({errpath::rule("shmat", eq(0, seg.get()), err_name)}, [&seg, err] {
+  auto r = injection::run({injection::rule("shmat", eq(0, seg.get()), err_name)}, [&seg, err] {
     errno = 0;
     void* p = shmat(seg.get(), nullptr, 0);
     CHILD_CHECK(p == reinterpret_cast<void*>(-1));
@@ -69,9 +69,9 @@ SHMAT_CASE(ShmatEinvalAttachesNothing, "injection.errpath.shmat-einval", EINVAL)
 SHMAT_CASE(ShmatEmfileAttachesNothing, "injection.errpath.shmat-emfile", EMFILE)
 SHMAT_CASE(ShmatEnomemAttachesNothing, "injection.errpath.shmat-enomem", ENOMEM)
 
-errpath::Run failed_shmdt(const char* err_name, int err) {
+injection::Run failed_shmdt(const char* err_name, int err) {
   SysvId seg(SysvId::kShm, create_sysv_shm(4096));
-  return errpath::run({errpath::rule("shmdt", "", err_name)}, [&seg, err] {
+  return injection::run({injection::rule("shmdt", "", err_name)}, [&seg, err] {
     void* p = shmat(seg.get(), nullptr, 0);
     CHILD_CHECK(p != reinterpret_cast<void*>(-1));
     std::memcpy(p, "data", 4);
@@ -86,11 +86,11 @@ ERRPATH_CASE(ShmdtEinvalKeepsAttachment, "injection.errpath.shmdt-einval", "XSH 
              "segment stays attached (shm_nattch 1, memory usable)",
              failed_shmdt, "shmdt", EINVAL)
 
-errpath::Run failed_shmctl_rmid(const char* err_name, int err) {
+injection::Run failed_shmctl_rmid(const char* err_name, int err) {
   SysvId seg(SysvId::kShm, create_sysv_shm(4096));
-  auto r =
-      errpath::run({errpath::rule("shmctl", eq(0, seg.get()) + "," + eq(1, IPC_RMID), err_name)},
-                   [&seg, err] { CHILD_CHECK_ERRNO(shmctl(seg.get(), IPC_RMID, nullptr), err); });
+  auto r = injection::run(
+      {injection::rule("shmctl", eq(0, seg.get()) + "," + eq(1, IPC_RMID), err_name)},
+      [&seg, err] { CHILD_CHECK_ERRNO(shmctl(seg.get(), IPC_RMID, nullptr), err); });
   EXPECT_EQ(nattch(seg.get()), 0) << "the segment is gone after a failed IPC_RMID";
   return r;
 }

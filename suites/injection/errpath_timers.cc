@@ -18,9 +18,9 @@ namespace sigipc {
 namespace {
 
 // A failed sigaltstack(ss, ...) leaves the stack that was installed.
-errpath::Run failed_altstack(const char* err_name, int err) {
+injection::Run failed_altstack(const char* err_name, int err) {
   AltStack installed(1 << 16);
-  return errpath::run({errpath::rule("sigaltstack", "a0!=0", err_name)}, [err] {
+  return injection::run({injection::rule("sigaltstack", "a0!=0", err_name)}, [err] {
     stack_t before{};
     CHILD_CHECK_OK(sigaltstack(nullptr, &before));
     static char mem[1 << 16];
@@ -61,8 +61,8 @@ int posix_timer_count() {
   return n;
 }
 
-errpath::Run failed_timer_create(int notify, const char* err_name, int err) {
-  return errpath::run({errpath::rule("timer_create", "", err_name)}, [notify, err] {
+injection::Run failed_timer_create(int notify, const char* err_name, int err) {
+  return injection::run({injection::rule("timer_create", "", err_name)}, [notify, err] {
     int before = posix_timer_count();
     sigevent ev{};
     ev.sigev_notify = notify;
@@ -73,10 +73,10 @@ errpath::Run failed_timer_create(int notify, const char* err_name, int err) {
     CHILD_CHECK_EQ(posix_timer_count(), before);
   });
 }
-errpath::Run failed_signal_timer_create(const char* err_name, int err) {
+injection::Run failed_signal_timer_create(const char* err_name, int err) {
   return failed_timer_create(SIGEV_SIGNAL, err_name, err);
 }
-errpath::Run failed_thread_timer_create(const char* err_name, int err) {
+injection::Run failed_thread_timer_create(const char* err_name, int err) {
   return failed_timer_create(SIGEV_THREAD, err_name, err);
 }
 
@@ -91,7 +91,7 @@ TIMER_CREATE_CASE(TimerCreateEagainCreatesNoTimer, kDefaultTimeoutS,
                   "injection.errpath.timer-create-eagain", "", failed_signal_timer_create, EAGAIN)
 TIMER_CREATE_CASE(TimerCreateEinvalCreatesNoTimer, kDefaultTimeoutS,
                   "injection.errpath.timer-create-einval", "", failed_signal_timer_create, EINVAL)
-TIMER_CREATE_CASE(TimerCreateSigevThreadEagainCreatesNoTimer, errpath::kSpawnTimeoutS,
+TIMER_CREATE_CASE(TimerCreateSigevThreadEagainCreatesNoTimer, injection::kSpawnTimeoutS,
                   "injection.errpath.timer-create-thread-eagain", " with SIGEV_THREAD",
                   failed_thread_timer_create, EAGAIN)
 
@@ -100,7 +100,7 @@ SIGIPC_TEST(ErrorPaths, TimerSettimeEinvalLeavesTimerDisarmed,
             "timer_settime() whose kernel call fails with EINVAL returns -1 with errno EINVAL "
             "and the timer stays disarmed") {
   ERRPATH_REQUIRE_FILTERS();
-  auto r = errpath::run_blocking(SIGUSR1, {errpath::rule("timer_settime", "", "EINVAL")}, [] {
+  auto r = injection::run_blocking(SIGUSR1, {injection::rule("timer_settime", "", "EINVAL")}, [] {
     sigevent ev{};
     ev.sigev_notify = SIGEV_SIGNAL;
     ev.sigev_signo = SIGUSR1;
@@ -122,18 +122,19 @@ SIGIPC_TEST(ErrorPaths, SetitimerEinvalKeepsOldTimer, "injection.errpath.setitim
             "setitimer() whose kernel call fails with EINVAL returns -1 with errno EINVAL and "
             "the interval timer keeps its previous setting") {
   ERRPATH_REQUIRE_FILTERS();
-  auto r = errpath::run_blocking(SIGVTALRM, {errpath::rule("setitimer", "a1!=0", "EINVAL")}, [] {
-    itimerval before{};
-    CHILD_CHECK_OK(getitimer(ITIMER_VIRTUAL, &before));
-    itimerval v{};
-    v.it_value.tv_sec = 1000;
-    v.it_interval.tv_sec = 7;
-    CHILD_CHECK_ERRNO(setitimer(ITIMER_VIRTUAL, &v, nullptr), EINVAL);
-    itimerval after{};
-    CHILD_CHECK_OK(getitimer(ITIMER_VIRTUAL, &after));
-    CHILD_CHECK(after.it_interval.tv_sec == 0 && after.it_interval.tv_usec == 0);
-    CHILD_CHECK(after.it_value.tv_sec == 0 && after.it_value.tv_usec == 0);
-  });
+  auto r =
+      injection::run_blocking(SIGVTALRM, {injection::rule("setitimer", "a1!=0", "EINVAL")}, [] {
+        itimerval before{};
+        CHILD_CHECK_OK(getitimer(ITIMER_VIRTUAL, &before));
+        itimerval v{};
+        v.it_value.tv_sec = 1000;
+        v.it_interval.tv_sec = 7;
+        CHILD_CHECK_ERRNO(setitimer(ITIMER_VIRTUAL, &v, nullptr), EINVAL);
+        itimerval after{};
+        CHILD_CHECK_OK(getitimer(ITIMER_VIRTUAL, &after));
+        CHILD_CHECK(after.it_interval.tv_sec == 0 && after.it_interval.tv_usec == 0);
+        CHILD_CHECK(after.it_value.tv_sec == 0 && after.it_value.tv_usec == 0);
+      });
   EXPECT_INJECTED_AND_HELD(r, "setitimer", EINVAL);
 }
 

@@ -46,7 +46,6 @@
 #include "fixtures/interrupt.h"
 #include "fixtures/process.h"
 #include "suites/injection/storm_helpers.h"
-#include "suites/signals/wait_helpers.h"
 
 // EXPECT_TRUE on InterruptOnce()'s result, printing its message rather than
 // the source text of the lambdas.
@@ -57,7 +56,7 @@
   } while (0)
 
 namespace sigipc {
-namespace interrupt {
+namespace injection {
 
 // Timeouts of the timed calls: far beyond the safety net, so they never
 // expire in a passing run; a call that reaches one has already failed.
@@ -79,27 +78,6 @@ inline void release_nothing() {}
 // One byte to fd from the test process (a setup step).
 inline void put_byte(int fd, char c = 'x') {
   if (write(fd, &c, 1) != 1) setup_error_errno(__FILE__, __LINE__, "write(release byte)", errno);
-}
-
-// Reads what is in fd without blocking (O_NONBLOCK set for the duration) and
-// checks it is tag's pattern (waittest::pattern_byte) from offset 0; returns
-// the count, or -1 - offset of the first wrong byte.
-inline long long drain_and_check(int fd, char tag) {
-  const int fl = SETUP_OK(fcntl(fd, F_GETFL));
-  SETUP_OK(fcntl(fd, F_SETFL, fl | O_NONBLOCK));
-  static char buf[65536];
-  long long total = 0;
-  long long bad = -1;
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    long long at = bad < 0 ? waittest::pattern_mismatch(buf, n, tag, total) : -1;
-    if (at >= 0) bad = total + at;
-    total += n;
-  }
-  SETUP_OK(fcntl(fd, F_SETFL, fl));
-  return bad >= 0 ? -1 - bad : total;
 }
 
 // Sends a long long through a pipe from a child (async-signal-safe).
@@ -129,12 +107,12 @@ inline bool recv_count(int fd, long long* v) {
 // once, in order: an interrupted call never loses or repeats data.
 
 // The sequence runs until it has moved kSequenceItems items and each child
-// has taken kMinHits storm signals since it began (so the storm certainly
-// reached blocking calls), at most kMaxItems; then the producer sends kEnd.
+// has taken kSequenceMinHits storm signals since it began (so the storm certainly
+// reached blocking calls), at most kMaxItems; then the producer sends kSequenceEnd.
 constexpr long kSequenceItems = 3000;
-constexpr std::uint64_t kMinHits = 200;
+constexpr std::uint64_t kSequenceMinHits = 200;
 constexpr long kMaxItems = 1000000;
-constexpr long kEnd = 0x7fffffffL;
+constexpr long kSequenceEnd = 0x7fffffffL;
 
 // How a family moves one item; each returns 0 (or the item) on success, -1
 // with errno set on failure, and is called again after EINTR.
@@ -155,7 +133,7 @@ long complete_or_eintr(Op op, bool restart, Restartable kind, const char* what) 
     if (r != -1) return r;
     const int e = errno;
     if (e == EINTR) {
-      storm::note_eintr();
+      injection::note_eintr();
       if (restart && kind == Restartable::kYes)
         check_fail(__FILE__, __LINE__, what, "failed with EINTR under SA_RESTART", true);
       continue;
@@ -168,38 +146,39 @@ long complete_or_eintr(Op op, bool restart, Restartable kind, const char* what) 
 // ended with their checks held and the storm reached each while it ran.
 inline ::testing::AssertionResult RandomInterruptions(const ItemChannel& ch, bool restart,
                                                       Restartable kind, const char* what) {
-  storm::TallyBoard board(2);
+  injection::TallyBoard board(2);
   // ready: the handlers are in place (before that a storm signal would kill);
   // go: the storm is on.
   Gate ready_producer, ready_consumer, go_producer, go_consumer;
   Child producer([&] {
-    storm::child_install_handlers(&board.at(0), restart);
+    injection::child_install_handlers(&board.at(0), restart);
     ready_producer.open();
     go_producer.wait();
     board.at(0).begin();
     auto hits = [&](int k) { return board.at(k).handled.load() - board.at(k).at_begin.load(); };
     for (long i = 0; i < kMaxItems; ++i) {
-      if (i >= kSequenceItems && hits(0) >= kMinHits && hits(1) >= kMinHits) break;
+      if (i >= kSequenceItems && hits(0) >= kSequenceMinHits && hits(1) >= kSequenceMinHits) break;
       complete_or_eintr([&] { return static_cast<long>(ch.produce(i)); }, restart, kind, what);
     }
-    complete_or_eintr([&] { return static_cast<long>(ch.produce(kEnd)); }, restart, kind, what);
+    complete_or_eintr([&] { return static_cast<long>(ch.produce(kSequenceEnd)); }, restart, kind,
+                      what);
     board.at(0).end();
   });
   Child consumer([&] {
-    storm::child_install_handlers(&board.at(1), restart);
+    injection::child_install_handlers(&board.at(1), restart);
     ready_consumer.open();
     go_consumer.wait();
     board.at(1).begin();
     for (long i = 0;; ++i) {
       const long got = complete_or_eintr([&] { return ch.consume(); }, restart, kind, what);
-      if (got == kEnd && i >= kSequenceItems) break;
+      if (got == kSequenceEnd && i >= kSequenceItems) break;
       CHILD_CHECK_EQ(got, i);
     }
     board.at(1).end();
   });
   ready_producer.wait();
   ready_consumer.wait();
-  storm::Storm storm;
+  injection::Storm storm;
   storm.aim(producer.pid());
   storm.aim(consumer.pid());
   go_producer.open();
@@ -216,7 +195,7 @@ inline ::testing::AssertionResult RandomInterruptions(const ItemChannel& ch, boo
   if (!r) return r << " (producer, " << what << ")";
   r = ExitedWith(*cs, 0);
   if (!r) return r << " (consumer, " << what << ")";
-  ::testing::AssertionResult hit = storm::StormHitEveryProcess(board, storm);
+  ::testing::AssertionResult hit = injection::StormHitEveryProcess(board, storm);
   if (!hit) return hit;
   // Without SA_RESTART, hundreds of handler runs in processes that spend
   // their time blocked must end some blocking call with EINTR: none at all
@@ -229,5 +208,5 @@ inline ::testing::AssertionResult RandomInterruptions(const ItemChannel& ch, boo
   return hit;
 }
 
-}  // namespace interrupt
+}  // namespace injection
 }  // namespace sigipc

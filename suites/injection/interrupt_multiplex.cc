@@ -69,7 +69,7 @@ void ExpectEintr(int sa_flags, WaitCall call, const char* what) {
   Pipe data;
   EXPECT_INTERRUPT_OK(InterruptOnce(
       sa_flags, [&] { CHILD_CHECK_ERRNO(call(data.rd()), EINTR); },
-      [&] { interrupt::put_byte(data.wr()); }, what));
+      [&] { injection::put_byte(data.wr()); }, what));
 }
 
 SIGIPC_TEST(Interruption, PollFailsWithEintrWithoutSaRestart, "injection.interrupt.poll.eintr",

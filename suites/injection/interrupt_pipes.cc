@@ -19,16 +19,18 @@
 
 #include "fixtures/check.h"
 #include "fixtures/interrupt.h"
+#include "fixtures/io.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "suites/injection/interrupt_helpers.h"
-#include "suites/signals/wait_helpers.h"
 
 namespace sigipc {
 namespace {
 
-constexpr char kFill = 'A';  // the bytes that fill a pipe before a blocked write
-constexpr char kTag = 'a';   // the bytes of the write under test (13 apart from kFill)
+// Pattern streams (fixtures/io.h), disjoint byte values: the bytes that fill
+// a pipe before a blocked write, and the bytes of the write under test.
+constexpr unsigned kFill = 0;
+constexpr unsigned kTag = 1;
 
 // readv() of two one-byte buffers: the first gets the byte that is released.
 ssize_t readv_two(int fd, char* a, char* b) {
@@ -39,7 +41,7 @@ ssize_t readv_two(int fd, char* a, char* b) {
 // writev() of two bytes (below PIPE_BUF: written whole or not at all, so an
 // interrupted call has no partial count to return).
 ssize_t writev_two(int fd) {
-  static char a = kTag, b = static_cast<char>(kTag + 1);
+  static unsigned char a = pattern_byte(kTag, 0), b = pattern_byte(kTag, 1);
   iovec v[2] = {{&a, 1}, {&b, 1}};
   return writev(fd, v, 2);
 }
@@ -68,7 +70,7 @@ SIGIPC_TEST(Interruption, PipeReadvRestartedUnderSaRestart,
         CHILD_CHECK_EQ(n, 1);
         CHILD_CHECK_EQ(a, 'x');
       },
-      [&] { interrupt::put_byte(data.wr(), 'x'); }, "readv() on an empty pipe"));
+      [&] { injection::put_byte(data.wr(), 'x'); }, "readv() on an empty pipe"));
 }
 
 SIGIPC_TEST(Interruption, PipeReadvFailsWithEintrWithoutSaRestart,
@@ -82,7 +84,7 @@ SIGIPC_TEST(Interruption, PipeReadvFailsWithEintrWithoutSaRestart,
         char a = 0, b = 0;
         CHILD_CHECK_ERRNO(readv_two(data.rd(), &a, &b), EINTR);
       },
-      [&] { interrupt::put_byte(data.wr(), 'x'); }, "readv() on an empty pipe"));
+      [&] { injection::put_byte(data.wr(), 'x'); }, "readv() on an empty pipe"));
   char c = 0;
   ASSERT_SUCCEEDS(fcntl(data.rd(), F_SETFL, O_NONBLOCK));
   EXPECT_EQ(read(data.rd(), &c, 1), 1) << "the byte released after the EINTR was consumed";
@@ -94,7 +96,7 @@ SIGIPC_TEST(Interruption, PipeWritevRestartedUnderSaRestart,
             "A writev() blocked on a full pipe and interrupted by a handler installed with "
             "SA_RESTART is restarted and writes its bytes once there is room") {
   Pipe data;
-  const long long filled = waittest::fill_pipe(data.wr(), kFill);
+  const long long filled = fill_pipe(data.wr(), kFill);
   EXPECT_INTERRUPT_OK(InterruptOnce(
       SA_RESTART,
       [&] {
@@ -106,9 +108,10 @@ SIGIPC_TEST(Interruption, PipeWritevRestartedUnderSaRestart,
   // What is left: the fill after its first page, then the two bytes.
   std::unique_ptr<char[]> rest(new char[filled]);
   const long long left = filled - 4096;
-  ASSERT_TRUE(waittest::read_exact(data.rd(), rest.get(), left + 2));
-  EXPECT_EQ(rest[left], kTag);
-  EXPECT_EQ(rest[left + 1], kTag + 1);
+  ASSERT_EQ(read_all(data.rd(), rest.get(), static_cast<std::size_t>(left + 2)),
+            static_cast<std::size_t>(left + 2));
+  EXPECT_EQ(static_cast<unsigned char>(rest[left]), pattern_byte(kTag, 0));
+  EXPECT_EQ(static_cast<unsigned char>(rest[left + 1]), pattern_byte(kTag, 1));
 }
 
 SIGIPC_TEST(Interruption, PipeWritevFailsWithEintrWithoutSaRestart,
@@ -116,14 +119,15 @@ SIGIPC_TEST(Interruption, PipeWritevFailsWithEintrWithoutSaRestart,
             "A writev() blocked on a full pipe and interrupted, before moving data, by a handler "
             "installed without SA_RESTART fails with EINTR and writes nothing") {
   Pipe data;
-  const long long filled = waittest::fill_pipe(data.wr(), kFill);
+  const long long filled = fill_pipe(data.wr(), kFill);
   EXPECT_INTERRUPT_OK(InterruptOnce(
       0, [&] { CHILD_CHECK_ERRNO(writev_two(data.wr()), EINTR); },
       [&] { read_one_page(data.rd()); }, "writev() to a full pipe"));
   // Only the rest of the fill may be there.
   const long long left = filled - 4096;
   std::unique_ptr<char[]> rest(new char[filled]);
-  ASSERT_TRUE(waittest::read_exact(data.rd(), rest.get(), left));
+  ASSERT_EQ(read_all(data.rd(), rest.get(), static_cast<std::size_t>(left)),
+            static_cast<std::size_t>(left));
   ASSERT_SUCCEEDS(fcntl(data.rd(), F_SETFL, O_NONBLOCK));
   char extra;
   EXPECT_FAILS_WITH(read(data.rd(), &extra, 1), EAGAIN)
@@ -140,7 +144,7 @@ void ExpectPartialWriteCount(int sa_flags) {
   const long cap = SETUP_OK(fcntl(data.wr(), F_GETPIPE_SZ));
   const long long len = cap + 3 * 4096;
   std::unique_ptr<char[]> buf(new char[len]);
-  waittest::fill_pattern(buf.get(), len, kTag);
+  fill_pattern(buf.get(), static_cast<std::size_t>(len), kTag);
   EXPECT_INTERRUPT_OK(InterruptOnce(
       sa_flags,
       [&] {
@@ -148,13 +152,13 @@ void ExpectPartialWriteCount(int sa_flags) {
         ssize_t n = write(data.wr(), buf.get(), static_cast<size_t>(len));
         CHILD_CHECK(n > 0);
         CHILD_CHECK(n < len);
-        interrupt::send_count(report.wr(), n);
+        injection::send_count(report.wr(), n);
       },
-      interrupt::release_nothing, "write() larger than the pipe"));
+      injection::release_nothing, "write() larger than the pipe"));
   report.close_wr();
   long long returned = -1;
-  ASSERT_TRUE(interrupt::recv_count(report.rd(), &returned)) << "the child reported no count";
-  const long long in_pipe = interrupt::drain_and_check(data.rd(), kTag);
+  ASSERT_TRUE(injection::recv_count(report.rd(), &returned)) << "the child reported no count";
+  const long long in_pipe = drain_pattern(data.rd(), kTag);
   ASSERT_GE(in_pipe, 0) << "byte " << (-1 - in_pipe) << " in the pipe is not the one written";
   EXPECT_EQ(in_pipe, returned) << "write() returned " << returned << " but " << in_pipe
                                << " bytes reached the pipe";

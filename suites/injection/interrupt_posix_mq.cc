@@ -14,11 +14,11 @@
 
 #include "fixtures/check.h"
 #include "fixtures/interrupt.h"
+#include "fixtures/ipc_calls.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "suites/injection/interrupt_helpers.h"
-#include "suites/posix_mq/mq_helpers.h"
 
 namespace sigipc {
 namespace {
@@ -28,9 +28,9 @@ constexpr long kMsgSize = 16;
 // A one-message queue, created empty.
 struct OneSlotQueue {
   MqName name{"intr"};
-  MqHandle q{mq::create(name.c_str(), 1, kMsgSize)};
+  MqHandle q{posix_mq::create(name.c_str(), 1, kMsgSize)};
   mqd_t get() const { return q.get(); }
-  long curmsgs() const { return mq::getattr(q.get()).mq_curmsgs; }
+  long curmsgs() const { return posix_mq::attr_of(q.get()).mq_curmsgs; }
 };
 
 using SendCall = std::function<int(mqd_t, const char*, size_t)>;
@@ -38,12 +38,12 @@ using ReceiveCall = std::function<ssize_t(mqd_t, char*, size_t)>;
 
 int plain_send(mqd_t q, const char* m, size_t n) { return mq_send(q, m, n, 0); }
 int timed_send(mqd_t q, const char* m, size_t n) {
-  const timespec deadline = interrupt::far_deadline(CLOCK_REALTIME);
+  const timespec deadline = injection::far_deadline(CLOCK_REALTIME);
   return mq_timedsend(q, m, n, 0, &deadline);
 }
 ssize_t plain_receive(mqd_t q, char* buf, size_t n) { return mq_receive(q, buf, n, nullptr); }
 ssize_t timed_receive(mqd_t q, char* buf, size_t n) {
-  const timespec deadline = interrupt::far_deadline(CLOCK_REALTIME);
+  const timespec deadline = injection::far_deadline(CLOCK_REALTIME);
   return mq_timedreceive(q, buf, n, nullptr, &deadline);
 }
 

@@ -19,10 +19,11 @@
 
 #include "fixtures/check.h"
 #include "fixtures/interrupt.h"
+#include "fixtures/ipc_calls.h"
+#include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "suites/injection/interrupt_helpers.h"
-#include "suites/posix_sem/sem_helpers.h"
 
 namespace sigipc {
 namespace {
@@ -31,7 +32,7 @@ using Lock = std::function<int(sem_t*)>;
 
 int plain_wait(sem_t* s) { return sem_wait(s); }
 int timed_wait(sem_t* s) {
-  const timespec deadline = interrupt::far_deadline(CLOCK_REALTIME);
+  const timespec deadline = injection::far_deadline(CLOCK_REALTIME);
   return sem_timedwait(s, &deadline);
 }
 
@@ -41,7 +42,7 @@ int timed_wait(sem_t* s) {
 // wait that failed otherwise it is that failure's consequence, not a second
 // reason to fail.
 void ExpectLock(int sa_flags, const Lock& lock, const char* what) {
-  psem::SharedSem s(0);
+  posix_sem::SharedSem s(0);
   const bool restart = sa_flags & SA_RESTART;
   const ::testing::AssertionResult waited = InterruptOnce(
       sa_flags,
@@ -56,7 +57,7 @@ void ExpectLock(int sa_flags, const Lock& lock, const char* what) {
       },
       [&] { SETUP_OK(sem_post(s.get())); }, what);
   ASSERT_TRUE(waited);
-  EXPECT_EQ(psem::value_of(s.get()), restart ? 0 : 1);
+  EXPECT_EQ(posix_sem::value_of(s.get()), restart ? 0 : 1);
 }
 
 SIGIPC_TEST(Interruption, SemWaitRestartedUnderSaRestart, "injection.interrupt.sem-wait.restart",

@@ -17,21 +17,18 @@
 #include <cstring>
 
 #include "fixtures/check.h"
+#include "fixtures/ipc_calls.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "suites/injection/interrupt_helpers.h"
-#include "suites/posix_mq/mq_helpers.h"
-#include "suites/posix_sem/sem_helpers.h"
-#include "suites/sysv_msg/msg_helpers.h"
-#include "suites/sysv_sem/sysv_sem_helpers.h"
 
 namespace sigipc {
 namespace {
 
-using interrupt::ItemChannel;
-using interrupt::RandomInterruptions;
-using interrupt::Restartable;
+using injection::ItemChannel;
+using injection::RandomInterruptions;
+using injection::Restartable;
 
 // ---- pipe: 8-byte records (below PIPE_BUF, so never split) in a one-page
 // pipe, so the writer blocks as often as the reader ----
@@ -75,7 +72,7 @@ SIGIPC_TEST(Interruption, PipeIoAtRandomPointsCompletesOrFailsWithEintr,
 
 void MqSequence(bool restart) {
   MqName name("intr-random");
-  MqHandle q(mq::create(name.c_str(), 2, sizeof(long)));
+  MqHandle q(posix_mq::create(name.c_str(), 2, sizeof(long)));
   ItemChannel ch;
   ch.produce = [&](long item) -> int {
     return mq_send(q.get(), reinterpret_cast<const char*>(&item), sizeof item, 0);
@@ -110,7 +107,7 @@ SIGIPC_TEST(Interruption, MqIoAtRandomPointsCompletesOrFailsWithEintr,
 
 // POSIX: "empty" starts at 1, "full" at 0; only the waits block.
 void SemSequence(bool restart) {
-  psem::SharedSem empty(1), full(0);
+  posix_sem::SharedSem empty(1), full(0);
   Mapping slot = Mapping::shared_anonymous(sizeof(long));
   long* const value = slot.as<long>();
   ItemChannel ch;
@@ -147,14 +144,14 @@ SIGIPC_TEST(Interruption, SemWaitAtRandomPointsCompletesOrFailsWithEintr,
 // ---- System V message queue holding four 8-byte messages ----
 
 void MsgSequence(bool restart) {
-  sysvmsg::Queue q;
-  sysvmsg::set_qbytes(q.get(), 4 * sizeof(long));
+  sysv_msg::Queue q;
+  sysv_msg::set_qbytes(q.get(), 4 * sizeof(long));
   ItemChannel ch;
   ch.produce = [&](long item) -> int {
-    return sysvmsg::send(q.get(), 1, reinterpret_cast<const char*>(&item), sizeof item);
+    return sysv_msg::send(q.get(), 1, reinterpret_cast<const char*>(&item), sizeof item);
   };
   ch.consume = [&]() -> long {
-    const sysvmsg::Received r = sysvmsg::recv(q.get(), 0);
+    const sysv_msg::Received r = sysv_msg::recv(q.get(), 0);
     if (r.n == -1) {
       errno = r.err;
       return -1;

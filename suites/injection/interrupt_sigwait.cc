@@ -50,7 +50,7 @@ void ExpectSigtimedwaitEintr(int sa_flags) {
       [&] {
         child_block(kAwaited);
         const sigset_t set = awaited_set();
-        const timespec t = interrupt::far_interval();
+        const timespec t = injection::far_interval();
         CHILD_CHECK_ERRNO(sigtimedwait(&set, nullptr, &t), EINTR);
       },
       send_awaited, "sigtimedwait() for a blocked SIGUSR2"));
@@ -82,12 +82,12 @@ void ExpectSigsuspendEintr(int sa_flags) {
         CHILD_CHECK_OK(sigprocmask(SIG_SETMASK, nullptr, &now));
         CHILD_CHECK(sigismember(&now, SIGUSR1) == 1);
       },
-      interrupt::release_nothing, "sigsuspend()"));
+      injection::release_nothing, "sigsuspend()"));
 }
 
 void ExpectPauseEintr(int sa_flags) {
   EXPECT_INTERRUPT_OK(InterruptOnce(
-      sa_flags, [&] { CHILD_CHECK_ERRNO(pause(), EINTR); }, interrupt::release_nothing, "pause()"));
+      sa_flags, [&] { CHILD_CHECK_ERRNO(pause(), EINTR); }, injection::release_nothing, "pause()"));
 }
 
 SIGIPC_TEST(Interruption, SigtimedwaitFailsWithEintrWithoutSaRestart,

@@ -27,7 +27,7 @@ namespace {
 // request. Whether it exceeds the request (Linux adds the timer slack) is
 // RemainingTimeIsAtMostTheRequest's rule, not this one's.
 bool stored_remaining(const timespec& rem) noexcept {
-  const timespec req = interrupt::far_interval();
+  const timespec req = injection::far_interval();
   if (rem.tv_nsec < 0 || rem.tv_nsec >= 1000000000L) return false;
   if (rem.tv_sec < 0 || (rem.tv_sec == 0 && rem.tv_nsec == 0)) return false;
   return rem.tv_sec <= req.tv_sec;
@@ -41,25 +41,25 @@ void ExpectNanosleepEintr(int sa_flags) {
   EXPECT_INTERRUPT_OK(InterruptOnce(
       sa_flags,
       [&] {
-        const timespec req = interrupt::far_interval();
+        const timespec req = injection::far_interval();
         timespec rem{-1, -1};
         CHILD_CHECK_ERRNO(nanosleep(&req, &rem), EINTR);
         CHILD_CHECK(stored_remaining(rem));
       },
-      interrupt::release_nothing, "nanosleep(30 s)"));
+      injection::release_nothing, "nanosleep(30 s)"));
 }
 
 void ExpectClockNanosleepEintr(int sa_flags) {
   EXPECT_INTERRUPT_OK(InterruptOnce(
       sa_flags,
       [&] {
-        const timespec req = interrupt::far_interval();
+        const timespec req = injection::far_interval();
         timespec rem{-1, -1};
         errno = 0;
         CHILD_CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &req, &rem), EINTR);
         CHILD_CHECK(stored_remaining(rem));
       },
-      interrupt::release_nothing, "clock_nanosleep(CLOCK_MONOTONIC, 30 s)"));
+      injection::release_nothing, "clock_nanosleep(CLOCK_MONOTONIC, 30 s)"));
 }
 
 SIGIPC_TEST(Interruption, NanosleepFailsWithEintrWithoutSaRestart,
@@ -100,13 +100,13 @@ SIGIPC_TEST(Interruption, AbsoluteClockNanosleepReturnsEintrEvenUnderSaRestart,
   EXPECT_INTERRUPT_OK(InterruptOnce(
       SA_RESTART,
       [&] {
-        const timespec until = interrupt::far_deadline(CLOCK_MONOTONIC);
+        const timespec until = injection::far_deadline(CLOCK_MONOTONIC);
         CHILD_CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nullptr), EINTR);
         timespec now{};
         CHILD_CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &now));
         CHILD_CHECK(now.tv_sec < until.tv_sec);
       },
-      interrupt::release_nothing, "clock_nanosleep(TIMER_ABSTIME, now + 30 s)"));
+      injection::release_nothing, "clock_nanosleep(TIMER_ABSTIME, now + 30 s)"));
 }
 
 // XSH nanosleep(): rmtp receives "the amount of time remaining in the interval
@@ -125,7 +125,7 @@ void ExpectRemainingAtMostRequest(bool clock_variant) {
 #ifdef PR_SET_TIMERSLACK
         CHILD_CHECK_OK(prctl(PR_SET_TIMERSLACK, 10000000000UL, 0, 0, 0));
 #endif
-        const timespec req = interrupt::far_interval();
+        const timespec req = injection::far_interval();
         timespec rem{-1, -1};
         if (clock_variant)
           CHILD_CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &req, &rem), EINTR);
@@ -138,7 +138,7 @@ void ExpectRemainingAtMostRequest(bool clock_variant) {
           check_fail(__FILE__, __LINE__, "remaining time <= request", b.c_str(), true);
         }
       },
-      interrupt::release_nothing, clock_variant ? "clock_nanosleep(30 s)" : "nanosleep(30 s)"));
+      injection::release_nothing, clock_variant ? "clock_nanosleep(30 s)" : "nanosleep(30 s)"));
 }
 
 SIGIPC_TEST(Interruption, NanosleepRemainingTimeIsAtMostTheRequest,

@@ -18,11 +18,11 @@
 
 #include "fixtures/check.h"
 #include "fixtures/interrupt.h"
+#include "fixtures/ipc_calls.h"
+#include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "suites/injection/interrupt_helpers.h"
-#include "suites/sysv_msg/msg_helpers.h"
-#include "suites/sysv_sem/sysv_sem_helpers.h"
 
 namespace sigipc {
 namespace {
@@ -33,33 +33,33 @@ constexpr std::size_t kMsgLen = 8;
 // fills; the release receives the filler. The interrupted send must not be
 // queued, whatever SA_RESTART says (a restarted one would be).
 void ExpectMsgsndEintr(int sa_flags) {
-  sysvmsg::Queue q;
-  sysvmsg::set_qbytes(q.get(), kMsgLen);
-  SETUP_OK(sysvmsg::send(q.get(), 1, "fillfill", kMsgLen, IPC_NOWAIT));
+  sysv_msg::Queue q;
+  sysv_msg::set_qbytes(q.get(), kMsgLen);
+  SETUP_OK(sysv_msg::send(q.get(), 1, "fillfill", kMsgLen, IPC_NOWAIT));
   EXPECT_INTERRUPT_OK(InterruptOnce(
-      sa_flags, [&] { CHILD_CHECK_ERRNO(sysvmsg::send(q.get(), 2, "childmsg", kMsgLen), EINTR); },
+      sa_flags, [&] { CHILD_CHECK_ERRNO(sysv_msg::send(q.get(), 2, "childmsg", kMsgLen), EINTR); },
       [&] {
-        sysvmsg::Received r = sysvmsg::recv(q.get(), 1, IPC_NOWAIT);
+        sysv_msg::Received r = sysv_msg::recv(q.get(), 1, IPC_NOWAIT);
         ASSERT_TRUE(r.text_is("fillfill")) << "setup: the filler message";
       },
       "msgsnd() on a full queue"));
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 0u) << "the interrupted msgsnd() queued its message";
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 0u) << "the interrupted msgsnd() queued its message";
 }
 
 // msgrcv() on an empty queue; the release sends one message, which must stay
 // queued (a restarted msgrcv would take it).
 void ExpectMsgrcvEintr(int sa_flags) {
-  sysvmsg::Queue q;
+  sysv_msg::Queue q;
   EXPECT_INTERRUPT_OK(InterruptOnce(
       sa_flags,
       [&] {
-        sysvmsg::Received r = sysvmsg::recv(q.get(), 0);
+        sysv_msg::Received r = sysv_msg::recv(q.get(), 0);
         CHILD_CHECK_EQ(r.n, -1);
         CHILD_CHECK_EQ(r.err, EINTR);
       },
-      [&] { SETUP_OK(sysvmsg::send(q.get(), 1, "released", kMsgLen, IPC_NOWAIT)); },
+      [&] { SETUP_OK(sysv_msg::send(q.get(), 1, "released", kMsgLen, IPC_NOWAIT)); },
       "msgrcv() on an empty queue"));
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 1u) << "the interrupted msgrcv() took the message";
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 1u) << "the interrupted msgrcv() took the message";
 }
 
 int semop_decrement(int id) { return sysv_sem::op1(id, 0, -1); }
@@ -67,7 +67,7 @@ int semtimedop_decrement(int id) {
   struct sembuf b {};
   b.sem_num = 0;
   b.sem_op = -1;
-  const timespec t = interrupt::far_interval();
+  const timespec t = injection::far_interval();
   return semtimedop(id, &b, 1, &t);
 }
 

@@ -22,14 +22,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fixtures/linux_calls.h"
 #include "fixtures/signal_guards.h"
 #include "suites/injection/missing_denied_helpers.h"
-#include "suites/linux/linux_helpers.h"  // <sys/pidfd.h> with the extern "C" glibc 2.36 lacks
 
 namespace sigipc {
 namespace {
 
-using errpath::Outcome;
+using injection::Outcome;
 
 void try_pipe(Outcome* o) {
   int fds[2] = {-1, -1};
@@ -171,14 +171,14 @@ void try_close_range(Outcome* o) {
 
 // since: the glibc release from which the function is known to make syscall
 // (missing_denied_helpers.h), "" for every release.
-#define MISSING_CASE(Name, id, clause, what, call, syscall, ERR, returns_errno, since) \
-  SIGIPC_TEST_T(MissingVsDenied, Name, errpath::kSpawnTimeoutS, id, clause,            \
-                what " under " syscall "=" #ERR                                        \
-                     " either falls back to a call that works "                        \
-                     "or reports " #ERR " unchanged (Linux-specific)") {               \
-    ERRPATH_REQUIRE_FILTERS();                                                         \
-    EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder(what, syscall, #ERR, ERR, call,  \
-                                                      returns_errno, since));          \
+#define MISSING_CASE(Name, id, clause, what, call, syscall, ERR, returns_errno, since)  \
+  SIGIPC_TEST_T(MissingVsDenied, Name, injection::kSpawnTimeoutS, id, clause,           \
+                what " under " syscall "=" #ERR                                         \
+                     " either falls back to a call that works "                         \
+                     "or reports " #ERR " unchanged (Linux-specific)") {                \
+    ERRPATH_REQUIRE_FILTERS();                                                          \
+    EXPECT_TRUE(injection::FellBackOrPassedThroughUnder(what, syscall, #ERR, ERR, call, \
+                                                        returns_errno, since));         \
   }
 
 // The same call under a missing (ENOSYS) and under a denied (EPERM) syscall:
@@ -224,7 +224,7 @@ MISSING_CASE(CloseRangeMissing, "injection.missing.close-range-enosys", "Linux c
 // err unchanged (no fallback). since: as for MISSING_CASE.
 void ExpectPassedThrough(const char* syscall, const char* err_name, int err, void (*call)(Outcome*),
                          const char* what, const char* since) {
-  const errpath::Tried t = errpath::try_under(syscall, err_name, call);
+  const injection::Tried t = injection::try_under(syscall, err_name, call);
   MISSING_REQUIRE_TRIED(t, what, syscall, err, since);
   EXPECT_INJECTED_AND_HELD(t.run, syscall, err);
   EXPECT_EQ(t.out.rc, -1);
@@ -269,8 +269,8 @@ SIGIPC_TEST(MissingVsDenied, FaccessatFallsBackFromFaccessat2OnEnosys,
             "With faccessat2 missing (ENOSYS), faccessat(AT_EACCESS) falls back (faccessat or "
             "an emulation) and answers the access check") {
   ERRPATH_REQUIRE_FILTERS();
-  EXPECT_TRUE(errpath::SucceededUnder("faccessat", "faccessat2", "ENOSYS", ENOSYS, try_faccessat,
-                                      "faccessat returned 0 but is not marked working", "2.33"));
+  EXPECT_TRUE(injection::SucceededUnder("faccessat", "faccessat2", "ENOSYS", ENOSYS, try_faccessat,
+                                        "faccessat returned 0 but is not marked working", "2.33"));
 }
 
 SIGIPC_TEST(MissingVsDenied, FaccessatPassesFaccessat2EpermThrough,
@@ -311,8 +311,8 @@ void try_closefrom(Outcome* o) {
 // closefrom() under "close_range=ERR" closed every descriptor all the same.
 void ExpectClosefromClosedAll(const char* err_name, int err) {
   if (!SIGIPC_LIBC_HAS_CLOSEFROM) SIGIPC_UNSUPPORTED("this libc has no closefrom() (glibc 2.34+)");
-  EXPECT_TRUE(errpath::SucceededUnder("closefrom", "close_range", err_name, err, try_closefrom,
-                                      "closefrom left descriptors open", "2.34"));
+  EXPECT_TRUE(injection::SucceededUnder("closefrom", "close_range", err_name, err, try_closefrom,
+                                        "closefrom left descriptors open", "2.34"));
 }
 
 SIGIPC_TEST(MissingVsDenied, ClosefromFallsBackFromCloseRangeOnEnosys,

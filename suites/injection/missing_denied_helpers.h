@@ -21,7 +21,7 @@
 #include "suites/injection/errpath_helpers.h"
 
 namespace sigipc {
-namespace errpath {
+namespace injection {
 
 // The platform as probed once per test process.
 inline const Platform& platform() {
@@ -154,18 +154,18 @@ inline ::testing::AssertionResult SucceededUnder(const char* call_name, const ch
   return ::testing::AssertionSuccess();
 }
 
-}  // namespace errpath
+}  // namespace injection
 }  // namespace sigipc
 
 // For a rule about what the libc decides when syscall fails: a run t in which
 // the libc never made syscall is held to WorkedWithoutTrying and then ends
 // the test UNSUPPORTED (the rule has nothing to judge on this libc).
-#define MISSING_REQUIRE_TRIED(t, call_name, syscall, err, since)                                   \
-  do {                                                                                             \
-    if ((t).run.count(syscall, err) == 0) {                                                        \
-      ASSERT_TRUE(::sigipc::errpath::WorkedWithoutTrying(t, call_name, syscall, err, since));      \
-      SIGIPC_UNSUPPORTED(std::string(call_name) + " never makes " + (syscall) + " on " +           \
-                         ::sigipc::errpath::libc_text() + ": the rule on a failing " + (syscall) + \
-                         " does not apply (checked: it works with it failing)");                   \
-    }                                                                                              \
+#define MISSING_REQUIRE_TRIED(t, call_name, syscall, err, since)                                \
+  do {                                                                                          \
+    if ((t).run.count(syscall, err) == 0) {                                                     \
+      ASSERT_TRUE(::sigipc::injection::WorkedWithoutTrying(t, call_name, syscall, err, since)); \
+      SIGIPC_UNSUPPORTED(std::string(call_name) + " never makes " + (syscall) + " on " +        \
+                         ::sigipc::injection::libc_text() + ": the rule on a failing " +        \
+                         (syscall) + " does not apply (checked: it works with it failing)");    \
+    }                                                                                           \
   } while (0)

@@ -23,7 +23,7 @@ extern char** environ;
 namespace sigipc {
 namespace {
 
-using errpath::Outcome;
+using injection::Outcome;
 
 void* mark_ran(void* arg) {
   *static_cast<volatile bool*>(arg) = true;
@@ -67,100 +67,100 @@ void fork_child(Outcome* o) {
   }
 }
 
-SIGIPC_TEST_T(MissingVsDenied, PthreadCreateFallsBackFromClone3OnEnosys, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, PthreadCreateFallsBackFromClone3OnEnosys, injection::kSpawnTimeoutS,
               "injection.missing.pthread-create-clone3-enosys",
               "glibc 2.34+ clone-internal.c (Linux/glibc-specific)",
               "With clone3 missing (ENOSYS), pthread_create() still starts a thread that runs "
               "(glibc falls back to clone)") {
   ERRPATH_REQUIRE_FILTERS();
-  EXPECT_TRUE(errpath::SucceededUnder("pthread_create", "clone3", "ENOSYS", ENOSYS, create_thread,
-                                      "the thread never ran", "2.34"));
+  EXPECT_TRUE(injection::SucceededUnder("pthread_create", "clone3", "ENOSYS", ENOSYS, create_thread,
+                                        "the thread never ran", "2.34"));
 }
 
-SIGIPC_TEST_T(MissingVsDenied, PthreadCreateFailsWhenClone3IsDenied, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, PthreadCreateFailsWhenClone3IsDenied, injection::kSpawnTimeoutS,
               "injection.missing.pthread-create-clone3-eperm",
               "glibc 2.34+ clone-internal.c; XSH pthread_create() RETURN VALUE "
               "(Linux/glibc-specific)",
               "With clone3 denied (EPERM), pthread_create() does not fall back (only ENOSYS "
               "means missing): it returns an error number and no thread runs") {
   ERRPATH_REQUIRE_FILTERS();
-  const errpath::Tried t = errpath::try_under("clone3", "EPERM", create_thread);
+  const injection::Tried t = injection::try_under("clone3", "EPERM", create_thread);
   MISSING_REQUIRE_TRIED(t, "pthread_create", "clone3", EPERM, "2.34");
   EXPECT_INJECTED_AND_HELD(t.run, "clone3", EPERM);
   EXPECT_NE(t.out.rc, 0) << "pthread_create succeeded although clone3 was denied: it fell back";
   EXPECT_FALSE(t.out.works);
-  errpath::note("pthread_create under clone3=EPERM returned " + ErrnoText(t.out.err));
+  injection::note("pthread_create under clone3=EPERM returned " + ErrnoText(t.out.err));
 }
 
-SIGIPC_TEST_T(MissingVsDenied, PosixSpawnFallsBackFromClone3OnEnosys, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, PosixSpawnFallsBackFromClone3OnEnosys, injection::kSpawnTimeoutS,
               "injection.missing.posix-spawn-clone3-enosys",
               "glibc 2.34+ clone-internal.c (Linux/glibc-specific)",
               "With clone3 missing (ENOSYS), posix_spawn() still starts the program (glibc "
               "falls back to clone)") {
   ERRPATH_REQUIRE_FILTERS();
-  EXPECT_TRUE(errpath::SucceededUnder("posix_spawn", "clone3", "ENOSYS", ENOSYS, spawn_true,
-                                      "/bin/true did not run to exit 0", "2.34"));
+  EXPECT_TRUE(injection::SucceededUnder("posix_spawn", "clone3", "ENOSYS", ENOSYS, spawn_true,
+                                        "/bin/true did not run to exit 0", "2.34"));
 }
 
-SIGIPC_TEST_T(MissingVsDenied, PosixSpawnReturnsEpermWhenClone3IsDenied, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, PosixSpawnReturnsEpermWhenClone3IsDenied, injection::kSpawnTimeoutS,
               "injection.missing.posix-spawn-clone3-eperm",
               "glibc 2.34+ clone-internal.c; XSH posix_spawn() RETURN VALUE "
               "(Linux/glibc-specific)",
               "With clone3 denied (EPERM), posix_spawn() does not fall back: it returns the "
               "error number EPERM (not -1) and starts nothing") {
   ERRPATH_REQUIRE_FILTERS();
-  const errpath::Tried t = errpath::try_under("clone3", "EPERM", spawn_true);
+  const injection::Tried t = injection::try_under("clone3", "EPERM", spawn_true);
   MISSING_REQUIRE_TRIED(t, "posix_spawn", "clone3", EPERM, "2.34");
   EXPECT_INJECTED_AND_HELD(t.run, "clone3", EPERM);
   EXPECT_EQ(t.out.rc, EPERM) << "posix_spawn returned " << t.out.rc;
   EXPECT_FALSE(t.out.works);
 }
 
-SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Missing, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Missing, injection::kSpawnTimeoutS,
               "injection.missing.fork-clone3-enosys",
               "XSH fork(); glibc 2.36 arch_fork "
               "(Linux/glibc-specific)",
               "With clone3 missing (ENOSYS), fork() still creates a child (glibc's fork uses "
               "clone, or falls back to it)") {
   ERRPATH_REQUIRE_FILTERS();
-  const errpath::Tried t = errpath::try_under("clone3", "ENOSYS", fork_child);
+  const injection::Tried t = injection::try_under("clone3", "ENOSYS", fork_child);
   EXPECT_CHILD_OK(t.run.status);
   EXPECT_EQ(t.out.rc, 0) << "fork failed with " << ErrnoText(t.out.err);
   EXPECT_TRUE(t.out.works);
-  errpath::note(t.run.count("clone3") ? "fork tried clone3 first, then fell back"
-                                      : "fork never tried clone3");
+  injection::note(t.run.count("clone3") ? "fork tried clone3 first, then fell back"
+                                        : "fork never tried clone3");
 }
 
-SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Denied, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, ForkSucceedsWithClone3Denied, injection::kSpawnTimeoutS,
               "injection.missing.fork-clone3-eperm",
               "XSH fork(); glibc 2.36 arch_fork "
               "(Linux/glibc-specific)",
               "With clone3 denied (EPERM), fork() on glibc 2.36 still creates a child: it "
               "calls clone, never clone3") {
   ERRPATH_REQUIRE_FILTERS();
-  const errpath::Tried t = errpath::try_under("clone3", "EPERM", fork_child);
+  const injection::Tried t = injection::try_under("clone3", "EPERM", fork_child);
   EXPECT_CHILD_OK(t.run.status);
   EXPECT_EQ(t.run.count("clone3"), 0u) << "fork tried clone3: " << t.run.describe_log();
   EXPECT_EQ(t.out.rc, 0) << "fork failed with " << ErrnoText(t.out.err);
   EXPECT_TRUE(t.out.works);
 }
 
-SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEnosysThrough, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEnosysThrough, injection::kSpawnTimeoutS,
               "injection.missing.fork-clone-enosys", "XSH fork() ERRORS (Linux/glibc-specific)",
               "With clone missing (ENOSYS), fork() either falls back (to clone3) and creates a "
               "child or fails with -1 and ENOSYS unchanged") {
   ERRPATH_REQUIRE_FILTERS();
-  EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder("fork()", "clone", "ENOSYS", ENOSYS, fork_child,
-                                                    false, ""));
+  EXPECT_TRUE(injection::FellBackOrPassedThroughUnder("fork()", "clone", "ENOSYS", ENOSYS,
+                                                      fork_child, false, ""));
 }
 
-SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEpermThrough, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEpermThrough, injection::kSpawnTimeoutS,
               "injection.missing.fork-clone-eperm", "XSH fork() ERRORS (Linux/glibc-specific)",
               "With clone denied (EPERM), fork() either falls back and creates a child or fails "
               "with -1 and EPERM unchanged") {
   ERRPATH_REQUIRE_FILTERS();
-  EXPECT_TRUE(errpath::FellBackOrPassedThroughUnder("fork()", "clone", "EPERM", EPERM, fork_child,
-                                                    false, ""));
+  EXPECT_TRUE(injection::FellBackOrPassedThroughUnder("fork()", "clone", "EPERM", EPERM, fork_child,
+                                                      false, ""));
 }
 
 // A thread started by a process whose main thread registered rseq, when the
@@ -170,24 +170,25 @@ SIGIPC_TEST_T(MissingVsDenied, ForkPassesCloneEpermThrough, errpath::kSpawnTimeo
 // area once the process has one; a libc without that rule (or without rseq
 // registration: musl, glibc before 2.35) must at least run the thread.
 void expect_thread_verdict(const char* err_name, int err) {
-  const errpath::Tried t = errpath::try_under("rseq", err_name, create_thread);
-  const errpath::Run& r = t.run;
+  const injection::Tried t = injection::try_under("rseq", err_name, create_thread);
+  const injection::Run& r = t.run;
   if (r.count("rseq", err) == 0) {
-    EXPECT_TRUE(errpath::WorkedWithoutTrying(t, "a new thread", "rseq", err, "2.35"));
+    EXPECT_TRUE(injection::WorkedWithoutTrying(t, "a new thread", "rseq", err, "2.35"));
     return;
   }
-  if (errpath::platform().libc == "glibc") {
+  if (injection::platform().libc == "glibc") {
     EXPECT_TRUE(KilledBy(r.status, SIGABRT))
         << "glibc ends the process when a new thread cannot register rseq; here the child "
         << r.status.describe() << (t.out.works ? " and the thread ran" : "");
-    errpath::note("glibc: thread start with rseq=" + ErrnoText(err) + " -> " + r.status.describe());
+    injection::note("glibc: thread start with rseq=" + ErrnoText(err) + " -> " +
+                    r.status.describe());
   } else {
     EXPECT_CHILD_OK(r.status);
     EXPECT_TRUE(t.out.works) << "the thread never ran";
   }
 }
 
-SIGIPC_TEST_T(MissingVsDenied, NewThreadWithRseqMissingIsFatalOnGlibc, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, NewThreadWithRseqMissingIsFatalOnGlibc, injection::kSpawnTimeoutS,
               "injection.missing.rseq-enosys-thread",
               "glibc 2.35 NEWS (rseq registration); glibc nptl/pthread_create.c start_thread "
               "(Linux/glibc-specific)",
@@ -198,7 +199,7 @@ SIGIPC_TEST_T(MissingVsDenied, NewThreadWithRseqMissingIsFatalOnGlibc, errpath::
   expect_thread_verdict("ENOSYS", ENOSYS);
 }
 
-SIGIPC_TEST_T(MissingVsDenied, NewThreadWithRseqDeniedIsFatalOnGlibc, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, NewThreadWithRseqDeniedIsFatalOnGlibc, injection::kSpawnTimeoutS,
               "injection.missing.rseq-eperm-thread",
               "glibc 2.35 NEWS (rseq registration); glibc nptl/pthread_create.c start_thread "
               "(Linux/glibc-specific)",
@@ -234,9 +235,9 @@ void exec_thread_program(Outcome* o) {
 
 // The program exec'd under "rseq=ERR" ran its thread to exit 0.
 void ExpectProgramThreadsRun(const char* err_name, int err) {
-  const errpath::Tried t = errpath::try_under("rseq", err_name, exec_thread_program);
+  const injection::Tried t = injection::try_under("rseq", err_name, exec_thread_program);
   if (t.run.count("rseq", err) == 0) {
-    EXPECT_TRUE(errpath::WorkedWithoutTrying(t, "the program", "rseq", err, "2.35"))
+    EXPECT_TRUE(injection::WorkedWithoutTrying(t, "the program", "rseq", err, "2.35"))
         << "the program " << WaitStatus(t.out.err).describe();
     return;
   }
@@ -244,7 +245,7 @@ void ExpectProgramThreadsRun(const char* err_name, int err) {
   EXPECT_TRUE(t.out.works) << "the program " << WaitStatus(t.out.err).describe();
 }
 
-SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqMissing, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqMissing, injection::kSpawnTimeoutS,
               "injection.missing.rseq-enosys-program-threads",
               "glibc 2.35 NEWS (rseq registration); glibc manual \"Restartable Sequences\" "
               "(Linux/glibc-specific)",
@@ -254,7 +255,7 @@ SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqMissing, errpat
   ExpectProgramThreadsRun("ENOSYS", ENOSYS);
 }
 
-SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqDenied, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqDenied, injection::kSpawnTimeoutS,
               "injection.missing.rseq-eperm-program-threads",
               "glibc 2.35 NEWS (rseq registration); glibc manual \"Restartable Sequences\" "
               "(Linux/glibc-specific)",
@@ -264,15 +265,15 @@ SIGIPC_TEST_T(MissingVsDenied, ThreadsRunInProgramStartedWithRseqDenied, errpath
   ExpectProgramThreadsRun("EPERM", EPERM);
 }
 
-SIGIPC_TEST_T(MissingVsDenied, ProgramStartsWithRseqDenied, errpath::kSpawnTimeoutS,
+SIGIPC_TEST_T(MissingVsDenied, ProgramStartsWithRseqDenied, injection::kSpawnTimeoutS,
               "injection.missing.rseq-eperm-exec",
               "glibc 2.35 NEWS (rseq registration); glibc manual \"Restartable Sequences\" "
               "(Linux/glibc-specific)",
               "With rseq denied (EPERM), a newly exec'd program's start-up registration fails "
               "and the program still runs to its normal exit") {
   ERRPATH_REQUIRE_FILTERS();
-  EXPECT_TRUE(errpath::SucceededUnder("posix_spawn", "rseq", "EPERM", EPERM, spawn_true,
-                                      "/bin/true did not exit 0", "2.35"));
+  EXPECT_TRUE(injection::SucceededUnder("posix_spawn", "rseq", "EPERM", EPERM, spawn_true,
+                                        "/bin/true did not exit 0", "2.35"));
 }
 
 }  // namespace

@@ -29,7 +29,7 @@
 #include "injectors/signal_injector.h"
 
 namespace sigipc {
-namespace storm {
+namespace injection {
 
 // Per target process. Fast enough that hundreds of signals land inside the
 // transfer's blocking calls, far below kMaxRateHz and the livelock rate.
@@ -333,5 +333,5 @@ void drive_transfer(TallyBoard& board, int senders, bool restart, Send send, Rec
   EXPECT_TRUE(StormHitTheTransfer(board, storm));
 }
 
-}  // namespace storm
+}  // namespace injection
 }  // namespace sigipc

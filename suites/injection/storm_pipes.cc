@@ -16,16 +16,16 @@
 #include <vector>
 
 #include "fixtures/check.h"
+#include "fixtures/io.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "suites/injection/storm_helpers.h"
-#include "suites/pipes/pipe_helpers.h"
 
 namespace sigipc {
 namespace {
 
-using storm::TallyBoard;
+using injection::TallyBoard;
 
 constexpr int kWriters = 3;
 constexpr std::uint32_t kRecordsPerWriter = 1500;
@@ -61,9 +61,9 @@ unsigned char payload_byte(std::uint32_t writer, std::uint32_t seq, std::uint32_
 // Writer child body: at least kRecordsPerWriter records of at most PIPE_BUF
 // bytes, more until the storm hit it (t.items: how many), each one write();
 // EINTR is retried; a short count breaks the atomicity rule.
-void write_records(int fd, std::uint32_t writer, std::uint32_t pipe_buf, storm::Tally& t) {
+void write_records(int fd, std::uint32_t writer, std::uint32_t pipe_buf, injection::Tally& t) {
   std::vector<unsigned char> buf(pipe_buf);
-  const storm::WorkCap cap;
+  const injection::WorkCap cap;
   t.begin();
   std::uint32_t seq = 0;
   for (; seq < kRecordsPerWriter || (!t.hit_enough() && !cap.passed()); ++seq) {
@@ -71,7 +71,7 @@ void write_records(int fd, std::uint32_t writer, std::uint32_t pipe_buf, storm::
     RecordHeader h{writer, seq, len, kMagic};
     std::memcpy(buf.data(), &h, sizeof h);
     for (std::uint32_t i = sizeof h; i < len; ++i) buf[i] = payload_byte(writer, seq, i);
-    const ssize_t r = storm::retry_eintr([&] { return write(fd, buf.data(), len); });
+    const ssize_t r = injection::retry_eintr([&] { return write(fd, buf.data(), len); });
     CHILD_CHECK_EQ(r, len);
   }
   t.items.store(seq);
@@ -80,14 +80,15 @@ void write_records(int fd, std::uint32_t writer, std::uint32_t pipe_buf, storm::
 
 // Reads records until EOF and checks each: whole, from a known writer, the
 // next of that writer's sequence, payload intact. Returns "" or the problem.
-std::string read_records(int fd, std::uint32_t pipe_buf, const TallyBoard& board, storm::Tally& t) {
+std::string read_records(int fd, std::uint32_t pipe_buf, const TallyBoard& board,
+                         injection::Tally& t) {
   std::vector<unsigned char> stream;
   std::vector<std::uint32_t> next(kWriters, 0);
   std::vector<unsigned char> chunk(65536);
   std::size_t pos = 0;
   t.begin();
   for (;;) {
-    const ssize_t n = storm::retry_eintr([&] { return read(fd, chunk.data(), chunk.size()); });
+    const ssize_t n = injection::retry_eintr([&] { return read(fd, chunk.data(), chunk.size()); });
     if (n < 0) return "read() failed with " + ErrnoText(errno);
     if (n == 0) break;
     stream.insert(stream.end(), chunk.begin(), chunk.begin() + n);
@@ -139,7 +140,7 @@ void run_records_under_storm(int rd, OpenWriter open_writer, std::uint32_t pipe_
   std::vector<Child> writers;
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
-      storm::child_install_handlers(&board.at(w), restart);
+      injection::child_install_handlers(&board.at(w), restart);
       const int fd = open_writer();
       ready.open();
       go.wait();
@@ -148,8 +149,8 @@ void run_records_under_storm(int rd, OpenWriter open_writer, std::uint32_t pipe_
   }
   if (inherited) inherited->close_wr();  // EOF once the writers are done
   for (int w = 0; w < kWriters; ++w) ready.wait();
-  storm::Handlers handlers(&board.at(kWriters), restart);
-  storm::Storm storm;
+  injection::Handlers handlers(&board.at(kWriters), restart);
+  injection::Storm storm;
   for (const Child& c : writers) storm.aim(c.pid());
   storm.aim(getpid());
   for (int w = 0; w < kWriters; ++w) go.open();
@@ -164,7 +165,7 @@ void run_records_under_storm(int rd, OpenWriter open_writer, std::uint32_t pipe_
     }
   }
   EXPECT_EQ(problem, "");
-  EXPECT_TRUE(storm::StormHitTheTransfer(board, storm));
+  EXPECT_TRUE(injection::StormHitTheTransfer(board, storm));
 }
 
 void pipe_records(bool restart) {
@@ -180,13 +181,13 @@ void fifo_records(bool restart) {
   // The read end first (O_NONBLOCK: no writer yet), so the writers' opens
   // do not block; then blocking reads.
   UniqueFd rd(SETUP_OK(open(fifo.path(), O_RDONLY | O_NONBLOCK)));
-  pipes::set_nonblocking(rd.get(), false);
+  set_nonblocking(rd.get(), false);
   SIGIPC_PIPE_BUF_OR_SKIP(pipe_buf, rd.get());
   const char* path = fifo.path();
   run_records_under_storm(
       rd.get(),
       [path] {
-        const int fd = storm::retry_eintr([&] { return open(path, O_WRONLY); });
+        const int fd = injection::retry_eintr([&] { return open(path, O_WRONLY); });
         CHILD_CHECK(fd >= 0);
         return fd;
       },
@@ -239,13 +240,13 @@ void large_writes(bool restart) {
   TallyBoard board(2);
   Gate ready, go;
   Child writer([&] {
-    storm::Tally& t = board.at(0);
-    storm::child_install_handlers(&t, restart);
+    injection::Tally& t = board.at(0);
+    injection::child_install_handlers(&t, restart);
     p.close_rd();
     std::vector<unsigned char> buf(256 * 1024);
     ready.open();
     go.wait();
-    const storm::WorkCap cap;
+    const injection::WorkCap cap;
     t.begin();
     std::uint64_t off = 0;
     std::uint64_t n = 0;
@@ -253,12 +254,12 @@ void large_writes(bool restart) {
       // PIPE_BUF+1 up to 256 KiB, beyond the pipe's 64 KiB so writes block.
       const std::size_t len =
           static_cast<std::size_t>(pipe_buf) + 1 + mix(++n) % (buf.size() - pipe_buf);
-      for (std::size_t i = 0; i < len; ++i) buf[i] = pipes::PatternStream::byte_at(off + i);
+      fill_pattern(buf.data(), len, 0, off);
       std::size_t done = 0;
       while (done < len) {
         const ssize_t r = write(p.wr(), buf.data() + done, len - done);
         if (r < 0 && errno == EINTR) {
-          storm::note_eintr();
+          injection::note_eintr();
           continue;
         }
         CHILD_CHECK(r > 0);
@@ -272,27 +273,26 @@ void large_writes(bool restart) {
   });
   p.close_wr();
   ready.wait();
-  storm::Handlers handlers(&board.at(1), restart);
-  storm::Storm storm;
+  injection::Handlers handlers(&board.at(1), restart);
+  injection::Storm storm;
   storm.aim(writer.pid());
   storm.aim(getpid());
   go.open();
-  storm::Tally& t = board.at(1);
+  injection::Tally& t = board.at(1);
   t.begin();
   std::vector<unsigned char> buf(7919);  // odd size: reads end mid-write
   std::uint64_t off = 0;
   std::string problem;
   for (;;) {
-    const ssize_t r = storm::retry_eintr([&] { return read(p.rd(), buf.data(), buf.size()); });
+    const ssize_t r = injection::retry_eintr([&] { return read(p.rd(), buf.data(), buf.size()); });
     if (r <= 0) {
       if (r < 0) problem = "read() failed with " + ErrnoText(errno);
       break;
     }
-    for (ssize_t i = 0; i < r && problem.empty(); ++i)
-      if (buf[static_cast<std::size_t>(i)] !=
-          pipes::PatternStream::byte_at(off + static_cast<std::uint64_t>(i)))
-        problem = "byte at stream offset " + std::to_string(off + static_cast<std::uint64_t>(i)) +
-                  " is wrong: a short write was not continued from its count";
+    const long long at = pattern_mismatch(buf.data(), static_cast<std::size_t>(r), 0, off);
+    if (at >= 0)
+      problem = "byte at stream offset " + std::to_string(off + static_cast<std::uint64_t>(at)) +
+                " is wrong: a short write was not continued from its count";
     off += static_cast<std::uint64_t>(r);
     if (!problem.empty()) break;
   }
@@ -305,7 +305,7 @@ void large_writes(bool restart) {
   }
   EXPECT_EQ(problem, "");
   EXPECT_EQ(off, board.at(0).items.load()) << "bytes lost or added";
-  EXPECT_TRUE(storm::StormHitTheTransfer(board, storm));
+  EXPECT_TRUE(injection::StormHitTheTransfer(board, storm));
 }
 
 SIGIPC_TEST(StormPipe, LargeWritesContinuedFromShortCountsWithSaRestart,

@@ -24,11 +24,11 @@
 namespace sigipc {
 namespace {
 
-using storm::kLevels;
-using storm::kQueueSenders;
-using storm::Ledger;
-using storm::Msg;
-using storm::TallyBoard;
+using injection::kLevels;
+using injection::kQueueSenders;
+using injection::Ledger;
+using injection::Msg;
+using injection::TallyBoard;
 
 // XSH mq_receive(): the oldest of the highest-priority messages. So when m
 // (priority p) arrives, every earlier message of its sender with priority >= p
@@ -36,7 +36,7 @@ using storm::TallyBoard;
 // oldest unreceived one of priority p.
 std::string check_posix(Ledger& l, const Msg& m, unsigned prio, const TallyBoard& b) {
   if (m.sender >= kQueueSenders) return "a message nobody sent arrived";
-  if (m.seq == storm::kEnd) {
+  if (m.seq == injection::kEnd) {
     // Sent last with priority 0: everything of its sender came before it.
     const std::uint64_t sent = b.at(static_cast<int>(m.sender)).items.load();
     for (std::uint32_t q = 0; q < kLevels; ++q)
@@ -50,16 +50,16 @@ std::string check_posix(Ledger& l, const Msg& m, unsigned prio, const TallyBoard
   if (m.seq >= b.at(static_cast<int>(m.sender)).items.load() &&
       b.at(static_cast<int>(m.sender)).items.load() != 0)
     return "a message nobody sent arrived";
-  const std::uint32_t p = storm::level_of(m.sender, m.seq);
+  const std::uint32_t p = injection::level_of(m.sender, m.seq);
   if (prio != p)
-    return storm::where(m) + " arrived with priority " + std::to_string(prio) + ", sent with " +
+    return injection::where(m) + " arrived with priority " + std::to_string(prio) + ", sent with " +
            std::to_string(p);
   if (l.oldest(m.sender, p) != m.seq)
-    return storm::where(m) + " arrived where " + std::to_string(l.oldest(m.sender, p)) +
+    return injection::where(m) + " arrived where " + std::to_string(l.oldest(m.sender, p)) +
            " of the same priority was due (lost, repeated or out of FIFO order)";
   for (std::uint32_t q = p + 1; q < kLevels; ++q)
     if (l.oldest(m.sender, q) < m.seq)
-      return storm::where(m) + " (priority " + std::to_string(p) + ") arrived before message " +
+      return injection::where(m) + " (priority " + std::to_string(p) + ") arrived before message " +
              std::to_string(l.oldest(m.sender, q)) + " of priority " + std::to_string(q) +
              " that was queued earlier";
   l.take(m.sender, p);
@@ -77,24 +77,24 @@ void posix_mq_storm(bool restart) {
   MqHandle q(SETUP_OK(mq_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600, &attr)));
   TallyBoard board(kQueueSenders + 1);
 
-  const auto send = [&](int s, storm::Tally& t) {
+  const auto send = [&](int s, injection::Tally& t) {
     const auto sender = static_cast<std::uint32_t>(s);
-    storm::send_messages(
+    injection::send_messages(
         t,
         [&](std::uint32_t n) {
           const Msg m{sender, n};
           return mq_send(q.get(), reinterpret_cast<const char*>(&m), sizeof m,
-                         storm::level_of(sender, n));
+                         injection::level_of(sender, n));
         },
         [&] {
-          const Msg end{sender, storm::kEnd};
+          const Msg end{sender, injection::kEnd};
           return mq_send(q.get(), reinterpret_cast<const char*>(&end), sizeof end, 0);
         });
   };
 
   const auto receive = [&]() -> std::string {
     Ledger ledger;
-    storm::StallWatch watch;
+    injection::StallWatch watch;
     for (std::uint64_t turn = 0; !ledger.complete(board); ++turn) {
       Msg m{};
       unsigned prio = 0;
@@ -106,7 +106,7 @@ void posix_mq_storm(bool restart) {
       until.tv_sec += 60;
       const bool timed = (turn % 2) != 0;
       const char* call = timed ? "mq_timedreceive()" : "mq_receive()";
-      const ssize_t r = storm::retry_eintr_unless_stalled(watch, [&] {
+      const ssize_t r = injection::retry_eintr_unless_stalled(watch, [&] {
         return timed
                    ? mq_timedreceive(q.get(), reinterpret_cast<char*>(&m), sizeof m, &prio, &until)
                    : mq_receive(q.get(), reinterpret_cast<char*>(&m), sizeof m, &prio);
@@ -129,7 +129,7 @@ void posix_mq_storm(bool restart) {
     return "";
   };
 
-  storm::drive_transfer(board, kQueueSenders, restart, send, receive);
+  injection::drive_transfer(board, kQueueSenders, restart, send, receive);
   mq_attr left{};
   ASSERT_SUCCEEDS(mq_getattr(q.get(), &left));
   EXPECT_EQ(left.mq_curmsgs, 0) << "messages beyond those sent are queued";

@@ -10,7 +10,7 @@
 #include "suites/injection/storm_helpers.h"
 
 namespace sigipc {
-namespace storm {
+namespace injection {
 
 constexpr int kQueueSenders = 2;
 constexpr std::uint32_t kPerSender = 1500;
@@ -91,5 +91,5 @@ void send_messages(Tally& t, Send send, SendEnd send_end) {
   CHILD_CHECK_OK(retry_eintr(send_end));
 }
 
-}  // namespace storm
+}  // namespace injection
 }  // namespace sigipc

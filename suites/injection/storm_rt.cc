@@ -48,17 +48,17 @@ void rt_under_storm(bool restart) {
   const sigset_t both = make_sigset({a, b});
   SignalAction act_a(a, log_rt, SA_SIGINFO | (restart ? SA_RESTART : 0), &both);
   SignalAction act_b(b, log_rt, SA_SIGINFO | (restart ? SA_RESTART : 0), &both);
-  storm::TallyBoard board(1);
-  storm::Handlers handlers(&board.at(0), restart);
+  injection::TallyBoard board(1);
+  injection::Handlers handlers(&board.at(0), restart);
 
   inject::SignalPlan plan;
   plan.signals = {a, b};
   plan.rate_hz = 15000;
-  plan.seed = storm::run_seed();
+  plan.seed = injection::run_seed();
   plan.via = inject::Via::kSigqueue;
   plan.max_signals = kRtSends;
   inject::SignalInjector rt(plan);
-  storm::Storm storm(storm::kStormHz);
+  injection::Storm storm(injection::kStormHz);
   storm.aim(getpid());
   board.at(0).begin();
   rt.start(getpid());
@@ -104,7 +104,7 @@ void rt_under_storm(bool restart) {
                              << inject::describe(sent);
   }
   EXPECT_EQ(sent.sent, kRtSends);
-  EXPECT_TRUE(storm::StormHitTheTransfer(board, storm));
+  EXPECT_TRUE(injection::StormHitTheTransfer(board, storm));
 }
 
 SIGIPC_TEST(StormRealtime, EachQueuedSignalOnceInOrderUnderStandardStormWithSaRestart,

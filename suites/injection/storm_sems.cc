@@ -24,7 +24,7 @@
 namespace sigipc {
 namespace {
 
-using storm::TallyBoard;
+using injection::TallyBoard;
 
 constexpr int kPosters = 2, kWaiters = 2;
 constexpr int kOpsEach = 3000;
@@ -49,7 +49,7 @@ timespec lost_post_deadline() {
 // (its timed wait fails), a doubled one a value above 0 or a pong too many.
 void timed_wait(sem_t* sem) {
   const timespec until = lost_post_deadline();
-  const int r = storm::retry_eintr([&] { return sem_timedwait(sem, &until); });
+  const int r = injection::retry_eintr([&] { return sem_timedwait(sem, &until); });
   if (r != 0 && errno == ETIMEDOUT)
     check_fail(__FILE__, __LINE__, "a post was lost: sem_timedwait() waited 5 s", nullptr, true);
   CHILD_CHECK_OK(r);
@@ -69,11 +69,11 @@ void posix_sem_storm(sem_t* ping, sem_t* pong, bool restart) {
   for (int i = 0; i < kPosters + kWaiters; ++i) {
     const bool poster = i < kPosters;
     procs.emplace_back([&, i, poster] {
-      storm::Tally& t = board.at(i);
-      storm::child_install_handlers(&t, restart);
+      injection::Tally& t = board.at(i);
+      injection::child_install_handlers(&t, restart);
       ready.open();
       go.wait();
-      const storm::WorkCap cap;
+      const injection::WorkCap cap;
       t.begin();
       std::uint64_t rounds = 0;
       if (poster) {
@@ -98,7 +98,7 @@ void posix_sem_storm(sem_t* ping, sem_t* pong, bool restart) {
     });
   }
   for (int i = 0; i < kPosters + kWaiters; ++i) ready.wait();
-  storm::Storm storm;
+  injection::Storm storm;
   for (const Child& c : procs) storm.aim(c.pid());
   for (int i = 0; i < kPosters + kWaiters; ++i) go.open();
   for (Child& c : procs) EXPECT_CHILD_OK(c.wait());
@@ -113,7 +113,7 @@ void posix_sem_storm(sem_t* ping, sem_t* pong, bool restart) {
     EXPECT_EQ(value, 0) << (sem == ping ? "ping" : "pong") << ": " << posted
                         << " rounds must leave the value it started with";
   }
-  EXPECT_TRUE(storm::StormHitTheTransfer(board, storm));
+  EXPECT_TRUE(injection::StormHitTheTransfer(board, storm));
 }
 
 void unnamed_storm(bool restart) {
@@ -190,15 +190,15 @@ void sysv_sem_storm(bool restart) {
   for (int i = 0; i < kPosters + kWaiters; ++i) {
     const unsigned short from = i % 2 == 0 ? 0 : 1, to = 1 - from;
     procs.emplace_back([&, i, from, to] {
-      storm::Tally& t = board.at(i);
-      storm::child_install_handlers(&t, restart);
+      injection::Tally& t = board.at(i);
+      injection::child_install_handlers(&t, restart);
       ready.open();
       go.wait();
       t.begin();
       sembuf ops[2] = {{from, -1, 0}, {to, +1, 0}};
       const timespec lost{kLostPostS, 0};
       for (int n = 0; n < kOpsEach; ++n) {
-        const int r = storm::retry_eintr([&] { return semtimedop(id, ops, 2, &lost); });
+        const int r = injection::retry_eintr([&] { return semtimedop(id, ops, 2, &lost); });
         if (r != 0 && errno == EAGAIN)
           check_fail(__FILE__, __LINE__, "semtimedop() waited out the safety net: a unit was lost",
                      nullptr, true);
@@ -210,8 +210,8 @@ void sysv_sem_storm(bool restart) {
   }
   for (int i = 0; i < kPosters + kWaiters; ++i) ready.wait();
   const int observer = kPosters + kWaiters;
-  storm::Handlers handlers(&board.at(observer), restart);
-  storm::Storm storm;
+  injection::Handlers handlers(&board.at(observer), restart);
+  injection::Storm storm;
   for (const Child& c : procs) storm.aim(c.pid());
   storm.aim(getpid());
   for (int i = 0; i < kPosters + kWaiters; ++i) go.open();
@@ -220,7 +220,7 @@ void sysv_sem_storm(bool restart) {
   board.at(observer).begin();
   while (done->load() < kPosters + kWaiters && problem.empty()) {
     unsigned short now[2] = {0, 0};
-    if (storm::retry_eintr([&] { return semctl(id, 0, GETALL, now); }) != 0) {
+    if (injection::retry_eintr([&] { return semctl(id, 0, GETALL, now); }) != 0) {
       problem = "semctl(GETALL) failed with " + ErrnoText(errno);
       break;
     }
@@ -237,7 +237,7 @@ void sysv_sem_storm(bool restart) {
   ASSERT_SUCCEEDS(semctl(id, 0, GETALL, end));
   EXPECT_EQ(end[0], kTotal);
   EXPECT_EQ(end[1], 0);
-  EXPECT_TRUE(storm::StormHitTheTransfer(board, storm));
+  EXPECT_TRUE(injection::StormHitTheTransfer(board, storm));
 }
 
 SIGIPC_TEST(StormSysvSem, MultiOpSemopAtomicAndCountsConservedWithSaRestart,

@@ -19,11 +19,11 @@
 namespace sigipc {
 namespace {
 
-using storm::kLevels;
-using storm::kQueueSenders;
-using storm::Ledger;
-using storm::Msg;
-using storm::TallyBoard;
+using injection::kLevels;
+using injection::kQueueSenders;
+using injection::Ledger;
+using injection::Msg;
+using injection::TallyBoard;
 
 struct SysvMsg {
   long mtype;
@@ -46,7 +46,7 @@ constexpr Selector kSelectors[] = {{0, 0},           {-kLevels, 0},   {2, IPC_NO
 std::string check_sysv(Ledger& l, const SysvMsg& got, long msgtyp, const TallyBoard& b) {
   const Msg& m = got.body;
   if (m.sender >= kQueueSenders) return "a message nobody sent arrived";
-  if (m.seq == storm::kEnd) {
+  if (m.seq == injection::kEnd) {
     // Type kLevels, sent last. msgtyp 0 (the queue's first) and -kLevels
     // (lowest type first) may take it only after everything its sender sent
     // before; msgtyp kLevels after the sender's older messages of that type.
@@ -66,11 +66,11 @@ std::string check_sysv(Ledger& l, const SysvMsg& got, long msgtyp, const TallyBo
     l.end(m.sender);
     return "";
   }
-  const std::uint32_t level = storm::level_of(m.sender, m.seq);
+  const std::uint32_t level = injection::level_of(m.sender, m.seq);
   const long type = static_cast<long>(level) + 1;
   if (got.mtype != type)
-    return storm::where(m) + " arrived with type " + std::to_string(got.mtype) + ", sent with " +
-           std::to_string(type);
+    return injection::where(m) + " arrived with type " + std::to_string(got.mtype) +
+           ", sent with " + std::to_string(type);
   if (msgtyp > 0 && got.mtype != msgtyp)
     return "msgrcv(msgtyp " + std::to_string(msgtyp) + ") returned type " +
            std::to_string(got.mtype);
@@ -78,14 +78,14 @@ std::string check_sysv(Ledger& l, const SysvMsg& got, long msgtyp, const TallyBo
     return "msgrcv(msgtyp " + std::to_string(msgtyp) + ") returned type " +
            std::to_string(got.mtype) + ", above " + std::to_string(-msgtyp);
   if (l.oldest(m.sender, level) != m.seq)
-    return storm::where(m) + " arrived where " + std::to_string(l.oldest(m.sender, level)) +
+    return injection::where(m) + " arrived where " + std::to_string(l.oldest(m.sender, level)) +
            " of the same type was due (lost, repeated or out of FIFO order)";
   // Older messages of the sender that had to come first: any type for
   // msgtyp 0, lower types for msgtyp < 0.
   const std::uint32_t above = msgtyp == 0 ? kLevels : msgtyp < 0 ? level : 0;
   for (std::uint32_t q = 0; q < above; ++q)
     if (q != level && l.oldest(m.sender, q) < m.seq)
-      return storm::where(m) + " (type " + std::to_string(type) + ", msgtyp " +
+      return injection::where(m) + " (type " + std::to_string(type) + ", msgtyp " +
              std::to_string(msgtyp) + ") arrived before message " +
              std::to_string(l.oldest(m.sender, q)) + " of type " + std::to_string(q + 1) +
              " queued earlier";
@@ -106,7 +106,8 @@ std::string missed_message(const Ledger& l, long msgtyp, const std::uint64_t* se
       const bool selected =
           msgtyp == 0 || (msgtyp > 0 && type == msgtyp) || (msgtyp < 0 && type <= -msgtyp);
       if (selected && l.oldest(s, level) < sent_before[s])
-        return storm::where(Msg{s, l.oldest(s, level)}) + " (type " + std::to_string(type) + ")";
+        return injection::where(Msg{s, l.oldest(s, level)}) + " (type " + std::to_string(type) +
+               ")";
     }
   return "";
 }
@@ -132,23 +133,23 @@ void sysv_msg_storm(bool restart) {
   TallyBoard board(kQueueSenders + 1);
   const int id = q.get();
 
-  const auto send = [&](int s, storm::Tally& t) {
+  const auto send = [&](int s, injection::Tally& t) {
     const auto sender = static_cast<std::uint32_t>(s);
-    storm::send_messages(
+    injection::send_messages(
         t,
         [&](std::uint32_t n) {
-          const SysvMsg m{static_cast<long>(storm::level_of(sender, n)) + 1, {sender, n}};
+          const SysvMsg m{static_cast<long>(injection::level_of(sender, n)) + 1, {sender, n}};
           return msgsnd(id, &m, sizeof m.body, 0);
         },
         [&] {
-          const SysvMsg end{kLevels, {sender, storm::kEnd}};
+          const SysvMsg end{kLevels, {sender, injection::kEnd}};
           return msgsnd(id, &end, sizeof end.body, 0);
         });
   };
 
   const auto receive = [&]() -> std::string {
     Ledger ledger;
-    storm::StallWatch watch;
+    injection::StallWatch watch;
     for (std::size_t turn = 0; !ledger.complete(board); ++turn) {
       const Selector sel = kSelectors[turn % (sizeof kSelectors / sizeof kSelectors[0])];
       const std::string call = "msgrcv(msgtyp " + std::to_string(sel.msgtyp) +
@@ -156,7 +157,7 @@ void sysv_msg_storm(bool restart) {
       SysvMsg m{};
       std::uint64_t sent_before[kQueueSenders];
       for (int i = 0; i < kQueueSenders; ++i) sent_before[i] = board.at(i).progress.load();
-      const ssize_t r = storm::retry_eintr_unless_stalled(
+      const ssize_t r = injection::retry_eintr_unless_stalled(
           watch, [&] { return msgrcv(id, &m, sizeof m.body, sel.msgtyp, sel.flags); });
       if (r < 0 && errno == ENOMSG && (sel.flags & IPC_NOWAIT)) {
         // Nothing of the selected types, which the ledger can confirm.
@@ -182,7 +183,7 @@ void sysv_msg_storm(bool restart) {
     return "";
   };
 
-  storm::drive_transfer(board, kQueueSenders, restart, send, receive);
+  injection::drive_transfer(board, kQueueSenders, restart, send, receive);
   ASSERT_SUCCEEDS(msgctl(id, IPC_STAT, &ds));
   EXPECT_EQ(ds.msg_qnum, 0u) << "messages beyond those sent are queued";
 }

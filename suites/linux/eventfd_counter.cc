@@ -13,10 +13,10 @@
 namespace sigipc {
 namespace {
 
-using linuxext::read_u64;
-using linuxext::write_u64;
+using linux::read_u64;
+using linux::write_u64;
 
-constexpr std::uint64_t kMaxCounter = linuxext::kEventfdMax;
+constexpr std::uint64_t kMaxCounter = linux::kEventfdMax;
 
 SIGIPC_TEST(LinuxEventfdCounter, ReadReturnsInitialValueAsUint64, "linux.eventfd.initval-read",
             "Linux-only, eventfd(2)",
@@ -159,7 +159,7 @@ SIGIPC_TEST(LinuxEventfdCounter, FdinfoShowsCounterValue, "linux.eventfd.fdinfo-
             "Linux-only, eventfd(2)",
             "/proc/<pid>/fdinfo/<fd> of an eventfd shows the counter as eventfd-count (hex)") {
   UniqueFd fd(SETUP_OK(eventfd(0x2a, 0)));
-  std::string v = linuxext::fdinfo_field(fd.get(), "eventfd-count");
+  std::string v = linux::fdinfo_field(fd.get(), "eventfd-count");
   ASSERT_FALSE(v.empty()) << "no eventfd-count line in fdinfo";
   EXPECT_EQ(std::stoull(v, nullptr, 16), 0x2au) << v;
 }

@@ -17,13 +17,13 @@
 namespace sigipc {
 namespace {
 
-using linuxext::nothing_to_read;
-using linuxext::poll_now;
-using linuxext::read_u64;
-using linuxext::wait_until_sleeping;
-using linuxext::write_u64;
+using linux::nothing_to_read;
+using linux::poll_now;
+using linux::read_u64;
+using linux::wait_until_sleeping;
+using linux::write_u64;
 
-constexpr std::uint64_t kMaxCounter = linuxext::kEventfdMax;
+constexpr std::uint64_t kMaxCounter = linux::kEventfdMax;
 
 SIGIPC_TEST(LinuxEventfdWait, ReadOfZeroCounterBlocksUntilWrite, "linux.eventfd.read-zero-blocks",
             "Linux-only, eventfd(2)",
@@ -126,8 +126,8 @@ SIGIPC_TEST(LinuxEventfdWait, EfdCloexecSetsCloseOnExec, "linux.eventfd.efd-cloe
             "EFD_CLOEXEC sets FD_CLOEXEC on the new descriptor; without it FD_CLOEXEC is clear") {
   UniqueFd with(SETUP_OK(eventfd(0, EFD_CLOEXEC)));
   UniqueFd without(SETUP_OK(eventfd(0, 0)));
-  EXPECT_NE(linuxext::fd_flags(with.get()) & FD_CLOEXEC, 0);
-  EXPECT_EQ(linuxext::fd_flags(without.get()) & FD_CLOEXEC, 0);
+  EXPECT_NE(linux::fd_flags(with.get()) & FD_CLOEXEC, 0);
+  EXPECT_EQ(linux::fd_flags(without.get()) & FD_CLOEXEC, 0);
 }
 
 SIGIPC_TEST(LinuxEventfdWait, EfdNonblockSetsONonblock, "linux.eventfd.efd-nonblock",
@@ -136,8 +136,8 @@ SIGIPC_TEST(LinuxEventfdWait, EfdNonblockSetsONonblock, "linux.eventfd.efd-nonbl
             "is clear") {
   UniqueFd with(SETUP_OK(eventfd(0, EFD_NONBLOCK)));
   UniqueFd without(SETUP_OK(eventfd(0, 0)));
-  EXPECT_NE(linuxext::status_flags(with.get()) & O_NONBLOCK, 0);
-  EXPECT_EQ(linuxext::status_flags(without.get()) & O_NONBLOCK, 0);
+  EXPECT_NE(linux::status_flags(with.get()) & O_NONBLOCK, 0);
+  EXPECT_EQ(linux::status_flags(without.get()) & O_NONBLOCK, 0);
 }
 
 SIGIPC_TEST(LinuxEventfdWait, CounterIsSharedAcrossFork, "linux.eventfd.shared-across-fork",

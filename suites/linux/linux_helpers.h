@@ -34,7 +34,9 @@
   } while (0)
 
 namespace sigipc {
-namespace linuxext {
+// The family's name: the build is ISO C++ (CMAKE_CXX_EXTENSIONS OFF), where
+// `linux` is no predefined macro (GNU modes define it).
+namespace linux {
 
 // The largest value an eventfd counter can hold (eventfd(2)).
 constexpr std::uint64_t kEventfdMax = 0xfffffffffffffffeull;
@@ -88,5 +90,5 @@ inline ssize_t read_ssi(int sfd, signalfd_siginfo* si) noexcept {
   return read(sfd, si, sizeof *si);
 }
 
-}  // namespace linuxext
+}  // namespace linux
 }  // namespace sigipc

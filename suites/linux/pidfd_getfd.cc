@@ -53,10 +53,10 @@ SIGIPC_TEST(LinuxPidfdGetfd, DuplicatesTargetDescriptor, "linux.pidfd.getfd-dupl
   ASSERT_GE(r, 0) << ErrnoText(e);
   UniqueFd dup(r);
   std::uint64_t v = 0;
-  ASSERT_EQ(linuxext::read_u64(dup.get(), &v), 8) << ErrnoText(errno);
+  ASSERT_EQ(linux::read_u64(dup.get(), &v), 8) << ErrnoText(errno);
   EXPECT_EQ(v, 42u) << "not the child's eventfd";
   // Same open file description: the status flags came along.
-  EXPECT_NE(linuxext::status_flags(dup.get()) & O_NONBLOCK, 0);
+  EXPECT_NE(linux::status_flags(dup.get()) & O_NONBLOCK, 0);
 }
 
 SIGIPC_TEST(LinuxPidfdGetfd, NewDescriptorIsCloseOnExec, "linux.pidfd.getfd-cloexec",
@@ -68,7 +68,7 @@ SIGIPC_TEST(LinuxPidfdGetfd, NewDescriptorIsCloseOnExec, "linux.pidfd.getfd-cloe
   if (r < 0 && e == ENOSYS) SIGIPC_UNSUPPORTED("pidfd_getfd() is not implemented (ENOSYS)");
   ASSERT_GE(r, 0) << ErrnoText(e);
   UniqueFd dup(r);
-  EXPECT_NE(linuxext::fd_flags(dup.get()) & FD_CLOEXEC, 0);
+  EXPECT_NE(linux::fd_flags(dup.get()) & FD_CLOEXEC, 0);
 }
 
 SIGIPC_TEST(LinuxPidfdGetfd, TargetFdNotOpenInTargetFailsWithEbadf,

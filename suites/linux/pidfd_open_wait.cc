@@ -25,7 +25,7 @@ SIGIPC_TEST(LinuxPidfdOpen, OpenOfChildReturnsFdReferringToIt, "linux.pidfd.open
   Gate release;
   Child child([&] { release.wait(); });
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
-  EXPECT_EQ(linuxext::fdinfo_field(fd.get(), "Pid"), std::to_string(child.pid()));
+  EXPECT_EQ(linux::fdinfo_field(fd.get(), "Pid"), std::to_string(child.pid()));
   release.open();
   EXPECT_CHILD_OK(child.wait());
 }
@@ -35,7 +35,7 @@ SIGIPC_TEST(LinuxPidfdOpen, PidfdIsCloseOnExec, "linux.pidfd.open-cloexec",
             "the descriptor returned by pidfd_open() has FD_CLOEXEC set") {
   SIGIPC_REQUIRE_PIDFD();
   UniqueFd fd(SETUP_OK(pidfd_open(getpid(), 0)));
-  EXPECT_NE(linuxext::fd_flags(fd.get()) & FD_CLOEXEC, 0);
+  EXPECT_NE(linux::fd_flags(fd.get()) & FD_CLOEXEC, 0);
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, OpenOfReapedPidFailsWithEsrch, "linux.pidfd.open-esrch",
@@ -73,8 +73,8 @@ SIGIPC_TEST(LinuxPidfdOpen, PidfdNonblockSetsONonblock, "linux.pidfd.open-nonblo
   SIGIPC_REQUIRE_PIDFD();
   UniqueFd with(SETUP_OK(pidfd_open(getpid(), PIDFD_NONBLOCK)));
   UniqueFd without(SETUP_OK(pidfd_open(getpid(), 0)));
-  EXPECT_NE(linuxext::status_flags(with.get()) & O_NONBLOCK, 0);
-  EXPECT_EQ(linuxext::status_flags(without.get()) & O_NONBLOCK, 0);
+  EXPECT_NE(linux::status_flags(with.get()) & O_NONBLOCK, 0);
+  EXPECT_EQ(linux::status_flags(without.get()) & O_NONBLOCK, 0);
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, PollReadableWhenProcessTerminates, "linux.pidfd.poll-readable-on-exit",
@@ -85,9 +85,9 @@ SIGIPC_TEST(LinuxPidfdOpen, PollReadableWhenProcessTerminates, "linux.pidfd.poll
   Gate release;
   Child child([&] { release.wait(); });
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
-  EXPECT_EQ(linuxext::poll_now(fd.get(), POLLIN) & POLLIN, 0) << "the child still runs";
+  EXPECT_EQ(linux::poll_now(fd.get(), POLLIN) & POLLIN, 0) << "the child still runs";
   release.open();
-  EXPECT_TRUE(linuxext::poll_ready(fd.get(), POLLIN)) << "no POLLIN after the child exited";
+  EXPECT_TRUE(linux::poll_ready(fd.get(), POLLIN)) << "no POLLIN after the child exited";
   EXPECT_CHILD_OK(child.wait());
 }
 
@@ -98,7 +98,7 @@ SIGIPC_TEST(LinuxPidfdOpen, SignalToExitedUnreapedProcessSucceeds, "linux.pidfd.
   SIGIPC_REQUIRE_PIDFD();
   Child child([] {});
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
-  ASSERT_TRUE(linuxext::poll_ready(fd.get(), POLLIN)) << "the child never exited";
+  ASSERT_TRUE(linux::poll_ready(fd.get(), POLLIN)) << "the child never exited";
   // waitid WNOWAIT leaves it a zombie while proving it has terminated.
   siginfo_t si;
   std::memset(&si, 0, sizeof si);
@@ -186,7 +186,7 @@ SIGIPC_TEST(LinuxPidfdOpen, OpenOfExitedUnreapedProcessSucceeds, "linux.pidfd.op
   int e = errno;
   UniqueFd fd(r);
   ASSERT_GE(r, 0) << ErrnoText(e);
-  EXPECT_NE(linuxext::poll_now(fd.get(), POLLIN) & POLLIN, 0);
+  EXPECT_NE(linux::poll_now(fd.get(), POLLIN) & POLLIN, 0);
   EXPECT_CHILD_OK(child.wait());
 }
 
@@ -248,7 +248,7 @@ SIGIPC_TEST(LinuxPidfdOpen, PidfdStaysReadableAfterReap, "linux.pidfd.poll-reada
   Child child([] {});
   UniqueFd fd(SETUP_OK(pidfd_open(child.pid(), 0)));
   ASSERT_CHILD_OK(child.wait());
-  EXPECT_NE(linuxext::poll_now(fd.get(), POLLIN) & POLLIN, 0);
+  EXPECT_NE(linux::poll_now(fd.get(), POLLIN) & POLLIN, 0);
 }
 
 }  // namespace

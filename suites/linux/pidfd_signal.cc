@@ -38,7 +38,7 @@ struct Receiver {
   }
   // The siginfo the child received; fails when none arrives.
   ::testing::AssertionResult received(siginfo_t* si) {
-    if (!linuxext::poll_ready(out.rd(), POLLIN))
+    if (!linux::poll_ready(out.rd(), POLLIN))
       return ::testing::AssertionFailure() << "the child received no signal";
     if (read(out.rd(), si, sizeof *si) != static_cast<ssize_t>(sizeof *si))
       return ::testing::AssertionFailure()

@@ -34,7 +34,7 @@ SIGIPC_TEST(LinuxPidfdSources, ClonePidfdReturnsPidfdOfNewChild, "linux.pidfd.cl
     xwaitpid(pid);
     FAIL() << "clone() with CLONE_PIDFD left parent_tid without a descriptor";
   }
-  EXPECT_NE(linuxext::fd_flags(fd.get()) & FD_CLOEXEC, 0);
+  EXPECT_NE(linux::fd_flags(fd.get()) & FD_CLOEXEC, 0);
   siginfo_t si;
   std::memset(&si, 0, sizeof si);
   int r = waitid(P_PIDFD, static_cast<id_t>(fd.get()), &si, WEXITED);

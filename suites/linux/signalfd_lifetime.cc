@@ -26,7 +26,7 @@ constexpr int kExecReadFailed = 10, kExecWrongSignal = 11;
 SIGIPC_EXEC_HELPER(linux_signalfd_after_exec) {
   int fd = std::stoi(args.at(0));
   signalfd_siginfo si{};
-  if (linuxext::read_ssi(fd, &si) != static_cast<ssize_t>(sizeof si)) return kExecReadFailed;
+  if (linux::read_ssi(fd, &si) != static_cast<ssize_t>(sizeof si)) return kExecReadFailed;
   return si.ssi_signo == static_cast<std::uint32_t>(SIGUSR1) ? 0 : kExecWrongSignal;
 }
 
@@ -68,9 +68,9 @@ SIGIPC_TEST(LinuxSignalfdLifetime, TimerSignalGivesSiTimerAndValue, "linux.signa
     timer_delete(timer);
     FAIL() << "timer_settime: " << ErrnoText(errno);
   }
-  bool ready = linuxext::poll_ready(fd.get(), POLLIN);
+  bool ready = linux::poll_ready(fd.get(), POLLIN);
   signalfd_siginfo si{};
-  ssize_t r = ready ? linuxext::read_ssi(fd.get(), &si) : -1;
+  ssize_t r = ready ? linux::read_ssi(fd.get(), &si) : -1;
   timer_delete(timer);
   ASSERT_TRUE(ready) << "the timer signal never became readable";
   ASSERT_EQ(r, static_cast<ssize_t>(sizeof si)) << ErrnoText(errno);
@@ -105,9 +105,9 @@ SIGIPC_TEST(LinuxSignalfdLifetime, PassedDescriptorReadsReceiversSignals,
     int sfd;
     std::memcpy(&sfd, CMSG_DATA(c), sizeof sfd);
     signalfd_siginfo si{};
-    CHILD_CHECK_ERRNO(linuxext::read_ssi(sfd, &si), EAGAIN);  // the sender's SIGUSR1
+    CHILD_CHECK_ERRNO(linux::read_ssi(sfd, &si), EAGAIN);  // the sender's SIGUSR1
     CHILD_CHECK_OK(kill(getpid(), SIGUSR2));
-    CHILD_CHECK_EQ(linuxext::read_ssi(sfd, &si), static_cast<ssize_t>(sizeof si));
+    CHILD_CHECK_EQ(linux::read_ssi(sfd, &si), static_cast<ssize_t>(sizeof si));
     CHILD_CHECK_EQ(si.ssi_signo, SIGUSR2);
   });
   sigset_t set = make_sigset({SIGUSR1, SIGUSR2});
@@ -130,7 +130,7 @@ SIGIPC_TEST(LinuxSignalfdLifetime, PassedDescriptorReadsReceiversSignals,
   ASSERT_EQ(sendmsg(mine.get(), &m, 0), 1) << ErrnoText(errno);
   EXPECT_CHILD_OK(child.wait());
   signalfd_siginfo si{};
-  ASSERT_EQ(linuxext::read_ssi(sfd.get(), &si), static_cast<ssize_t>(sizeof si));
+  ASSERT_EQ(linux::read_ssi(sfd.get(), &si), static_cast<ssize_t>(sizeof si));
   EXPECT_EQ(si.ssi_signo, static_cast<std::uint32_t>(SIGUSR1));
 }
 

@@ -20,7 +20,7 @@
 namespace sigipc {
 namespace {
 
-using linuxext::read_ssi;
+using linux::read_ssi;
 
 constexpr ssize_t kSsiSize = static_cast<ssize_t>(sizeof(signalfd_siginfo));
 
@@ -43,8 +43,8 @@ SIGIPC_TEST(LinuxSignalfdMask, BlockingReadWaitsForSignal, "linux.signalfd.block
   });
   done.close_wr();
   started.wait();
-  ASSERT_TRUE(linuxext::wait_until_sleeping(child.pid())) << "the reader never blocked";
-  EXPECT_TRUE(linuxext::nothing_to_read(done.rd())) << "read() returned with nothing pending";
+  ASSERT_TRUE(linux::wait_until_sleeping(child.pid())) << "the reader never blocked";
+  EXPECT_TRUE(linux::nothing_to_read(done.rd())) << "read() returned with nothing pending";
   ASSERT_SUCCEEDS(kill(child.pid(), SIGUSR1));
   EXPECT_CHILD_OK(child.wait());
 }
@@ -56,9 +56,9 @@ SIGIPC_TEST(LinuxSignalfdMask, PollReadableWhenMaskedSignalPending,
   mask.block(SIGUSR1);
   sigset_t set = make_sigset({SIGUSR1});
   UniqueFd fd(SETUP_OK(signalfd(-1, &set, SFD_NONBLOCK)));
-  EXPECT_EQ(linuxext::poll_now(fd.get(), POLLIN) & POLLIN, 0) << "nothing pending";
+  EXPECT_EQ(linux::poll_now(fd.get(), POLLIN) & POLLIN, 0) << "nothing pending";
   ASSERT_SUCCEEDS(kill(getpid(), SIGUSR1));
-  EXPECT_NE(linuxext::poll_now(fd.get(), POLLIN) & POLLIN, 0) << "SIGUSR1 pending";
+  EXPECT_NE(linux::poll_now(fd.get(), POLLIN) & POLLIN, 0) << "SIGUSR1 pending";
 }
 
 SIGIPC_TEST(LinuxSignalfdMask, SignalfdOnExistingFdReplacesMask, "linux.signalfd.update-mask",
@@ -112,8 +112,8 @@ SIGIPC_TEST(LinuxSignalfdMask, SfdCloexecSetsCloseOnExec, "linux.signalfd.sfd-cl
   sigset_t set = make_sigset({SIGUSR1});
   UniqueFd with(SETUP_OK(signalfd(-1, &set, SFD_CLOEXEC)));
   UniqueFd without(SETUP_OK(signalfd(-1, &set, 0)));
-  EXPECT_NE(linuxext::fd_flags(with.get()) & FD_CLOEXEC, 0);
-  EXPECT_EQ(linuxext::fd_flags(without.get()) & FD_CLOEXEC, 0);
+  EXPECT_NE(linux::fd_flags(with.get()) & FD_CLOEXEC, 0);
+  EXPECT_EQ(linux::fd_flags(without.get()) & FD_CLOEXEC, 0);
 }
 
 SIGIPC_TEST(LinuxSignalfdMask, SfdNonblockSetsONonblock, "linux.signalfd.sfd-nonblock",
@@ -123,8 +123,8 @@ SIGIPC_TEST(LinuxSignalfdMask, SfdNonblockSetsONonblock, "linux.signalfd.sfd-non
   sigset_t set = make_sigset({SIGUSR1});
   UniqueFd with(SETUP_OK(signalfd(-1, &set, SFD_NONBLOCK)));
   UniqueFd without(SETUP_OK(signalfd(-1, &set, 0)));
-  EXPECT_NE(linuxext::status_flags(with.get()) & O_NONBLOCK, 0);
-  EXPECT_EQ(linuxext::status_flags(without.get()) & O_NONBLOCK, 0);
+  EXPECT_NE(linux::status_flags(with.get()) & O_NONBLOCK, 0);
+  EXPECT_EQ(linux::status_flags(without.get()) & O_NONBLOCK, 0);
 }
 
 SIGIPC_TEST(LinuxSignalfdMask, SigkillAndSigstopInMaskAreSilentlyIgnored,
@@ -134,7 +134,7 @@ SIGIPC_TEST(LinuxSignalfdMask, SigkillAndSigstopInMaskAreSilentlyIgnored,
   sigset_t set = make_sigset({SIGKILL, SIGSTOP, SIGUSR1});
   UniqueFd fd(SETUP_OK(signalfd(-1, &set, 0)));
   // fdinfo's sigmask is the mask the kernel keeps, in hex, bit (sig - 1).
-  std::string m = linuxext::fdinfo_field(fd.get(), "sigmask");
+  std::string m = linux::fdinfo_field(fd.get(), "sigmask");
   ASSERT_FALSE(m.empty()) << "no sigmask line in fdinfo";
   unsigned long long bits = std::stoull(m, nullptr, 16);
   EXPECT_EQ(bits & (1ull << (SIGKILL - 1)), 0u) << m;
@@ -159,7 +159,7 @@ SIGIPC_TEST(LinuxSignalfdMask, SigkillStillKillsReaderWithSigkillInMask,
     CHILD_CHECK_EQ(r, -2);
   });
   started.wait();
-  ASSERT_TRUE(linuxext::wait_until_sleeping(child.pid()));
+  ASSERT_TRUE(linux::wait_until_sleeping(child.pid()));
   ASSERT_SUCCEEDS(kill(child.pid(), SIGKILL));
   EXPECT_TRUE(KilledBy(child.wait(), SIGKILL));
 }

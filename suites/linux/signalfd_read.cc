@@ -17,7 +17,7 @@
 namespace sigipc {
 namespace {
 
-using linuxext::read_ssi;
+using linux::read_ssi;
 
 // A non-blocking signalfd for sigs, with sigs blocked for the test's lifetime
 // (signalfd(2): the signals must be blocked so they stay pending for the fd).
@@ -93,7 +93,7 @@ SIGIPC_TEST(LinuxSignalfdRead, ChildExitGivesSigchldFields, "linux.signalfd.sigc
   BlockedSignalfd s({SIGCHLD}, 0);
   Child child([] { _exit(7); });
   signalfd_siginfo si{};
-  ASSERT_TRUE(linuxext::poll_ready(s.fd.get(), POLLIN)) << "no SIGCHLD became readable";
+  ASSERT_TRUE(linux::poll_ready(s.fd.get(), POLLIN)) << "no SIGCHLD became readable";
   ASSERT_EQ(read_ssi(s.fd.get(), &si), static_cast<ssize_t>(sizeof si)) << ErrnoText(errno);
   EXPECT_TRUE(ExitedWith(child.wait(), 7));
   EXPECT_EQ(si.ssi_signo, static_cast<std::uint32_t>(SIGCHLD));

@@ -19,7 +19,6 @@ namespace {
 
 using pipes::DrainMatches;
 using pipes::FillUntilEagain;
-using pipes::PatternStream;
 
 // fcntl(2): EINVAL when "the value specified in cmd is not recognized by this
 // kernel" (before 2.6.35, or an emulator without it).
@@ -31,8 +30,6 @@ using pipes::PatternStream;
       FAIL() << "fcntl(F_GETPIPE_SZ) on a pipe failed with " << ErrnoText(errno);            \
     }                                                                                        \
   } while (0)
-
-long page_size() { return SETUP_OK(sysconf(_SC_PAGESIZE)); }
 
 // "the next higher power-of-two page-size multiple of the requested size",
 // never below one page.
@@ -49,7 +46,7 @@ SIGIPC_TEST(PipeCapacity, NewPipeHoldsSixteenPagesUnlessLimited, "pipe.capacity.
             "(pipe-max-size, pipe-user-pages-soft) may lower it, never below one page") {
   Pipe p;
   SIGIPC_REQUIRE_PIPE_SZ(p.wr());
-  const long page = page_size();
+  const long page = static_cast<long>(page_size());
   const int cap = fcntl(p.wr(), F_GETPIPE_SZ);
   EXPECT_EQ(fcntl(p.rd(), F_GETPIPE_SZ), cap) << "both ends see one pipe";
   EXPECT_GE(cap, page);
@@ -70,7 +67,7 @@ SIGIPC_TEST(PipeCapacity, SetPipeSizeRoundsUpToPowerOfTwoPages, "pipe.capacity.s
             "F_GETPIPE_SZ then reports it; Linux rounds to a power-of-two number of pages") {
   Pipe p;
   SIGIPC_REQUIRE_PIPE_SZ(p.wr());
-  const long page = page_size();
+  const long page = static_cast<long>(page_size());
   const long max = probe_limits().pipe_max_size.value_or(16 * page);
   for (long req : {1L, page - 1, page, page + 1, 3 * page, 5 * page + 1, 16 * page + 1, 1L}) {
     if (req > max) continue;  // EPERM territory for an unprivileged caller
@@ -89,7 +86,7 @@ SIGIPC_TEST(PipeCapacity, SetPipeSizeBelowQueuedDataFailsWithEbusy,
             "leaves capacity and data unchanged") {
   Pipe p;
   SIGIPC_REQUIRE_PIPE_SZ(p.wr());
-  const long page = page_size();
+  const long page = static_cast<long>(page_size());
   const int cap = fcntl(p.wr(), F_SETPIPE_SZ, static_cast<int>(4 * page));
   ASSERT_GE(cap, 4 * page) << "F_SETPIPE_SZ to four pages: " << ErrnoText(errno);
   PatternStream s;
@@ -97,7 +94,7 @@ SIGIPC_TEST(PipeCapacity, SetPipeSizeBelowQueuedDataFailsWithEbusy,
   EXPECT_FAILS_WITH(fcntl(p.wr(), F_SETPIPE_SZ, static_cast<int>(page)), EBUSY);
   EXPECT_FAILS_WITH(fcntl(p.rd(), F_SETPIPE_SZ, static_cast<int>(2 * page)), EBUSY);
   EXPECT_EQ(fcntl(p.wr(), F_GETPIPE_SZ), cap);
-  pipes::set_nonblocking(p.rd(), true);
+  set_nonblocking(p.rd(), true);
   EXPECT_TRUE(DrainMatches(s, p.rd()));
 }
 
@@ -147,8 +144,8 @@ void expect_fills_exactly(int cap, long page) {
     if (cap != fcntl(p.wr(), F_GETPIPE_SZ)) {
       ASSERT_EQ(fcntl(p.wr(), F_SETPIPE_SZ, cap), cap);
     }
-    pipes::set_nonblocking(p.wr(), true);
-    pipes::set_nonblocking(p.rd(), true);
+    set_nonblocking(p.wr(), true);
+    set_nonblocking(p.rd(), true);
     PatternStream s;
     EXPECT_EQ(s.write_next(p.wr(), static_cast<std::size_t>(2 * cap + 1)), cap)
         << "one write of twice the capacity into an empty pipe";
@@ -160,8 +157,8 @@ void expect_fills_exactly(int cap, long page) {
     if (cap != fcntl(p.wr(), F_GETPIPE_SZ)) {
       ASSERT_EQ(fcntl(p.wr(), F_SETPIPE_SZ, cap), cap);
     }
-    pipes::set_nonblocking(p.wr(), true);
-    pipes::set_nonblocking(p.rd(), true);
+    set_nonblocking(p.wr(), true);
+    set_nonblocking(p.rd(), true);
     PatternStream s;
     std::size_t filled = 0;
     ASSERT_TRUE(FillUntilEagain(s, p.wr(), static_cast<std::size_t>(page), &filled, false));
@@ -176,7 +173,7 @@ SIGIPC_TEST(PipeCapacity, NonblockingWritesFillExactlyTheCapacity, "pipe.capacit
             "F_GETPIPE_SZ capacity, then fail with EAGAIN") {
   Pipe probe;
   SIGIPC_REQUIRE_PIPE_SZ(probe.wr());
-  const long page = page_size();
+  const long page = static_cast<long>(page_size());
   expect_fills_exactly(fcntl(probe.wr(), F_GETPIPE_SZ), page);
   expect_fills_exactly(static_cast<int>(4 * page), page);
 }

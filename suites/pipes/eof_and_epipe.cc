@@ -53,7 +53,7 @@ SIGIPC_TEST(Pipes, ReadReturnsZeroOnlyAfterWritersInEveryProcessClose,
   // O_NONBLOCK tells "would block" (a writer exists) from end-of-file without
   // waiting: "If some process has the pipe open for writing and O_NONBLOCK is
   // set, read() shall return -1 and set errno to [EAGAIN]".
-  pipes::set_nonblocking(p.rd(), true);
+  set_nonblocking(p.rd(), true);
   char c = 0;
   EXPECT_FAILS_WITH(read(p.rd(), &c, 1), EAGAIN) << "two other processes hold write ends";
 

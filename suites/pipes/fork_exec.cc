@@ -24,7 +24,7 @@ SIGIPC_TEST(PipeForkExec, ChildWritesReachParentThroughInheritedPipe, "pipe.fork
   Pipe p;
   Child child([&] {
     p.close_rd();
-    CHILD_CHECK(pipes::write_exact(p.wr(), kMsg, sizeof kMsg - 1));
+    CHILD_CHECK(write_all(p.wr(), kMsg, sizeof kMsg - 1));
   });
   p.close_wr();
   std::string got;
@@ -56,7 +56,7 @@ SIGIPC_TEST(PipeForkExec, InheritedEndsShareOpenFileDescription,
     // Empty pipe, write ends open (this child holds one): EAGAIN, not a block.
     CHILD_CHECK_ERRNO(read(p.rd(), &c, 1), EAGAIN);
   });
-  pipes::set_nonblocking(p.rd(), true);
+  set_nonblocking(p.rd(), true);
   set.open();
   EXPECT_CHILD_OK(child.wait());
 }

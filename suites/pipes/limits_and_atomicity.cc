@@ -147,9 +147,9 @@ SIGIPC_TEST(PipeAtomicity, BlockingWriteLargerThanCapacityReturnsFullCount,
             "even when nbyte exceeds what the pipe can hold") {
   constexpr std::size_t kBytes = 1 << 20;  // larger than any default pipe capacity
   Pipe p;
-  pipes::PatternStream expected;
+  PatternStream expected;
   std::vector<unsigned char> buf(kBytes);
-  for (std::size_t i = 0; i < kBytes; ++i) buf[i] = pipes::PatternStream::byte_at(i);
+  fill_pattern(buf.data(), kBytes, 0);
 
   Child writer([&] {
     p.close_rd();

@@ -16,14 +16,13 @@ namespace {
 
 using pipes::DrainMatches;
 using pipes::FillUntilEagain;
-using pipes::PatternStream;
 
 SIGIPC_TEST(PipeNonblocking, ReadOfEmptyPipeWithWriterFailsWithEagain,
             "pipe.nonblock.read-empty-eagain", "XSH read()",
             "read() with O_NONBLOCK on an empty pipe that is open for writing returns -1 with "
             "EAGAIN") {
   Pipe p;
-  pipes::set_nonblocking(p.rd(), true);
+  set_nonblocking(p.rd(), true);
   char c;
   EXPECT_FAILS_WITH(read(p.rd(), &c, 1), EAGAIN);
   // Once data arrives the same descriptor reads it: the EAGAIN meant "empty".
@@ -38,8 +37,8 @@ SIGIPC_TEST(PipeNonblocking, WriteToFullPipeFailsWithEagainAndTransfersNothing,
             "EAGAIN and transfers no data, for any nbyte") {
   Pipe p;
   SIGIPC_PIPE_BUF_OR_SKIP(pipe_buf, p.wr());
-  pipes::set_nonblocking(p.wr(), true);
-  pipes::set_nonblocking(p.rd(), true);
+  set_nonblocking(p.wr(), true);
+  set_nonblocking(p.rd(), true);
   PatternStream s;
   std::size_t filled = 0, topped = 0;
   ASSERT_TRUE(FillUntilEagain(s, p.wr(), static_cast<std::size_t>(pipe_buf), &filled, true));
@@ -83,8 +82,8 @@ SIGIPC_TEST(PipeNonblocking, WriteOfAtMostPipeBufIsAllOrNothing,
   for (std::size_t chunk : {pb, pb - 1, pb / 2 + 1, std::size_t{100}, std::size_t{1}}) {
     SCOPED_TRACE("pipe filled with writes of " + std::to_string(chunk) + " bytes");
     Pipe p;
-    pipes::set_nonblocking(p.wr(), true);
-    pipes::set_nonblocking(p.rd(), true);
+    set_nonblocking(p.wr(), true);
+    set_nonblocking(p.rd(), true);
     PatternStream s;
     std::size_t filled = 0;
     // Every fill write is itself <= PIPE_BUF: all or nothing applies to it.
@@ -113,8 +112,8 @@ SIGIPC_TEST(PipeNonblocking, WriteOverPipeBufWithSomeRoomTransfersWhatFits,
   Pipe p;
   SIGIPC_PIPE_BUF_OR_SKIP(pipe_buf, p.wr());
   const auto pb = static_cast<std::size_t>(pipe_buf);
-  pipes::set_nonblocking(p.wr(), true);
-  pipes::set_nonblocking(p.rd(), true);
+  set_nonblocking(p.wr(), true);
+  set_nonblocking(p.rd(), true);
   PatternStream s;
   std::size_t filled = 0;
   ASSERT_TRUE(FillUntilEagain(s, p.wr(), pb, &filled, true));
@@ -144,8 +143,8 @@ SIGIPC_TEST(PipeNonblocking, WriteOverPipeBufToEmptyPipeTransfersAtLeastPipeBuf,
   Pipe p;
   SIGIPC_PIPE_BUF_OR_SKIP(pipe_buf, p.wr());
   const auto pb = static_cast<std::size_t>(pipe_buf);
-  pipes::set_nonblocking(p.wr(), true);
-  pipes::set_nonblocking(p.rd(), true);
+  set_nonblocking(p.wr(), true);
+  set_nonblocking(p.rd(), true);
   PatternStream s;
   std::size_t filled = 0;
   ASSERT_TRUE(FillUntilEagain(s, p.wr(), pb, &filled, true));

@@ -17,9 +17,9 @@ SIGIPC_TEST(PosixMqAttr, CurmsgsCountsQueuedMessages, "posix_mq.attr.curmsgs-cou
             "mq_curmsgs is the number of messages currently on the queue: it grows by one with "
             "each message sent") {
   MqName name;
-  MqHandle d(mq::create(name.c_str(), 4, 8));
+  MqHandle d(posix_mq::create(name.c_str(), 4, 8));
   for (int n = 1; n <= 3; ++n) {
-    mq::send_n(d.get(), 1);
+    posix_mq::fill(d.get(), 1);
     mq_attr a{};
     ASSERT_SUCCEEDS(mq_getattr(d.get(), &a));
     EXPECT_EQ(a.mq_curmsgs, n);
@@ -30,8 +30,8 @@ SIGIPC_TEST(PosixMqAttr, CurmsgsDropsOnReceive, "posix_mq.attr.curmsgs-drops-on-
             "XSH mq_getattr()",
             "A received message leaves the queue: mq_curmsgs drops by one per mq_receive()") {
   MqName name;
-  MqHandle d(mq::create(name.c_str(), 4, 8));
-  mq::send_n(d.get(), 3);
+  MqHandle d(posix_mq::create(name.c_str(), 4, 8));
+  posix_mq::fill(d.get(), 3);
   char buf[8];
   SETUP_OK(mq_receive(d.get(), buf, sizeof buf, nullptr));
   mq_attr a{};
@@ -44,9 +44,9 @@ SIGIPC_TEST(PosixMqAttr, CurmsgsIsPerQueueNotPerDescriptor, "posix_mq.attr.curms
             "mq_curmsgs describes the queue: a message sent through one descriptor is counted "
             "through another descriptor of the same queue") {
   MqName name;
-  MqHandle sender(mq::create(name.c_str(), 4, 8));
+  MqHandle sender(posix_mq::create(name.c_str(), 4, 8));
   MqHandle other(SETUP_OK(mq_open(name.c_str(), O_RDONLY)));
-  mq::send_n(sender.get(), 2);
+  posix_mq::fill(sender.get(), 2);
   mq_attr a{};
   ASSERT_SUCCEEDS(mq_getattr(other.get(), &a));
   EXPECT_EQ(a.mq_curmsgs, 2);
@@ -55,8 +55,8 @@ SIGIPC_TEST(PosixMqAttr, CurmsgsIsPerQueueNotPerDescriptor, "posix_mq.attr.curms
 SIGIPC_TEST(PosixMqAttr, FullQueueReportsMaxmsg, "posix_mq.attr.curmsgs-full", "XSH mq_getattr()",
             "A queue filled to capacity reports mq_curmsgs equal to mq_maxmsg") {
   MqName name;
-  MqHandle d(mq::create(name.c_str(), 3, 8));
-  mq::send_n(d.get(), 3);
+  MqHandle d(posix_mq::create(name.c_str(), 3, 8));
+  posix_mq::fill(d.get(), 3);
   mq_attr a{};
   ASSERT_SUCCEEDS(mq_getattr(d.get(), &a));
   EXPECT_EQ(a.mq_curmsgs, a.mq_maxmsg);
@@ -68,7 +68,7 @@ SIGIPC_TEST(PosixMqAttr, FlagsOmitAccessMode, "posix_mq.attr.flags-no-access-mod
             "mq_flags reports the descriptor's O_NONBLOCK state only: for a blocking descriptor "
             "it is 0 whatever the access mode (O_RDONLY, O_WRONLY, O_RDWR)") {
   MqName name;
-  MqHandle creator(mq::create(name.c_str()));
+  MqHandle creator(posix_mq::create(name.c_str()));
   for (int mode : {O_RDONLY, O_WRONLY, O_RDWR}) {
     MqHandle d(SETUP_OK(mq_open(name.c_str(), mode)));
     mq_attr a{};
@@ -81,7 +81,7 @@ SIGIPC_TEST(PosixMqAttr, NonblockAtOpenIsReported, "posix_mq.attr.flags-nonblock
             "XSH mq_getattr()",
             "A descriptor opened with O_NONBLOCK reports O_NONBLOCK in mq_flags") {
   MqName name;
-  MqHandle creator(mq::create(name.c_str()));
+  MqHandle creator(posix_mq::create(name.c_str()));
   MqHandle d(SETUP_OK(mq_open(name.c_str(), O_RDWR | O_NONBLOCK)));
   mq_attr a{};
   ASSERT_SUCCEEDS(mq_getattr(d.get(), &a));
@@ -93,7 +93,7 @@ SIGIPC_TEST(PosixMqAttr, GetattrWorksOnWriteOnlyDescriptor, "posix_mq.attr.get-a
             "mq_getattr() needs no read access: on an O_WRONLY descriptor it succeeds and "
             "reports the queue's mq_maxmsg and mq_msgsize") {
   MqName name;
-  MqHandle creator(mq::create(name.c_str(), 3, 40));
+  MqHandle creator(posix_mq::create(name.c_str(), 3, 40));
   MqHandle d(SETUP_OK(mq_open(name.c_str(), O_WRONLY)));
   mq_attr a{};
   ASSERT_SUCCEEDS(mq_getattr(d.get(), &a));

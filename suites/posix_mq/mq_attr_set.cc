@@ -19,20 +19,20 @@ SIGIPC_TEST(PosixMqAttr, SetattrSetsNonblock, "posix_mq.attr.set-nonblock", "XSH
             "mq_setattr() with mq_flags O_NONBLOCK makes the descriptor non-blocking: "
             "mq_getattr() then reports O_NONBLOCK") {
   MqName name;
-  MqHandle d(mq::create(name.c_str()));
-  mq_attr want = mq::make_attr(0, 0, O_NONBLOCK);
+  MqHandle d(posix_mq::create(name.c_str()));
+  mq_attr want = posix_mq::make_attr(0, 0, O_NONBLOCK);
   ASSERT_SUCCEEDS(mq_setattr(d.get(), &want, nullptr));
-  EXPECT_EQ(mq::getattr(d.get()).mq_flags, O_NONBLOCK);
+  EXPECT_EQ(posix_mq::attr_of(d.get()).mq_flags, O_NONBLOCK);
 }
 
 SIGIPC_TEST(PosixMqAttr, SetattrClearsNonblock, "posix_mq.attr.clear-nonblock", "XSH mq_setattr()",
             "mq_setattr() with mq_flags 0 on a descriptor opened with O_NONBLOCK makes it "
             "blocking again: mq_getattr() reports mq_flags 0") {
   MqName name;
-  MqHandle d(mq::create(name.c_str(), 2, 8, 0600, O_RDWR | O_NONBLOCK));
-  mq_attr want = mq::make_attr(0, 0, 0);
+  MqHandle d(posix_mq::create(name.c_str(), 2, 8, 0600, O_RDWR | O_NONBLOCK));
+  mq_attr want = posix_mq::make_attr(0, 0, 0);
   ASSERT_SUCCEEDS(mq_setattr(d.get(), &want, nullptr));
-  EXPECT_EQ(mq::getattr(d.get()).mq_flags, 0);
+  EXPECT_EQ(posix_mq::attr_of(d.get()).mq_flags, 0);
 }
 
 SIGIPC_TEST(PosixMqAttr, SetattrNonblockTakesEffectOnReceive, "posix_mq.attr.set-nonblock-effect",
@@ -40,8 +40,8 @@ SIGIPC_TEST(PosixMqAttr, SetattrNonblockTakesEffectOnReceive, "posix_mq.attr.set
             "After mq_setattr() sets O_NONBLOCK, mq_receive() on an empty queue fails with "
             "EAGAIN instead of blocking") {
   MqName name;
-  MqHandle d(mq::create(name.c_str()));
-  mq_attr want = mq::make_attr(0, 0, O_NONBLOCK);
+  MqHandle d(posix_mq::create(name.c_str()));
+  mq_attr want = posix_mq::make_attr(0, 0, O_NONBLOCK);
   ASSERT_SUCCEEDS(mq_setattr(d.get(), &want, nullptr));
   // In a child so that a platform that still blocks is ended by the alarm (a
   // safety net only, scaled like the test's limit) and reported, instead of
@@ -60,12 +60,12 @@ SIGIPC_TEST(PosixMqAttr, SetattrIgnoresOtherMembers, "posix_mq.attr.set-ignores-
             "mq_setattr() ignores mq_maxmsg, mq_msgsize and mq_curmsgs in mqstat: the queue's "
             "attributes and message count stay as they were") {
   MqName name;
-  MqHandle d(mq::create(name.c_str(), 3, 16));
-  mq::send_n(d.get(), 1);
-  mq_attr want = mq::make_attr(1, 4, 0);
+  MqHandle d(posix_mq::create(name.c_str(), 3, 16));
+  posix_mq::fill(d.get(), 1);
+  mq_attr want = posix_mq::make_attr(1, 4, 0);
   want.mq_curmsgs = 2;
   ASSERT_SUCCEEDS(mq_setattr(d.get(), &want, nullptr));
-  mq_attr got = mq::getattr(d.get());
+  mq_attr got = posix_mq::attr_of(d.get());
   EXPECT_EQ(got.mq_maxmsg, 3);
   EXPECT_EQ(got.mq_msgsize, 16);
   EXPECT_EQ(got.mq_curmsgs, 1);
@@ -76,10 +76,10 @@ SIGIPC_TEST(PosixMqAttr, SetattrReturnsPreviousAttributes, "posix_mq.attr.set-re
             "A non-NULL omqstat receives the attributes as they were before the call (old "
             "mq_flags, mq_maxmsg, mq_msgsize, mq_curmsgs), as mq_getattr() would have") {
   MqName name;
-  MqHandle d(mq::create(name.c_str(), 3, 24, 0600, O_RDWR | O_NONBLOCK));
-  mq::send_n(d.get(), 2);
-  mq_attr want = mq::make_attr(0, 0, 0);
-  mq_attr old = mq::make_attr(-7, -7, -7);
+  MqHandle d(posix_mq::create(name.c_str(), 3, 24, 0600, O_RDWR | O_NONBLOCK));
+  posix_mq::fill(d.get(), 2);
+  mq_attr want = posix_mq::make_attr(0, 0, 0);
+  mq_attr old = posix_mq::make_attr(-7, -7, -7);
   old.mq_curmsgs = -7;
   ASSERT_SUCCEEDS(mq_setattr(d.get(), &want, &old));
   EXPECT_EQ(old.mq_flags, O_NONBLOCK);
@@ -92,7 +92,7 @@ SIGIPC_TEST(PosixMqAttr, SetattrOnInvalidDescriptorFailsEbadf, "posix_mq.attr.se
             "XSH mq_setattr()",
             "mq_setattr() on a value that is not a valid message queue descriptor fails with "
             "EBADF") {
-  mq_attr want = mq::make_attr(0, 0, 0);
+  mq_attr want = posix_mq::make_attr(0, 0, 0);
   EXPECT_FAILS_WITH(mq_setattr(static_cast<mqd_t>(-1), &want, nullptr), EBADF);
 }
 
@@ -101,10 +101,10 @@ SIGIPC_TEST(PosixMqAttr, SetattrRejectsUnknownFlags, "posix_mq.attr.set-unknown-
             "Linux supports no implementation-defined mq_flags: a bit other than O_NONBLOCK "
             "fails with EINVAL and the descriptor's flags stay unchanged") {
   MqName name;
-  MqHandle d(mq::create(name.c_str()));
-  mq_attr want = mq::make_attr(0, 0, O_NONBLOCK | O_APPEND);
+  MqHandle d(posix_mq::create(name.c_str()));
+  mq_attr want = posix_mq::make_attr(0, 0, O_NONBLOCK | O_APPEND);
   EXPECT_FAILS_WITH(mq_setattr(d.get(), &want, nullptr), EINVAL);
-  EXPECT_EQ(mq::getattr(d.get()).mq_flags, 0);
+  EXPECT_EQ(posix_mq::attr_of(d.get()).mq_flags, 0);
 }
 
 SIGIPC_TEST(PosixMqAttr, SetattrAffectsOnlyItsOpenDescription, "posix_mq.attr.set-per-description",
@@ -112,12 +112,12 @@ SIGIPC_TEST(PosixMqAttr, SetattrAffectsOnlyItsOpenDescription, "posix_mq.attr.se
             "mq_flags belongs to the open message queue description: O_NONBLOCK set through one "
             "mq_open() leaves another mq_open() of the same queue blocking") {
   MqName name;
-  MqHandle a(mq::create(name.c_str()));
+  MqHandle a(posix_mq::create(name.c_str()));
   MqHandle b(SETUP_OK(mq_open(name.c_str(), O_RDWR)));
-  mq_attr want = mq::make_attr(0, 0, O_NONBLOCK);
+  mq_attr want = posix_mq::make_attr(0, 0, O_NONBLOCK);
   ASSERT_SUCCEEDS(mq_setattr(a.get(), &want, nullptr));
-  EXPECT_EQ(mq::getattr(b.get()).mq_flags, 0);
-  EXPECT_EQ(mq::getattr(a.get()).mq_flags, O_NONBLOCK);
+  EXPECT_EQ(posix_mq::attr_of(b.get()).mq_flags, 0);
+  EXPECT_EQ(posix_mq::attr_of(a.get()).mq_flags, O_NONBLOCK);
 }
 
 }  // namespace

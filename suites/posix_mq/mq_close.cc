@@ -18,7 +18,7 @@ SIGIPC_TEST(PosixMqClose, ClosedDescriptorIsInvalid, "posix_mq.close.invalidates
             "mq_close() returns 0 and removes the association: the descriptor is no longer "
             "valid, so mq_getattr() on it fails with EBADF") {
   MqName name;
-  mqd_t d = mq::create(name.c_str());
+  mqd_t d = posix_mq::create(name.c_str());
   ASSERT_EQ(mq_close(d), 0) << ErrnoText(errno);
   mq_attr a{};
   // Single-threaded and nothing opened since: the number cannot be reused.
@@ -28,7 +28,7 @@ SIGIPC_TEST(PosixMqClose, ClosedDescriptorIsInvalid, "posix_mq.close.invalidates
 SIGIPC_TEST(PosixMqClose, SecondCloseFailsEbadf, "posix_mq.close.twice-ebadf", "XSH mq_close()",
             "mq_close() of a descriptor already closed fails with EBADF") {
   MqName name;
-  mqd_t d = mq::create(name.c_str());
+  mqd_t d = posix_mq::create(name.c_str());
   ASSERT_SUCCEEDS(mq_close(d));
   EXPECT_FAILS_WITH(mq_close(d), EBADF);
 }
@@ -44,7 +44,7 @@ SIGIPC_TEST(PosixMqClose, OtherDescriptorOfSameQueueKeepsWorking, "posix_mq.clos
             "Closing one descriptor of a queue leaves another descriptor of the same queue "
             "usable: it still sends and receives") {
   MqName name;
-  mqd_t first = mq::create(name.c_str(), 2, 8);
+  mqd_t first = posix_mq::create(name.c_str(), 2, 8);
   MqHandle second(SETUP_OK(mq_open(name.c_str(), O_RDWR)));
   ASSERT_SUCCEEDS(mq_close(first));
   EXPECT_SUCCEEDS(mq_send(second.get(), "x", 1, 0));
@@ -58,13 +58,13 @@ SIGIPC_TEST(PosixMqClose, QueueAndMessagesOutliveLastClose, "posix_mq.close.queu
             "Closing every descriptor does not remove a queue that was not unlinked: it can be "
             "opened again and still holds its messages") {
   MqName name;
-  mqd_t d = mq::create(name.c_str(), 3, 8);
-  mq::send_n(d, 2);
+  mqd_t d = posix_mq::create(name.c_str(), 3, 8);
+  posix_mq::fill(d, 2);
   ASSERT_SUCCEEDS(mq_close(d));
   errno = 0;
   MqHandle again(mq_open(name.c_str(), O_RDONLY));
   ASSERT_TRUE(again.valid()) << "the queue is gone after its last close: " << ErrnoText(errno);
-  EXPECT_EQ(mq::getattr(again.get()).mq_curmsgs, 2);
+  EXPECT_EQ(posix_mq::attr_of(again.get()).mq_curmsgs, 2);
 }
 
 // Whether another process can register for notification through d: a child
@@ -92,7 +92,7 @@ SIGIPC_TEST(PosixMqClose, CloseReleasesNotificationRequest, "posix_mq.close.rele
             "A notification request attached through the closed descriptor is removed: another "
             "process may then register for notification on the queue") {
   MqName name;
-  mqd_t d = mq::create(name.c_str());
+  mqd_t d = posix_mq::create(name.c_str());
   MqHandle other(SETUP_OK(mq_open(name.c_str(), O_RDONLY)));
   register_none(d);
   // Precondition: while this process is registered, another one gets EBUSY.
@@ -108,7 +108,7 @@ SIGIPC_TEST(PosixMqClose, ClosingAnotherDescriptorKeepsNotification,
             "mq_close() of a second, separately opened descriptor of the same queue the "
             "registration remains (another process still gets EBUSY)") {
   MqName name;
-  MqHandle d(mq::create(name.c_str()));
+  MqHandle d(posix_mq::create(name.c_str()));
   mqd_t second = SETUP_OK(mq_open(name.c_str(), O_RDONLY));
   register_none(d.get());
   ASSERT_CHILD_OK(other_process_notify(d.get(), EBUSY)) << "precondition";

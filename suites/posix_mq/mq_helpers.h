@@ -1,7 +1,8 @@
 // Helpers shared by the POSIX message queue tests of part 1 (open, close,
-// unlink, attributes, limits, permissions, fork/exec): attribute structs,
-// checked set-up calls, the Linux limits read at run time, and a uid of its
-// own for per-user resource accounting.
+// unlink, attributes, limits, permissions, fork/exec): the Linux limits read
+// at run time, and a uid of its own for per-user resource accounting. The
+// queue guard and the checked set-up calls other families use too are in
+// fixtures/ipc_guards.h and fixtures/ipc_calls.h.
 #pragma once
 
 #include <fcntl.h>
@@ -16,39 +17,19 @@
 #include <string>
 
 #include "fixtures/check.h"
+#include "fixtures/ipc_calls.h"
 #include "fixtures/isolation.h"
 #include "fixtures/probes.h"
 #include "fixtures/process.h"
 
 namespace sigipc {
-namespace mq {
+namespace posix_mq {
 
-inline mq_attr make_attr(long maxmsg, long msgsize, long flags = 0) {
-  mq_attr a{};
-  a.mq_flags = flags;
-  a.mq_maxmsg = maxmsg;
-  a.mq_msgsize = msgsize;
-  return a;
-}
-
-// A queue the test needs as a precondition: failure is a setup error.
-inline mqd_t create(const char* name, long maxmsg = 4, long msgsize = 16, mode_t mode = 0600,
-                    int oflag = O_RDWR) {
-  mq_attr a = make_attr(maxmsg, msgsize);
-  return SETUP_OK(mq_open(name, oflag | O_CREAT | O_EXCL, mode, &a));
-}
-
-inline mq_attr getattr(mqd_t d) {
-  mq_attr a{};
-  SETUP_OK(mq_getattr(d, &a));
-  return a;
-}
-
-// Sends n one-byte messages (a precondition of counting rules).
-inline void send_n(mqd_t d, int n) {
-  for (int i = 0; i < n; ++i) {
+// Sends n one-byte messages of priority 0 (setup: the rule is elsewhere).
+inline void fill(mqd_t q, long n) {
+  for (long i = 0; i < n; ++i) {
     char c = static_cast<char>('a' + i);
-    SETUP_OK(mq_send(d, &c, 1, 0));
+    SETUP_OK(mq_send(q, &c, 1, 0));
   }
 }
 
@@ -105,16 +86,16 @@ inline WaitStatus RunAsPrivateUser(const std::function<void()>& body) {
   return RunAsUser(uid, static_cast<gid_t>(uid), body);
 }
 
-}  // namespace mq
+}  // namespace posix_mq
 }  // namespace sigipc
 
 // mq_open(...) must fail with err (a descriptor it returns is closed).
-#define EXPECT_MQ_OPEN_FAILS(call, err)                                          \
-  GTEST_ASSERT_(                                                                 \
-      [&] {                                                                      \
-        errno = 0;                                                               \
-        mqd_t sigipc_d_ = (call);                                                \
-        int sigipc_e_ = errno;                                                   \
-        return ::sigipc::mq::OpenFailed(#call, sigipc_d_, sigipc_e_, err, #err); \
-      }(),                                                                       \
+#define EXPECT_MQ_OPEN_FAILS(call, err)                                                \
+  GTEST_ASSERT_(                                                                       \
+      [&] {                                                                            \
+        errno = 0;                                                                     \
+        mqd_t sigipc_d_ = (call);                                                      \
+        int sigipc_e_ = errno;                                                         \
+        return ::sigipc::posix_mq::OpenFailed(#call, sigipc_d_, sigipc_e_, err, #err); \
+      }(),                                                                             \
       GTEST_NONFATAL_FAILURE_)

@@ -1,8 +1,9 @@
 // Helpers shared by the POSIX message queue data-path tests (mq_send*,
-// mq_receive*, mq_timed*, mq_notify*): a queue that owns its name and
-// descriptor, attribute reads, CLOCK_REALTIME deadlines, a result record a
-// forked caller passes back through a pipe, and "is this process blocked in
-// that system call" so blocking is proved without sleeps.
+// mq_receive*, mq_timed*, mq_notify*): CLOCK_REALTIME arithmetic, a result
+// record a forked caller passes back through a pipe, and "is this process
+// blocked in that system call" so blocking is proved without sleeps. The
+// queue that owns its name and descriptor is posix_mq::Queue
+// (fixtures/ipc_guards.h).
 #pragma once
 
 #include <fcntl.h>
@@ -22,52 +23,22 @@
 
 #include "fixtures/check.h"
 #include "fixtures/interrupt.h"
+#include "fixtures/ipc_calls.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/probes.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "fixtures/signal_guards.h"
+#include "suites/posix_mq/mq_helpers.h"
 
 namespace sigipc {
-namespace mqio {
+namespace posix_mq {
 
 // Safety net for events that are due (a woken caller, a sent notification):
 // a FAIL after this long instead of a hang until the runner's TIMEOUT. Scaled
 // like the test's limit by SIGIPC_TIMEOUT_MUL (emulators run 5-20x slower);
 // set once at start-up, so forked children read a plain variable.
 inline const int kSafetyMs = static_cast<int>(safety_net_seconds() * 1000);
-
-// A fresh queue (O_CREAT|O_EXCL) with the given attributes; name and
-// descriptor are released on destruction.
-class Queue {
- public:
-  Queue(long maxmsg, long msgsize, int oflag = O_RDWR, mode_t mode = 0600) : name_("io") {
-    mq_attr attr{};
-    attr.mq_maxmsg = maxmsg;
-    attr.mq_msgsize = msgsize;
-    q_.reset(mq_open(name_.c_str(), O_CREAT | O_EXCL | oflag, mode, &attr));
-    if (!q_.valid()) setup_error_errno(__FILE__, __LINE__, "mq_open()", errno);
-  }
-  mqd_t get() const { return q_.get(); }
-  const char* name() const { return name_.c_str(); }
-  // Another descriptor (another open message queue description) of the queue.
-  mqd_t open_again(int oflag) const {
-    mqd_t d = mq_open(name_.c_str(), oflag);
-    if (d == static_cast<mqd_t>(-1)) setup_error_errno(__FILE__, __LINE__, "mq_open()", errno);
-    return d;
-  }
-
- private:
-  MqName name_;
-  MqHandle q_;
-};
-
-inline mq_attr attr_of(mqd_t q) {
-  mq_attr a{};
-  SETUP_OK(mq_getattr(q, &a));
-  return a;
-}
-inline long curmsgs(mqd_t q) { return attr_of(q).mq_curmsgs; }
 
 // /proc/sys/fs/mqueue/msg_max: the most messages a queue may hold here
 // (root without CAP_SYS_RESOURCE cannot exceed it).
@@ -76,27 +47,9 @@ inline long msg_max() {
   return v ? static_cast<long>(*v) : 10;
 }
 
-// Sends n one-byte messages of priority 0 (setup: the rule is elsewhere).
-inline void fill(mqd_t q, long n) {
-  for (long i = 0; i < n; ++i) {
-    char c = static_cast<char>('a' + i);
-    SETUP_OK(mq_send(q, &c, 1, 0));
-  }
-}
-
 inline timespec now_realtime() {
   timespec t{};
   clock_gettime(CLOCK_REALTIME, &t);
-  return t;
-}
-inline timespec realtime_after_ms(long ms) {
-  timespec t = now_realtime();
-  t.tv_sec += ms / 1000;
-  t.tv_nsec += (ms % 1000) * 1000000L;
-  if (t.tv_nsec >= 1000000000L) {
-    t.tv_sec += 1;
-    t.tv_nsec -= 1000000000L;
-  }
   return t;
 }
 inline bool reached(const timespec& deadline, const timespec& now) {
@@ -269,5 +222,5 @@ inline int take_signal(int sig, siginfo_t* info, int wait_ms) {
   return r;
 }
 
-}  // namespace mqio
+}  // namespace posix_mq
 }  // namespace sigipc

@@ -26,10 +26,10 @@ SIGIPC_TEST(PosixMqLifecycle, ChildUsesInheritedDescriptor, "posix_mq.fork.inher
             "A child inherits the parent's message queue descriptors: a message the child sends "
             "through its copy is received by the parent") {
   MqName name;
-  MqHandle d(mq::create(name.c_str(), 2, 8));
+  MqHandle d(posix_mq::create(name.c_str(), 2, 8));
   WaitStatus st = RunInChild([&] { CHILD_CHECK_OK(mq_send(d.get(), "c", 1, 0)); });
   ASSERT_CHILD_OK(st);
-  mq_attr a = mq::getattr(d.get());
+  mq_attr a = posix_mq::attr_of(d.get());
   ASSERT_EQ(a.mq_curmsgs, 1) << "the child's message is not on the parent's queue";
   char buf[8] = {};
   EXPECT_EQ(mq_receive(d.get(), buf, sizeof buf, nullptr), 1) << ErrnoText(errno);
@@ -41,14 +41,14 @@ SIGIPC_TEST(PosixMqLifecycle, ChildSharesOpenDescription, "posix_mq.fork.shared-
             "Each child descriptor refers to the same open message queue description as the "
             "parent's: O_NONBLOCK set with mq_setattr() in the child shows in the parent") {
   MqName name;
-  MqHandle d(mq::create(name.c_str()));
+  MqHandle d(posix_mq::create(name.c_str()));
   WaitStatus st = RunInChild([&] {
     mq_attr want{};
     want.mq_flags = O_NONBLOCK;
     CHILD_CHECK_OK(mq_setattr(d.get(), &want, nullptr));
   });
   ASSERT_CHILD_OK(st);
-  EXPECT_EQ(mq::getattr(d.get()).mq_flags, O_NONBLOCK);
+  EXPECT_EQ(posix_mq::attr_of(d.get()).mq_flags, O_NONBLOCK);
 }
 
 SIGIPC_TEST(PosixMqLifecycle, CloseInChildLeavesParentDescriptor, "posix_mq.fork.child-close",
@@ -56,7 +56,7 @@ SIGIPC_TEST(PosixMqLifecycle, CloseInChildLeavesParentDescriptor, "posix_mq.fork
             "mq_close() in the child closes only the child's copy: the parent's descriptor stays "
             "valid") {
   MqName name;
-  MqHandle d(mq::create(name.c_str()));
+  MqHandle d(posix_mq::create(name.c_str()));
   WaitStatus st = RunInChild([&] { CHILD_CHECK_OK(mq_close(d.get())); });
   ASSERT_CHILD_OK(st);
   EXPECT_SUCCEEDS(mq_send(d.get(), "p", 1, 0));
@@ -87,7 +87,7 @@ SIGIPC_TEST(PosixMqLifecycle, ExecClosesMessageQueueDescriptors, "posix_mq.exec.
             "All open message queue descriptors in the calling process are closed by a "
             "successful exec: the new image cannot use the number") {
   MqName name;
-  MqHandle d(mq::create(name.c_str()));
+  MqHandle d(posix_mq::create(name.c_str()));
   ExecArgv argv("posix_mq_descriptor_state", {std::to_string(d.get())});
   Child child([&] {
     argv.exec();
@@ -109,7 +109,7 @@ SIGIPC_TEST(PosixMqLifecycle, UnlinkedQueueIsDestroyedAtLastClose,
             "RLIMIT_MSGQUEUE) and is destroyed at the last mq_close(), which frees them") {
   SIGIPC_REQUIRE_USER_SWITCH();
   MqName first, second;
-  WaitStatus st = mq::RunAsPrivateUser([&] {
+  WaitStatus st = posix_mq::RunAsPrivateUser([&] {
     // Room for one queue of 3000 bytes (plus bookkeeping), not two.
     CHILD_LOWER_LIMIT(RLIMIT_MSGQUEUE, 4096, 4096);
     mq_attr a{};

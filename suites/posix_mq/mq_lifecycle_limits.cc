@@ -26,7 +26,7 @@ SIGIPC_TEST(PosixMqLifecycle, DescriptorLimitFailsEmfile, "posix_mq.open.emfile-
             "mq_open() fails with EMFILE when the process has too many message queue or file "
             "descriptors in use (RLIMIT_NOFILE's soft limit lowered to 32)") {
   MqName name;
-  MqHandle d(mq::create(name.c_str()));
+  MqHandle d(posix_mq::create(name.c_str()));
   WaitStatus st = RunInChild([&] {
     CHILD_LOWER_NOFILE(32);
     // Fill every free number below the limit with descriptors of the queue;
@@ -51,7 +51,7 @@ SIGIPC_TEST(PosixMqLifecycle, RlimitMsgqueueExceededFailsEmfile,
   if (has_effective_cap(kCapSysResource))
     SIGIPC_UNSUPPORTED("CAP_SYS_RESOURCE exempts the caller from RLIMIT_MSGQUEUE");
   MqName big, small;
-  WaitStatus st = mq::RunAsPrivateUser([&] {
+  WaitStatus st = posix_mq::RunAsPrivateUser([&] {
     CHILD_LOWER_LIMIT(RLIMIT_MSGQUEUE, 4096, 4096);
     mq_attr a{};
     a.mq_maxmsg = 1;
@@ -73,7 +73,7 @@ SIGIPC_TEST(PosixMqLifecycle, QueuesMaxExceededFailsEnospc, "posix_mq.open.queue
   // The count is per IPC namespace: another program's queues in a shared one
   // would reach the limit early. Read the limit inside the namespace.
   SIGIPC_REQUIRE_PRIVATE_IPC_NAMESPACE();
-  const auto queues_max = mq::proc_limit("queues_max");
+  const auto queues_max = posix_mq::proc_limit("queues_max");
   if (!queues_max) SIGIPC_UNSUPPORTED("/proc/sys/fs/mqueue/queues_max is absent");
   if (has_effective_cap(kCapSysResource))
     SIGIPC_UNSUPPORTED("CAP_SYS_RESOURCE exempts the caller from queues_max");
@@ -83,7 +83,7 @@ SIGIPC_TEST(PosixMqLifecycle, QueuesMaxExceededFailsEnospc, "posix_mq.open.queue
   // The test's IPC namespace is private, so it starts with no queues.
   std::vector<std::unique_ptr<MqName>> names;
   for (long long i = 0; i <= *queues_max; ++i) names.push_back(std::make_unique<MqName>("q"));
-  WaitStatus st = mq::RunAsPrivateUser([&] {
+  WaitStatus st = posix_mq::RunAsPrivateUser([&] {
     mq_attr a{};
     a.mq_maxmsg = 1;
     a.mq_msgsize = 1;

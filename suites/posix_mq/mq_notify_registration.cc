@@ -12,9 +12,9 @@
 namespace sigipc {
 namespace {
 
-using mqio::Queue;
+using posix_mq::Queue;
 
-sigevent usr_event() { return mqio::signal_event(SIGUSR2, 1); }
+sigevent usr_event() { return posix_mq::signal_event(SIGUSR2, 1); }
 
 SIGIPC_TEST(PosixMqNotifyRegistration, SecondProcessFailsWithEbusy,
             "posix_mq.notify.second-process-ebusy", "XSH mq_notify()",
@@ -26,7 +26,7 @@ SIGIPC_TEST(PosixMqNotifyRegistration, SecondProcessFailsWithEbusy,
   sigevent ev = usr_event();
   ASSERT_SUCCEEDS(mq_notify(q.get(), &ev));
   EXPECT_CHILD_OK(RunInChild([&] {
-    sigevent mine = mqio::signal_event(SIGUSR1, 2);
+    sigevent mine = posix_mq::signal_event(SIGUSR1, 2);
     CHILD_CHECK_ERRNO(mq_notify(q.get(), &mine), EBUSY);
   }));
 }
@@ -53,7 +53,7 @@ SIGIPC_TEST(PosixMqNotifyRegistration, NullRemovesRegistration, "posix_mq.notify
   ASSERT_SUCCEEDS(mq_notify(q.get(), nullptr));
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
   siginfo_t info{};
-  EXPECT_EQ(mqio::take_signal(SIGUSR2, &info, 0), -1) << "notified after mq_notify(NULL)";
+  EXPECT_EQ(posix_mq::take_signal(SIGUSR2, &info, 0), -1) << "notified after mq_notify(NULL)";
 }
 
 SIGIPC_TEST(PosixMqNotifyRegistration, AfterNullAnotherProcessMayRegister,
@@ -65,7 +65,7 @@ SIGIPC_TEST(PosixMqNotifyRegistration, AfterNullAnotherProcessMayRegister,
   ASSERT_SUCCEEDS(mq_notify(q.get(), &ev));
   ASSERT_SUCCEEDS(mq_notify(q.get(), nullptr));
   EXPECT_CHILD_OK(RunInChild([&] {
-    sigevent mine = mqio::signal_event(SIGUSR1, 2);
+    sigevent mine = posix_mq::signal_event(SIGUSR1, 2);
     CHILD_CHECK_OK(mq_notify(q.get(), &mine));
   }));
 }
@@ -78,7 +78,7 @@ SIGIPC_TEST(PosixMqNotifyRegistration, NullByAnotherProcessKeepsRegistration,
   Pipe registered;
   Gate done;
   Child owner([&] {
-    sigevent mine = mqio::signal_event(SIGUSR1, 2);
+    sigevent mine = posix_mq::signal_event(SIGUSR1, 2);
     CHILD_CHECK_OK(mq_notify(q.get(), &mine));
     const char byte = 1;
     CHILD_CHECK_EQ(write(registered.wr(), &byte, 1), 1);
@@ -111,9 +111,10 @@ SIGIPC_TEST(PosixMqNotifyRegistration, AfterNotificationAnotherProcessMayRegiste
   ASSERT_SUCCEEDS(mq_notify(q.get(), &ev));
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
   siginfo_t info{};
-  ASSERT_EQ(mqio::take_signal(SIGUSR2, &info, mqio::kSafetyMs), SIGUSR2) << ErrnoText(errno);
+  ASSERT_EQ(posix_mq::take_signal(SIGUSR2, &info, posix_mq::kSafetyMs), SIGUSR2)
+      << ErrnoText(errno);
   EXPECT_CHILD_OK(RunInChild([&] {
-    sigevent mine = mqio::signal_event(SIGUSR1, 2);
+    sigevent mine = posix_mq::signal_event(SIGUSR1, 2);
     CHILD_CHECK_OK(mq_notify(q.get(), &mine));
   }));
 }
@@ -128,7 +129,7 @@ SIGIPC_TEST(PosixMqNotifyRegistration, ClosingDescriptorRemovesRegistration,
   ASSERT_SUCCEEDS(mq_notify(d2, &ev));
   ASSERT_SUCCEEDS(mq_close(d2));
   EXPECT_CHILD_OK(RunInChild([&] {
-    sigevent mine = mqio::signal_event(SIGUSR1, 2);
+    sigevent mine = posix_mq::signal_event(SIGUSR1, 2);
     CHILD_CHECK_OK(mq_notify(q.get(), &mine));
   }));
 }
@@ -142,7 +143,7 @@ SIGIPC_TEST(PosixMqNotifyRegistration, SigevNoneStillHoldsRegistration,
   ev.sigev_notify = SIGEV_NONE;
   ASSERT_SUCCEEDS(mq_notify(q.get(), &ev));
   EXPECT_CHILD_OK(RunInChild([&] {
-    sigevent mine = mqio::signal_event(SIGUSR1, 2);
+    sigevent mine = posix_mq::signal_event(SIGUSR1, 2);
     CHILD_CHECK_ERRNO(mq_notify(q.get(), &mine), EBUSY);
   }));
 }

@@ -14,21 +14,21 @@
 namespace sigipc {
 namespace {
 
-using mqio::Queue;
+using posix_mq::Queue;
 
 // The registered process is the test process; the notification signal is
 // blocked so it stays pending and is taken with sigtimedwait().
 struct Registered {
   explicit Registered(mqd_t q, int value = 7) : sig(SIGRTMIN) {
     mask.block(sig);
-    sigevent ev = mqio::signal_event(sig, value);
+    sigevent ev = posix_mq::signal_event(sig, value);
     SETUP_OK(mq_notify(q, &ev));
   }
   // Generation is synchronous with the mq_send() that returned, so a zero
   // wait suffices to see that no signal was sent.
   bool none_pending() {
     siginfo_t info{};
-    return mqio::take_signal(sig, &info, 0) == -1;
+    return posix_mq::take_signal(sig, &info, 0) == -1;
   }
   SignalMask mask;
   const int sig;
@@ -42,11 +42,11 @@ SIGIPC_TEST(PosixMqNotifySignal, ArrivalOnEmptyQueueSendsSignal,
   Registered reg(q.get());
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
   siginfo_t info{};
-  ASSERT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig)
+  ASSERT_EQ(posix_mq::take_signal(reg.sig, &info, posix_mq::kSafetyMs), reg.sig)
       << "no notification: " << ErrnoText(errno);
   EXPECT_EQ(info.si_signo, reg.sig);
   EXPECT_EQ(info.si_code, SI_MESGQ);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 1) << "the notification must not consume the message";
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 1) << "the notification must not consume the message";
 }
 
 SIGIPC_TEST(PosixMqNotifySignal, SignalCarriesSigevValue, "posix_mq.notify.sigev-value",
@@ -56,7 +56,8 @@ SIGIPC_TEST(PosixMqNotifySignal, SignalCarriesSigevValue, "posix_mq.notify.sigev
   Registered reg(q.get(), 0x5eed);
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
   siginfo_t info{};
-  ASSERT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig) << ErrnoText(errno);
+  ASSERT_EQ(posix_mq::take_signal(reg.sig, &info, posix_mq::kSafetyMs), reg.sig)
+      << ErrnoText(errno);
   EXPECT_EQ(info.si_value.sival_int, 0x5eed);
 }
 
@@ -78,7 +79,8 @@ SIGIPC_TEST(PosixMqNotifySignal, SignalNamesSenderPidAndUid, "posix_mq.notify.se
   pid_t sender = -1;
   ASSERT_EQ(read(pid_pipe.rd(), &sender, sizeof sender), static_cast<ssize_t>(sizeof sender));
   siginfo_t info{};
-  ASSERT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig) << ErrnoText(errno);
+  ASSERT_EQ(posix_mq::take_signal(reg.sig, &info, posix_mq::kSafetyMs), reg.sig)
+      << ErrnoText(errno);
   EXPECT_EQ(info.si_pid, sender);
   EXPECT_EQ(info.si_uid, kNobodyUid);
 }
@@ -108,7 +110,7 @@ SIGIPC_TEST(PosixMqNotifySignal, RegistrationWaitsForArrivalOnEmptyQueue,
   ASSERT_TRUE(reg.none_pending());
   ASSERT_SUCCEEDS(mq_send(q.get(), "3", 1, 0));
   siginfo_t info{};
-  EXPECT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig)
+  EXPECT_EQ(posix_mq::take_signal(reg.sig, &info, posix_mq::kSafetyMs), reg.sig)
       << "the registration was lost: " << ErrnoText(errno);
 }
 
@@ -118,7 +120,7 @@ Child waiting_receiver(mqd_t q, int result_fd) {
     char buf[8] = {};
     errno = 0;
     ssize_t r = mq_receive(q, buf, sizeof buf, nullptr);
-    mqio::report(result_fd, r, errno, 0, buf, r > 0 ? static_cast<size_t>(r) : 0);
+    posix_mq::report(result_fd, r, errno, 0, buf, r > 0 ? static_cast<size_t>(r) : 0);
   });
 }
 
@@ -130,10 +132,10 @@ SIGIPC_TEST(PosixMqNotifySignal, BlockedReceiverTakesMessageWithoutSignal,
   Registered reg(q.get());
   Pipe res;
   Child rx = waiting_receiver(q.get(), res.wr());
-  ASSERT_TRUE(mqio::blocked_in_receive(rx.pid(), q.get()));
+  ASSERT_TRUE(posix_mq::blocked_in_receive(rx.pid(), q.get()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "r", 1, 0));
-  mqio::CallResult r{};
-  ASSERT_TRUE(mqio::await_result(res.rd(), &r));
+  posix_mq::CallResult r{};
+  ASSERT_TRUE(posix_mq::await_result(res.rd(), &r));
   EXPECT_EQ(r.ret, 1) << ErrnoText(r.err);
   EXPECT_CHILD_OK(rx.wait());
   EXPECT_TRUE(reg.none_pending()) << "notified although a receiver took the message";
@@ -147,15 +149,15 @@ SIGIPC_TEST(PosixMqNotifySignal, BlockedReceiverLeavesRegistration,
   Registered reg(q.get());
   Pipe res;
   Child rx = waiting_receiver(q.get(), res.wr());
-  ASSERT_TRUE(mqio::blocked_in_receive(rx.pid(), q.get()));
+  ASSERT_TRUE(posix_mq::blocked_in_receive(rx.pid(), q.get()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "r", 1, 0));
-  mqio::CallResult r{};
-  ASSERT_TRUE(mqio::await_result(res.rd(), &r));
+  posix_mq::CallResult r{};
+  ASSERT_TRUE(posix_mq::await_result(res.rd(), &r));
   EXPECT_CHILD_OK(rx.wait());
   ASSERT_TRUE(reg.none_pending());
   ASSERT_SUCCEEDS(mq_send(q.get(), "n", 1, 0));
   siginfo_t info{};
-  EXPECT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig)
+  EXPECT_EQ(posix_mq::take_signal(reg.sig, &info, posix_mq::kSafetyMs), reg.sig)
       << "the registration did not survive: " << ErrnoText(errno);
 }
 
@@ -167,7 +169,8 @@ SIGIPC_TEST(PosixMqNotifySignal, NotificationIsOneShot, "posix_mq.notify.one-sho
   Registered reg(q.get());
   ASSERT_SUCCEEDS(mq_send(q.get(), "1", 1, 0));
   siginfo_t info{};
-  ASSERT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig) << ErrnoText(errno);
+  ASSERT_EQ(posix_mq::take_signal(reg.sig, &info, posix_mq::kSafetyMs), reg.sig)
+      << ErrnoText(errno);
   char buf[8];
   ASSERT_SUCCEEDS(mq_receive(q.get(), buf, sizeof buf, nullptr));
   ASSERT_SUCCEEDS(mq_send(q.get(), "2", 1, 0));
@@ -183,7 +186,8 @@ SIGIPC_TEST(PosixMqNotifySignal, NotificationViaAnyDescriptorOfTheQueue,
   MqHandle other(q.open_again(O_WRONLY));
   ASSERT_SUCCEEDS(mq_send(other.get(), "o", 1, 0));
   siginfo_t info{};
-  EXPECT_EQ(mqio::take_signal(reg.sig, &info, mqio::kSafetyMs), reg.sig) << ErrnoText(errno);
+  EXPECT_EQ(posix_mq::take_signal(reg.sig, &info, posix_mq::kSafetyMs), reg.sig)
+      << ErrnoText(errno);
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 namespace sigipc {
 namespace {
 
-using mqio::Queue;
+using posix_mq::Queue;
 
 struct ThreadReport {
   int value;
@@ -45,7 +45,7 @@ SIGIPC_TEST(PosixMqNotifyThread, SigevThreadCallsFunctionWithValue, "posix_mq.no
     CHILD_CHECK_OK(mq_notify(q.get(), &ev));
     CHILD_CHECK_OK(mq_send(q.get(), "t", 1, 0));
     pollfd p{report.rd(), POLLIN, 0};
-    CHILD_CHECK(poll(&p, 1, mqio::kSafetyMs) == 1);
+    CHILD_CHECK(poll(&p, 1, posix_mq::kSafetyMs) == 1);
     ThreadReport r{};
     CHILD_CHECK(read(report.rd(), &r, sizeof r) == static_cast<ssize_t>(sizeof r));
     CHILD_CHECK_EQ(r.value, 4242);
@@ -57,7 +57,7 @@ SIGIPC_TEST(PosixMqNotifyErrors, InvalidDescriptorFailsWithEbadf, "posix_mq.noti
             "XSH mq_notify()",
             "mq_notify() on an invalid message queue descriptor fails with "
             "EBADF") {
-  sigevent ev = mqio::signal_event(SIGUSR1, 0);
+  sigevent ev = posix_mq::signal_event(SIGUSR1, 0);
   EXPECT_FAILS_WITH(mq_notify(static_cast<mqd_t>(-1), &ev), EBADF);
 }
 
@@ -66,7 +66,7 @@ SIGIPC_TEST(PosixMqNotifyErrors, NonQueueDescriptorFailsWithEbadf,
             "mq_notify() on an open descriptor that is not a message queue (a pipe) fails with "
             "EBADF") {
   Pipe p;
-  sigevent ev = mqio::signal_event(SIGUSR1, 0);
+  sigevent ev = posix_mq::signal_event(SIGUSR1, 0);
   EXPECT_FAILS_WITH(mq_notify(static_cast<mqd_t>(p.rd()), &ev), EBADF);
 }
 
@@ -75,10 +75,10 @@ SIGIPC_TEST(PosixMqNotifyErrors, BadSigevNotifyFailsWithEinval,
             "On Linux mq_notify() with a sigev_notify that is not SIGEV_NONE, SIGEV_SIGNAL or "
             "SIGEV_THREAD fails with EINVAL and registers nothing") {
   Queue q(2, 8);
-  sigevent ev = mqio::signal_event(SIGUSR1, 0);
+  sigevent ev = posix_mq::signal_event(SIGUSR1, 0);
   ev.sigev_notify = 12345;
   EXPECT_FAILS_WITH(mq_notify(q.get(), &ev), EINVAL);
-  sigevent good = mqio::signal_event(SIGUSR1, 0);
+  sigevent good = posix_mq::signal_event(SIGUSR1, 0);
   EXPECT_SUCCEEDS(mq_notify(q.get(), &good)) << "the invalid request left a registration";
 }
 
@@ -88,7 +88,7 @@ SIGIPC_TEST(PosixMqNotifyErrors, InvalidSignalNumberFailsWithEinval,
             "signal number fails with EINVAL") {
   Queue q(2, 8);
   // Signal 0 is left out: Linux accepts it as the null signal (valid_signal()).
-  sigevent ev = mqio::signal_event(-1, 0);
+  sigevent ev = posix_mq::signal_event(-1, 0);
   EXPECT_FAILS_WITH(mq_notify(q.get(), &ev), EINVAL) << "signal -1";
   ev.sigev_signo = SIGRTMAX + 1;
   EXPECT_FAILS_WITH(mq_notify(q.get(), &ev), EINVAL) << "SIGRTMAX + 1";

@@ -22,7 +22,7 @@ namespace {
 // zero." Zero and a negative value are separate edge cases of each member.
 void expect_einval_for(long maxmsg, long msgsize) {
   MqName name;
-  mq_attr a = mq::make_attr(maxmsg, msgsize);
+  mq_attr a = posix_mq::make_attr(maxmsg, msgsize);
   EXPECT_MQ_OPEN_FAILS(mq_open(name.c_str(), O_RDWR | O_CREAT, 0600, &a), EINVAL)
       << "mq_maxmsg " << maxmsg << ", mq_msgsize " << msgsize;
   EXPECT_MQ_OPEN_FAILS(mq_open(name.c_str(), O_RDWR), ENOENT) << "no queue may have been created";
@@ -51,7 +51,7 @@ SIGIPC_TEST(PosixMqOpen, NegativeMsgsizeFailsEinval, "posix_mq.open.msgsize-nega
 // Linux's limits: above msg_max / msgsize_max without CAP_SYS_RESOURCE the
 // kernel answers EINVAL (mq_open(3), mq_overview(7)).
 #define SIGIPC_MQ_LIMIT_OR_SKIP(var, file)                                \
-  const auto var = mq::proc_limit(file);                                  \
+  const auto var = posix_mq::proc_limit(file);                            \
   if (!var) SIGIPC_UNSUPPORTED("/proc/sys/fs/mqueue/" file " is absent"); \
   if (has_effective_cap(kCapSysResource))                                 \
   SIGIPC_UNSUPPORTED("CAP_SYS_RESOURCE lifts the limit in /proc/sys/fs/mqueue/" file)
@@ -75,27 +75,27 @@ SIGIPC_TEST(PosixMqOpen, MsgsizeAboveMsgsizeMaxFailsEinval,
 SIGIPC_TEST(PosixMqOpen, MaxmsgEqualToMsgMaxIsAccepted, "posix_mq.open.maxmsg-at-limit-ok",
             "Linux-only, mq_overview(7)",
             "msg_max is the ceiling, inclusive: O_CREAT with mq_maxmsg equal to it succeeds") {
-  const auto msg_max = mq::proc_limit("msg_max");
+  const auto msg_max = posix_mq::proc_limit("msg_max");
   if (!msg_max) SIGIPC_UNSUPPORTED("/proc/sys/fs/mqueue/msg_max is absent");
   MqName name;
-  mq_attr a = mq::make_attr(static_cast<long>(*msg_max), 1);
+  mq_attr a = posix_mq::make_attr(static_cast<long>(*msg_max), 1);
   errno = 0;
   MqHandle d(mq_open(name.c_str(), O_RDWR | O_CREAT, 0600, &a));
   ASSERT_TRUE(d.valid()) << "mq_maxmsg " << *msg_max << ": " << ErrnoText(errno);
-  EXPECT_EQ(mq::getattr(d.get()).mq_maxmsg, *msg_max);
+  EXPECT_EQ(posix_mq::attr_of(d.get()).mq_maxmsg, *msg_max);
 }
 
 SIGIPC_TEST(PosixMqOpen, MsgsizeEqualToMsgsizeMaxIsAccepted, "posix_mq.open.msgsize-at-limit-ok",
             "Linux-only, mq_overview(7)",
             "msgsize_max is the ceiling, inclusive: O_CREAT with mq_msgsize equal to it "
             "succeeds") {
-  const auto size_max = mq::proc_limit("msgsize_max");
+  const auto size_max = posix_mq::proc_limit("msgsize_max");
   if (!size_max) SIGIPC_UNSUPPORTED("/proc/sys/fs/mqueue/msgsize_max is absent");
   SIGIPC_REQUIRE_USER_SWITCH();
   MqName name;
   // A large queue: under a uid of its own for RLIMIT_MSGQUEUE (mq_helpers.h).
-  WaitStatus st = mq::RunAsPrivateUser([&] {
-    mq_attr a = mq::make_attr(1, static_cast<long>(*size_max));
+  WaitStatus st = posix_mq::RunAsPrivateUser([&] {
+    mq_attr a = posix_mq::make_attr(1, static_cast<long>(*size_max));
     mqd_t d = mq_open(name.c_str(), O_RDWR | O_CREAT, 0600, &a);
     CHILD_CHECK_OK(d);
     mq_attr got{};
@@ -115,7 +115,7 @@ SIGIPC_TEST(PosixMqOpen, NameWithoutLeadingSlashFailsEinval, "posix_mq.open.name
   // Unique but slash-less: the suite's prefix without the leading '/'.
   MqName guard;
   std::string bare = guard.str().substr(1);
-  mq_attr a = mq::make_attr(2, 8);
+  mq_attr a = posix_mq::make_attr(2, 8);
   EXPECT_MQ_OPEN_FAILS(mq_open(bare.c_str(), O_RDWR | O_CREAT, 0600, &a), EINVAL);
 }
 
@@ -125,7 +125,7 @@ SIGIPC_TEST(PosixMqOpen, NameWithSecondSlashFailsEacces, "posix_mq.open.name-inn
             "inner slashes implementation-defined)") {
   MqName guard;
   std::string name = guard.str() + "/inner";
-  mq_attr a = mq::make_attr(2, 8);
+  mq_attr a = posix_mq::make_attr(2, 8);
   EXPECT_MQ_OPEN_FAILS(mq_open(name.c_str(), O_RDWR | O_CREAT, 0600, &a), EACCES);
 }
 
@@ -133,16 +133,16 @@ SIGIPC_TEST(PosixMqOpen, NameLongerThanNameMaxFailsEnametoolong,
             "posix_mq.open.name-too-long-enametoolong", "XSH mq_open()",
             "A name whose component is longer than {NAME_MAX} fails with ENAMETOOLONG") {
   // Fixed text, not a unique name: the call must fail before anything exists.
-  std::string name = mq::name_of_length(NAME_MAX + 1);
-  mq_attr a = mq::make_attr(2, 8);
+  std::string name = posix_mq::name_of_length(NAME_MAX + 1);
+  mq_attr a = posix_mq::make_attr(2, 8);
   EXPECT_MQ_OPEN_FAILS(mq_open(name.c_str(), O_RDWR | O_CREAT, 0600, &a), ENAMETOOLONG);
 }
 
 SIGIPC_TEST(PosixMqOpen, NameOfExactlyNameMaxIsAccepted, "posix_mq.open.name-max-length-ok",
             "XSH mq_open()", "A name whose component is exactly {NAME_MAX} bytes long is valid") {
   // Each test has a private IPC namespace, so this fixed name meets no one.
-  std::string name = mq::name_of_length(NAME_MAX);
-  mq_attr a = mq::make_attr(2, 8);
+  std::string name = posix_mq::name_of_length(NAME_MAX);
+  mq_attr a = posix_mq::make_attr(2, 8);
   errno = 0;
   mqd_t d = mq_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600, &a);
   int err = errno;

@@ -31,16 +31,16 @@ SIGIPC_TEST(PosixMqOpen, ModeIsFilteredByUmask, "posix_mq.open.mode-umask", "XSH
             "cleared (seen through fstat() of the descriptor on Linux)") {
   UmaskGuard um(027);
   MqName name;
-  MqHandle d(mq::create(name.c_str(), 2, 8, 0666));
-  EXPECT_EQ(mq::fstat_of(d.get()).st_mode & 0777, 0640u);
+  MqHandle d(posix_mq::create(name.c_str(), 2, 8, 0666));
+  EXPECT_EQ(posix_mq::fstat_of(d.get()).st_mode & 0777, 0640u);
 }
 
 SIGIPC_TEST(PosixMqOpen, ModeKeptWhenUmaskIsZero, "posix_mq.open.mode-as-given", "XSH mq_open()",
             "With an empty umask the queue's permission bits are exactly those of mode") {
   UmaskGuard um(0);
   MqName name;
-  MqHandle d(mq::create(name.c_str(), 2, 8, 0652));
-  EXPECT_EQ(mq::fstat_of(d.get()).st_mode & 0777, 0652u);
+  MqHandle d(posix_mq::create(name.c_str(), 2, 8, 0652));
+  EXPECT_EQ(posix_mq::fstat_of(d.get()).st_mode & 0777, 0652u);
 }
 
 SIGIPC_TEST(PosixMqOpen, OwnerIsEffectiveUidAndGid, "posix_mq.open.owner-euid-egid",
@@ -50,7 +50,7 @@ SIGIPC_TEST(PosixMqOpen, OwnerIsEffectiveUidAndGid, "posix_mq.open.owner-euid-eg
   SIGIPC_REQUIRE_USER_SWITCH();
   MqName name;
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
-    mq_attr a = mq::make_attr(2, 8);
+    mq_attr a = posix_mq::make_attr(2, 8);
     mqd_t d = mq_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600, &a);
     CHILD_CHECK_OK(d);
     struct stat sb {};
@@ -67,7 +67,7 @@ SIGIPC_TEST(PosixMqOpen, OwnerIsEffectiveUidAndGid, "posix_mq.open.owner-euid-eg
 void expect_nobody_open(mode_t mode, int oflag, int err) {
   UmaskGuard um(0);  // the umask must not narrow the mode under test
   MqName name;
-  MqHandle owner(mq::create(name.c_str(), 2, 8, mode));
+  MqHandle owner(posix_mq::create(name.c_str(), 2, 8, mode));
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     if (err != 0) {
       CHILD_CHECK_ERRNO(mq_open(name.c_str(), oflag), err);
@@ -125,9 +125,9 @@ SIGIPC_TEST(PosixMqOpen, CreatOfExistingQueueChecksPermission,
             "with EACCES (the queue exists and the permissions specified by oflag are denied)") {
   SIGIPC_REQUIRE_USER_SWITCH();
   MqName name;
-  MqHandle owner(mq::create(name.c_str(), 2, 8, 0600));
+  MqHandle owner(posix_mq::create(name.c_str(), 2, 8, 0600));
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
-    mq_attr a = mq::make_attr(2, 8);
+    mq_attr a = posix_mq::make_attr(2, 8);
     CHILD_CHECK_ERRNO(mq_open(name.c_str(), O_RDONLY | O_CREAT, 0666, &a), EACCES);
   });
   EXPECT_CHILD_OK(st);
@@ -141,7 +141,7 @@ SIGIPC_TEST(PosixMqOpen, OwnerBitsApplyToOwner, "posix_mq.open.owner-bits-deny-o
   MqName name;
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     umask(0);
-    mq_attr a = mq::make_attr(2, 8);
+    mq_attr a = posix_mq::make_attr(2, 8);
     mqd_t d = mq_open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0200, &a);
     CHILD_CHECK_OK(d);
     CHILD_CHECK_ERRNO(mq_open(name.c_str(), O_RDONLY), EACCES);
@@ -157,7 +157,7 @@ SIGIPC_TEST(PosixMqOpen, GroupBitsApplyToGroupMembers, "posix_mq.open.group-bits
   SIGIPC_REQUIRE_USER_SWITCH();
   UmaskGuard um(0);
   MqName name;
-  MqHandle owner(mq::create(name.c_str(), 2, 8, 0640));
+  MqHandle owner(posix_mq::create(name.c_str(), 2, 8, 0640));
   // Linux: the descriptor is a file, so fchown() sets the queue's group.
   SETUP_OK(fchown(owner.get(), 0, kNobodyGid));
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {

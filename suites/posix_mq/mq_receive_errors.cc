@@ -9,7 +9,7 @@
 namespace sigipc {
 namespace {
 
-using mqio::Queue;
+using posix_mq::Queue;
 
 SIGIPC_TEST(PosixMqReceiveErrors, BufferSmallerThanMsgsizeFailsWithEmsgsize,
             "posix_mq.receive.short-buffer-emsgsize", "XSH mq_receive()",
@@ -19,7 +19,7 @@ SIGIPC_TEST(PosixMqReceiveErrors, BufferSmallerThanMsgsizeFailsWithEmsgsize,
   ASSERT_SUCCEEDS(mq_send(q.get(), "tiny", 4, 3));
   char buf[32];
   EXPECT_FAILS_WITH(mq_receive(q.get(), buf, 31, nullptr), EMSGSIZE);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 1);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 1);
   unsigned prio = 0;
   ASSERT_EQ(mq_receive(q.get(), buf, 32, &prio), 4) << ErrnoText(errno);
   EXPECT_EQ(memcmp(buf, "tiny", 4), 0);
@@ -45,7 +45,7 @@ SIGIPC_TEST(PosixMqReceiveErrors, WriteOnlyDescriptorFailsWithEbadf,
   MqHandle wo(q.open_again(O_WRONLY));
   char buf[8];
   EXPECT_FAILS_WITH(mq_receive(wo.get(), buf, sizeof buf, nullptr), EBADF);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 1);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 1);
 }
 
 SIGIPC_TEST(PosixMqReceiveErrors, InvalidDescriptorFailsWithEbadf, "posix_mq.receive.invalid-ebadf",

@@ -11,7 +11,7 @@
 namespace sigipc {
 namespace {
 
-using mqio::Queue;
+using posix_mq::Queue;
 
 SIGIPC_TEST(PosixMqReceiveOrder, HighestPriorityMessageComesFirst,
             "posix_mq.receive.priority-order", "XSH mq_receive()",
@@ -70,7 +70,7 @@ SIGIPC_TEST(PosixMqReceiveOrder, NullMsgPrioIsAllowed, "posix_mq.receive.msg-pri
   char buf[8] = {};
   EXPECT_EQ(mq_receive(q.get(), buf, sizeof buf, nullptr), 2) << ErrnoText(errno);
   EXPECT_EQ(std::string(buf, 2), "yz");
-  EXPECT_EQ(mqio::curmsgs(q.get()), 0);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 0);
 }
 
 SIGIPC_TEST(PosixMqReceiveOrder, ReturnsLengthOfSelectedMessage, "posix_mq.receive.returns-length",
@@ -103,12 +103,12 @@ SIGIPC_TEST(PosixMqReceiveOrder, ZeroLengthMessageIsAMessage, "posix_mq.send.zer
             "length 0 and its priority") {
   Queue q(2, 8);
   ASSERT_SUCCEEDS(mq_send(q.get(), "", 0, 6));
-  EXPECT_EQ(mqio::curmsgs(q.get()), 1);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 1);
   char buf[8];
   unsigned prio = 0;
   EXPECT_EQ(mq_receive(q.get(), buf, sizeof buf, &prio), 0) << ErrnoText(errno);
   EXPECT_EQ(prio, 6u);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 0);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 0);
 }
 
 SIGIPC_TEST(PosixMqReceiveOrder, MessageOfExactlyMsgsizeIsAccepted, "posix_mq.send.exact-msgsize",
@@ -128,15 +128,15 @@ SIGIPC_TEST(PosixMqReceiveOrder, SendAndReceiveMoveTheMessageCount, "posix_mq.se
             "Each successful mq_send() adds one message to mq_curmsgs and each successful "
             "mq_receive() removes one") {
   Queue q(4, 8);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 0);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 0);
   for (long n = 1; n <= 3; ++n) {
     ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
-    EXPECT_EQ(mqio::curmsgs(q.get()), n);
+    EXPECT_EQ(posix_mq::curmsgs(q.get()), n);
   }
   char buf[8];
   for (long n = 2; n >= 0; --n) {
     ASSERT_SUCCEEDS(mq_receive(q.get(), buf, sizeof buf, nullptr));
-    EXPECT_EQ(mqio::curmsgs(q.get()), n);
+    EXPECT_EQ(posix_mq::curmsgs(q.get()), n);
   }
 }
 

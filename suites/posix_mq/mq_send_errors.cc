@@ -10,7 +10,7 @@
 namespace sigipc {
 namespace {
 
-using mqio::Queue;
+using posix_mq::Queue;
 
 SIGIPC_TEST(PosixMqSendErrors, LongerThanMsgsizeFailsWithEmsgsize,
             "posix_mq.send.too-long-emsgsize", "XSH mq_send()",
@@ -19,7 +19,7 @@ SIGIPC_TEST(PosixMqSendErrors, LongerThanMsgsizeFailsWithEmsgsize,
   Queue q(4, 16);
   char big[17] = {};
   EXPECT_FAILS_WITH(mq_send(q.get(), big, 17, 0), EMSGSIZE);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 0);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 0);
 }
 
 SIGIPC_TEST(PosixMqSendErrors, ReadOnlyDescriptorFailsWithEbadf, "posix_mq.send.rdonly-ebadf",
@@ -28,7 +28,7 @@ SIGIPC_TEST(PosixMqSendErrors, ReadOnlyDescriptorFailsWithEbadf, "posix_mq.send.
   Queue q(4, 8);
   MqHandle ro(q.open_again(O_RDONLY));
   EXPECT_FAILS_WITH(mq_send(ro.get(), "x", 1, 0), EBADF);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 0);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 0);
 }
 
 SIGIPC_TEST(PosixMqSendErrors, InvalidDescriptorFailsWithEbadf, "posix_mq.send.invalid-ebadf",
@@ -62,9 +62,9 @@ SIGIPC_TEST(PosixMqSendErrors, NonblockingSendToFullQueueFailsWithEagain,
             "posix_mq.send.nonblock-full-eagain", "XSH mq_send()",
             "With O_NONBLOCK, mq_send() to a full queue fails with EAGAIN and queues nothing") {
   Queue q(2, 8, O_RDWR | O_NONBLOCK);
-  mqio::fill(q.get(), 2);
+  posix_mq::fill(q.get(), 2);
   EXPECT_FAILS_WITH(mq_send(q.get(), "z", 1, 31), EAGAIN);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 2);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 2);
   // The high-priority message must not have been slipped in ahead.
   char buf[8];
   ASSERT_EQ(mq_receive(q.get(), buf, sizeof buf, nullptr), 1);
@@ -76,7 +76,7 @@ SIGIPC_TEST(PosixMqSendErrors, NonblockSetByMqSetattrAppliesToSend,
             "O_NONBLOCK set on the open description with mq_setattr() makes mq_send() to a full "
             "queue fail with EAGAIN instead of blocking") {
   Queue q(1, 8);
-  mqio::fill(q.get(), 1);
+  posix_mq::fill(q.get(), 1);
   mq_attr na{};
   na.mq_flags = O_NONBLOCK;
   ASSERT_SUCCEEDS(mq_setattr(q.get(), &na, nullptr));
@@ -89,12 +89,12 @@ SIGIPC_TEST(PosixMqSendErrors, NonblockIsPerOpenDescription,
             "of the same queue still waits, so the EAGAIN comes only through the non-blocking "
             "one") {
   Queue q(1, 8);
-  mqio::fill(q.get(), 1);
+  posix_mq::fill(q.get(), 1);
   MqHandle nb(q.open_again(O_WRONLY | O_NONBLOCK));
   EXPECT_FAILS_WITH(mq_send(nb.get(), "z", 1, 0), EAGAIN);
-  EXPECT_EQ(mqio::attr_of(q.get()).mq_flags & O_NONBLOCK, 0);
+  EXPECT_EQ(posix_mq::attr_of(q.get()).mq_flags & O_NONBLOCK, 0);
   // The blocking descriptor times out instead of failing with EAGAIN.
-  timespec past = mqio::now_realtime();
+  timespec past = posix_mq::now_realtime();
   EXPECT_FAILS_WITH(mq_timedsend(q.get(), "z", 1, 0, &past), ETIMEDOUT);
 }
 

@@ -13,21 +13,23 @@
 namespace sigipc {
 namespace {
 
-using mqio::CallResult;
-using mqio::Queue;
+using posix_mq::CallResult;
+using posix_mq::Queue;
 
 enum class Call { kSend, kReceive, kTimedSend, kTimedReceive };
 
 bool is_send(Call c) { return c == Call::kSend || c == Call::kTimedSend; }
-mqio::Wait wait_of(Call c) { return is_send(c) ? mqio::Wait::kSend : mqio::Wait::kReceive; }
+posix_mq::Wait wait_of(Call c) {
+  return is_send(c) ? posix_mq::Wait::kSend : posix_mq::Wait::kReceive;
+}
 
 // A child that installs the noting handler for SIGUSR1 and makes one blocking
 // call on q (full for sends, empty for receives), reporting its result.
 Child blocked_caller(mqd_t q, Call call, bool restart, int handled_fd, int result_fd) {
   return Child([=] {
-    mqio::child_install_noting_handler(SIGUSR1, handled_fd, restart);
+    posix_mq::child_install_noting_handler(SIGUSR1, handled_fd, restart);
     char buf[64] = {};
-    timespec far = mqio::realtime_after_ms(60000);
+    timespec far = posix_mq::realtime_after_ms(60000);
     errno = 0;
     long r = -1;
     switch (call) {
@@ -44,13 +46,13 @@ Child blocked_caller(mqd_t q, Call call, bool restart, int handled_fd, int resul
         r = mq_timedreceive(q, buf, sizeof buf, nullptr, &far);
         break;
     }
-    mqio::report(result_fd, r, errno, 0, buf, r > 0 ? static_cast<size_t>(r) : 0);
+    posix_mq::report(result_fd, r, errno, 0, buf, r > 0 ? static_cast<size_t>(r) : 0);
   });
 }
 
 // Queue of one message slot, full for a send and empty for a receive.
 void prepare(mqd_t q, Call call) {
-  if (is_send(call)) mqio::fill(q, 1);
+  if (is_send(call)) posix_mq::fill(q, 1);
 }
 
 void expect_eintr(Call call) {
@@ -59,12 +61,13 @@ void expect_eintr(Call call) {
   Pipe handled, res;
   Child c = blocked_caller(q.get(), call, false, handled.wr(), res.wr());
   CallResult r{};
-  ASSERT_TRUE(mqio::interrupt_until_returns(c.pid(), q.get(), wait_of(call), SIGUSR1, res.rd(), &r))
+  ASSERT_TRUE(
+      posix_mq::interrupt_until_returns(c.pid(), q.get(), wait_of(call), SIGUSR1, res.rd(), &r))
       << "the blocked call never returned although signals kept arriving";
   EXPECT_EQ(r.ret, -1);
   EXPECT_EQ(r.err, EINTR) << ErrnoText(r.err);
   EXPECT_CHILD_OK(c.wait());
-  EXPECT_EQ(mqio::curmsgs(q.get()), is_send(call) ? 1 : 0) << "the interrupted call moved data";
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), is_send(call) ? 1 : 0) << "the interrupted call moved data";
 }
 
 void expect_restart(Call call) {
@@ -72,9 +75,9 @@ void expect_restart(Call call) {
   prepare(q.get(), call);
   Pipe handled, res;
   Child c = blocked_caller(q.get(), call, true, handled.wr(), res.wr());
-  ASSERT_TRUE(mqio::blocked_in(c.pid(), q.get(), wait_of(call)));
+  ASSERT_TRUE(posix_mq::blocked_in(c.pid(), q.get(), wait_of(call)));
   ASSERT_EQ(kill(c.pid(), SIGUSR1), 0);
-  ASSERT_TRUE(mqio::await_byte(handled.rd())) << "the handler never ran";
+  ASSERT_TRUE(posix_mq::await_byte(handled.rd())) << "the handler never ran";
   // Release the call: a restarted call now completes; one that was not
   // restarted has already reported EINTR.
   char buf[64];
@@ -83,7 +86,7 @@ void expect_restart(Call call) {
   else
     ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
   CallResult r{};
-  ASSERT_TRUE(mqio::await_result(res.rd(), &r));
+  ASSERT_TRUE(posix_mq::await_result(res.rd(), &r));
   EXPECT_NE(r.ret, -1) << "not restarted: " << ErrnoText(r.err);
   EXPECT_CHILD_OK(c.wait());
 }

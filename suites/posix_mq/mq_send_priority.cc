@@ -9,7 +9,7 @@
 namespace sigipc {
 namespace {
 
-using mqio::Queue;
+using posix_mq::Queue;
 
 long prio_max() {
   errno = 0;
@@ -49,7 +49,7 @@ SIGIPC_TEST(PosixMqSendPriority, PriorityAtMqPrioMaxFailsWithEinval,
   Queue q(4, 8);
   EXPECT_FAILS_WITH(mq_send(q.get(), "x", 1, static_cast<unsigned>(m)), EINVAL);
   EXPECT_FAILS_WITH(mq_send(q.get(), "x", 1, UINT_MAX), EINVAL);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 0);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 0);
 }
 
 SIGIPC_TEST(PosixMqSendPriority, TimedSendOrdersByPriorityToo, "posix_mq.timed.send-priority",
@@ -57,7 +57,7 @@ SIGIPC_TEST(PosixMqSendPriority, TimedSendOrdersByPriorityToo, "posix_mq.timed.s
             "mq_timedsend() inserts the message at the position its priority indicates, like "
             "mq_send()") {
   Queue q(4, 8);
-  timespec later = mqio::realtime_after_ms(10000);
+  timespec later = posix_mq::realtime_after_ms(10000);
   ASSERT_SUCCEEDS(mq_timedsend(q.get(), "a", 1, 1, &later));
   ASSERT_SUCCEEDS(mq_timedsend(q.get(), "b", 1, 8, &later));
   char buf[8];

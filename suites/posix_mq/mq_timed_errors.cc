@@ -10,10 +10,10 @@
 namespace sigipc {
 namespace {
 
-using mqio::Queue;
+using posix_mq::Queue;
 
 timespec with_nsec(long nsec) {
-  timespec t = mqio::realtime_after_ms(10000);
+  timespec t = posix_mq::realtime_after_ms(10000);
   t.tv_nsec = nsec;
   return t;
 }
@@ -42,10 +42,10 @@ SIGIPC_TEST(PosixMqTimedErrors, SendNegativeNsecFailsWithEinval,
             "mq_timedsend() that would block with abs_timeout tv_nsec < 0 fails with EINVAL and "
             "queues nothing") {
   Queue q(1, 8);
-  mqio::fill(q.get(), 1);
+  posix_mq::fill(q.get(), 1);
   timespec bad = with_nsec(-1);
   EXPECT_FAILS_WITH(mq_timedsend(q.get(), "x", 1, 0, &bad), EINVAL);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 1);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 1);
 }
 
 SIGIPC_TEST(PosixMqTimedErrors, SendNsecOfOneSecondFailsWithEinval,
@@ -53,7 +53,7 @@ SIGIPC_TEST(PosixMqTimedErrors, SendNsecOfOneSecondFailsWithEinval,
             "mq_timedsend() that would block with abs_timeout tv_nsec >= 1000 million fails "
             "with EINVAL") {
   Queue q(1, 8);
-  mqio::fill(q.get(), 1);
+  posix_mq::fill(q.get(), 1);
   timespec bad = with_nsec(1000000000L);
   EXPECT_FAILS_WITH(mq_timedsend(q.get(), "x", 1, 0, &bad), EINVAL);
 }
@@ -64,7 +64,7 @@ SIGIPC_TEST(PosixMqTimedErrors, NonblockingTimedReceiveFailsWithEagain,
             "instead of waiting for the deadline") {
   Queue q(1, 8, O_RDWR | O_NONBLOCK);
   char buf[8];
-  timespec far = mqio::realtime_after_ms(60000);
+  timespec far = posix_mq::realtime_after_ms(60000);
   EXPECT_FAILS_WITH(mq_timedreceive(q.get(), buf, sizeof buf, nullptr, &far), EAGAIN);
 }
 
@@ -73,8 +73,8 @@ SIGIPC_TEST(PosixMqTimedErrors, NonblockingTimedSendFailsWithEagain,
             "With O_NONBLOCK, mq_timedsend() to a full queue fails with EAGAIN at once instead "
             "of waiting for the deadline") {
   Queue q(1, 8, O_RDWR | O_NONBLOCK);
-  mqio::fill(q.get(), 1);
-  timespec far = mqio::realtime_after_ms(60000);
+  posix_mq::fill(q.get(), 1);
+  timespec far = posix_mq::realtime_after_ms(60000);
   EXPECT_FAILS_WITH(mq_timedsend(q.get(), "x", 1, 0, &far), EAGAIN);
 }
 
@@ -82,10 +82,10 @@ SIGIPC_TEST(PosixMqTimedErrors, TimedSendTooLongFailsWithEmsgsize, "posix_mq.tim
             "XSH mq_timedsend()",
             "mq_timedsend() of msg_len greater than mq_msgsize fails with EMSGSIZE") {
   Queue q(1, 8);
-  timespec far = mqio::realtime_after_ms(10000);
+  timespec far = posix_mq::realtime_after_ms(10000);
   char big[9] = {};
   EXPECT_FAILS_WITH(mq_timedsend(q.get(), big, 9, 0, &far), EMSGSIZE);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 0);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 0);
 }
 
 SIGIPC_TEST(PosixMqTimedErrors, TimedReceiveShortBufferFailsWithEmsgsize,
@@ -95,9 +95,9 @@ SIGIPC_TEST(PosixMqTimedErrors, TimedReceiveShortBufferFailsWithEmsgsize,
   Queue q(1, 16);
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
   char buf[16];
-  timespec far = mqio::realtime_after_ms(10000);
+  timespec far = posix_mq::realtime_after_ms(10000);
   EXPECT_FAILS_WITH(mq_timedreceive(q.get(), buf, 15, nullptr, &far), EMSGSIZE);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 1);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 1);
 }
 
 SIGIPC_TEST(PosixMqTimedErrors, TimedSendOnReadOnlyFailsWithEbadf,
@@ -105,7 +105,7 @@ SIGIPC_TEST(PosixMqTimedErrors, TimedSendOnReadOnlyFailsWithEbadf,
             "mq_timedsend() on a descriptor not open for writing fails with EBADF") {
   Queue q(1, 8);
   MqHandle ro(q.open_again(O_RDONLY));
-  timespec far = mqio::realtime_after_ms(10000);
+  timespec far = posix_mq::realtime_after_ms(10000);
   EXPECT_FAILS_WITH(mq_timedsend(ro.get(), "x", 1, 0, &far), EBADF);
 }
 
@@ -116,7 +116,7 @@ SIGIPC_TEST(PosixMqTimedErrors, TimedReceiveOnWriteOnlyFailsWithEbadf,
   ASSERT_SUCCEEDS(mq_send(q.get(), "m", 1, 0));
   MqHandle wo(q.open_again(O_WRONLY));
   char buf[8];
-  timespec far = mqio::realtime_after_ms(10000);
+  timespec far = posix_mq::realtime_after_ms(10000);
   EXPECT_FAILS_WITH(mq_timedreceive(wo.get(), buf, sizeof buf, nullptr, &far), EBADF);
 }
 
@@ -126,9 +126,9 @@ SIGIPC_TEST(PosixMqTimedErrors, TimedSendPriorityTooLargeFailsWithEinval,
   long m = sysconf(_SC_MQ_PRIO_MAX);
   ASSERT_GT(m, 0) << ErrnoText(errno);
   Queue q(1, 8);
-  timespec far = mqio::realtime_after_ms(10000);
+  timespec far = posix_mq::realtime_after_ms(10000);
   EXPECT_FAILS_WITH(mq_timedsend(q.get(), "x", 1, static_cast<unsigned>(m), &far), EINVAL);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 0);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 0);
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 namespace sigipc {
 namespace {
 
-using mqio::Queue;
+using posix_mq::Queue;
 
 constexpr long kWaitMs = 50;
 
@@ -21,11 +21,11 @@ SIGIPC_TEST(PosixMqTimedWait, ReceiveTimesOutAtDeadlineNotBefore,
             "deadline and then fails with ETIMEDOUT, never returning before the deadline") {
   Queue q(1, 8);
   char buf[8];
-  timespec deadline = mqio::realtime_after_ms(kWaitMs);
+  timespec deadline = posix_mq::realtime_after_ms(kWaitMs);
   EXPECT_FAILS_WITH(mq_timedreceive(q.get(), buf, sizeof buf, nullptr, &deadline), ETIMEDOUT);
-  timespec now = mqio::now_realtime();
-  EXPECT_TRUE(mqio::reached(deadline, now))
-      << "returned " << mqio::seconds_between(now, deadline) << " s before the deadline";
+  timespec now = posix_mq::now_realtime();
+  EXPECT_TRUE(posix_mq::reached(deadline, now))
+      << "returned " << posix_mq::seconds_between(now, deadline) << " s before the deadline";
 }
 
 SIGIPC_TEST(PosixMqTimedWait, SendTimesOutAtDeadlineNotBefore,
@@ -33,13 +33,13 @@ SIGIPC_TEST(PosixMqTimedWait, SendTimesOutAtDeadlineNotBefore,
             "mq_timedsend() to a full queue waits until the absolute CLOCK_REALTIME deadline and "
             "then fails with ETIMEDOUT, never before, queueing nothing") {
   Queue q(1, 8);
-  mqio::fill(q.get(), 1);
-  timespec deadline = mqio::realtime_after_ms(kWaitMs);
+  posix_mq::fill(q.get(), 1);
+  timespec deadline = posix_mq::realtime_after_ms(kWaitMs);
   EXPECT_FAILS_WITH(mq_timedsend(q.get(), "x", 1, 0, &deadline), ETIMEDOUT);
-  timespec now = mqio::now_realtime();
-  EXPECT_TRUE(mqio::reached(deadline, now))
-      << "returned " << mqio::seconds_between(now, deadline) << " s before the deadline";
-  EXPECT_EQ(mqio::curmsgs(q.get()), 1);
+  timespec now = posix_mq::now_realtime();
+  EXPECT_TRUE(posix_mq::reached(deadline, now))
+      << "returned " << posix_mq::seconds_between(now, deadline) << " s before the deadline";
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 1);
 }
 
 SIGIPC_TEST(PosixMqTimedWait, PastDeadlineOnEmptyQueueTimesOutAtOnce,
@@ -57,10 +57,10 @@ SIGIPC_TEST(PosixMqTimedWait, PastDeadlineOnFullQueueTimesOutAtOnce,
             "mq_timedsend() to a full queue with a deadline that has already passed fails with "
             "ETIMEDOUT") {
   Queue q(1, 8);
-  mqio::fill(q.get(), 1);
+  posix_mq::fill(q.get(), 1);
   timespec past{1, 0};
   EXPECT_FAILS_WITH(mq_timedsend(q.get(), "x", 1, 0, &past), ETIMEDOUT);
-  EXPECT_EQ(mqio::curmsgs(q.get()), 1);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 1);
 }
 
 SIGIPC_TEST(PosixMqTimedWait, AvailableMessageIgnoresPastDeadline,
@@ -83,7 +83,7 @@ SIGIPC_TEST(PosixMqTimedWait, AvailableSpaceIgnoresPastDeadline,
   Queue q(1, 8);
   timespec past{1, 0};
   EXPECT_SUCCEEDS(mq_timedsend(q.get(), "m", 1, 0, &past));
-  EXPECT_EQ(mqio::curmsgs(q.get()), 1);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 1);
 }
 
 SIGIPC_TEST(PosixMqTimedWait, WaitingReceiverTakesMessageBeforeDeadline,
@@ -94,16 +94,16 @@ SIGIPC_TEST(PosixMqTimedWait, WaitingReceiverTakesMessageBeforeDeadline,
   Pipe res;
   Child receiver([&] {
     char buf[64] = {};
-    timespec far = mqio::realtime_after_ms(60000);
+    timespec far = posix_mq::realtime_after_ms(60000);
     errno = 0;
     ssize_t r = mq_timedreceive(q.get(), buf, sizeof buf, nullptr, &far);
-    mqio::report(res.wr(), r, errno, 0, buf, r > 0 ? static_cast<size_t>(r) : 0);
+    posix_mq::report(res.wr(), r, errno, 0, buf, r > 0 ? static_cast<size_t>(r) : 0);
   });
-  ASSERT_TRUE(mqio::blocked_in_receive(receiver.pid(), q.get()));
-  EXPECT_TRUE(mqio::still_empty(res.rd()));
+  ASSERT_TRUE(posix_mq::blocked_in_receive(receiver.pid(), q.get()));
+  EXPECT_TRUE(posix_mq::still_empty(res.rd()));
   ASSERT_SUCCEEDS(mq_send(q.get(), "late", 4, 0));
-  mqio::CallResult r{};
-  ASSERT_TRUE(mqio::await_result(res.rd(), &r));
+  posix_mq::CallResult r{};
+  ASSERT_TRUE(posix_mq::await_result(res.rd(), &r));
   EXPECT_EQ(r.ret, 4) << ErrnoText(r.err);
   EXPECT_EQ(memcmp(r.data, "late", 4), 0);
   EXPECT_CHILD_OK(receiver.wait());
@@ -114,23 +114,23 @@ SIGIPC_TEST(PosixMqTimedWait, WaitingSenderCompletesWhenSpaceFrees,
             "A mq_timedsend() waiting on a full queue completes when a receive frees space "
             "before its deadline") {
   Queue q(1, 64);
-  mqio::fill(q.get(), 1);
+  posix_mq::fill(q.get(), 1);
   Pipe res;
   Child sender([&] {
-    timespec far = mqio::realtime_after_ms(60000);
+    timespec far = posix_mq::realtime_after_ms(60000);
     errno = 0;
     int r = mq_timedsend(q.get(), "t", 1, 0, &far);
-    mqio::report(res.wr(), r, errno);
+    posix_mq::report(res.wr(), r, errno);
   });
-  ASSERT_TRUE(mqio::blocked_in_send(sender.pid(), q.get()));
-  EXPECT_TRUE(mqio::still_empty(res.rd()));
+  ASSERT_TRUE(posix_mq::blocked_in_send(sender.pid(), q.get()));
+  EXPECT_TRUE(posix_mq::still_empty(res.rd()));
   char buf[64];
   ASSERT_EQ(mq_receive(q.get(), buf, sizeof buf, nullptr), 1);
-  mqio::CallResult r{};
-  ASSERT_TRUE(mqio::await_result(res.rd(), &r));
+  posix_mq::CallResult r{};
+  ASSERT_TRUE(posix_mq::await_result(res.rd(), &r));
   EXPECT_EQ(r.ret, 0) << ErrnoText(r.err);
   EXPECT_CHILD_OK(sender.wait());
-  EXPECT_EQ(mqio::curmsgs(q.get()), 1);
+  EXPECT_EQ(posix_mq::curmsgs(q.get()), 1);
 }
 
 }  // namespace

@@ -10,22 +10,23 @@
 namespace sigipc {
 namespace {
 
-psem::TimedLock ClockLock(clockid_t c) {
-  return [c](sem_t* s, const timespec* t) { return psem::clockwait(s, c, t); };
+posix_sem::TimedLock ClockLock(clockid_t c) {
+  return [c](sem_t* s, const timespec* t) { return posix_sem::clockwait(s, c, t); };
 }
 
 SIGIPC_TEST(PosixSemClockwait, MonotonicDeadlineTimesOutNotEarly,
             "posix_sem.clockwait.monotonic-etimedout", "XSH sem_clockwait()",
             "sem_clockwait() with CLOCK_MONOTONIC on a locked semaphore fails with ETIMEDOUT "
             "once the CLOCK_MONOTONIC deadline has passed, never before") {
-  EXPECT_TRUE(psem::TimesOutNotBeforeDeadline(ClockLock(CLOCK_MONOTONIC), CLOCK_MONOTONIC, 60));
+  EXPECT_TRUE(
+      posix_sem::TimesOutNotBeforeDeadline(ClockLock(CLOCK_MONOTONIC), CLOCK_MONOTONIC, 60));
 }
 
 SIGIPC_TEST(PosixSemClockwait, RealtimeDeadlineTimesOutNotEarly,
             "posix_sem.clockwait.realtime-etimedout", "XSH sem_clockwait()",
             "sem_clockwait() with CLOCK_REALTIME on a locked semaphore fails with ETIMEDOUT once "
             "the CLOCK_REALTIME deadline has passed, never before") {
-  EXPECT_TRUE(psem::TimesOutNotBeforeDeadline(ClockLock(CLOCK_REALTIME), CLOCK_REALTIME, 60));
+  EXPECT_TRUE(posix_sem::TimesOutNotBeforeDeadline(ClockLock(CLOCK_REALTIME), CLOCK_REALTIME, 60));
 }
 
 SIGIPC_TEST(PosixSemClockwait, UnsupportedClockFailsWithEinval,
@@ -34,9 +35,9 @@ SIGIPC_TEST(PosixSemClockwait, UnsupportedClockFailsWithEinval,
             "EINVAL") {
   sem_t s;
   ASSERT_SUCCEEDS(sem_init(&s, 0, 0));
-  const timespec deadline = psem::plus_ms(psem::now(CLOCK_REALTIME), 2000);
-  EXPECT_FAILS_WITH(psem::clockwait(&s, static_cast<clockid_t>(4242), &deadline), EINVAL);
-  EXPECT_EQ(psem::value_of(&s), 0);
+  const timespec deadline = posix_sem::plus_ms(posix_sem::now(CLOCK_REALTIME), 2000);
+  EXPECT_FAILS_WITH(posix_sem::clockwait(&s, static_cast<clockid_t>(4242), &deadline), EINVAL);
+  EXPECT_EQ(posix_sem::value_of(&s), 0);
   sem_destroy(&s);
 }
 
@@ -45,7 +46,7 @@ SIGIPC_TEST(PosixSemClockwait, LocksAtOnceWhenAvailableEvenWithPastDeadline,
             "sem_clockwait() on a semaphore that can be locked immediately succeeds even when "
             "the deadline has passed") {
   const timespec past{0, 0};
-  EXPECT_TRUE(psem::LocksAtOnceDespite(ClockLock(CLOCK_MONOTONIC), past));
+  EXPECT_TRUE(posix_sem::LocksAtOnceDespite(ClockLock(CLOCK_MONOTONIC), past));
 }
 
 SIGIPC_TEST(PosixSemClockwait, PastDeadlineOnLockedSemaphoreTimesOutAtOnce,
@@ -54,8 +55,8 @@ SIGIPC_TEST(PosixSemClockwait, PastDeadlineOnLockedSemaphoreTimesOutAtOnce,
             "passed fails with ETIMEDOUT without blocking") {
   sem_t s;
   ASSERT_SUCCEEDS(sem_init(&s, 0, 0));
-  const timespec past = psem::plus_ms(psem::now(CLOCK_MONOTONIC), -100);
-  EXPECT_FAILS_WITH(psem::clockwait(&s, CLOCK_MONOTONIC, &past), ETIMEDOUT);
+  const timespec past = posix_sem::plus_ms(posix_sem::now(CLOCK_MONOTONIC), -100);
+  EXPECT_FAILS_WITH(posix_sem::clockwait(&s, CLOCK_MONOTONIC, &past), ETIMEDOUT);
   sem_destroy(&s);
 }
 
@@ -63,15 +64,15 @@ SIGIPC_TEST(PosixSemClockwait, BadNsecWhenBlockingFailsWithEinval,
             "posix_sem.clockwait.einval-bad-nsec", "XSH sem_clockwait()",
             "sem_clockwait() that would block with tv_nsec < 0 or >= 1000 million fails with "
             "EINVAL") {
-  EXPECT_TRUE(psem::RejectsBadNsec(ClockLock(CLOCK_MONOTONIC), CLOCK_MONOTONIC, -1));
-  EXPECT_TRUE(psem::RejectsBadNsec(ClockLock(CLOCK_MONOTONIC), CLOCK_MONOTONIC, 1000000000L));
+  EXPECT_TRUE(posix_sem::RejectsBadNsec(ClockLock(CLOCK_MONOTONIC), CLOCK_MONOTONIC, -1));
+  EXPECT_TRUE(posix_sem::RejectsBadNsec(ClockLock(CLOCK_MONOTONIC), CLOCK_MONOTONIC, 1000000000L));
 }
 
 SIGIPC_TEST(PosixSemClockwait, PostBeforeDeadlineReleasesTheWaiter,
             "posix_sem.clockwait.post-releases", "XSH sem_clockwait()",
             "A process blocked in sem_clockwait() is released by sem_post() before the deadline "
             "and returns 0") {
-  EXPECT_TRUE(psem::PostReleasesTimedWaiter(ClockLock(CLOCK_MONOTONIC), CLOCK_MONOTONIC));
+  EXPECT_TRUE(posix_sem::PostReleasesTimedWaiter(ClockLock(CLOCK_MONOTONIC), CLOCK_MONOTONIC));
 }
 
 }  // namespace

@@ -13,8 +13,8 @@
 namespace sigipc {
 namespace {
 
-using psem::SharedSem;
-using psem::value_of;
+using posix_sem::SharedSem;
+using posix_sem::value_of;
 
 SIGIPC_TEST(PosixSemGetvalue, GetvalueStoresTheValueAndReturnsZero,
             "posix_sem.getvalue.reports-value", "XSH sem_getvalue()",
@@ -53,7 +53,7 @@ SIGIPC_TEST(PosixSemGetvalue, GetvalueWithWaitersIsZeroOrMinusWaiterCount,
             "either 0 or a negative number whose absolute value is the number of waiters") {
   SharedSem s(0);
   std::vector<Child> waiters;
-  ASSERT_TRUE(psem::StartBlockedWaiters(s, &waiters, 2));
+  ASSERT_TRUE(posix_sem::StartBlockedWaiters(s, &waiters, 2));
   int v = 1;
   ASSERT_SUCCEEDS(sem_getvalue(s.get(), &v));
   EXPECT_TRUE(v == 0 || v == -2) << "value " << v << " with 2 waiters";
@@ -66,7 +66,7 @@ SIGIPC_TEST(PosixSemGetvalue, LinuxGetvalueWithWaitersIsZero,
             "while processes are blocked on the semaphore") {
   SharedSem s(0);
   std::vector<Child> waiters;
-  ASSERT_TRUE(psem::StartBlockedWaiters(s, &waiters, 1));
+  ASSERT_TRUE(posix_sem::StartBlockedWaiters(s, &waiters, 1));
   EXPECT_EQ(value_of(s.get()), 0);
   ReleaseAll(s, waiters);
 }
@@ -76,7 +76,7 @@ SIGIPC_TEST(PosixSemGetvalue, OtherProcessSeesTheSameNamedValue,
             "Another process that opens the same named semaphore reads the same value with "
             "sem_getvalue(), including changes made after it opened it") {
   SemName n;
-  SemHandle h(psem::create_named(n, 0600, 3));
+  SemHandle h(posix_sem::create_named(n, 0600, 3));
   Gate opened, posted;
   Child c([&] {
     sem_t* s = sem_open(n.c_str(), 0);

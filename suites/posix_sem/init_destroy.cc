@@ -16,8 +16,8 @@
 namespace sigipc {
 namespace {
 
-using psem::SharedSem;
-using psem::value_of;
+using posix_sem::SharedSem;
+using posix_sem::value_of;
 
 SIGIPC_TEST(PosixSemInit, InitSetsTheGivenValue, "posix_sem.init.sets-value", "XSH sem_init()",
             "sem_init() initialises the semaphore's value to value (seen through sem_getvalue())") {
@@ -65,7 +65,7 @@ SIGIPC_TEST(PosixSemInit, ProcessSharedSemaphoreInSharedMemoryWorksAcrossFork,
   Child c([&] { CHILD_CHECK_OK(sem_post(s.get())); });
   EXPECT_CHILD_OK(c.wait());
   // A post in a private copy of the memory would leave the parent's value 0.
-  EXPECT_EQ(psem::value_of(s.get()), 1);
+  EXPECT_EQ(posix_sem::value_of(s.get()), 1);
   EXPECT_SUCCEEDS(sem_trywait(s.get()));
 }
 

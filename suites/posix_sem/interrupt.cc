@@ -19,7 +19,7 @@
 namespace sigipc {
 namespace {
 
-using psem::SharedSem;
+using posix_sem::SharedSem;
 
 volatile sig_atomic_t g_handler_fd = -1;
 
@@ -33,10 +33,10 @@ void note_signal(int) {
 
 // Starts a child that catches SIGUSR1 with flags and calls lock on s (value
 // 0) with a far deadline, reporting the outcome through status.
-Child StartBlockedLock(SharedSem& s, const psem::TimedLock& lock, int flags, Pipe& status,
+Child StartBlockedLock(SharedSem& s, const posix_sem::TimedLock& lock, int flags, Pipe& status,
                        Pipe& handled) {
   Gate ready;
-  const timespec deadline = psem::plus_ms(psem::now(CLOCK_REALTIME), 60000);
+  const timespec deadline = posix_sem::plus_ms(posix_sem::now(CLOCK_REALTIME), 60000);
   Child c([&] {
     g_handler_fd = handled.wr();
     struct sigaction sa {};
@@ -45,58 +45,60 @@ Child StartBlockedLock(SharedSem& s, const psem::TimedLock& lock, int flags, Pip
     sigemptyset(&sa.sa_mask);
     CHILD_CHECK_OK(sigaction(SIGUSR1, &sa, nullptr));
     ready.open();
-    psem::send_int(status.wr(), psem::outcome(lock(s.get(), &deadline)));
+    posix_sem::send_int(status.wr(), posix_sem::outcome(lock(s.get(), &deadline)));
   });
   status.close_wr();
   ready.wait();
-  if (!psem::wait_until_sleeping(c.pid()))
+  if (!posix_sem::wait_until_sleeping(c.pid()))
     setup_error(__FILE__, __LINE__, "the child never blocked");
   return c;
 }
 
 // Without SA_RESTART: SIGUSR1 until the call reports (bounded); it must be
 // EINTR, after the handler ran, with the value still 0.
-void ExpectInterrupted(const psem::TimedLock& lock) {
+void ExpectInterrupted(const posix_sem::TimedLock& lock) {
   SharedSem s(0);
   Pipe status, handled;
   Child c = StartBlockedLock(s, lock, 0, status, handled);
   bool reported = false;
   for (int tries = 0; tries < 50 && !reported; ++tries) {
     ASSERT_SUCCEEDS(kill(c.pid(), SIGUSR1));
-    reported = psem::readable_within(status.rd(), 100);
+    reported = posix_sem::readable_within(status.rd(), 100);
   }
   ASSERT_TRUE(reported) << "the blocked call never returned while signals arrived";
   int rc = -1;
-  ASSERT_TRUE(psem::recv_int(status.rd(), &rc));
+  ASSERT_TRUE(posix_sem::recv_int(status.rd(), &rc));
   EXPECT_EQ(rc, EINTR) << "outcome " << ErrnoText(rc);
-  EXPECT_TRUE(psem::readable_within(handled.rd(), 0)) << "the handler never ran";
+  EXPECT_TRUE(posix_sem::readable_within(handled.rd(), 0)) << "the handler never ran";
   EXPECT_CHILD_OK(c.wait());
-  EXPECT_EQ(psem::value_of(s.get()), 0) << "the interrupted call changed the semaphore";
+  EXPECT_EQ(posix_sem::value_of(s.get()), 0) << "the interrupted call changed the semaphore";
 }
 
 // With SA_RESTART: one SIGUSR1 while blocked; after the handler ran the call
 // must not have failed; a post then completes it with 0. The value is checked
 // only after a call that returned 0: after a failed one it is that failure's
 // consequence, not a second reason to fail.
-void ExpectRestarted(const psem::TimedLock& lock) {
+void ExpectRestarted(const posix_sem::TimedLock& lock) {
   SharedSem s(0);
   Pipe status, handled;
   Child c = StartBlockedLock(s, lock, SA_RESTART, status, handled);
   ASSERT_SUCCEEDS(kill(c.pid(), SIGUSR1));
-  ASSERT_TRUE(psem::readable_within(handled.rd(), 10000)) << "the handler never ran";
+  ASSERT_TRUE(posix_sem::readable_within(handled.rd(), 10000)) << "the handler never ran";
   ASSERT_SUCCEEDS(sem_post(s.get()));
   int rc = -1;
-  ASSERT_TRUE(psem::recv_int(status.rd(), &rc)) << "the waiter never reported";
+  ASSERT_TRUE(posix_sem::recv_int(status.rd(), &rc)) << "the waiter never reported";
   ASSERT_EQ(rc, 0) << "the call returned " << ErrnoText(rc) << " instead of restarting";
   EXPECT_CHILD_OK(c.wait());
-  EXPECT_EQ(psem::value_of(s.get()), 0);
+  EXPECT_EQ(posix_sem::value_of(s.get()), 0);
 }
 
-const psem::TimedLock kWait = [](sem_t* s, const timespec*) { return sem_wait(s); };
-const psem::TimedLock kTimedwait = [](sem_t* s, const timespec* t) { return sem_timedwait(s, t); };
-const psem::TimedLock kClockwait = [](sem_t* s, const timespec* t) {
+const posix_sem::TimedLock kWait = [](sem_t* s, const timespec*) { return sem_wait(s); };
+const posix_sem::TimedLock kTimedwait = [](sem_t* s, const timespec* t) {
+  return sem_timedwait(s, t);
+};
+const posix_sem::TimedLock kClockwait = [](sem_t* s, const timespec* t) {
   // The deadline was taken on CLOCK_REALTIME; far enough on either clock.
-  return psem::clockwait(s, CLOCK_REALTIME, t);
+  return posix_sem::clockwait(s, CLOCK_REALTIME, t);
 };
 
 SIGIPC_TEST(PosixSemInterrupt, WaitInterruptedByHandlerFailsWithEintr, "posix_sem.wait.eintr",

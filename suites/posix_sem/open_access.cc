@@ -19,9 +19,9 @@
 namespace sigipc {
 namespace {
 
-using psem::create_named;
-using psem::ScopedUmask;
-using psem::value_of;
+using posix_sem::create_named;
+using posix_sem::ScopedUmask;
+using posix_sem::value_of;
 
 // In the nobody child: sem_open(name) without O_CREAT must fail with EACCES.
 void nobody_open_denied(const char* name) {
@@ -96,8 +96,8 @@ SIGIPC_TEST(PosixSemAccess, GlibcKeepsNamedSemaphoreAsDevShmSemFile,
   ScopedUmask um(022);
   SemHandle h(create_named(n, 0666, 0));
   struct stat st {};
-  ASSERT_EQ(stat(psem::glibc_sem_file(n).c_str(), &st), 0)
-      << psem::glibc_sem_file(n) << ": " << ErrnoText(errno);
+  ASSERT_EQ(stat(posix_sem::glibc_sem_file(n).c_str(), &st), 0)
+      << posix_sem::glibc_sem_file(n) << ": " << ErrnoText(errno);
   EXPECT_EQ(st.st_mode & 07777, 0644u);
 }
 

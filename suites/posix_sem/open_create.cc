@@ -17,8 +17,8 @@
 namespace sigipc {
 namespace {
 
-using psem::create_named;
-using psem::value_of;
+using posix_sem::create_named;
+using posix_sem::value_of;
 
 SIGIPC_TEST(PosixSemOpen, CreateSetsInitialValue, "posix_sem.open.create-sets-value",
             "XSH sem_open()",

@@ -30,18 +30,18 @@ SIGIPC_TEST(PosixSemNames, ExclusiveCreateIsAtomicBetweenProcesses,
     Child a([&] {
       go.wait();
       sem_t* s = sem_open(n.c_str(), O_CREAT | O_EXCL, 0600, 0);
-      psem::send_int(results.wr(), s != SEM_FAILED ? 0 : errno);
+      posix_sem::send_int(results.wr(), s != SEM_FAILED ? 0 : errno);
     });
     Child b([&] {
       go.wait();
       sem_t* s = sem_open(n.c_str(), O_CREAT | O_EXCL, 0600, 0);
-      psem::send_int(results.wr(), s != SEM_FAILED ? 0 : errno);
+      posix_sem::send_int(results.wr(), s != SEM_FAILED ? 0 : errno);
     });
     results.close_wr();
     go.open();
     go.open();
     int r1 = -1, r2 = -1;
-    ASSERT_TRUE(psem::recv_int(results.rd(), &r1) && psem::recv_int(results.rd(), &r2));
+    ASSERT_TRUE(posix_sem::recv_int(results.rd(), &r1) && posix_sem::recv_int(results.rd(), &r2));
     EXPECT_CHILD_OK(a.wait());
     EXPECT_CHILD_OK(b.wait());
     const bool one_won = (r1 == 0 && r2 == EEXIST) || (r1 == EEXIST && r2 == 0);
@@ -64,7 +64,7 @@ SIGIPC_TEST(PosixSemNames, GlibcSemFileOwnedByCreator, "posix_sem.glibc.creator-
   });
   ASSERT_CHILD_OK(st);
   struct stat sb {};
-  ASSERT_EQ(stat(psem::glibc_sem_file(n).c_str(), &sb), 0) << ErrnoText(errno);
+  ASSERT_EQ(stat(posix_sem::glibc_sem_file(n).c_str(), &sb), 0) << ErrnoText(errno);
   EXPECT_EQ(sb.st_uid, kNobodyUid);
   EXPECT_EQ(sb.st_gid, kNobodyGid);
 }

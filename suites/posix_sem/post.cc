@@ -16,8 +16,8 @@
 namespace sigipc {
 namespace {
 
-using psem::SharedSem;
-using psem::value_of;
+using posix_sem::SharedSem;
+using posix_sem::value_of;
 
 SIGIPC_TEST(PosixSemPost, PostIncrementsTheValue, "posix_sem.post.increments", "XSH sem_post()",
             "sem_post() with no waiters increments the value by one and returns 0") {
@@ -42,30 +42,30 @@ SIGIPC_TEST(PosixSemPost, EachPostReleasesExactlyOneOfSeveralWaiters,
     waiters.emplace_back([&, i] {
       ready[i].open();
       CHILD_CHECK_OK(sem_wait(s.get()));
-      psem::send_int(done.wr(), i);
+      posix_sem::send_int(done.wr(), i);
     });
   }
   done.close_wr();
   for (int i = 0; i < 2; ++i) {
     ready[i].wait();
-    ASSERT_TRUE(psem::wait_until_sleeping(waiters[static_cast<size_t>(i)].pid()));
+    ASSERT_TRUE(posix_sem::wait_until_sleeping(waiters[static_cast<size_t>(i)].pid()));
   }
-  ASSERT_TRUE(psem::nothing_to_read(done.rd())) << "a waiter returned before any post";
+  ASSERT_TRUE(posix_sem::nothing_to_read(done.rd())) << "a waiter returned before any post";
 
   ASSERT_SUCCEEDS(sem_post(s.get()));
   int first = -1;
-  ASSERT_TRUE(psem::recv_int(done.rd(), &first)) << "no waiter returned after a post";
+  ASSERT_TRUE(posix_sem::recv_int(done.rd(), &first)) << "no waiter returned after a post";
   ASSERT_TRUE(first == 0 || first == 1) << first;
   EXPECT_CHILD_OK(waiters[static_cast<size_t>(first)].wait());
   // One unit, one waiter: the other must still be blocked.
   const size_t other = static_cast<size_t>(1 - first);
-  EXPECT_TRUE(psem::nothing_to_read(done.rd())) << "one post released two waiters";
+  EXPECT_TRUE(posix_sem::nothing_to_read(done.rd())) << "one post released two waiters";
   EXPECT_EQ(waiters[other].wait(WNOHANG).raw(), -1) << "the second waiter is gone";
   EXPECT_EQ(value_of(s.get()), 0);
 
   ASSERT_SUCCEEDS(sem_post(s.get()));
   int second = -1;
-  ASSERT_TRUE(psem::recv_int(done.rd(), &second)) << "the second post released nobody";
+  ASSERT_TRUE(posix_sem::recv_int(done.rd(), &second)) << "the second post released nobody";
   EXPECT_EQ(second, static_cast<int>(other));
   EXPECT_CHILD_OK(waiters[other].wait());
   EXPECT_EQ(value_of(s.get()), 0);
@@ -117,7 +117,7 @@ SIGIPC_TEST(PosixSemPost, NPostsReleaseNWaiters, "posix_sem.post.n-posts-release
   constexpr int kWaiters = 3;
   SharedSem s(0);
   std::vector<Child> waiters;
-  ASSERT_TRUE(psem::StartBlockedWaiters(s, &waiters, kWaiters));
+  ASSERT_TRUE(posix_sem::StartBlockedWaiters(s, &waiters, kWaiters));
   for (int i = 0; i < kWaiters; ++i) ASSERT_SUCCEEDS(sem_post(s.get()));
   for (auto& w : waiters) EXPECT_CHILD_OK(w.wait());
   EXPECT_EQ(value_of(s.get()), 0);
@@ -135,7 +135,7 @@ SIGIPC_TEST(PosixSemPost, PostWithWaiterDoesNotRaiseTheValue, "posix_sem.post.wa
     CHILD_CHECK_OK(sem_wait(s.get()));
   });
   about_to_wait.wait();
-  ASSERT_TRUE(psem::wait_until_sleeping(c.pid()));
+  ASSERT_TRUE(posix_sem::wait_until_sleeping(c.pid()));
   ASSERT_SUCCEEDS(sem_post(s.get()));
   EXPECT_CHILD_OK(c.wait());
   EXPECT_FAILS_WITH(sem_trywait(s.get()), EAGAIN);

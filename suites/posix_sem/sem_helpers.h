@@ -1,6 +1,7 @@
-// Helpers shared by the POSIX semaphore tests: an unnamed process-shared
-// semaphore in memory that forked children share, clock arithmetic for
-// timed waits, and sleep-free ways to observe that a process is blocked.
+// Helpers shared by the POSIX semaphore tests: clock arithmetic for timed
+// waits, and sleep-free ways to observe that a process is blocked. The
+// unnamed process-shared semaphore forked children share is
+// posix_sem::SharedSem (fixtures/ipc_guards.h).
 #pragma once
 
 #include <fcntl.h>
@@ -20,36 +21,12 @@
 #include <gtest/gtest.h>
 
 #include "fixtures/check.h"
+#include "fixtures/ipc_calls.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 
 namespace sigipc {
-namespace psem {
-
-// A semaphore initialised with pshared=1 in MAP_SHARED memory, so children
-// forked after construction use the same object. Destroyed (when no child can
-// still use it: children are reaped first by declaration order) and unmapped.
-class SharedSem {
- public:
-  explicit SharedSem(unsigned value) : map_(Mapping::shared_anonymous(sizeof(sem_t))) {
-    SETUP_OK(sem_init(get(), 1, value));
-  }
-  ~SharedSem() { sem_destroy(get()); }
-  SharedSem(const SharedSem&) = delete;
-  SharedSem& operator=(const SharedSem&) = delete;
-  sem_t* get() const { return map_.as<sem_t>(); }
-
- private:
-  Mapping map_;
-};
-
-// sem_getvalue() as a setup step (the getvalue tests check it themselves).
-// Async-signal-safe.
-inline int value_of(sem_t* s) noexcept {
-  int v = -12345;
-  if (sem_getvalue(s, &v) != 0) return -12345;
-  return v;
-}
+namespace posix_sem {
 
 // Whether fd has nothing to read right now (a status pipe a blocked child has
 // not written to).
@@ -147,13 +124,13 @@ inline bool reached(clockid_t c, const timespec& t) {
 // lacks it, so they fail with that fact on such a libc instead of breaking
 // the build. Outside glibc the declaration is a weak reference (null when no
 // libc object defines it).
-}  // namespace psem
+}  // namespace posix_sem
 }  // namespace sigipc
 #if !defined(__GLIBC__)
 extern "C" int sem_clockwait(sem_t*, clockid_t, const timespec*) __attribute__((weak));
 #endif
 namespace sigipc {
-namespace psem {
+namespace posix_sem {
 inline int clockwait(sem_t* s, clockid_t c, const timespec* t) {
 #if !defined(__GLIBC__)
   if (::sem_clockwait == nullptr) {
@@ -310,5 +287,5 @@ class ScopedUmask {
   mode_t saved_;
 };
 
-}  // namespace psem
+}  // namespace posix_sem
 }  // namespace sigipc

@@ -59,7 +59,7 @@ SIGIPC_TEST(PosixSemShm, UnnamedSemaphoreInShmObjectWorksForUnrelatedProcess,
     EXPECT_NE(st.exit_code(), 5) << "the helper did not see value 2";
     EXPECT_CHILD_OK(st);
   }
-  EXPECT_EQ(psem::value_of(s), 3);
+  EXPECT_EQ(posix_sem::value_of(s), 3);
   sem_destroy(s);
 }
 

@@ -10,15 +10,17 @@
 namespace sigipc {
 namespace {
 
-const psem::TimedLock kTimedwait = [](sem_t* s, const timespec* t) { return sem_timedwait(s, t); };
+const posix_sem::TimedLock kTimedwait = [](sem_t* s, const timespec* t) {
+  return sem_timedwait(s, t);
+};
 
 SIGIPC_TEST(PosixSemTimedwait, LocksAtOnceWhenAvailableEvenWithPastDeadline,
             "posix_sem.timedwait.available-ignores-past-deadline", "XSH sem_timedwait()",
             "sem_timedwait() on a semaphore that can be locked immediately succeeds even when "
             "abstime has already passed (it never times out then)") {
-  timespec past = psem::plus_ms(psem::now(CLOCK_REALTIME), -5000);
-  EXPECT_TRUE(psem::LocksAtOnceDespite(kTimedwait, past));
-  EXPECT_TRUE(psem::LocksAtOnceDespite(kTimedwait, timespec{0, 0}));
+  timespec past = posix_sem::plus_ms(posix_sem::now(CLOCK_REALTIME), -5000);
+  EXPECT_TRUE(posix_sem::LocksAtOnceDespite(kTimedwait, past));
+  EXPECT_TRUE(posix_sem::LocksAtOnceDespite(kTimedwait, timespec{0, 0}));
 }
 
 // "Need not be checked" permits, not requires, skipping the check: glibc
@@ -28,12 +30,12 @@ SIGIPC_TEST(PosixSemTimedwait, LocksAtOnceWhenAvailableEvenWithPastDeadline,
 ::testing::AssertionResult LocksOrEinvalNeverTimesOut(long nsec) {
   sem_t s;
   if (sem_init(&s, 0, 1) != 0) setup_error_errno(__FILE__, __LINE__, "sem_init", errno);
-  timespec bad = psem::plus_ms(psem::now(CLOCK_REALTIME), -1000);
+  timespec bad = posix_sem::plus_ms(posix_sem::now(CLOCK_REALTIME), -1000);
   bad.tv_nsec = nsec;
   errno = 0;
   int r = sem_timedwait(&s, &bad);
   int e = errno;
-  int v = psem::value_of(&s);
+  int v = posix_sem::value_of(&s);
   sem_destroy(&s);
   if (r == 0 && v == 0) return ::testing::AssertionSuccess();
   if (r == -1 && e == EINVAL && v == 1) return ::testing::AssertionSuccess();
@@ -55,7 +57,7 @@ SIGIPC_TEST(PosixSemTimedwait, TimesOutWithEtimedoutNotBeforeTheDeadline,
             "posix_sem.timedwait.etimedout-at-deadline", "XSH sem_timedwait()",
             "sem_timedwait() on a locked semaphore waits until abstime (CLOCK_REALTIME) passes, "
             "then fails with ETIMEDOUT, never earlier, leaving the value 0") {
-  EXPECT_TRUE(psem::TimesOutNotBeforeDeadline(kTimedwait, CLOCK_REALTIME, 60));
+  EXPECT_TRUE(posix_sem::TimesOutNotBeforeDeadline(kTimedwait, CLOCK_REALTIME, 60));
 }
 
 SIGIPC_TEST(PosixSemTimedwait, PastDeadlineOnLockedSemaphoreTimesOutAtOnce,
@@ -64,33 +66,33 @@ SIGIPC_TEST(PosixSemTimedwait, PastDeadlineOnLockedSemaphoreTimesOutAtOnce,
             "with ETIMEDOUT without blocking") {
   sem_t s;
   ASSERT_SUCCEEDS(sem_init(&s, 0, 0));
-  const timespec past = psem::plus_ms(psem::now(CLOCK_REALTIME), -1000);
+  const timespec past = posix_sem::plus_ms(posix_sem::now(CLOCK_REALTIME), -1000);
   EXPECT_FAILS_WITH(sem_timedwait(&s, &past), ETIMEDOUT);
   const timespec epoch{0, 0};
   EXPECT_FAILS_WITH(sem_timedwait(&s, &epoch), ETIMEDOUT);
-  EXPECT_EQ(psem::value_of(&s), 0);
+  EXPECT_EQ(posix_sem::value_of(&s), 0);
   sem_destroy(&s);
 }
 
 SIGIPC_TEST(PosixSemTimedwait, NegativeNsecWhenBlockingFailsWithEinval,
             "posix_sem.timedwait.einval-nsec-negative", "XSH sem_timedwait()",
             "sem_timedwait() that would block with abstime->tv_nsec < 0 fails with EINVAL") {
-  EXPECT_TRUE(psem::RejectsBadNsec(kTimedwait, CLOCK_REALTIME, -1));
+  EXPECT_TRUE(posix_sem::RejectsBadNsec(kTimedwait, CLOCK_REALTIME, -1));
 }
 
 SIGIPC_TEST(PosixSemTimedwait, NsecOfOneBillionWhenBlockingFailsWithEinval,
             "posix_sem.timedwait.einval-nsec-too-large", "XSH sem_timedwait()",
             "sem_timedwait() that would block with abstime->tv_nsec >= 1000 million fails with "
             "EINVAL") {
-  EXPECT_TRUE(psem::RejectsBadNsec(kTimedwait, CLOCK_REALTIME, 1000000000L));
-  EXPECT_TRUE(psem::RejectsBadNsec(kTimedwait, CLOCK_REALTIME, 2000000000L));
+  EXPECT_TRUE(posix_sem::RejectsBadNsec(kTimedwait, CLOCK_REALTIME, 1000000000L));
+  EXPECT_TRUE(posix_sem::RejectsBadNsec(kTimedwait, CLOCK_REALTIME, 2000000000L));
 }
 
 SIGIPC_TEST(PosixSemTimedwait, PostBeforeDeadlineReleasesTheWaiter,
             "posix_sem.timedwait.post-releases", "XSH sem_timedwait()",
             "A process blocked in sem_timedwait() is released by sem_post() before abstime and "
             "returns 0") {
-  EXPECT_TRUE(psem::PostReleasesTimedWaiter(kTimedwait, CLOCK_REALTIME));
+  EXPECT_TRUE(posix_sem::PostReleasesTimedWaiter(kTimedwait, CLOCK_REALTIME));
 }
 
 SIGIPC_TEST(PosixSemTimedwait, DeadlineIsAbsoluteNotRelative,
@@ -100,10 +102,10 @@ SIGIPC_TEST(PosixSemTimedwait, DeadlineIsAbsoluteNotRelative,
   sem_t s;
   ASSERT_SUCCEEDS(sem_init(&s, 0, 0));
   const timespec small{3, 0};
-  const timespec start = psem::now(CLOCK_MONOTONIC);
+  const timespec start = posix_sem::now(CLOCK_MONOTONIC);
   EXPECT_FAILS_WITH(sem_timedwait(&s, &small), ETIMEDOUT);
   // A relative reading would take at least 3000 ms.
-  EXPECT_LT(psem::ms_between(psem::now(CLOCK_MONOTONIC), start), 2900.0);
+  EXPECT_LT(posix_sem::ms_between(posix_sem::now(CLOCK_MONOTONIC), start), 2900.0);
   sem_destroy(&s);
 }
 

@@ -17,8 +17,8 @@
 namespace sigipc {
 namespace {
 
-using psem::create_named;
-using psem::value_of;
+using posix_sem::create_named;
+using posix_sem::value_of;
 
 SIGIPC_TEST(PosixSemUnlink, UnlinkRemovesTheNameAtOnce, "posix_sem.unlink.removes-name",
             "XSH sem_unlink()",
@@ -102,7 +102,7 @@ SIGIPC_TEST(PosixSemUnlink, UnlinkDeniedFailsWithEacces, "posix_sem.unlink.eacce
             "EACCES (nobody unlinking root's semaphore) and the name stays") {
   SIGIPC_REQUIRE_USER_SWITCH();
   SemName n;
-  psem::ScopedUmask um(0);
+  posix_sem::ScopedUmask um(0);
   SemHandle h(create_named(n, 0600, 0));
   WaitStatus st =
       RunAsUser(kNobodyUid, kNobodyGid, [&] { CHILD_CHECK_ERRNO(sem_unlink(n.c_str()), EACCES); });
@@ -132,9 +132,9 @@ SIGIPC_TEST(PosixSemUnlink, GlibcUnlinkRemovesDevShmSemFile, "posix_sem.glibc.un
   SemName n;
   SemHandle h(create_named(n, 0600, 0));
   struct stat st {};
-  ASSERT_EQ(stat(psem::glibc_sem_file(n).c_str(), &st), 0) << ErrnoText(errno);
+  ASSERT_EQ(stat(posix_sem::glibc_sem_file(n).c_str(), &st), 0) << ErrnoText(errno);
   ASSERT_SUCCEEDS(sem_unlink(n.c_str()));
-  EXPECT_EQ(stat(psem::glibc_sem_file(n).c_str(), &st), -1);
+  EXPECT_EQ(stat(posix_sem::glibc_sem_file(n).c_str(), &st), -1);
   EXPECT_EQ(errno, ENOENT);
 }
 

@@ -12,8 +12,8 @@
 namespace sigipc {
 namespace {
 
-using psem::SharedSem;
-using psem::value_of;
+using posix_sem::SharedSem;
+using posix_sem::value_of;
 
 SIGIPC_TEST(PosixSemWait, WaitOnPositiveValueDecrementsByOne, "posix_sem.wait.decrements",
             "XSH sem_wait()",
@@ -37,17 +37,17 @@ SIGIPC_TEST(PosixSemWait, WaitAtZeroBlocksUntilPost, "posix_sem.wait.blocks-unti
   Gate about_to_wait;
   Child c([&] {
     about_to_wait.open();
-    psem::send_int(status.wr(), psem::outcome(sem_wait(s.get())));
+    posix_sem::send_int(status.wr(), posix_sem::outcome(sem_wait(s.get())));
   });
   status.close_wr();
   about_to_wait.wait();
-  ASSERT_TRUE(psem::wait_until_sleeping(c.pid())) << "the child never blocked";
+  ASSERT_TRUE(posix_sem::wait_until_sleeping(c.pid())) << "the child never blocked";
   // Asleep in sem_wait with nothing posted: it must not have completed.
-  EXPECT_TRUE(psem::nothing_to_read(status.rd())) << "sem_wait returned at value 0";
+  EXPECT_TRUE(posix_sem::nothing_to_read(status.rd())) << "sem_wait returned at value 0";
   EXPECT_EQ(value_of(s.get()), 0);
   ASSERT_SUCCEEDS(sem_post(s.get()));
   int rc = -1;
-  ASSERT_TRUE(psem::recv_int(status.rd(), &rc)) << "the waiter never reported";
+  ASSERT_TRUE(posix_sem::recv_int(status.rd(), &rc)) << "the waiter never reported";
   EXPECT_EQ(rc, 0) << ErrnoText(rc);
   EXPECT_CHILD_OK(c.wait());
   EXPECT_EQ(value_of(s.get()), 0) << "the post was not consumed by the woken waiter";
@@ -91,7 +91,7 @@ SIGIPC_TEST(PosixSemWait, TrywaitDoesNotBlockWhileOthersWait,
     CHILD_CHECK_OK(sem_wait(s.get()));
   });
   about_to_wait.wait();
-  ASSERT_TRUE(psem::wait_until_sleeping(c.pid()));
+  ASSERT_TRUE(posix_sem::wait_until_sleeping(c.pid()));
   EXPECT_FAILS_WITH(sem_trywait(s.get()), EAGAIN);
   ASSERT_SUCCEEDS(sem_post(s.get()));
   EXPECT_CHILD_OK(c.wait());
@@ -113,7 +113,7 @@ SIGIPC_TEST(PosixSemWait, WaitOnNamedSemaphoreBlocksUntilPostFromAnotherProcess,
             "A sem_wait() blocked on a named semaphore is released by a sem_post() from another "
             "process that opened the same name") {
   SemName n;
-  SemHandle h(psem::create_named(n, 0600, 0));
+  SemHandle h(posix_sem::create_named(n, 0600, 0));
   Gate about_to_wait;
   Child waiter([&] {
     sem_t* s = sem_open(n.c_str(), 0);
@@ -122,7 +122,7 @@ SIGIPC_TEST(PosixSemWait, WaitOnNamedSemaphoreBlocksUntilPostFromAnotherProcess,
     CHILD_CHECK_OK(sem_wait(s));
   });
   about_to_wait.wait();
-  ASSERT_TRUE(psem::wait_until_sleeping(waiter.pid()));
+  ASSERT_TRUE(posix_sem::wait_until_sleeping(waiter.pid()));
   EXPECT_EQ(waiter.wait(WNOHANG).raw(), -1) << "sem_wait returned at value 0";
   Child poster([&] {
     sem_t* s = sem_open(n.c_str(), 0);

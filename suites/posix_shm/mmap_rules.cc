@@ -31,8 +31,8 @@ SIGIPC_TEST(PosixShmMmap, UnalignedOffsetFailsEinval, "posix_shm.mmap.unaligned-
             "XSH mmap()",
             "mmap() with an offset that is not a multiple of the page size fails with EINVAL") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, 2 * pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, 2 * pg);
   int e = mmap_errno(pg, PROT_READ, MAP_SHARED, fd.get(), 1);
   EXPECT_EQ(e, EINVAL) << ErrnoText(e);
 }
@@ -40,9 +40,9 @@ SIGIPC_TEST(PosixShmMmap, UnalignedOffsetFailsEinval, "posix_shm.mmap.unaligned-
 SIGIPC_TEST(PosixShmMmap, PageAlignedOffsetMapsThatPartOfObject, "posix_shm.mmap.offset-maps-part",
             "XSH mmap()", "mmap() with offset off maps the object's bytes starting at off") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, 2 * pg);
-  Mapping whole = pshm::map_or_setup_error(fd.get(), 2 * pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, 2 * pg);
+  Mapping whole = posix_shm::map_or_setup_error(fd.get(), 2 * pg);
   whole.as<char>()[pg + 9] = 'o';
   void* p = mmap(nullptr, pg, PROT_READ, MAP_SHARED, fd.get(), static_cast<off_t>(pg));
   ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
@@ -54,18 +54,18 @@ SIGIPC_TEST(PosixShmMmap, NeitherSharedNorPrivateFailsEinval, "posix_shm.mmap.no
             "XSH mmap()",
             "mmap() whose flags set neither MAP_SHARED nor MAP_PRIVATE fails with EINVAL") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, pshm::page_size());
-  int e = mmap_errno(pshm::page_size(), PROT_READ, 0, fd.get(), 0);
+  UniqueFd fd = posix_shm::create_sized(name, page_size());
+  int e = mmap_errno(page_size(), PROT_READ, 0, fd.get(), 0);
   EXPECT_EQ(e, EINVAL) << ErrnoText(e);
 }
 
 SIGIPC_TEST(PosixShmMmap, ClosedDescriptorFailsEbadf, "posix_shm.mmap.bad-fd-ebadf", "XSH mmap()",
             "mmap() of a descriptor that is not open fails with EBADF") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, pshm::page_size());
+  UniqueFd fd = posix_shm::create_sized(name, page_size());
   int closed = fd.release();
   close(closed);
-  int e = mmap_errno(pshm::page_size(), PROT_READ, MAP_SHARED, closed, 0);
+  int e = mmap_errno(page_size(), PROT_READ, MAP_SHARED, closed, 0);
   EXPECT_EQ(e, EBADF) << ErrnoText(e);
 }
 
@@ -74,14 +74,14 @@ SIGIPC_TEST(PosixShmMmap, PrivateWritableMapOfReadOnlyFdSucceeds,
             "PROT_WRITE with MAP_PRIVATE on a descriptor opened O_RDONLY is allowed (EACCES is "
             "only for MAP_SHARED), and stores stay private") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd rw = pshm::create_sized(name, pg);
-  UniqueFd ro = pshm::open_or_setup_error(name.c_str(), O_RDONLY);
+  const std::size_t pg = page_size();
+  UniqueFd rw = posix_shm::create_sized(name, pg);
+  UniqueFd ro = posix_shm::open_or_setup_error(name.c_str(), O_RDONLY);
   void* p = mmap(nullptr, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro.get(), 0);
   ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
   Mapping priv(p, pg);
   priv.as<volatile char>()[0] = 'w';
-  Mapping check = pshm::map_or_setup_error(rw.get(), pg, PROT_READ);
+  Mapping check = posix_shm::map_or_setup_error(rw.get(), pg, PROT_READ);
   EXPECT_EQ(check.as<volatile char>()[0], 0);
 }
 
@@ -89,13 +89,13 @@ SIGIPC_TEST(PosixShmMmap, StoreToReadOnlyMappingRaisesSigsegv,
             "posix_shm.mmap.prot-read-store-sigsegv", "XSH mmap()",
             "A store through a mapping made with PROT_READ only delivers SIGSEGV") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping ro = pshm::map_or_setup_error(fd.get(), pg, PROT_READ);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping ro = posix_shm::map_or_setup_error(fd.get(), pg, PROT_READ);
   volatile char* p = ro.as<volatile char>();
-  WaitStatus st = pshm::RunFaultingChild(SIGSEGV, [&] { p[0] = 1; });
+  WaitStatus st = RunFaultingChild(SIGSEGV, [&] { p[0] = 1; });
   EXPECT_TRUE(KilledBy(st, SIGSEGV));
-  Mapping check = pshm::map_or_setup_error(fd.get(), pg, PROT_READ);
+  Mapping check = posix_shm::map_or_setup_error(fd.get(), pg, PROT_READ);
   EXPECT_EQ(check.as<volatile char>()[0], 0) << "the store must not have reached the object";
 }
 
@@ -104,9 +104,9 @@ SIGIPC_TEST(PosixShmMmap, MunmapOfOneMappingLeavesOthers, "posix_shm.munmap.othe
             "munmap() of one mapping leaves another mapping of the same object and its data "
             "intact") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping keep = pshm::map_or_setup_error(fd.get(), pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping keep = posix_shm::map_or_setup_error(fd.get(), pg);
   void* gone = mmap(nullptr, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
   ASSERT_NE(gone, MAP_FAILED);
   static_cast<volatile char*>(gone)[0] = 'u';

@@ -19,7 +19,7 @@
 #include "suites/posix_shm/shm_helpers.h"
 
 namespace sigipc {
-namespace pshm_more {
+namespace posix_shm {
 
 // A name derived from a ShmName (e.g. differing only in case), which the
 // ShmName guard does not know about; shm_unlink()ed on destruction.
@@ -38,8 +38,8 @@ class DerivedName {
 // Same object: equal st_dev and st_ino (XSH <sys/stat.h>: the pair identifies
 // a file, and shared memory objects are files on Linux).
 inline bool same_object(int fd_a, int fd_b) {
-  struct stat a = pshm::stat_of(fd_a);
-  struct stat b = pshm::stat_of(fd_b);
+  struct stat a = posix_shm::stat_of(fd_a);
+  struct stat b = posix_shm::stat_of(fd_b);
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
@@ -48,7 +48,7 @@ inline bool same_object(int fd_a, int fd_b) {
 inline WaitStatus AsNobodyOn(const ShmName& name, UniqueFd& fd_out, mode_t mode,
                              const std::function<void()>& body) {
   umask(0);
-  fd_out = pshm::create_sized(name, pshm::page_size(), mode);
+  fd_out = posix_shm::create_sized(name, page_size(), mode);
   return RunAsUser(kNobodyUid, kNobodyGid, body);
 }
 
@@ -61,5 +61,5 @@ inline void* unmapped_range(std::size_t len) {
   return p;
 }
 
-}  // namespace pshm_more
+}  // namespace posix_shm
 }  // namespace sigipc

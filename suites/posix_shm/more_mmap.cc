@@ -24,14 +24,14 @@ SIGIPC_TEST(PosixShmMoreMmap, FixedMappingReplacesExistingOne, "posix_shm.mmap.f
             "MAP_FIXED at the address of an existing mapping places the new mapping exactly "
             "there and replaces the old one's pages") {
   ShmName name_a("a"), name_b("b");
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fa = pshm::create_sized(name_a, pg);
-  UniqueFd fb = pshm::create_sized(name_b, pg);
+  const std::size_t pg = page_size();
+  UniqueFd fa = posix_shm::create_sized(name_a, pg);
+  UniqueFd fb = posix_shm::create_sized(name_b, pg);
   {
-    Mapping mb = pshm::map_or_setup_error(fb.get(), pg);
+    Mapping mb = posix_shm::map_or_setup_error(fb.get(), pg);
     mb.as<char>()[0] = 'b';
   }
-  Mapping ma = pshm::map_or_setup_error(fa.get(), pg);
+  Mapping ma = posix_shm::map_or_setup_error(fa.get(), pg);
   ma.as<char>()[0] = 'a';
   void* p = mmap(ma.get(), pg, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fb.get(), 0);
   ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
@@ -44,9 +44,9 @@ SIGIPC_TEST(PosixShmMoreMmap, FixedMisalignedAddressFailsEinval,
             "MAP_FIXED with an address that is not a multiple of the page size fails with "
             "EINVAL") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping base = pshm::map_or_setup_error(fd.get(), 2 * pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping base = posix_shm::map_or_setup_error(fd.get(), 2 * pg);
   void* odd = base.as<char>() + 1;
   void* p = mmap(odd, pg, PROT_READ, MAP_SHARED | MAP_FIXED, fd.get(), 0);
   int e = errno;
@@ -57,11 +57,11 @@ SIGIPC_TEST(PosixShmMoreMmap, FixedMisalignedAddressFailsEinval,
 SIGIPC_TEST(PosixShmMoreMmap, ProtNoneAccessRaisesSigsegv, "posix_shm.mmap.prot-none-sigsegv",
             "XSH mmap()", "A read of a PROT_NONE mapping of an object is not permitted: SIGSEGV") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg, PROT_NONE);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg, PROT_NONE);
   const volatile char* c = m.as<const volatile char>();
-  WaitStatus st = pshm::RunFaultingChild(SIGSEGV, [&] {
+  WaitStatus st = RunFaultingChild(SIGSEGV, [&] {
     char v = c[0];
     (void)v;
   });
@@ -72,7 +72,7 @@ SIGIPC_TEST(PosixShmMoreMmap, SharedAnonymousMemoryIsSharedWithChild,
             "posix_shm.mmap.anonymous-shared-fork", "XSH mmap() (POSIX.1-2024 MAP_ANONYMOUS)",
             "MAP_SHARED|MAP_ANONYMOUS memory is shared with a forked child: its store is seen by "
             "the parent") {
-  const std::size_t pg = pshm::page_size();
+  const std::size_t pg = page_size();
   void* p = mmap(nullptr, pg, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
   Mapping m(p, pg);
@@ -84,7 +84,7 @@ SIGIPC_TEST(PosixShmMoreMmap, SharedAnonymousMemoryIsSharedWithChild,
 SIGIPC_TEST(PosixShmMoreMmap, AnonymousMemoryIsZeroFilled, "posix_shm.mmap.anonymous-zero",
             "XSH mmap() (POSIX.1-2024 MAP_ANONYMOUS)",
             "A new MAP_ANONYMOUS mapping reads as all bits zero") {
-  const std::size_t len = 4 * pshm::page_size();
+  const std::size_t len = 4 * page_size();
   void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
   Mapping m(p, len);
@@ -100,9 +100,9 @@ SIGIPC_TEST(PosixShmMoreMmap, WriteThroughDescriptorIsSeenInMapping,
             "posix_shm.linux.write-seen-in-mapping", "Linux-only, shm_overview(7)",
             "Bytes written with pwrite() to an object's descriptor appear in its shared mapping") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg, PROT_READ);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg, PROT_READ);
   ASSERT_EQ(pwrite(fd.get(), "wx", 2, 300), 2) << ErrnoText(errno);
   EXPECT_EQ(m.as<volatile char>()[300], 'w');
   EXPECT_EQ(m.as<volatile char>()[301], 'x');
@@ -112,9 +112,9 @@ SIGIPC_TEST(PosixShmMoreMmap, ReadThroughDescriptorSeesMappingStores,
             "posix_shm.linux.read-sees-mapping", "Linux-only, shm_overview(7)",
             "read() from an object's descriptor returns bytes stored through a shared mapping") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg);
   m.as<char>()[0] = 'r';
   m.as<char>()[1] = 'm';
   char buf[2] = {0, 0};
@@ -127,7 +127,7 @@ SIGIPC_TEST(PosixShmMoreMmap, LseekEndReturnsObjectSize, "posix_shm.linux.lseek-
             "Linux-only, shm_overview(7)",
             "lseek(fd, 0, SEEK_END) on an object's descriptor returns the object's size") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 777);
+  UniqueFd fd = posix_shm::create_sized(name, 777);
   EXPECT_EQ(lseek(fd.get(), 0, SEEK_END), 777) << ErrnoText(errno);
 }
 

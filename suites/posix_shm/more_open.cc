@@ -39,7 +39,7 @@ SIGIPC_TEST(PosixShmMoreOpen, CreateWithTruncOnNewNameCreatesEmptyObject,
   int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
   ASSERT_SUCCEEDS(fd);
   UniqueFd rw(fd);
-  EXPECT_EQ(pshm::stat_of(fd).st_size, 0);
+  EXPECT_EQ(posix_shm::stat_of(fd).st_size, 0);
 }
 
 // POSIX names follow pathname rules, which are case-sensitive.
@@ -49,13 +49,13 @@ SIGIPC_TEST(PosixShmMoreOpen, NamesDifferingInCaseAreDistinctObjects,
   ShmName upper("CaseX");
   std::string lower_text = upper.str();
   lower_text.replace(lower_text.size() - 5, 5, "casex");
-  pshm_more::DerivedName lower(lower_text);
-  UniqueFd a = pshm::create_sized(upper, 0);
+  posix_shm::DerivedName lower(lower_text);
+  UniqueFd a = posix_shm::create_sized(upper, 0);
   EXPECT_FAILS_WITH(shm_open(lower.c_str(), O_RDONLY, 0), ENOENT);
   int fd = shm_open(lower.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
   ASSERT_SUCCEEDS(fd) << "the lower-case name must be free";
   UniqueFd b(fd);
-  EXPECT_FALSE(pshm_more::same_object(a.get(), b.get()));
+  EXPECT_FALSE(posix_shm::same_object(a.get(), b.get()));
 }
 
 SIGIPC_TEST(PosixShmMoreOpen, PortableFilenameCharactersAreAccepted,
@@ -69,14 +69,14 @@ SIGIPC_TEST(PosixShmMoreOpen, PortableFilenameCharactersAreAccepted,
   int again = shm_open(name.c_str(), O_RDWR, 0);
   ASSERT_SUCCEEDS(again);
   UniqueFd second(again);
-  EXPECT_TRUE(pshm_more::same_object(first.get(), second.get()));
+  EXPECT_TRUE(posix_shm::same_object(first.get(), second.get()));
 }
 
 SIGIPC_TEST(PosixShmMoreOpen, NoFreeDescriptorFailsEmfile, "posix_shm.open.emfile",
             "XSH shm_open()",
             "With all {OPEN_MAX} descriptors in use, shm_open() fails with EMFILE") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 0);
+  UniqueFd fd = posix_shm::create_sized(name, 0);
   WaitStatus st = RunInChild([&] {
     // Occupy 0..2, then allow only those: no descriptor is free.
     for (int i = 0; i < 3; ++i)
@@ -92,7 +92,7 @@ SIGIPC_TEST(PosixShmMoreOpen, ObjectOutlivesCreatingProcess, "posix_shm.object.o
             "An object created and written by a process that has exited still exists with its "
             "data until shm_unlink()") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
+  const std::size_t pg = page_size();
   WaitStatus st = RunInChild([&] {
     int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
     CHILD_CHECK_OK(fd);
@@ -105,8 +105,8 @@ SIGIPC_TEST(PosixShmMoreOpen, ObjectOutlivesCreatingProcess, "posix_shm.object.o
   int fd = shm_open(name.c_str(), O_RDONLY, 0);
   ASSERT_SUCCEEDS(fd);
   UniqueFd ro(fd);
-  ASSERT_EQ(pshm::stat_of(fd).st_size, static_cast<off_t>(pg));
-  Mapping m = pshm::map_or_setup_error(fd, pg, PROT_READ);
+  ASSERT_EQ(posix_shm::stat_of(fd).st_size, static_cast<off_t>(pg));
+  Mapping m = posix_shm::map_or_setup_error(fd, pg, PROT_READ);
   EXPECT_EQ(m.as<volatile char>()[7], 'c');
 }
 
@@ -115,8 +115,8 @@ SIGIPC_TEST(PosixShmMoreOpen, OpensInTwoProcessesGiveSameObject,
             "shm_open() of one name in two unrelated opens (parent and child) refers to the same "
             "object: equal st_dev and st_ino") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 0);
-  struct stat mine = pshm::stat_of(fd.get());
+  UniqueFd fd = posix_shm::create_sized(name, 0);
+  struct stat mine = posix_shm::stat_of(fd.get());
   WaitStatus st = RunInChild([&] {
     int other = shm_open(name.c_str(), O_RDONLY, 0);
     CHILD_CHECK_OK(other);

@@ -24,7 +24,7 @@ SIGIPC_TEST(PosixShmMorePerm, ReadOnlyOpenNeedsReadPermission, "posix_shm.perm.r
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   UniqueFd fd;
-  WaitStatus st = pshm_more::AsNobodyOn(
+  WaitStatus st = posix_shm::AsNobodyOn(
       name, fd, 0602, [&] { CHILD_CHECK_ERRNO(shm_open(name.c_str(), O_RDONLY, 0), EACCES); });
   EXPECT_CHILD_OK(st);
 }
@@ -36,7 +36,7 @@ SIGIPC_TEST(PosixShmMorePerm, ReadWriteOpenNeedsWritePermission, "posix_shm.perm
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   UniqueFd fd;
-  WaitStatus st = pshm_more::AsNobodyOn(
+  WaitStatus st = posix_shm::AsNobodyOn(
       name, fd, 0604, [&] { CHILD_CHECK_ERRNO(shm_open(name.c_str(), O_RDWR, 0), EACCES); });
   EXPECT_CHILD_OK(st);
 }
@@ -48,8 +48,8 @@ SIGIPC_TEST(PosixShmMorePerm, ReadWriteOpenWithBothPermissionsSucceeds,
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   UniqueFd fd;
-  const std::size_t pg = pshm::page_size();
-  WaitStatus st = pshm_more::AsNobodyOn(name, fd, 0606, [&] {
+  const std::size_t pg = page_size();
+  WaitStatus st = posix_shm::AsNobodyOn(name, fd, 0606, [&] {
     int rw = shm_open(name.c_str(), O_RDWR, 0);
     CHILD_CHECK_OK(rw);
     void* p = mmap(nullptr, pg, PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
@@ -57,7 +57,7 @@ SIGIPC_TEST(PosixShmMorePerm, ReadWriteOpenWithBothPermissionsSucceeds,
     static_cast<char*>(p)[3] = 'n';
   });
   ASSERT_CHILD_OK(st);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg, PROT_READ);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg, PROT_READ);
   EXPECT_EQ(m.as<volatile char>()[3], 'n');
 }
 
@@ -69,7 +69,7 @@ SIGIPC_TEST(PosixShmMorePerm, FchmodGrantsLaterOpen, "posix_shm.fchmod.governs-l
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   umask(0);
-  UniqueFd fd = pshm::create_sized(name, 0, 0600);
+  UniqueFd fd = posix_shm::create_sized(name, 0, 0600);
   ASSERT_SUCCEEDS(fchmod(fd.get(), 0604));
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     int ro = shm_open(name.c_str(), O_RDONLY, 0);
@@ -86,13 +86,13 @@ SIGIPC_TEST(PosixShmMorePerm, FchmodByNonOwnerFailsEperm, "posix_shm.fchmod.non-
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   UniqueFd fd;
-  WaitStatus st = pshm_more::AsNobodyOn(name, fd, 0666, [&] {
+  WaitStatus st = posix_shm::AsNobodyOn(name, fd, 0666, [&] {
     int rw = shm_open(name.c_str(), O_RDWR, 0);
     CHILD_CHECK_OK(rw);
     CHILD_CHECK_ERRNO(fchmod(rw, 0777), EPERM);
   });
   EXPECT_CHILD_OK(st);
-  EXPECT_EQ(pshm::stat_of(fd.get()).st_mode & 0777, 0666u);
+  EXPECT_EQ(posix_shm::stat_of(fd.get()).st_mode & 0777, 0666u);
 }
 
 SIGIPC_TEST(PosixShmMorePerm, FchownOfOtherUsersObjectFailsEperm,
@@ -102,13 +102,13 @@ SIGIPC_TEST(PosixShmMorePerm, FchownOfOtherUsersObjectFailsEperm,
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   UniqueFd fd;
-  WaitStatus st = pshm_more::AsNobodyOn(name, fd, 0666, [&] {
+  WaitStatus st = posix_shm::AsNobodyOn(name, fd, 0666, [&] {
     int rw = shm_open(name.c_str(), O_RDWR, 0);
     CHILD_CHECK_OK(rw);
     CHILD_CHECK_ERRNO(fchown(rw, kNobodyUid, static_cast<gid_t>(-1)), EPERM);
   });
   EXPECT_CHILD_OK(st);
-  EXPECT_EQ(pshm::stat_of(fd.get()).st_uid, geteuid());
+  EXPECT_EQ(posix_shm::stat_of(fd.get()).st_uid, geteuid());
 }
 
 // XSH fchown(): even with _POSIX_CHOWN_RESTRICTED the owner may set owner and
@@ -136,10 +136,10 @@ SIGIPC_TEST(PosixShmMorePerm, PrivilegedFchownSetsOwnerAndGroup,
             "through another descriptor reports") {
   if (!has_effective_cap(0 /* CAP_CHOWN */)) SIGIPC_UNSUPPORTED("needs CAP_CHOWN");
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 0);
+  UniqueFd fd = posix_shm::create_sized(name, 0);
   ASSERT_SUCCEEDS(fchown(fd.get(), kNobodyUid, kNobodyGid));
-  UniqueFd other = pshm::open_or_setup_error(name.c_str(), O_RDONLY);
-  struct stat s = pshm::stat_of(other.get());
+  UniqueFd other = posix_shm::open_or_setup_error(name.c_str(), O_RDONLY);
+  struct stat s = posix_shm::stat_of(other.get());
   EXPECT_EQ(s.st_uid, kNobodyUid);
   EXPECT_EQ(s.st_gid, kNobodyGid);
 }

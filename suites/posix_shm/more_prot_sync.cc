@@ -21,9 +21,9 @@ namespace {
 // itself) are released when it goes.
 struct MappedObject {
   explicit MappedObject(std::size_t pages)
-      : pg(pshm::page_size()),
-        fd(pshm::create_sized(name, pages * pg)),
-        map(pshm::map_or_setup_error(fd.get(), pages * pg)) {}
+      : pg(page_size()),
+        fd(posix_shm::create_sized(name, pages * pg)),
+        map(posix_shm::map_or_setup_error(fd.get(), pages * pg)) {}
   ShmName name;
   std::size_t pg;
   UniqueFd fd;
@@ -32,14 +32,14 @@ struct MappedObject {
 
 // A store to (or a load from) p in a child process raises SIGSEGV.
 ::testing::AssertionResult StoreFaults(volatile char* p) {
-  return KilledBy(pshm::RunFaultingChild(SIGSEGV, [p] { *p = 'w'; }), SIGSEGV);
+  return KilledBy(RunFaultingChild(SIGSEGV, [p] { *p = 'w'; }), SIGSEGV);
 }
 ::testing::AssertionResult LoadFaults(volatile char* p) {
-  return KilledBy(pshm::RunFaultingChild(SIGSEGV,
-                                         [p] {
-                                           char v = *p;
-                                           (void)v;
-                                         }),
+  return KilledBy(RunFaultingChild(SIGSEGV,
+                                   [p] {
+                                     char v = *p;
+                                     (void)v;
+                                   }),
                   SIGSEGV);
 }
 
@@ -59,7 +59,7 @@ SIGIPC_TEST(PosixShmMoreProt, MprotectRestoresWriteAccess, "posix_shm.mprotect.w
   ASSERT_SUCCEEDS(mprotect(o.map.get(), o.pg, PROT_READ));
   ASSERT_SUCCEEDS(mprotect(o.map.get(), o.pg, PROT_READ | PROT_WRITE));
   char* c = o.map.as<char>();
-  WaitStatus st = pshm::RunFaultingChild(SIGSEGV, [&] { c[5] = 'w'; });
+  WaitStatus st = RunFaultingChild(SIGSEGV, [&] { c[5] = 'w'; });
   EXPECT_CHILD_OK(st);
   char byte = 0;
   ASSERT_EQ(pread(o.fd.get(), &byte, 1, 5), 1);
@@ -71,10 +71,10 @@ SIGIPC_TEST(PosixShmMoreProt, MprotectWriteOnReadOnlyDescriptorFailsEacces,
             "mprotect(PROT_WRITE) of a MAP_SHARED mapping made from an O_RDONLY descriptor fails "
             "with EACCES") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd rw = pshm::create_sized(name, pg);
-  UniqueFd ro = pshm::open_or_setup_error(name.c_str(), O_RDONLY);
-  Mapping m = pshm::map_or_setup_error(ro.get(), pg, PROT_READ);
+  const std::size_t pg = page_size();
+  UniqueFd rw = posix_shm::create_sized(name, pg);
+  UniqueFd ro = posix_shm::open_or_setup_error(name.c_str(), O_RDONLY);
+  Mapping m = posix_shm::map_or_setup_error(ro.get(), pg, PROT_READ);
   EXPECT_FAILS_WITH(mprotect(m.get(), pg, PROT_READ | PROT_WRITE), EACCES);
 }
 
@@ -89,8 +89,8 @@ SIGIPC_TEST(PosixShmMoreProt, MprotectMisalignedAddressFailsEinval,
 SIGIPC_TEST(PosixShmMoreProt, MprotectOfUnmappedRangeFailsEnomem,
             "posix_shm.mprotect.unmapped-enomem", "XSH mprotect()",
             "mprotect() of a range containing pages that are not mapped fails with ENOMEM") {
-  const std::size_t pg = pshm::page_size();
-  void* hole = pshm_more::unmapped_range(pg);
+  const std::size_t pg = page_size();
+  void* hole = posix_shm::unmapped_range(pg);
   EXPECT_FAILS_WITH(mprotect(hole, pg, PROT_READ), ENOMEM);
 }
 
@@ -100,8 +100,8 @@ SIGIPC_TEST(PosixShmMoreProt, MsyncSyncOfSharedMappingSucceeds, "posix_shm.msync
   MappedObject o(1);
   o.map.as<char>()[17] = 'y';
   EXPECT_EQ(msync(o.map.get(), o.pg, MS_SYNC), 0) << ErrnoText(errno);
-  UniqueFd other = pshm::open_or_setup_error(o.name.c_str(), O_RDONLY);
-  Mapping r = pshm::map_or_setup_error(other.get(), o.pg, PROT_READ);
+  UniqueFd other = posix_shm::open_or_setup_error(o.name.c_str(), O_RDONLY);
+  Mapping r = posix_shm::map_or_setup_error(other.get(), o.pg, PROT_READ);
   EXPECT_EQ(r.as<volatile char>()[17], 'y');
 }
 
@@ -121,8 +121,8 @@ SIGIPC_TEST(PosixShmMoreProt, MsyncMisalignedAddressFailsEinval,
 
 SIGIPC_TEST(PosixShmMoreProt, MsyncOfUnmappedRangeFailsEnomem, "posix_shm.msync.unmapped-enomem",
             "XSH msync()", "msync() of a range with pages that are not mapped fails with ENOMEM") {
-  const std::size_t pg = pshm::page_size();
-  void* hole = pshm_more::unmapped_range(pg);
+  const std::size_t pg = page_size();
+  void* hole = posix_shm::unmapped_range(pg);
   EXPECT_FAILS_WITH(msync(hole, pg, MS_SYNC), ENOMEM);
 }
 
@@ -143,8 +143,8 @@ SIGIPC_TEST(PosixShmMoreProt, MunmapMisalignedAddressFailsEinval,
 SIGIPC_TEST(PosixShmMoreProt, MunmapOfRangeWithoutMappingsSucceeds,
             "posix_shm.munmap.no-mapping-ok", "XSH munmap()",
             "munmap() of a valid range that holds no mappings has no effect and returns 0") {
-  const std::size_t pg = pshm::page_size();
-  void* hole = pshm_more::unmapped_range(pg);
+  const std::size_t pg = page_size();
+  void* hole = posix_shm::unmapped_range(pg);
   EXPECT_EQ(munmap(hole, pg), 0) << ErrnoText(errno);
 }
 

@@ -20,15 +20,15 @@ namespace {
 SIGIPC_TEST(PosixShmMoreSize, GrowingKeepsExistingData, "posix_shm.ftruncate.grow-keeps-data",
             "XSH ftruncate()", "Increasing the size keeps the bytes already in the object") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
   {
-    Mapping m = pshm::map_or_setup_error(fd.get(), pg);
+    Mapping m = posix_shm::map_or_setup_error(fd.get(), pg);
     m.as<char>()[0] = 'k';
     m.as<char>()[pg - 1] = 'e';
   }
   ASSERT_SUCCEEDS(ftruncate(fd.get(), static_cast<off_t>(4 * pg)));
-  Mapping m = pshm::map_or_setup_error(fd.get(), 4 * pg, PROT_READ);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), 4 * pg, PROT_READ);
   EXPECT_EQ(m.as<volatile char>()[0], 'k');
   EXPECT_EQ(m.as<volatile char>()[pg - 1], 'e');
 }
@@ -38,10 +38,10 @@ SIGIPC_TEST(PosixShmMoreSize, ShrinkDiscardsDataBeyondNewSize,
             "Shrinking discards the data past the new size: after growing again those bytes "
             "read as zero, the bytes below the new size are kept") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, 2 * pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, 2 * pg);
   {
-    Mapping m = pshm::map_or_setup_error(fd.get(), 2 * pg);
+    Mapping m = posix_shm::map_or_setup_error(fd.get(), 2 * pg);
     m.as<char>()[10] = 'a';
     m.as<char>()[60] = 'b';
     m.as<char>()[pg + 5] = 'c';
@@ -50,7 +50,7 @@ SIGIPC_TEST(PosixShmMoreSize, ShrinkDiscardsDataBeyondNewSize,
   ASSERT_SUCCEEDS(ftruncate(fd.get(), static_cast<off_t>(2 * pg)));
   // A fresh mapping: XSH mmap() leaves references through a mapping made
   // before a size change to resized portions unspecified.
-  Mapping m = pshm::map_or_setup_error(fd.get(), 2 * pg, PROT_READ);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), 2 * pg, PROT_READ);
   const volatile char* c = m.as<const volatile char>();
   EXPECT_EQ(c[10], 'a');
   EXPECT_EQ(c[60], 0);
@@ -62,18 +62,18 @@ SIGIPC_TEST(PosixShmMoreSize, SizeIsNotRoundedToPages, "posix_shm.ftruncate.exac
             "ftruncate() to a length that is not a page multiple sets st_size to exactly that "
             "length") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 0);
+  UniqueFd fd = posix_shm::create_sized(name, 0);
   ASSERT_SUCCEEDS(ftruncate(fd.get(), 123));
-  EXPECT_EQ(pshm::stat_of(fd.get()).st_size, 123);
+  EXPECT_EQ(posix_shm::stat_of(fd.get()).st_size, 123);
 }
 
 SIGIPC_TEST(PosixShmMoreSize, PartialLastPageReadsZeroPastEnd, "posix_shm.mmap.partial-page-zero",
             "XSH mmap()",
             "The part of the last mapped page beyond the end of the object is zero-filled") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, 100);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg, PROT_READ);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, 100);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg, PROT_READ);
   const volatile char* c = m.as<const volatile char>();
   for (std::size_t i = 100; i < pg; ++i) {
     if (c[i] != 0) {
@@ -91,9 +91,9 @@ SIGIPC_TEST(PosixShmMoreSize, StorePastEndIsNotInGrownArea,
             "A store into the partial last page beyond the end of the object does not appear in "
             "the object when it is grown over that byte: the grown area reads as zero") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, 100);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, 100);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg);
   m.as<volatile char>()[200] = 'x';
   ASSERT_SUCCEEDS(ftruncate(fd.get(), static_cast<off_t>(pg)));
   char byte = 1;
@@ -109,13 +109,13 @@ SIGIPC_TEST(PosixShmMoreSize, GrowingMakesMappedPagesAccessible,
             "Pages of an existing mapping past the end of the object become accessible once "
             "ftruncate() grows the object over them") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), 3 * pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), 3 * pg);
   ASSERT_SUCCEEDS(ftruncate(fd.get(), static_cast<off_t>(3 * pg)));
   char* c = m.as<char>();
   // In a child: a SIGBUS here would otherwise kill the test process.
-  WaitStatus st = pshm::RunFaultingChild(SIGBUS, [&] {
+  WaitStatus st = RunFaultingChild(SIGBUS, [&] {
     c[2 * pg + 1] = 'g';
     CHILD_CHECK_EQ(c[2 * pg + 1], 'g');
   });
@@ -128,13 +128,13 @@ SIGIPC_TEST(PosixShmMoreSize, ShrinkingMakesMappedPagesRaiseSigbus,
             "After ftruncate() shrinks a mapped object, access to a whole mapped page past the "
             "new end raises SIGBUS") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, 2 * pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), 2 * pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, 2 * pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), 2 * pg);
   m.as<char>()[pg + 1] = 'z';
   ASSERT_SUCCEEDS(ftruncate(fd.get(), static_cast<off_t>(pg)));
   volatile char* c = m.as<volatile char>();
-  WaitStatus st = pshm::RunFaultingChild(SIGBUS, [&] {
+  WaitStatus st = RunFaultingChild(SIGBUS, [&] {
     char v = c[pg + 1];
     (void)v;
   });
@@ -146,7 +146,7 @@ SIGIPC_TEST(PosixShmMoreSize, OtherProcessSeesNewSize, "posix_shm.fstat.size-see
             "After ftruncate() in one process, fstat() on a descriptor another process opened "
             "earlier reports the new size") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 0);
+  UniqueFd fd = posix_shm::create_sized(name, 0);
   Gate opened, resized;
   Child child([&] {
     int own = shm_open(name.c_str(), O_RDONLY, 0);
@@ -167,15 +167,15 @@ SIGIPC_TEST(PosixShmMoreSize, DupRefersToSameObject, "posix_shm.dup.same-object"
             "A dup() of a shared memory descriptor refers to the same object: a size set and "
             "data stored through one are seen through the other") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, 0);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, 0);
   int d = dup(fd.get());
   ASSERT_SUCCEEDS(d);
   UniqueFd copy(d);
   ASSERT_SUCCEEDS(ftruncate(copy.get(), static_cast<off_t>(pg)));
-  EXPECT_EQ(pshm::stat_of(fd.get()).st_size, static_cast<off_t>(pg));
-  Mapping a = pshm::map_or_setup_error(copy.get(), pg);
-  Mapping b = pshm::map_or_setup_error(fd.get(), pg, PROT_READ);
+  EXPECT_EQ(posix_shm::stat_of(fd.get()).st_size, static_cast<off_t>(pg));
+  Mapping a = posix_shm::map_or_setup_error(copy.get(), pg);
+  Mapping b = posix_shm::map_or_setup_error(fd.get(), pg, PROT_READ);
   a.as<char>()[9] = 'd';
   EXPECT_EQ(b.as<volatile char>()[9], 'd');
 }

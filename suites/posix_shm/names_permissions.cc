@@ -56,7 +56,7 @@ SIGIPC_TEST(PosixShmPerm, OpenWithoutPermissionFailsEacces, "posix_shm.perm.open
             "EACCES") {
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 0, 0600);
+  UniqueFd fd = posix_shm::create_sized(name, 0, 0600);
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     CHILD_CHECK_ERRNO(shm_open(name.c_str(), O_RDONLY, 0), EACCES);
   });
@@ -69,7 +69,7 @@ SIGIPC_TEST(PosixShmPerm, ReadPermissionAllowsReadOnlyOpen, "posix_shm.perm.open
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   umask(0);
-  UniqueFd fd = pshm::create_sized(name, 0, 0644);
+  UniqueFd fd = posix_shm::create_sized(name, 0, 0644);
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     int ro = shm_open(name.c_str(), O_RDONLY, 0);
     CHILD_CHECK_OK(ro);
@@ -84,13 +84,13 @@ SIGIPC_TEST(PosixShmPerm, TruncWithoutWritePermissionFailsEacces, "posix_shm.per
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
   umask(0);
-  const off_t len = static_cast<off_t>(pshm::page_size());
-  UniqueFd fd = pshm::create_sized(name, static_cast<std::size_t>(len), 0644);
+  const off_t len = static_cast<off_t>(page_size());
+  UniqueFd fd = posix_shm::create_sized(name, static_cast<std::size_t>(len), 0644);
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     CHILD_CHECK_ERRNO(shm_open(name.c_str(), O_RDWR | O_TRUNC, 0), EACCES);
   });
   EXPECT_CHILD_OK(st);
-  EXPECT_EQ(pshm::stat_of(fd.get()).st_size, len);
+  EXPECT_EQ(posix_shm::stat_of(fd.get()).st_size, len);
 }
 
 SIGIPC_TEST(PosixShmPerm, UnlinkWithoutPermissionFailsEacces, "posix_shm.perm.unlink-eacces",
@@ -99,7 +99,7 @@ SIGIPC_TEST(PosixShmPerm, UnlinkWithoutPermissionFailsEacces, "posix_shm.perm.un
             "and the name stays") {
   SIGIPC_REQUIRE_USER_SWITCH();
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 0, 0600);
+  UniqueFd fd = posix_shm::create_sized(name, 0, 0600);
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid,
                             [&] { CHILD_CHECK_ERRNO(shm_unlink(name.c_str()), EACCES); });
   EXPECT_CHILD_OK(st);
@@ -113,9 +113,9 @@ SIGIPC_TEST(PosixShmPerm, WritableSharedMapOfReadOnlyFdFailsEacces,
             "mmap() with PROT_WRITE and MAP_SHARED on a descriptor opened O_RDONLY fails with "
             "EACCES") {
   ShmName name;
-  const std::size_t len = pshm::page_size();
-  UniqueFd rw = pshm::create_sized(name, len);
-  UniqueFd ro = pshm::open_or_setup_error(name.c_str(), O_RDONLY);
+  const std::size_t len = page_size();
+  UniqueFd rw = posix_shm::create_sized(name, len);
+  UniqueFd ro = posix_shm::open_or_setup_error(name.c_str(), O_RDONLY);
   void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED, ro.get(), 0);
   int e = errno;
   if (p != MAP_FAILED) munmap(p, len);
@@ -130,11 +130,11 @@ SIGIPC_TEST(PosixShmPerm, ReadOnlyMapOfReadOnlyFdSucceeds, "posix_shm.mmap.prot-
             "mmap() with PROT_READ of a descriptor opened O_RDONLY succeeds and reads the "
             "object's data") {
   ShmName name;
-  const std::size_t len = pshm::page_size();
-  UniqueFd rw = pshm::create_sized(name, len);
-  Mapping w = pshm::map_or_setup_error(rw.get(), len);
+  const std::size_t len = page_size();
+  UniqueFd rw = posix_shm::create_sized(name, len);
+  Mapping w = posix_shm::map_or_setup_error(rw.get(), len);
   w.as<char>()[100] = 'r';
-  UniqueFd ro = pshm::open_or_setup_error(name.c_str(), O_RDONLY);
+  UniqueFd ro = posix_shm::open_or_setup_error(name.c_str(), O_RDONLY);
   void* p = mmap(nullptr, len, PROT_READ, MAP_SHARED, ro.get(), 0);
   ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
   Mapping r(p, len);
@@ -144,7 +144,7 @@ SIGIPC_TEST(PosixShmPerm, ReadOnlyMapOfReadOnlyFdSucceeds, "posix_shm.mmap.prot-
 SIGIPC_TEST(PosixShmPerm, ZeroLengthMapFailsEinval, "posix_shm.mmap.zero-length-einval",
             "XSH mmap()", "mmap() with len 0 fails with EINVAL") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, pshm::page_size());
+  UniqueFd fd = posix_shm::create_sized(name, page_size());
   void* p = mmap(nullptr, 0, PROT_READ, MAP_SHARED, fd.get(), 0);
   int e = errno;
   EXPECT_EQ(p, MAP_FAILED);

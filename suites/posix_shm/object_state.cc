@@ -23,17 +23,17 @@ SIGIPC_TEST(PosixShmObject, DataPersistsWithoutReferences, "posix_shm.object.per
             "With every descriptor closed and mapping removed, the object and its data remain "
             "until shm_unlink(): reopening the name finds them") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
+  const std::size_t pg = page_size();
   {
-    UniqueFd fd = pshm::create_sized(name, pg);
-    Mapping m = pshm::map_or_setup_error(fd.get(), pg);
+    UniqueFd fd = posix_shm::create_sized(name, pg);
+    Mapping m = posix_shm::map_or_setup_error(fd.get(), pg);
     m.as<char>()[42] = 'p';
   }
   int fd = shm_open(name.c_str(), O_RDONLY, 0);
   ASSERT_SUCCEEDS(fd);
   UniqueFd again(fd);
-  EXPECT_EQ(pshm::stat_of(fd).st_size, static_cast<off_t>(pg));
-  Mapping m = pshm::map_or_setup_error(fd, pg, PROT_READ);
+  EXPECT_EQ(posix_shm::stat_of(fd).st_size, static_cast<off_t>(pg));
+  Mapping m = posix_shm::map_or_setup_error(fd, pg, PROT_READ);
   EXPECT_EQ(m.as<volatile char>()[42], 'p');
 }
 
@@ -42,11 +42,11 @@ SIGIPC_TEST(PosixShmObject, CreateFlagDoesNotChangeExistingMode,
             "O_CREAT on an existing object has no effect: its permission bits stay as they were") {
   ShmName name;
   umask(0);
-  UniqueFd first = pshm::create_sized(name, 0, 0600);
+  UniqueFd first = posix_shm::create_sized(name, 0, 0600);
   int fd = shm_open(name.c_str(), O_RDWR | O_CREAT, 0666);
   ASSERT_SUCCEEDS(fd);
   UniqueFd second(fd);
-  EXPECT_EQ(pshm::stat_of(fd).st_mode & 0777, 0600u);
+  EXPECT_EQ(posix_shm::stat_of(fd).st_mode & 0777, 0600u);
 }
 
 SIGIPC_TEST(PosixShmObject, ExclusiveCreateIsAtomic, "posix_shm.open.excl-atomic", "XSH shm_open()",
@@ -83,8 +83,8 @@ SIGIPC_TEST(PosixShmObject, AccessModeFollowsOflag, "posix_shm.open.access-mode"
             "The open file description gets the access mode of oflag: O_RDONLY or O_RDWR "
             "(F_GETFL)") {
   ShmName name;
-  UniqueFd rw = pshm::create_sized(name, 0);
-  UniqueFd ro = pshm::open_or_setup_error(name.c_str(), O_RDONLY);
+  UniqueFd rw = posix_shm::create_sized(name, 0);
+  UniqueFd ro = posix_shm::open_or_setup_error(name.c_str(), O_RDONLY);
   int fl_rw = fcntl(rw.get(), F_GETFL);
   int fl_ro = fcntl(ro.get(), F_GETFL);
   ASSERT_SUCCEEDS(fl_rw);
@@ -98,28 +98,28 @@ SIGIPC_TEST(PosixShmObject, FchmodChangesPermissionBits, "posix_shm.fchmod.chang
             "fchmod() on a shared memory object descriptor changes its permission bits, as "
             "seen by another open of the name") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 0, 0600);
+  UniqueFd fd = posix_shm::create_sized(name, 0, 0600);
   ASSERT_SUCCEEDS(fchmod(fd.get(), 0640));
-  UniqueFd other = pshm::open_or_setup_error(name.c_str(), O_RDONLY);
-  EXPECT_EQ(pshm::stat_of(other.get()).st_mode & 0777, 0640u);
+  UniqueFd other = posix_shm::open_or_setup_error(name.c_str(), O_RDONLY);
+  EXPECT_EQ(posix_shm::stat_of(other.get()).st_mode & 0777, 0640u);
 }
 
 SIGIPC_TEST(PosixShmObject, NegativeTruncateLengthFailsEinval,
             "posix_shm.ftruncate.negative-einval", "XSH ftruncate()",
             "ftruncate() with a negative length fails with EINVAL and keeps the size") {
   ShmName name;
-  const off_t len = static_cast<off_t>(pshm::page_size());
-  UniqueFd fd = pshm::create_sized(name, static_cast<std::size_t>(len));
+  const off_t len = static_cast<off_t>(page_size());
+  UniqueFd fd = posix_shm::create_sized(name, static_cast<std::size_t>(len));
   EXPECT_FAILS_WITH(ftruncate(fd.get(), -1), EINVAL);
-  EXPECT_EQ(pshm::stat_of(fd.get()).st_size, len);
+  EXPECT_EQ(posix_shm::stat_of(fd.get()).st_size, len);
 }
 
 SIGIPC_TEST(PosixShmObject, ShrinkReducesSize, "posix_shm.ftruncate.shrinks", "XSH ftruncate()",
             "ftruncate() to a smaller length shrinks the object: fstat reports the new size") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 4 * pshm::page_size());
+  UniqueFd fd = posix_shm::create_sized(name, 4 * page_size());
   ASSERT_SUCCEEDS(ftruncate(fd.get(), 100));
-  EXPECT_EQ(pshm::stat_of(fd.get()).st_size, 100);
+  EXPECT_EQ(posix_shm::stat_of(fd.get()).st_size, 100);
 }
 
 }  // namespace

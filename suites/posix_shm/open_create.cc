@@ -23,7 +23,7 @@ SIGIPC_TEST(PosixShmOpen, CreatedObjectHasSizeZero, "posix_shm.open.create-size-
   int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
   ASSERT_SUCCEEDS(fd);
   UniqueFd guard(fd);
-  EXPECT_EQ(pshm::stat_of(fd).st_size, 0);
+  EXPECT_EQ(posix_shm::stat_of(fd).st_size, 0);
 }
 
 SIGIPC_TEST(PosixShmOpen, CreatedModeIsModeMaskedByUmask, "posix_shm.open.create-mode-umask",
@@ -35,7 +35,7 @@ SIGIPC_TEST(PosixShmOpen, CreatedModeIsModeMaskedByUmask, "posix_shm.open.create
   int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0666);
   ASSERT_SUCCEEDS(fd);
   UniqueFd guard(fd);
-  EXPECT_EQ(pshm::stat_of(fd).st_mode & 07777, 0640u);
+  EXPECT_EQ(posix_shm::stat_of(fd).st_mode & 07777, 0640u);
 }
 
 SIGIPC_TEST(PosixShmOpen, CreatedOwnerIsEffectiveIds, "posix_shm.open.create-owner",
@@ -60,7 +60,7 @@ SIGIPC_TEST(PosixShmOpen, CreatedOwnerIsEffectiveIds, "posix_shm.open.create-own
 SIGIPC_TEST(PosixShmOpen, ExclusiveCreateOfExistingNameFailsEexist, "posix_shm.open.excl-eexist",
             "XSH shm_open()", "O_CREAT|O_EXCL fails with EEXIST when the object already exists") {
   ShmName name;
-  UniqueFd first = pshm::open_or_setup_error(name.c_str(), O_RDWR | O_CREAT | O_EXCL);
+  UniqueFd first = posix_shm::open_or_setup_error(name.c_str(), O_RDWR | O_CREAT | O_EXCL);
   errno = 0;
   int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
   int e = errno;
@@ -81,15 +81,15 @@ SIGIPC_TEST(PosixShmOpen, CreateWithoutExclOpensExistingObject,
             "O_CREAT without O_EXCL on an existing name opens that object, keeping its size and "
             "contents") {
   ShmName name;
-  const std::size_t len = pshm::page_size();
-  UniqueFd first = pshm::create_sized(name, len);
-  Mapping m1 = pshm::map_or_setup_error(first.get(), len);
+  const std::size_t len = page_size();
+  UniqueFd first = posix_shm::create_sized(name, len);
+  Mapping m1 = posix_shm::map_or_setup_error(first.get(), len);
   m1.as<char>()[7] = 'Q';
   int fd = shm_open(name.c_str(), O_RDWR | O_CREAT, 0600);
   ASSERT_SUCCEEDS(fd);
   UniqueFd second(fd);
-  EXPECT_EQ(pshm::stat_of(fd).st_size, static_cast<off_t>(len));
-  Mapping m2 = pshm::map_or_setup_error(fd, len);
+  EXPECT_EQ(posix_shm::stat_of(fd).st_size, static_cast<off_t>(len));
+  Mapping m2 = posix_shm::map_or_setup_error(fd, len);
   EXPECT_EQ(m2.as<char>()[7], 'Q');
 }
 
@@ -97,11 +97,11 @@ SIGIPC_TEST(PosixShmOpen, TruncFlagTruncatesExistingToZero, "posix_shm.open.trun
             "XSH shm_open()",
             "O_TRUNC on an existing object opened O_RDWR truncates it to zero length") {
   ShmName name;
-  UniqueFd first = pshm::create_sized(name, 3 * pshm::page_size());
+  UniqueFd first = posix_shm::create_sized(name, 3 * page_size());
   int fd = shm_open(name.c_str(), O_RDWR | O_TRUNC, 0);
   ASSERT_SUCCEEDS(fd);
   UniqueFd second(fd);
-  EXPECT_EQ(pshm::stat_of(first.get()).st_size, 0);
+  EXPECT_EQ(posix_shm::stat_of(first.get()).st_size, 0);
 }
 
 SIGIPC_TEST(PosixShmOpen, ReturnedDescriptorHasCloexec, "posix_shm.open.fd-cloexec",
@@ -120,35 +120,35 @@ SIGIPC_TEST(PosixShmOpen, ReadOnlyDescriptorCannotBeTruncated, "posix_shm.open.r
             "ftruncate() on a descriptor opened O_RDONLY fails with EBADF or EINVAL (not open for "
             "writing)") {
   ShmName name;
-  UniqueFd rw = pshm::create_sized(name, pshm::page_size());
+  UniqueFd rw = posix_shm::create_sized(name, page_size());
   int fd = shm_open(name.c_str(), O_RDONLY, 0);
   ASSERT_SUCCEEDS(fd);
   UniqueFd ro(fd);
   errno = 0;
-  int r = ftruncate(fd, 2 * static_cast<off_t>(pshm::page_size()));
+  int r = ftruncate(fd, 2 * static_cast<off_t>(page_size()));
   int e = errno;
   EXPECT_EQ(r, -1);
   EXPECT_TRUE(e == EBADF || e == EINVAL) << "errno " << ErrnoText(e);
-  EXPECT_EQ(pshm::stat_of(rw.get()).st_size, static_cast<off_t>(pshm::page_size()));
+  EXPECT_EQ(posix_shm::stat_of(rw.get()).st_size, static_cast<off_t>(page_size()));
 }
 
 SIGIPC_TEST(PosixShmOpen, ObjectIsRegularFileOnLinux, "posix_shm.open.linux-regular-file",
             "Linux-only, shm_overview(7)",
             "On Linux a shared memory object is a file in a tmpfs: fstat() reports S_IFREG") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 0);
-  EXPECT_TRUE(S_ISREG(pshm::stat_of(fd.get()).st_mode));
+  UniqueFd fd = posix_shm::create_sized(name, 0);
+  EXPECT_TRUE(S_ISREG(posix_shm::stat_of(fd.get()).st_mode));
 }
 
 SIGIPC_TEST(PosixShmOpen, FstatReportsModeAndSize, "posix_shm.fstat.mode-and-size", "XSH fstat()",
             "fstat() on a shared memory object reports its permission bits and its current size") {
   ShmName name;
   umask(0);
-  UniqueFd fd = pshm::create_sized(name, 5 * pshm::page_size() + 3, 0604);
+  UniqueFd fd = posix_shm::create_sized(name, 5 * page_size() + 3, 0604);
   struct stat st {};
   ASSERT_SUCCEEDS(fstat(fd.get(), &st));
   EXPECT_EQ(st.st_mode & 0777, 0604u);
-  EXPECT_EQ(st.st_size, static_cast<off_t>(5 * pshm::page_size() + 3));
+  EXPECT_EQ(st.st_size, static_cast<off_t>(5 * page_size() + 3));
 }
 
 }  // namespace

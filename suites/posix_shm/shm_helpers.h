@@ -1,11 +1,9 @@
-// Helpers shared by the POSIX shared memory tests: page size, fstat of a
-// descriptor, a checked mapping of an object, and a child that must die by a
-// given memory-fault signal.
+// Helpers shared by the POSIX shared memory tests: fstat of a descriptor and a
+// checked mapping of an object.
 #pragma once
 
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,12 +12,12 @@
 
 #include "fixtures/check.h"
 #include "fixtures/ipc_guards.h"
+#include "fixtures/probes.h"
 #include "fixtures/process.h"
+#include "fixtures/shared_memory.h"
 
 namespace sigipc {
-namespace pshm {
-
-inline std::size_t page_size() { return static_cast<std::size_t>(sysconf(_SC_PAGESIZE)); }
+namespace posix_shm {
 
 inline struct stat stat_of(int fd) {
   struct stat st {};
@@ -47,38 +45,5 @@ inline Mapping map_or_setup_error(int fd, std::size_t len, int prot = PROT_READ 
   return Mapping(p, len);
 }
 
-// Runs body in a child without core dumps and with the default action for
-// sig; the body is expected to be killed by sig at its faulting access.
-inline WaitStatus RunFaultingChild(int sig, const std::function<void()>& body) {
-  return RunInChild([&] {
-    struct rlimit no_core {
-      0, 0
-    };
-    setrlimit(RLIMIT_CORE, &no_core);
-    signal(sig, SIG_DFL);
-    body();
-  });
-}
-
-// Shared memory at p (at least 3 bytes), inherited by a forked child, is one
-// memory: the child sees the parent's store made before fork and after, and
-// the parent sees the child's. Used for POSIX mappings and SysV attaches.
-inline void ExpectSharedBothWaysAcrossFork(volatile char* p) {
-  p[0] = 'P';
-  Gate parent_wrote;
-  Child child([&] {
-    parent_wrote.close_opener();
-    CHILD_CHECK_EQ(p[0], 'P');
-    p[1] = 'C';
-    parent_wrote.wait();
-    CHILD_CHECK_EQ(p[2], 'Q');
-  });
-  parent_wrote.close_waiter();
-  p[2] = 'Q';
-  parent_wrote.open();
-  EXPECT_CHILD_OK(child.wait());
-  EXPECT_EQ(p[1], 'C') << "the parent does not see the child's store";
-}
-
-}  // namespace pshm
+}  // namespace posix_shm
 }  // namespace sigipc

@@ -26,10 +26,10 @@ bool all_zero(const char* p, std::size_t n) {
 SIGIPC_TEST(PosixShmSize, FtruncateSetsSize, "posix_shm.ftruncate.sets-size", "XSH ftruncate()",
             "ftruncate() on a shared memory object sets its size to length (fstat st_size)") {
   ShmName name;
-  UniqueFd fd = pshm::open_or_setup_error(name.c_str(), O_RDWR | O_CREAT | O_EXCL);
-  const off_t len = 3 * static_cast<off_t>(pshm::page_size()) + 17;
+  UniqueFd fd = posix_shm::open_or_setup_error(name.c_str(), O_RDWR | O_CREAT | O_EXCL);
+  const off_t len = 3 * static_cast<off_t>(page_size()) + 17;
   ASSERT_SUCCEEDS(ftruncate(fd.get(), len));
-  EXPECT_EQ(pshm::stat_of(fd.get()).st_size, len);
+  EXPECT_EQ(posix_shm::stat_of(fd.get()).st_size, len);
 }
 
 SIGIPC_TEST(PosixShmSize, GrownBytesReadAsZero, "posix_shm.ftruncate.grow-zero-filled",
@@ -37,15 +37,15 @@ SIGIPC_TEST(PosixShmSize, GrownBytesReadAsZero, "posix_shm.ftruncate.grow-zero-f
             "Bytes added when ftruncate() grows an object read as zero, also where shrinking "
             "dropped earlier data") {
   ShmName name;
-  const std::size_t len = 2 * pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, len);
+  const std::size_t len = 2 * page_size();
+  UniqueFd fd = posix_shm::create_sized(name, len);
   {
-    Mapping m = pshm::map_or_setup_error(fd.get(), len);
+    Mapping m = posix_shm::map_or_setup_error(fd.get(), len);
     memset(m.get(), 0x5a, len);
   }
   ASSERT_SUCCEEDS(ftruncate(fd.get(), 10));
   ASSERT_SUCCEEDS(ftruncate(fd.get(), static_cast<off_t>(len)));
-  Mapping m = pshm::map_or_setup_error(fd.get(), len);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), len);
   EXPECT_EQ(m.as<char>()[9], 0x5a) << "bytes below the shrunk size are kept";
   EXPECT_TRUE(all_zero(m.as<char>() + 10, len - 10));
 }
@@ -53,9 +53,9 @@ SIGIPC_TEST(PosixShmSize, GrownBytesReadAsZero, "posix_shm.ftruncate.grow-zero-f
 SIGIPC_TEST(PosixShmSize, NewObjectMappingIsZeroFilled, "posix_shm.ftruncate.new-object-zero",
             "XSH ftruncate()", "A new object extended by ftruncate() reads as all zero bytes") {
   ShmName name;
-  const std::size_t len = 4 * pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, len);
-  Mapping m = pshm::map_or_setup_error(fd.get(), len, PROT_READ);
+  const std::size_t len = 4 * page_size();
+  UniqueFd fd = posix_shm::create_sized(name, len);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), len, PROT_READ);
   EXPECT_TRUE(all_zero(m.as<char>(), len));
 }
 
@@ -63,10 +63,10 @@ SIGIPC_TEST(PosixShmMap, TwoSharedMappingsSeeEachOthersWrites, "posix_shm.mmap.s
             "XSH mmap()",
             "Two MAP_SHARED mappings of one object in one process see each other's stores") {
   ShmName name;
-  const std::size_t len = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, len);
-  Mapping a = pshm::map_or_setup_error(fd.get(), len);
-  Mapping b = pshm::map_or_setup_error(fd.get(), len);
+  const std::size_t len = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, len);
+  Mapping a = posix_shm::map_or_setup_error(fd.get(), len);
+  Mapping b = posix_shm::map_or_setup_error(fd.get(), len);
   ASSERT_NE(a.get(), b.get());
   a.as<volatile char>()[1] = 'a';
   b.as<volatile char>()[2] = 'b';
@@ -78,15 +78,15 @@ SIGIPC_TEST(PosixShmMap, PrivateMappingWritesAreNotShared, "posix_shm.mmap.priva
             "XSH mmap()",
             "Stores through a MAP_PRIVATE mapping change neither the object nor other mappings") {
   ShmName name;
-  const std::size_t len = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, len);
-  Mapping shared = pshm::map_or_setup_error(fd.get(), len);
+  const std::size_t len = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, len);
+  Mapping shared = posix_shm::map_or_setup_error(fd.get(), len);
   shared.as<char>()[0] = 's';
-  Mapping priv = pshm::map_or_setup_error(fd.get(), len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+  Mapping priv = posix_shm::map_or_setup_error(fd.get(), len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
   EXPECT_EQ(priv.as<volatile char>()[0], 's') << "a private mapping starts with the object's data";
   priv.as<volatile char>()[0] = 'p';
   EXPECT_EQ(shared.as<volatile char>()[0], 's');
-  Mapping later = pshm::map_or_setup_error(fd.get(), len, PROT_READ);
+  Mapping later = posix_shm::map_or_setup_error(fd.get(), len, PROT_READ);
   EXPECT_EQ(later.as<volatile char>()[0], 's');
 }
 
@@ -95,11 +95,11 @@ SIGIPC_TEST(PosixShmMap, AccessPastEndOfObjectRaisesSigbus, "posix_shm.mmap.past
             "A reference within the mapping to whole pages following the end of the object "
             "delivers SIGBUS") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), 2 * pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), 2 * pg);
   volatile char* past = m.as<volatile char>() + pg;
-  WaitStatus st = pshm::RunFaultingChild(SIGBUS, [&] { *past = 1; });
+  WaitStatus st = RunFaultingChild(SIGBUS, [&] { *past = 1; });
   EXPECT_TRUE(KilledBy(st, SIGBUS));
 }
 
@@ -108,9 +108,9 @@ SIGIPC_TEST(PosixShmMap, AccessPastMappingRaisesSigsegv, "posix_shm.mmap.past-ma
             "A reference past the mapped range (not mapped at all) delivers SIGSEGV even though "
             "the object continues there") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, 2 * pg);
-  WaitStatus st = pshm::RunFaultingChild(SIGSEGV, [&] {
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, 2 * pg);
+  WaitStatus st = RunFaultingChild(SIGSEGV, [&] {
     // Reserve two pages, then map one page of the object over the first and
     // leave the second unmapped.
     void* r = mmap(nullptr, 2 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -127,9 +127,9 @@ SIGIPC_TEST(PosixShmMap, AccessPastMappingRaisesSigsegv, "posix_shm.mmap.past-ma
 SIGIPC_TEST(PosixShmMap, AccessAfterMunmapRaisesSigsegv, "posix_shm.munmap.access-sigsegv",
             "XSH munmap()", "After munmap(), references to the removed pages deliver SIGSEGV") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  WaitStatus st = pshm::RunFaultingChild(SIGSEGV, [&] {
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  WaitStatus st = RunFaultingChild(SIGSEGV, [&] {
     void* p = mmap(nullptr, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
     CHILD_CHECK(p != MAP_FAILED);
     static_cast<volatile char*>(p)[0] = 1;
@@ -144,14 +144,14 @@ SIGIPC_TEST(PosixShmMap, MappingSurvivesCloseOfDescriptor, "posix_shm.close.mapp
             "Closing the descriptor does not remove the mapping: it still reads and writes the "
             "object") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg);
   m.as<char>()[0] = 'c';
   fd.reset();
   m.as<volatile char>()[1] = 'd';
-  UniqueFd again = pshm::open_or_setup_error(name.c_str(), O_RDWR);
-  Mapping check = pshm::map_or_setup_error(again.get(), pg, PROT_READ);
+  UniqueFd again = posix_shm::open_or_setup_error(name.c_str(), O_RDWR);
+  Mapping check = posix_shm::map_or_setup_error(again.get(), pg, PROT_READ);
   EXPECT_EQ(check.as<volatile char>()[0], 'c');
   EXPECT_EQ(check.as<volatile char>()[1], 'd');
 }
@@ -161,20 +161,20 @@ SIGIPC_TEST(PosixShmMap, SharedMappingInheritedAcrossForkBothWays,
             "A child inherits a MAP_SHARED mapping of the object: each side sees the other's "
             "stores") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg);
   volatile char* p = m.as<volatile char>();
-  pshm::ExpectSharedBothWaysAcrossFork(p);
+  ExpectSharedBothWaysAcrossFork(p);
 }
 
 SIGIPC_TEST(PosixShmMap, ForkedChildPrivateWritesStayPrivate, "posix_shm.fork.private-copy",
             "XSH fork()",
             "A child's stores to an inherited MAP_PRIVATE mapping are not seen by the parent") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg, PROT_READ | PROT_WRITE, MAP_PRIVATE);
   volatile char* p = m.as<volatile char>();
   p[0] = 'x';
   WaitStatus st = RunInChild([&] {

@@ -23,9 +23,9 @@ SIGIPC_TEST(PosixShmUnlink, UnlinkRemovesNameImmediately, "posix_shm.unlink.name
             "After shm_unlink() returns, shm_open() of the name without O_CREAT fails with "
             "ENOENT even while the object is still open and mapped") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg);
   ASSERT_SUCCEEDS(shm_unlink(name.c_str()));
   EXPECT_FAILS_WITH(shm_open(name.c_str(), O_RDWR, 0), ENOENT);
 }
@@ -35,15 +35,15 @@ SIGIPC_TEST(PosixShmUnlink, OpenDescriptorsAndMappingsKeepWorking,
             "After shm_unlink(), existing descriptors and mappings keep referring to the object "
             "and its data") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg);
   m.as<char>()[5] = 'k';
   ASSERT_SUCCEEDS(shm_unlink(name.c_str()));
   EXPECT_EQ(m.as<volatile char>()[5], 'k');
-  EXPECT_EQ(pshm::stat_of(fd.get()).st_size, static_cast<off_t>(pg));
+  EXPECT_EQ(posix_shm::stat_of(fd.get()).st_size, static_cast<off_t>(pg));
   // A new mapping through the old descriptor still reaches the same memory.
-  Mapping again = pshm::map_or_setup_error(fd.get(), pg);
+  Mapping again = posix_shm::map_or_setup_error(fd.get(), pg);
   again.as<volatile char>()[6] = 'm';
   EXPECT_EQ(m.as<volatile char>()[6], 'm');
   EXPECT_EQ(again.as<volatile char>()[5], 'k');
@@ -54,17 +54,17 @@ SIGIPC_TEST(PosixShmUnlink, RecreatedNameIsDistinctObject, "posix_shm.unlink.rec
             "An object created under a name after shm_unlink() is new: size zero, not the old "
             "object's data") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd old_fd = pshm::create_sized(name, pg);
-  Mapping old_map = pshm::map_or_setup_error(old_fd.get(), pg);
+  const std::size_t pg = page_size();
+  UniqueFd old_fd = posix_shm::create_sized(name, pg);
+  Mapping old_map = posix_shm::map_or_setup_error(old_fd.get(), pg);
   old_map.as<char>()[0] = 'o';
   ASSERT_SUCCEEDS(shm_unlink(name.c_str()));
   int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
   ASSERT_SUCCEEDS(fd) << "O_EXCL must succeed: the old name is gone";
   UniqueFd new_fd(fd);
-  EXPECT_EQ(pshm::stat_of(fd).st_size, 0);
+  EXPECT_EQ(posix_shm::stat_of(fd).st_size, 0);
   SETUP_OK(ftruncate(fd, static_cast<off_t>(pg)));
-  Mapping new_map = pshm::map_or_setup_error(fd, pg);
+  Mapping new_map = posix_shm::map_or_setup_error(fd, pg);
   EXPECT_EQ(new_map.as<volatile char>()[0], 0);
   new_map.as<volatile char>()[0] = 'n';
   EXPECT_EQ(old_map.as<volatile char>()[0], 'o');
@@ -81,7 +81,7 @@ SIGIPC_TEST(PosixShmUnlink, SecondUnlinkFailsEnoent, "posix_shm.unlink.twice-eno
             "A second shm_unlink() of the same name fails with ENOENT although the object is "
             "still open") {
   ShmName name;
-  UniqueFd fd = pshm::create_sized(name, 0);
+  UniqueFd fd = posix_shm::create_sized(name, 0);
   ASSERT_SUCCEEDS(shm_unlink(name.c_str()));
   EXPECT_FAILS_WITH(shm_unlink(name.c_str()), ENOENT);
 }
@@ -115,9 +115,9 @@ SIGIPC_TEST(PosixShmUnlink, ExecedProgramSharesObjectByName, "posix_shm.open.sha
             "A process that opens the same name (a new program image, no inherited mapping) maps "
             "the same object: each sees the other's stores") {
   ShmName name;
-  const std::size_t pg = pshm::page_size();
-  UniqueFd fd = pshm::create_sized(name, pg);
-  Mapping m = pshm::map_or_setup_error(fd.get(), pg);
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg);
   m.as<char>()[0] = 'E';
   ExecArgv argv("posix_shm_by_name", {name.str(), std::to_string(pg), "E"});
   Child child([&] {

@@ -18,11 +18,11 @@
 namespace sigipc {
 namespace {
 
-using flagtest::addr_of;
-using flagtest::g_frame_addr;
-using flagtest::in_region;
-using flagtest::on_thread_stack;
-using flagtest::record_frame;
+using signals::addr_of;
+using signals::g_frame_addr;
+using signals::in_region;
+using signals::on_thread_stack;
+using signals::record_frame;
 
 // Raises sig, whose handler is record_frame, and returns where that frame was.
 std::uintptr_t frame_of_handler_for(int sig) {
@@ -36,7 +36,7 @@ SIGIPC_TEST(SignalAltStack, SaOnstackHandlerRunsOnAltStack, "signal.altstack.han
             "XSH sigaltstack(); XSH sigaction()",
             "A handler installed with SA_ONSTACK runs on the alternate stack declared with "
             "sigaltstack(): its frame lies within [ss_sp, ss_sp + ss_size)") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   SignalAction action(SIGUSR1, record_frame, SA_ONSTACK);
   EXPECT_TRUE(in_region(frame_of_handler_for(SIGUSR1), alt.base(), alt.size()))
       << "the SA_ONSTACK handler's frame is outside the alternate stack";
@@ -46,7 +46,7 @@ SIGIPC_TEST(SignalAltStack, HandlerWithoutSaOnstackRunsOnNormalStack,
             "signal.altstack.no-onstack-normal-stack", "XSH sigaction()",
             "A handler installed without SA_ONSTACK runs on the current (normal) stack even when "
             "an alternate stack is declared") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   SignalAction action(SIGUSR1, record_frame);
   std::uintptr_t frame = frame_of_handler_for(SIGUSR1);
   EXPECT_FALSE(in_region(frame, alt.base(), alt.size()))
@@ -58,7 +58,7 @@ SIGIPC_TEST(SignalAltStack, DisabledAltStackIsNotUsed, "signal.altstack.disable-
             "XSH sigaltstack(); XSH sigaction()",
             "Once the alternate stack is disabled with SS_DISABLE, an SA_ONSTACK handler runs on "
             "the current stack") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   SignalAction action(SIGUSR1, record_frame, SA_ONSTACK);
   stack_t off{};
   off.ss_flags = SS_DISABLE;
@@ -74,7 +74,7 @@ SIGIPC_TEST(SignalAltStack, DisabledAltStackIsNotUsed, "signal.altstack.disable-
 // alternate stack. A nested delivery that restarted at the top of that
 // stack would write its frame over the outer one.
 constexpr int kCanaryBytes = 256;
-flagtest::AtomicAddr g_inner_frame{0}, g_canary_lo{0}, g_canary_hi{0};
+signals::AtomicAddr g_inner_frame{0}, g_canary_lo{0}, g_canary_hi{0};
 volatile sig_atomic_t g_canary_intact = -1;
 
 void inner_handler(int) {
@@ -99,7 +99,7 @@ SIGIPC_TEST(SignalAltStack, NestedSignalStaysOnAltStack, "signal.altstack.nested
             "A signal caught while an SA_ONSTACK handler runs on the alternate stack is also "
             "delivered on that stack, below the running handler's frame and without overwriting "
             "it") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   SignalAction outer(SIGUSR1, outer_handler, SA_ONSTACK);
   SignalAction inner(SIGUSR2, inner_handler, SA_ONSTACK);
   g_inner_frame = 0;
@@ -129,7 +129,7 @@ SIGIPC_TEST(SignalAltStack, SsAutodisarmDisarmsStackWhileHandlerRuns, "signal.al
             "Linux-only, sigaltstack(2)",
             "With SS_AUTODISARM the alternate stack is used, reported as SS_DISABLE while the "
             "handler runs on it, and re-armed when the handler returns") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   stack_t ss{};
   ss.ss_sp = alt.base();
   ss.ss_size = alt.size();
@@ -146,7 +146,7 @@ SIGIPC_TEST(SignalAltStack, SsAutodisarmDisarmsStackWhileHandlerRuns, "signal.al
   EXPECT_TRUE(in_region(frame_of_handler_for(SIGUSR1), alt.base(), alt.size()))
       << "the SA_ONSTACK handler did not run on the autodisarmed stack";
   EXPECT_EQ(g_flags_inside, SS_DISABLE) << "inside the handler the stack must read as disarmed";
-  stack_t after = flagtest::query_alt_stack();
+  stack_t after = signals::query_alt_stack();
   EXPECT_EQ(after.ss_sp, alt.base()) << "the stack was not restored when the handler returned";
   EXPECT_EQ(after.ss_size, alt.size());
   EXPECT_EQ(after.ss_flags, static_cast<int>(SS_AUTODISARM)) << "flags after the handler";

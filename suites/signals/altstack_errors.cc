@@ -18,7 +18,7 @@
 namespace sigipc {
 namespace {
 
-using flagtest::query_alt_stack;
+using signals::query_alt_stack;
 
 // Results of the attempts made inside the handler: the errno of a failure,
 // 0 for a success, -1 not attempted.
@@ -42,7 +42,7 @@ SIGIPC_TEST(SignalAltStack, ChangingStackWhileOnItFailsWithEperm, "signal.altsta
             "XSH sigaltstack()",
             "While executing on the alternate stack, replacing or disabling it fails with EPERM "
             "and leaves it in place") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   SignalAction action(SIGUSR1, modify_from_handler, SA_ONSTACK);
   g_replace_errno = -1;
   g_disable_errno = -1;
@@ -59,7 +59,7 @@ SIGIPC_TEST(SignalAltStack, SizeBelowMinsigstkszFailsWithEnomem, "signal.altstac
             "XSH sigaltstack(); XBD <signal.h>",
             "sigaltstack() fails with ENOMEM, changing nothing, when ss_size is less than "
             "MINSIGSTKSZ (the <signal.h> constant of the POSIX environment)") {
-  const long min = flagtest::posix_minsigstksz();
+  const long min = signals::posix_minsigstksz();
   ASSERT_GT(min, 1) << "setup: MINSIGSTKSZ";
   std::unique_ptr<char[]> mem(new char[static_cast<std::size_t>(min)]);
   for (long size : {0L, 1L, min - 1}) {
@@ -77,11 +77,11 @@ SIGIPC_TEST(SignalAltStack, SizeOfMinsigstkszIsAccepted, "signal.altstack.min-si
             "XSH sigaltstack(); XBD <signal.h>",
             "sigaltstack() accepts a stack of exactly MINSIGSTKSZ bytes, both the POSIX "
             "constant and glibc's run-time MINSIGSTKSZ") {
-  AltStack restore(flagtest::alt_stack_bytes());  // puts the original state back
+  AltStack restore(signals::alt_stack_bytes());  // puts the original state back
   // Under _GNU_SOURCE, glibc 2.34+ defines MINSIGSTKSZ as
   // sysconf(_SC_SIGSTKSZ); an application compiled that way uses this value.
   const long gnu_min = static_cast<long>(MINSIGSTKSZ);
-  for (long size : {flagtest::posix_minsigstksz(), gnu_min}) {
+  for (long size : {signals::posix_minsigstksz(), gnu_min}) {
     std::unique_ptr<char[]> mem(new char[static_cast<std::size_t>(size)]);
     stack_t ss{};
     ss.ss_sp = mem.get();
@@ -99,7 +99,7 @@ SIGIPC_TEST(SignalAltStack, UnknownSsFlagsFailWithEinval, "signal.altstack.einva
             "XSH sigaltstack()",
             "sigaltstack() fails with EINVAL when ss_flags holds a bit that is no stack flag at "
             "all, alone or with SS_DISABLE") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   const unsigned known = SS_ONSTACK | SS_DISABLE | SS_AUTODISARM;
   for (int bit = 0; bit < 31; ++bit) {
     const unsigned flag = 1u << bit;
@@ -122,7 +122,7 @@ SIGIPC_TEST(SignalAltStack, SsOnstackInNewStackFailsWithEinval,
             "signal.altstack.einval-ss-onstack-flag", "XSH sigaltstack()",
             "sigaltstack() fails with EINVAL when ss->ss_flags holds SS_ONSTACK, a flag other "
             "than SS_DISABLE (SS_ONSTACK is only ever reported, in oss)") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   std::unique_ptr<char[]> other(new char[alt.size()]);
   stack_t ss{};
   ss.ss_sp = other.get();

@@ -17,7 +17,7 @@
 namespace sigipc {
 namespace {
 
-using flagtest::in_region;
+using signals::in_region;
 
 // Exit codes of the altstack_state helper: the state the new image finds.
 constexpr int kStackDisabled = 10;
@@ -34,7 +34,7 @@ SIGIPC_TEST(SignalAltStack, ExecRemovesAltStack, "signal.altstack.exec-removes",
             "XSH sigaltstack()",
             "After a successful exec there is no alternate signal stack in the new process "
             "image: sigaltstack() reports SS_DISABLE") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   ExecArgv argv("altstack_state", {});
   Child c([&] {
     stack_t now{};
@@ -56,17 +56,17 @@ SIGIPC_TEST(SignalAltStack, ForkChildInheritsAltStack, "signal.altstack.fork-inh
             "A child created by fork() has its parent's alternate stack (the child is a copy of "
             "the parent, and no exception names the stack): same ss_sp and ss_size, enabled and "
             "used for SA_ONSTACK handlers") {
-  AltStack alt(flagtest::alt_stack_bytes());
-  SignalAction action(SIGUSR1, flagtest::record_frame, SA_ONSTACK);
+  AltStack alt(signals::alt_stack_bytes());
+  SignalAction action(SIGUSR1, signals::record_frame, SA_ONSTACK);
   WaitStatus st = RunInChild([&] {
     stack_t now{};
     CHILD_CHECK_OK(sigaltstack(nullptr, &now));
     CHILD_CHECK(now.ss_sp == alt.base());
     CHILD_CHECK_EQ(now.ss_size, alt.size());
     CHILD_CHECK_EQ(now.ss_flags, 0);
-    flagtest::g_frame_addr = 0;
+    signals::g_frame_addr = 0;
     CHILD_CHECK_OK(raise(SIGUSR1));
-    CHILD_CHECK(in_region(flagtest::g_frame_addr.load(), alt.base(), alt.size()));
+    CHILD_CHECK(in_region(signals::g_frame_addr.load(), alt.base(), alt.size()));
   });
   EXPECT_CHILD_OK(st);
 }
@@ -82,14 +82,14 @@ SIGIPC_TEST(SignalAltStack, NewThreadStartsWithoutAltStack, "signal.altstack.thr
             "XSH pthread_create()",
             "A thread created by pthread_create() does not inherit the creating thread's "
             "alternate stack") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   stack_t seen{};
   pthread_t t;
   ASSERT_EQ(pthread_create(&t, nullptr, report_thread_stack, &seen), 0);
   ASSERT_EQ(pthread_join(t, nullptr), 0);
   ASSERT_NE(seen.ss_flags, -1) << "sigaltstack() failed in the new thread";
   EXPECT_NE(seen.ss_flags & SS_DISABLE, 0) << "the new thread reports an enabled stack";
-  EXPECT_EQ(flagtest::query_alt_stack().ss_sp, alt.base()) << "the creator kept its own stack";
+  EXPECT_EQ(signals::query_alt_stack().ss_sp, alt.base()) << "the creator kept its own stack";
 }
 
 // The overflow child: a static stack (no allocation after fork), a depth
@@ -102,7 +102,7 @@ volatile int g_depth_limit = 0;  // 0: no limit
 
 void segv_on_alt_stack(int) {
   volatile char here = 0;
-  child_exit(in_region(flagtest::addr_of(&here), g_segv_stack, sizeof g_segv_stack)
+  child_exit(in_region(signals::addr_of(&here), g_segv_stack, sizeof g_segv_stack)
                  ? kCaughtOnAltStack
                  : kCaughtElsewhere);
 }
@@ -119,7 +119,7 @@ SIGIPC_TEST(SignalAltStack, StackOverflowIsCaughtOnAltStack, "signal.altstack.ov
             "When the normal stack is exhausted (RLIMIT_STACK reached), the resulting SIGSEGV "
             "is caught by an SA_ONSTACK handler running on the alternate stack") {
   Child c([] {
-    sigtest::child_disable_core_dumps();
+    child_disable_core_dumps();
     stack_t ss{};
     ss.ss_sp = g_segv_stack;
     ss.ss_size = sizeof g_segv_stack;

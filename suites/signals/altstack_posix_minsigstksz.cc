@@ -10,9 +10,9 @@
 #include <signal.h>
 
 namespace sigipc {
-namespace flagtest {
+namespace signals {
 
 long posix_minsigstksz() { return MINSIGSTKSZ; }
 
-}  // namespace flagtest
+}  // namespace signals
 }  // namespace sigipc

@@ -15,13 +15,13 @@
 namespace sigipc {
 namespace {
 
-using flagtest::query_alt_stack;
+using signals::query_alt_stack;
 
 SIGIPC_TEST(SignalAltStack, OssReportsPreviousStack, "signal.altstack.oss-reports-stack",
             "XSH sigaltstack()",
             "oss receives the stack in effect before the call: its ss_sp and ss_size, and "
             "ss_flags 0 when enabled and not in use") {
-  AltStack first(flagtest::alt_stack_bytes());  // restores the original state at the end
+  AltStack first(signals::alt_stack_bytes());  // restores the original state at the end
   std::unique_ptr<char[]> second(new char[first.size() * 2]);
   stack_t next{}, old{};
   next.ss_sp = second.get();
@@ -48,7 +48,7 @@ SIGIPC_TEST(SignalAltStack, SsOnstackReportedOnlyWhileOnAltStack,
             "signal.altstack.ss-onstack-inside", "XSH sigaltstack()",
             "sigaltstack(NULL, &oss) reports SS_ONSTACK while the thread executes on the "
             "alternate stack, and not once the handler has returned") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   SignalAction action(SIGUSR1, record_state, SA_ONSTACK);
   g_flags_inside = -1;
   ASSERT_SUCCEEDS(raise(SIGUSR1));
@@ -62,7 +62,7 @@ SIGIPC_TEST(SignalAltStack, SsDisableIsReportedAfterDisabling, "signal.altstack.
             "XSH sigaltstack()",
             "After sigaltstack() with SS_DISABLE, the next call reports SS_DISABLE in "
             "oss.ss_flags") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   ASSERT_EQ(query_alt_stack().ss_flags, 0) << "setup: the stack is enabled";
   stack_t off{}, old{};
   off.ss_flags = SS_DISABLE;
@@ -75,7 +75,7 @@ SIGIPC_TEST(SignalAltStack, SsDisableIgnoresSpAndSize, "signal.altstack.disable-
             "XSH sigaltstack()",
             "With ss_flags SS_DISABLE, ss_sp and ss_size are ignored: a null address and a size "
             "below MINSIGSTKSZ are accepted") {
-  AltStack alt(flagtest::alt_stack_bytes());
+  AltStack alt(signals::alt_stack_bytes());
   stack_t off{};
   off.ss_flags = SS_DISABLE;
   off.ss_sp = nullptr;

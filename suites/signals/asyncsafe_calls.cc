@@ -27,7 +27,7 @@ constexpr int kHandlerRuns = 5;
 // passed (a bound for a handler that never runs, not a synchronisation).
 class UntilHandlerRuns {
  public:
-  UntilHandlerRuns() : deadline_(waittest::monotonic_ns() + 2000000000LL) {}
+  UntilHandlerRuns() : deadline_(signals::monotonic_ns() + 2000000000LL) {}
   bool operator()() const;
 
  private:
@@ -37,7 +37,7 @@ class UntilHandlerRuns {
 volatile sig_atomic_t g_runs = 0;
 
 bool UntilHandlerRuns::operator()() const {
-  return g_runs < kHandlerRuns && waittest::monotonic_ns() < deadline_;
+  return g_runs < kHandlerRuns && signals::monotonic_ns() < deadline_;
 }
 
 enum Identity { kPid, kPpid, kUid, kEuid, kGid, kEgid, kPgrp, kIdentities };
@@ -72,7 +72,7 @@ SIGIPC_TEST(SignalAsyncSafeCalls, IdentityQueriesInAHandlerAgreeWithTheMainFlow,
   SignalAction action(SIGUSR1, query_identity);
   long long main_mismatches = 0;
   {
-    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
     for (UntilHandlerRuns more; more();)
       if (getpid() != want[kPid] || getppid() != want[kPpid]) ++main_mismatches;
   }
@@ -108,18 +108,18 @@ SIGIPC_TEST(SignalAsyncSafeCalls, ClockReadsInAHandlerFallWithinTheMainFlowsRead
   g_clock_errors = 0;
   SignalAction action(SIGUSR1, read_clocks);
   const time_t before_s = time(nullptr);
-  const long long before_ns = waittest::monotonic_ns();
+  const long long before_ns = signals::monotonic_ns();
   long long backwards = 0;
   {
-    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
     long long last = before_ns;
     for (UntilHandlerRuns more; more();) {
-      const long long now = waittest::monotonic_ns();
+      const long long now = signals::monotonic_ns();
       if (now < last) ++backwards;
       last = now;
     }
   }
-  const long long after_ns = waittest::monotonic_ns();
+  const long long after_ns = signals::monotonic_ns();
   const time_t after_s = time(nullptr);
   ASSERT_GE(g_runs, 1) << "the handler never ran";
   EXPECT_EQ(g_clock_errors, 0) << "clock calls that failed inside the handler";
@@ -163,7 +163,7 @@ SIGIPC_TEST(SignalAsyncSafeCalls, DescriptorCallsInAHandlerWorkAndLeakNothing,
   SignalAction action(SIGUSR1, descriptor_round_trip);
   long long main_failures = 0;
   {
-    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
     for (UntilHandlerRuns more; more();) {
       int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
       if (fd < 0 || close(fd) != 0) ++main_failures;

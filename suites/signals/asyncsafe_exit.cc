@@ -42,7 +42,7 @@ WaitStatus SignalPausedChild(void (*handler)(int), std::initializer_list<int> sa
                true);
   });
   ready.wait();
-  waittest::wait_until_sleeping(child.pid());
+  signals::wait_until_sleeping(child.pid());
   if (kill(child.pid(), SIGUSR1) != 0) setup_error_errno(__FILE__, __LINE__, "kill()", errno);
   return child.wait();
 }
@@ -59,7 +59,7 @@ SIGIPC_TEST(SignalAsyncSafeExit, AbortFromAHandlerTerminatesWithSigabrt,
             "signal.asyncsafe.abort-in-handler", "XSH abort()",
             "abort() called by a handler whose mask blocks SIGABRT still terminates the process "
             "by SIGABRT") {
-  WaitStatus st = SignalPausedChild(abort_now, {SIGABRT}, sigtest::child_disable_core_dumps);
+  WaitStatus st = SignalPausedChild(abort_now, {SIGABRT}, child_disable_core_dumps);
   EXPECT_TRUE(KilledBy(st, SIGABRT));
 }
 

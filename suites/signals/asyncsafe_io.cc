@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fixtures/check.h"
+#include "fixtures/io.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "fixtures/signal_guards.h"
@@ -23,13 +24,10 @@
 namespace sigipc {
 namespace {
 
-using waittest::fill_pattern;
-using waittest::pattern_mismatch;
-
 constexpr long kTickUs = 1000;
 constexpr int kSideLen = 256;  // what the handler moves on its own pipe
-// Stream tags for waittest::pattern_byte, 13 apart: disjoint byte values.
-constexpr char kFillTag = 'A', kMainTag = 'N', kSideTag = 'a';
+// Pattern streams (fixtures/io.h): disjoint byte values.
+constexpr unsigned kFillTag = 0, kMainTag = 1, kSideTag = 2;
 
 // Handler state: descriptors it uses (lock-free atomics, readable in a
 // handler), whether the main flow is about to block, and the outcome.
@@ -65,30 +63,12 @@ void read_side_stream(int) {
   if (g_armed.load() == 0 || g_side_done != 0) return;
   const int saved = errno;
   char buf[kSideLen];
-  bool ok = waittest::read_exact(g_side_fd.load(), buf, kSideLen) &&
+  bool ok = read_all(g_side_fd.load(), buf, kSideLen) == kSideLen &&
             pattern_mismatch(buf, kSideLen, kSideTag) == -1;
   g_side_done = ok ? 1 : -1;
   char ack = 1;
   HANDLER_CHECK(write(g_ack_fd.load(), &ack, 1) == 1);
   errno = saved;
-}
-
-// Bytes readable from a pipe now, read without blocking; each checked
-// against tag's pattern (-1 on a mismatch).
-long long drain_and_check(int rd, char tag) {
-  int flags = SETUP_OK(fcntl(rd, F_GETFL));
-  SETUP_OK(fcntl(rd, F_SETFL, flags | O_NONBLOCK));
-  long long total = 0;
-  bool intact = true;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = read(rd, buf, sizeof buf);
-    if (n <= 0) break;
-    intact = intact && pattern_mismatch(buf, n, tag, total) == -1;
-    total += n;
-  }
-  SETUP_OK(fcntl(rd, F_SETFL, flags));
-  return intact ? total : -1;
 }
 
 SIGIPC_TEST(SignalAsyncSafeIo, HandlerWriteDuringBlockedWriteKeepsBothStreams,
@@ -98,7 +78,7 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerWriteDuringBlockedWriteKeepsBothStreams,
             "intact") {
   reset_handler_state();
   Pipe main_pipe, side, result;
-  const long long capacity = waittest::fill_pipe(main_pipe.wr(), kFillTag);
+  const long long capacity = fill_pipe(main_pipe.wr(), kFillTag);
   g_side_fd = side.wr();
   // The drainer empties the full pipe only after the handler's bytes have
   // arrived, so the main write stays blocked until the handler has run.
@@ -106,7 +86,7 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerWriteDuringBlockedWriteKeepsBothStreams,
     main_pipe.close_wr();
     side.close_wr();
     char buf[4096];
-    CHILD_CHECK(waittest::read_exact(side.rd(), buf, kSideLen));
+    CHILD_CHECK_EQ(read_all(side.rd(), buf, kSideLen), static_cast<std::size_t>(kSideLen));
     CHILD_CHECK_EQ(pattern_mismatch(buf, kSideLen, kSideTag), -1);
     long long total = 0;
     for (;;) {
@@ -115,9 +95,10 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerWriteDuringBlockedWriteKeepsBothStreams,
       CHILD_CHECK(n >= 0);
       if (n == 0) break;
       for (ssize_t i = 0; i < n; ++i, ++total) {
-        char want = total < capacity ? waittest::pattern_byte(kFillTag, total)
-                                     : waittest::pattern_byte(kMainTag, total - capacity);
-        CHILD_CHECK_EQ(buf[i], want);
+        const unsigned char want =
+            total < capacity ? pattern_byte(kFillTag, static_cast<std::uint64_t>(total))
+                             : pattern_byte(kMainTag, static_cast<std::uint64_t>(total - capacity));
+        CHILD_CHECK_EQ(static_cast<unsigned char>(buf[i]), want);
       }
     }
     CHILD_CHECK_EQ(write(result.wr(), &total, sizeof total), static_cast<ssize_t>(sizeof total));
@@ -127,14 +108,14 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerWriteDuringBlockedWriteKeepsBothStreams,
   result.close_wr();
 
   SignalAction action(SIGUSR1, write_side_stream, SA_RESTART);
-  waittest::Watchdog watchdog(5);
+  signals::Watchdog watchdog(5);
   // At most PIPE_BUF bytes: atomic, so nothing moves before the handler
   // runs and a restart repeats the whole request.
   char data[PIPE_BUF];
   fill_pattern(data, PIPE_BUF, kMainTag);
   ssize_t w;
   {
-    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
     g_armed = 1;
     w = write(main_pipe.wr(), data, PIPE_BUF);
   }
@@ -143,7 +124,7 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerWriteDuringBlockedWriteKeepsBothStreams,
   EXPECT_EQ(w, PIPE_BUF) << ErrnoText(err) << (watchdog.fired() ? " (ended by the watchdog)" : "");
   EXPECT_EQ(g_side_done, 1) << "the handler's write() (0: never ran while armed)";
   long long total = -1;
-  EXPECT_TRUE(waittest::read_exact(result.rd(), reinterpret_cast<char*>(&total), sizeof total));
+  EXPECT_EQ(read_all(result.rd(), &total, sizeof total), sizeof total);
   EXPECT_CHILD_OK(drainer.wait());
   EXPECT_EQ(total, capacity + PIPE_BUF) << "bytes that came out of the main pipe";
 }
@@ -167,7 +148,7 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerReadDuringBlockedReadKeepsBothStreams,
     main_pipe.close_rd();
     ack.close_wr();
     char c;
-    CHILD_CHECK(waittest::read_exact(ack.rd(), &c, 1));
+    CHILD_CHECK_EQ(read_all(ack.rd(), &c, 1), 1u);
     char data[PIPE_BUF];
     fill_pattern(data, PIPE_BUF, kMainTag);
     CHILD_CHECK_EQ(write(main_pipe.wr(), data, PIPE_BUF), PIPE_BUF);
@@ -176,18 +157,19 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerReadDuringBlockedReadKeepsBothStreams,
   ack.close_rd();
 
   SignalAction action(SIGUSR1, read_side_stream, SA_RESTART);
-  waittest::Watchdog watchdog(5);
+  signals::Watchdog watchdog(5);
   std::vector<char> got(PIPE_BUF);
   ssize_t r;
   {
-    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
     g_armed = 1;
     r = read(main_pipe.rd(), got.data(), PIPE_BUF);
   }
   const int err = errno;
   ASSERT_GT(r, 0) << ErrnoText(err) << (watchdog.fired() ? " (ended by the watchdog)" : "");
   // One atomic write of PIPE_BUF; a read may still take it in pieces.
-  ASSERT_TRUE(waittest::read_exact(main_pipe.rd(), got.data() + r, PIPE_BUF - r));
+  ASSERT_EQ(read_all(main_pipe.rd(), got.data() + r, PIPE_BUF - r),
+            static_cast<std::size_t>(PIPE_BUF - r));
   EXPECT_EQ(pattern_mismatch(got.data(), PIPE_BUF, kMainTag), -1) << "the main stream was altered";
   EXPECT_EQ(g_side_done, 1) << "the handler's read() (0: never ran while armed)";
   EXPECT_CHILD_OK(feeder.wait());
@@ -206,14 +188,15 @@ SIGIPC_TEST(SignalAsyncSafeIo, WriteInterruptedAfterMovingDataReturnsTheCount,
   fill_pattern(data.data(), size, kMainTag);
   ssize_t w;
   {
-    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
     w = write(p.wr(), data.data(), size);
   }
   const int err = errno;
   ASSERT_NE(w, -1) << "data had moved, yet write() failed with " << ErrnoText(err);
   EXPECT_GT(w, 0);
   EXPECT_LT(w, size) << "nothing read the pipe, so the write cannot have completed";
-  EXPECT_EQ(drain_and_check(p.rd(), kMainTag), w) << "bytes in the pipe (-1: altered)";
+  EXPECT_EQ(drain_pattern(p.rd(), kMainTag), w)
+      << "bytes in the pipe (negative: altered at offset -1 - value)";
   EXPECT_GE(g_ticks, 1);
 }
 
@@ -280,7 +263,7 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerAndMainWritesToOnePipeStayWhole,
   long long main_records = 0;
   {
     // At least kMainRecords, and on until the handler has written a few.
-    waittest::RepeatingSignal ticks(SIGUSR1, 500);
+    signals::RepeatingSignal ticks(SIGUSR1, 500);
     while (main_records < kMainRecords ||
            (g_handler_records < 5 && main_records < 100 * kMainRecords)) {
       if (write(p.wr(), rec, kRecordLen) != kRecordLen) ++short_writes;
@@ -289,7 +272,7 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerAndMainWritesToOnePipeStayWhole,
   }
   p.close_wr();
   long long counts[2] = {-1, -1};
-  EXPECT_TRUE(waittest::read_exact(result.rd(), reinterpret_cast<char*>(counts), sizeof counts));
+  EXPECT_EQ(read_all(result.rd(), counts, sizeof counts), sizeof counts);
   EXPECT_CHILD_OK(reader.wait());
   EXPECT_EQ(short_writes, 0) << "main-flow writes that did not write a whole record";
   EXPECT_EQ(g_handler_record_errors, 0) << "handler writes that did not write a whole record";

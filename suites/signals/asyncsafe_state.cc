@@ -40,11 +40,11 @@ SIGIPC_TEST(SignalAsyncSafeState, HandlerThatRestoresErrnoLeavesItIntact,
   g_runs = 0;
   g_errno_inside = 0;
   SignalAction action(SIGUSR1, fail_a_call_and_restore_errno);
-  waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+  signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
   errno = EDOM;
   // No library call between setting errno and reading it back: only the
   // handlers run in between.
-  const bool ran = waittest::spin_until_runs(g_runs, 3);
+  const bool ran = signals::spin_until_runs(g_runs, 3);
   const int seen = errno;
   ticks.stop();
   ASSERT_TRUE(ran) << "the handler never ran";
@@ -68,7 +68,7 @@ SIGIPC_TEST(SignalAsyncSafeState, SigAtomicValueAssignedInAHandlerIsSeenWhole,
   g_runs = 0;
   g_value = 0;
   SignalAction action(SIGUSR1, store_extremes);
-  waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+  signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
   bool seen_max = false, seen_min = false;
   long long other = 0;
   for (long long i = 0; i < 4000000000LL && !(seen_max && seen_min); ++i) {
@@ -106,7 +106,7 @@ SIGIPC_TEST(SignalAsyncSafeState, LockFreeAtomicUpdatesFromAHandlerAreNotLost,
   SignalAction action(SIGUSR1, add_thousand);
   long long main_adds = 0;
   {
-    waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+    signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
     while (g_runs < 20 && main_adds < 200000000LL) {
       g_counter.fetch_add(1);
       ++main_adds;

@@ -71,11 +71,11 @@ SIGIPC_TEST(SignalAsyncSafeSync, SemPostInAHandlerCompletesTheInterruptedSemWait
   SignalAction action(SIGUSR1, post_once, SA_RESTART);
   // A sem_post() that does nothing would leave the wait restarting for
   // ever: the watchdog (no SA_RESTART) ends it with EINTR.
-  waittest::Watchdog watchdog(5);
+  signals::Watchdog watchdog(5);
   int r;
   int err;
   {
-    waittest::RepeatingSignal ticks(SIGUSR1, 1000);
+    signals::RepeatingSignal ticks(SIGUSR1, 1000);
     g_armed = 1;
     errno = 0;
     r = sem_wait(sem.get());
@@ -119,7 +119,7 @@ SIGIPC_TEST(SignalAsyncSafeSync, WaitpidInTheSigchldHandlerReapsTheChild,
   sigset_t open_mask = current_mask();
   sigdelset(&open_mask, SIGCHLD);
   {
-    waittest::Watchdog watchdog(5);
+    signals::Watchdog watchdog(5);
     while (g_reaped == 0 && !watchdog.fired()) sigsuspend(&open_mask);
   }
   if (g_reaped == 0) xwaitpid(pid);  // not reaped by the handler: no zombie left

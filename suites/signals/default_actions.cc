@@ -13,7 +13,7 @@
 namespace sigipc {
 namespace {
 
-using sigtest::RaiseUnderDefaultAction;
+using signals::RaiseUnderDefaultAction;
 
 // A child that stops itself with SIGSTOP after prepare() and, once
 // continued, exits 0 only when the parent opens `release`: a child that
@@ -32,7 +32,7 @@ SIGIPC_TEST(SignalDefaultAction, TerminateSignalsEndTheProcess, "signal.default.
             "XBD <signal.h>; XSH 2.4.3 Signal Actions",
             "Under SIG_DFL, SIGHUP SIGINT SIGKILL SIGPIPE SIGALRM SIGTERM SIGUSR1 SIGUSR2 "
             "SIGPOLL SIGPROF SIGVTALRM terminate the process (action T)") {
-  for (int sig : sigtest::kTerminateSignals) {
+  for (int sig : signals::kTerminateSignals) {
     Child c = RaiseUnderDefaultAction(sig);
     EXPECT_TRUE(KilledBy(c.wait(WUNTRACED), sig))
         << "default action of " << SignalText(sig) << " is T (terminate)";
@@ -44,7 +44,7 @@ SIGIPC_TEST(SignalDefaultAction, AbnormalTerminationSignalsEndTheProcess,
             "Under SIG_DFL, SIGQUIT SIGILL SIGTRAP SIGABRT SIGBUS SIGFPE SIGSEGV SIGSYS SIGXCPU "
             "SIGXFSZ terminate the process by that signal (action A; the core file is "
             "implementation-defined and not checked)") {
-  for (int sig : sigtest::kAbnormalSignals) {
+  for (int sig : signals::kAbnormalSignals) {
     Child c = RaiseUnderDefaultAction(sig);
     EXPECT_TRUE(KilledBy(c.wait(WUNTRACED), sig))
         << "default action of " << SignalText(sig) << " is A (abnormal termination)";
@@ -55,7 +55,7 @@ SIGIPC_TEST(SignalDefaultAction, StopSignalsStopTheProcess, "signal.default.stop
             "XBD <signal.h>; XSH 2.4.3 Signal Actions",
             "Under SIG_DFL, SIGSTOP SIGTSTP SIGTTIN SIGTTOU stop the process (action S) and it "
             "resumes when continued") {
-  for (int sig : sigtest::kStopSignals) {
+  for (int sig : signals::kStopSignals) {
     Child c = RaiseUnderDefaultAction(sig);
     WaitStatus st = c.wait(WUNTRACED);
     EXPECT_TRUE(StoppedBy(st, sig)) << "default action of " << SignalText(sig) << " is S (stop)";
@@ -69,7 +69,7 @@ SIGIPC_TEST(SignalDefaultAction, IgnoreSignalsLeaveTheProcessRunning, "signal.de
             "XBD <signal.h>; XSH 2.4.3 Signal Actions",
             "Under SIG_DFL, SIGCHLD and SIGURG are discarded without effect on the process "
             "(action I)") {
-  for (int sig : sigtest::kIgnoreSignals) {
+  for (int sig : signals::kIgnoreSignals) {
     Child c = RaiseUnderDefaultAction(sig);
     EXPECT_TRUE(ExitedWith(c.wait(WUNTRACED), 0))
         << "default action of " << SignalText(sig) << " is I (ignore)";
@@ -168,7 +168,7 @@ SIGIPC_TEST(SignalDefaultAction, OrphanedProcessGroupDiscardsTtyStopSignals,
     // A new session's only group has no member whose parent is in the
     // session: orphaned by definition (XBD 3 Orphaned Process Group).
     CHILD_CHECK_OK(setsid());
-    for (int sig : sigtest::kTtyStopSignals) {
+    for (int sig : signals::kTtyStopSignals) {
       child_use_default_action(sig);
       CHILD_CHECK_OK(raise(sig));
       sigset_t pending;

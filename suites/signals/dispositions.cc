@@ -56,7 +56,7 @@ SIGIPC_TEST(SignalDisposition, SigactionReturnsPreviousActionIntact,
   sigemptyset(&second.sa_mask);
   ASSERT_SUCCEEDS(sigaction(SIGUSR1, &second, &old));
   EXPECT_EQ(old.sa_handler, &count_hit) << "oact must hold the handler installed before";
-  EXPECT_TRUE(sigtest::SameSignals(old.sa_mask, first.sa_mask)) << "oact's sa_mask";
+  EXPECT_TRUE(signals::SameSignals(old.sa_mask, first.sa_mask)) << "oact's sa_mask";
   EXPECT_NE(old.sa_flags & SA_RESTART, 0) << "oact's sa_flags lost SA_RESTART";
   EXPECT_EQ(old.sa_flags & SA_SIGINFO, 0) << "oact's sa_flags gained SA_SIGINFO";
 }
@@ -80,9 +80,9 @@ SIGIPC_TEST(SignalDisposition, SigIgnDiscardsPendingSignal,
   mask.block(SIGUSR1);
   g_hits = 0;
   ASSERT_SUCCEEDS(kill(getpid(), SIGUSR1));
-  ASSERT_EQ(sigtest::pending_member(SIGUSR1), 1) << "setup: SIGUSR1 blocked and sent";
+  ASSERT_EQ(signals::pending_member(SIGUSR1), 1) << "setup: SIGUSR1 blocked and sent";
   guard.set(SIG_IGN);
-  EXPECT_EQ(sigtest::pending_member(SIGUSR1), 0) << "SIG_IGN must discard the pending SIGUSR1";
+  EXPECT_EQ(signals::pending_member(SIGUSR1), 0) << "SIG_IGN must discard the pending SIGUSR1";
   // Had it survived, it would reach the handler once unblocked.
   guard.set(count_hit);
   mask.unblock(SIGUSR1);
@@ -102,9 +102,9 @@ SIGIPC_TEST(SignalDisposition, SigIgnMakesDeliveryHarmless, "signal.disposition.
       CHILD_CHECK(signal(sig, SIG_IGN) != SIG_ERR);
       CHILD_CHECK_OK(raise(sig));
     };
-    for (int sig : sigtest::kTerminateSignals) ignore_and_raise(sig);
-    for (int sig : sigtest::kAbnormalSignals) ignore_and_raise(sig);
-    for (int sig : sigtest::kStopSignals) ignore_and_raise(sig);
+    for (int sig : signals::kTerminateSignals) ignore_and_raise(sig);
+    for (int sig : signals::kAbnormalSignals) ignore_and_raise(sig);
+    for (int sig : signals::kStopSignals) ignore_and_raise(sig);
   });
   // WUNTRACED: a stop signal that took effect anyway is a failure, not a hang.
   EXPECT_TRUE(ExitedWith(c.wait(WUNTRACED), 0)) << "every raised signal was set to SIG_IGN";

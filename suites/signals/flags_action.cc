@@ -89,7 +89,7 @@ SIGIPC_TEST(SignalFlags, OldActionReportedIntactForEveryFlagCombination,
         EXPECT_EQ(old.sa_sigaction, act.sa_sigaction) << what << ": oact's sa_sigaction";
       else
         EXPECT_EQ(old.sa_handler, act.sa_handler) << what << ": oact's sa_handler";
-      EXPECT_TRUE(sigtest::SameSignals(old.sa_mask, act.sa_mask)) << what << ": oact's sa_mask";
+      EXPECT_TRUE(signals::SameSignals(old.sa_mask, act.sa_mask)) << what << ": oact's sa_mask";
     }
   }
 }
@@ -130,22 +130,22 @@ SIGIPC_TEST(SignalFlags, SaMaskCannotBlockSigkillOrSigstop,
   });
   // A SIGSTOP held back by the handler's mask still stops the child once the
   // handler returns; the handler's own checks report that case.
-  ASSERT_TRUE(flagtest::StopsWithin(c, SIGSTOP)) << "raise(SIGSTOP) inside the handler";
+  ASSERT_TRUE(signals::StopsWithin(c, SIGSTOP)) << "raise(SIGSTOP) inside the handler";
   ASSERT_SUCCEEDS(kill(c.pid(), SIGCONT));
-  EXPECT_TRUE(flagtest::ExitsWithin(c, 0));
+  EXPECT_TRUE(signals::ExitsWithin(c, 0));
 }
 
 SIGIPC_TEST(SignalFlags, SaOnstackWithoutAltStackRunsOnCurrentStack,
             "signal.flags.onstack-without-altstack", "XSH sigaction()",
             "With SA_ONSTACK but no alternate stack declared, the signal is delivered on the "
             "current stack") {
-  ASSERT_NE(flagtest::query_alt_stack().ss_flags & SS_DISABLE, 0)
+  ASSERT_NE(signals::query_alt_stack().ss_flags & SS_DISABLE, 0)
       << "setup: a fresh test process has no alternate stack";
-  SignalAction action(SIGUSR1, flagtest::record_frame, SA_ONSTACK);
-  flagtest::g_frame_addr = 0;
+  SignalAction action(SIGUSR1, signals::record_frame, SA_ONSTACK);
+  signals::g_frame_addr = 0;
   ASSERT_SUCCEEDS(raise(SIGUSR1));
-  ASSERT_NE(flagtest::g_frame_addr.load(), 0u) << "the handler did not run";
-  EXPECT_TRUE(flagtest::on_thread_stack(flagtest::g_frame_addr.load()))
+  ASSERT_NE(signals::g_frame_addr.load(), 0u) << "the handler did not run";
+  EXPECT_TRUE(signals::on_thread_stack(signals::g_frame_addr.load()))
       << "the handler's frame is not on the thread's stack";
 }
 

@@ -30,7 +30,7 @@
 #include "fixtures/signal_guards.h"
 
 namespace sigipc {
-namespace flagtest {
+namespace signals {
 
 // ---- time bounds (safety nets only, never synchronisation) ----
 // Moved to fixtures/interrupt.h, shared with suites/injection/interrupt_*.cc.
@@ -48,7 +48,7 @@ enum class Blocked { kSleeping, kEnded, kTimedOut };
 // whose only blocking point is the call under test has entered it, so a
 // signal sent now interrupts that call and not the code before it. Polls
 // (yielding) rather than sleeping; the bound is a safety net only.
-inline Blocked wait_until_sleeping(pid_t pid) {
+inline Blocked sleep_state(pid_t pid) {
   const double deadline = monotonic_seconds() + safety_net_seconds();
   for (;;) {
     char s = process_state(pid);
@@ -60,13 +60,13 @@ inline Blocked wait_until_sleeping(pid_t pid) {
 }
 
 // Asserts (in the test process) that the child sleeps in its blocking call.
-#define FLAGTEST_ASSERT_SLEEPING(pid, what)                                               \
-  do {                                                                                    \
-    ::sigipc::flagtest::Blocked sigipc_b_ = ::sigipc::flagtest::wait_until_sleeping(pid); \
-    ASSERT_NE(sigipc_b_, ::sigipc::flagtest::Blocked::kEnded)                             \
-        << "the child ended before blocking in " << (what);                               \
-    ASSERT_NE(sigipc_b_, ::sigipc::flagtest::Blocked::kTimedOut)                          \
-        << "the child never slept in " << (what) << " (safety net expired)";              \
+#define FLAGTEST_ASSERT_SLEEPING(pid, what)                                     \
+  do {                                                                          \
+    ::sigipc::signals::Blocked sigipc_b_ = ::sigipc::signals::sleep_state(pid); \
+    ASSERT_NE(sigipc_b_, ::sigipc::signals::Blocked::kEnded)                    \
+        << "the child ended before blocking in " << (what);                     \
+    ASSERT_NE(sigipc_b_, ::sigipc::signals::Blocked::kTimedOut)                 \
+        << "the child never slept in " << (what) << " (safety net expired)";    \
   } while (0)
 
 // ---- bounded waits for a child ----
@@ -201,5 +201,5 @@ inline stack_t query_alt_stack() {
 // translation unit compiled in the POSIX environment.
 long posix_minsigstksz();
 
-}  // namespace flagtest
+}  // namespace signals
 }  // namespace sigipc

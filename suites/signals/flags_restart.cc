@@ -22,7 +22,7 @@
 namespace sigipc {
 namespace {
 
-using flagtest::InterruptOnce;
+using signals::InterruptOnce;
 
 void put_byte(int fd) {
   char c = 'x';

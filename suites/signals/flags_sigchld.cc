@@ -22,8 +22,8 @@
 namespace sigipc {
 namespace {
 
-using flagtest::cld_code_name;
-using flagtest::take_sigchld_code;
+using signals::cld_code_name;
+using signals::take_sigchld_code;
 
 // A catching function, so that sa_flags apply to a caught SIGCHLD; it never
 // runs while SIGCHLD is blocked.
@@ -41,7 +41,7 @@ SIGIPC_TEST(SignalFlagsSigchld, SaNocldstopSuppressesSigchldOnStop,
   SignalAction chld(SIGCHLD, unused_chld, SA_NOCLDSTOP);
   Child c = StopSelf();
   ASSERT_TRUE(StoppedBy(c.wait(WUNTRACED), SIGSTOP));
-  EXPECT_EQ(sigtest::pending_member(SIGCHLD), 0) << "a SIGCHLD is pending after the stop";
+  EXPECT_EQ(signals::pending_member(SIGCHLD), 0) << "a SIGCHLD is pending after the stop";
   ASSERT_SUCCEEDS(kill(c.pid(), SIGKILL));
   ASSERT_TRUE(KilledBy(c.wait(), SIGKILL));
   // Had the stop generated one, it would still be pending and come first.
@@ -68,7 +68,7 @@ SIGIPC_TEST(SignalFlagsSigchld, SaNocldstopSuppressesSigchldOnContinue,
   ASSERT_SUCCEEDS(kill(c.pid(), SIGCONT));
   WaitStatus st = c.wait(WCONTINUED);
   ASSERT_TRUE(st.continued()) << "setup: after SIGCONT the child " << st.describe();
-  EXPECT_EQ(sigtest::pending_member(SIGCHLD), 0) << "a SIGCHLD is pending after the continue";
+  EXPECT_EQ(signals::pending_member(SIGCHLD), 0) << "a SIGCHLD is pending after the continue";
   release.open();
   ASSERT_TRUE(ExitedWith(c.wait(), 0));
   int code = take_sigchld_code();
@@ -125,7 +125,7 @@ SIGIPC_TEST(SignalFlagsSigchld, SaNocldwaitLeavesNoZombies, "signal.flags.nocldw
   EXPECT_FAILS_WITH(waitpid(pid, &status, 0), ECHILD);
   // Not kill(pid, 0): an auto-reaped child may linger for an instant while
   // the kernel releases it ('X' in /proc); a zombie ('Z') stays.
-  EXPECT_NE(flagtest::process_state(pid), 'Z') << "the ended child is a zombie";
+  EXPECT_NE(signals::process_state(pid), 'Z') << "the ended child is a zombie";
 }
 
 SIGIPC_TEST(SignalFlagsSigchld, SaNocldwaitWaitBlocksUntilAllChildrenEnd,
@@ -168,7 +168,7 @@ SIGIPC_TEST(SignalFlagsSigchld, SaNocldwaitWaitBlocksUntilAllChildrenEnd,
   });
   FLAGTEST_ASSERT_SLEEPING(waiter.pid(), "wait() while a child is still running");
   go.open();
-  EXPECT_TRUE(flagtest::ExitsWithin(waiter, 0));
+  EXPECT_TRUE(signals::ExitsWithin(waiter, 0));
 }
 
 }  // namespace

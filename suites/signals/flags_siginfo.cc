@@ -15,8 +15,8 @@ namespace {
 // Every catchable signal, for the tests that cover each signal. raise() makes
 // catching SIGSEGV, SIGFPE, SIGILL and SIGBUS defined (only returning from a
 // real fault is undefined, XSH 2.4.3).
-sigtest::SignalList catchable_signals() {
-  sigtest::SignalList all = sigtest::posix_signals(), out;
+signals::SignalList catchable_signals() {
+  signals::SignalList all = signals::posix_signals(), out;
   for (int i = 0; i < all.count; ++i)
     if (all.sigs[i] != SIGKILL && all.sigs[i] != SIGSTOP) out.sigs[out.count++] = all.sigs[i];
   return out;
@@ -53,7 +53,7 @@ SIGIPC_TEST(SignalFlags, SaSiginfoHandlerReceivesSignoInfoAndContext,
             "signal.flags.siginfo-three-args", "XSH sigaction()",
             "With SA_SIGINFO the catching function is entered as func(signo, info, context) with "
             "info->si_signo equal to signo and a non-null context, for every catchable signal") {
-  const sigtest::SignalList sigs = catchable_signals();
+  const signals::SignalList sigs = catchable_signals();
   for (int i = 0; i < sigs.count; ++i) {
     const int sig = sigs.sigs[i];
     SignalAction action(sig, three_args);  // set_info() adds SA_SIGINFO
@@ -104,7 +104,7 @@ SIGIPC_TEST(SignalFlags, HandlerWithoutSaSiginfoReceivesSigno, "signal.flags.no-
             "XSH sigaction()",
             "Without SA_SIGINFO the catching function is the sa_handler member, entered with the "
             "signal number as its argument, for every catchable signal") {
-  const sigtest::SignalList sigs = catchable_signals();
+  const signals::SignalList sigs = catchable_signals();
   for (int i = 0; i < sigs.count; ++i) {
     const int sig = sigs.sigs[i];
     SignalAction guard(sig);

@@ -21,7 +21,7 @@
 namespace sigipc {
 namespace {
 
-using sendtest::signals_arg;
+using signals::signals_arg;
 
 [[noreturn]] void exec_or_report(const ExecArgv& argv) noexcept {
   argv.exec();
@@ -45,7 +45,7 @@ WaitStatus ExecAfter(const ExecArgv& argv, Prepare prepare) {
 sigset_t settable_signals() {
   sigset_t s;
   sigemptyset(&s);
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   for (int i = 0; i < all.count; ++i)
     if (all.sigs[i] != SIGKILL && all.sigs[i] != SIGSTOP) sigaddset(&s, all.sigs[i]);
   return s;
@@ -59,8 +59,8 @@ SIGIPC_TEST(SignalForkExec, ExecResetsCaughtSignalsToDefault, "signal.forkexec.e
             "Signals set to be caught by the calling image are set to SIG_DFL in the new image "
             "(every signal, plain and SA_SIGINFO handlers)") {
   const sigset_t caught = settable_signals();
-  const sigtest::SignalList all = sigtest::posix_signals();
-  ExecArgv argv(sendtest::kActionsHelper, {"D=" + signals_arg(caught)});
+  const signals::SignalList all = signals::posix_signals();
+  ExecArgv argv(signals::kActionsHelper, {"D=" + signals_arg(caught)});
   WaitStatus st = ExecAfter(argv, [&] {
     for (int i = 0; i < all.count; ++i) {
       if (sigismember(&caught, all.sigs[i]) != 1) continue;
@@ -84,8 +84,8 @@ SIGIPC_TEST(SignalForkExec, ExecKeepsIgnoredSignalsIgnored, "signal.forkexec.exe
             "whose case is unspecified, excepted)") {
   sigset_t ignored = settable_signals();
   sigdelset(&ignored, SIGCHLD);
-  const sigtest::SignalList all = sigtest::posix_signals();
-  ExecArgv argv(sendtest::kActionsHelper, {"I=" + signals_arg(ignored)});
+  const signals::SignalList all = signals::posix_signals();
+  ExecArgv argv(signals::kActionsHelper, {"I=" + signals_arg(ignored)});
   WaitStatus st = ExecAfter(argv, [&] {
     for (int i = 0; i < all.count; ++i)
       if (sigismember(&ignored, all.sigs[i]) == 1)
@@ -97,12 +97,12 @@ SIGIPC_TEST(SignalForkExec, ExecKeepsIgnoredSignalsIgnored, "signal.forkexec.exe
 SIGIPC_TEST(SignalForkExec, ExecKeepsTheSignalMask, "signal.forkexec.exec-keeps-mask", "XSH exec",
             "The new image starts with the signal mask of the calling image") {
   // Every other signal blocked, so both blocked and unblocked ones are checked.
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   sigset_t mask;
   sigemptyset(&mask);
   for (int i = 0; i < all.count; i += 2)
     if (all.sigs[i] != SIGKILL && all.sigs[i] != SIGSTOP) sigaddset(&mask, all.sigs[i]);
-  ExecArgv argv(sendtest::kMaskHelper, {signals_arg(mask)});
+  ExecArgv argv(signals::kMaskHelper, {signals_arg(mask)});
   WaitStatus st =
       ExecAfter(argv, [&] { CHILD_CHECK_OK(sigprocmask(SIG_SETMASK, &mask, nullptr)); });
   EXPECT_CHILD_OK(st);
@@ -111,7 +111,7 @@ SIGIPC_TEST(SignalForkExec, ExecKeepsTheSignalMask, "signal.forkexec.exec-keeps-
 SIGIPC_TEST(SignalForkExec, ExecKeepsPendingSignals, "signal.forkexec.exec-keeps-pending",
             "XSH exec", "Signals pending for the calling image are pending in the new image") {
   const sigset_t pending = make_sigset({SIGUSR1, SIGHUP, SIGRTMIN + 2});
-  ExecArgv argv(sendtest::kPendingHelper, {signals_arg(pending)});
+  ExecArgv argv(signals::kPendingHelper, {signals_arg(pending)});
   const int rt = SIGRTMIN + 2;
   WaitStatus st = ExecAfter(argv, [&] {
     CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, &pending, nullptr));
@@ -126,7 +126,7 @@ SIGIPC_TEST(SignalForkExec, ExecFromAThreadKeepsThatThreadsMask, "signal.forkexe
             "not another thread's") {
   const sigset_t main_mask = make_sigset({SIGUSR1});
   const sigset_t thread_mask = make_sigset({SIGUSR2, SIGTERM});
-  ExecArgv argv(sendtest::kMaskHelper, {signals_arg(thread_mask)});
+  ExecArgv argv(signals::kMaskHelper, {signals_arg(thread_mask)});
   WaitStatus st = ExecAfter(argv, [&] {
     CHILD_CHECK_OK(sigprocmask(SIG_SETMASK, &main_mask, nullptr));
     // Forked from the single-threaded test process: starting a thread is safe.
@@ -142,7 +142,7 @@ SIGIPC_TEST(SignalForkExec, ExecFromAThreadKeepsThatThreadsMask, "signal.forkexe
 SIGIPC_TEST(SignalForkExec, ExecKeepsTheTimeLeftOnAnAlarm, "signal.forkexec.exec-keeps-alarm",
             "XSH exec; XSH alarm()",
             "The new image inherits the time left until the alarm clock signal") {
-  ExecArgv argv(sendtest::kAlarmHelper, {"90", "100"});
+  ExecArgv argv(signals::kAlarmHelper, {"90", "100"});
   WaitStatus st = ExecAfter(argv, [] { CHILD_CHECK_EQ(alarm(100), 0); });
   EXPECT_CHILD_OK(st) << "the helper expected 90..100 s left on the alarm set before exec";
 }
@@ -154,7 +154,7 @@ SIGIPC_TEST(SignalForkExec, ExecDeletesPerProcessTimers, "signal.forkexec.exec-d
   // The child makes the timer (fork does not pass timers on) and writes its
   // ID into a pipe whose read end the helper inherits and reads.
   Pipe id_pipe;
-  ExecArgv argv(sendtest::kTimerHelper, {std::to_string(id_pipe.rd())});
+  ExecArgv argv(signals::kTimerHelper, {std::to_string(id_pipe.rd())});
   WaitStatus st = ExecAfter(argv, [&] {
     sigevent sev{};
     sev.sigev_notify = SIGEV_NONE;

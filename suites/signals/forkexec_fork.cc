@@ -71,13 +71,13 @@ SIGIPC_TEST(SignalForkExec, ForkChildHasNoQueuedRealtimeSignals,
   }
   const sigset_t both = make_sigset({rt0, rt1});
   WaitStatus st = RunInChild([&both, rt0, rt1] {
-    CHILD_CHECK_EQ(sendtest::child_pending(rt0), 0);
-    CHILD_CHECK_EQ(sendtest::child_pending(rt1), 0);
+    CHILD_CHECK_EQ(signals::child_pending(rt0), 0);
+    CHILD_CHECK_EQ(signals::child_pending(rt1), 0);
     timespec zero{0, 0};
     CHILD_CHECK_ERRNO(sigtimedwait(&both, nullptr, &zero), EAGAIN);
   });
   EXPECT_CHILD_OK(st);
-  EXPECT_EQ(sigtest::pending_member(rt0), 1) << "the parent's queue must be untouched";
+  EXPECT_EQ(signals::pending_member(rt0), 1) << "the parent's queue must be untouched";
 }
 
 SIGIPC_TEST(SignalForkExec, ForkFromAThreadGivesTheChildThatThreadsMask,
@@ -87,7 +87,7 @@ SIGIPC_TEST(SignalForkExec, ForkFromAThreadGivesTheChildThatThreadsMask,
   SignalMask mask;
   mask.block(SIGUSR1);  // the main thread's mask
   const sigset_t thread_mask = make_sigset({SIGUSR2, SIGTERM});
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   WaitStatus st;
   std::thread forker([&] {
     pthread_sigmask(SIG_SETMASK, &thread_mask, nullptr);

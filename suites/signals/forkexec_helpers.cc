@@ -17,13 +17,13 @@
 namespace sigipc {
 namespace {
 
-using sendtest::parse_signals_arg;
+using signals::parse_signals_arg;
 
 constexpr int kBadArgs = 2;
 
 SIGIPC_EXEC_HELPER(forkexec_actions) {
   result_fd_init();
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   for (const std::string& a : args) {
     if (a.size() < 2 || a[1] != '=' || (a[0] != 'D' && a[0] != 'I')) return kBadArgs;
     const bool dfl = a[0] == 'D';
@@ -45,7 +45,7 @@ SIGIPC_EXEC_HELPER(forkexec_actions) {
 SIGIPC_EXEC_HELPER(forkexec_mask) {
   result_fd_init();
   if (args.size() != 1) return kBadArgs;
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   const sigset_t want = parse_signals_arg(args[0]);
   sigset_t mask;
   CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, nullptr, &mask));
@@ -56,7 +56,7 @@ SIGIPC_EXEC_HELPER(forkexec_mask) {
 SIGIPC_EXEC_HELPER(forkexec_pending) {
   result_fd_init();
   if (args.size() != 1) return kBadArgs;
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   const sigset_t want = parse_signals_arg(args[0]);
   sigset_t pending;
   CHILD_CHECK_OK(sigpending(&pending));

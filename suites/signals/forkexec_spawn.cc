@@ -22,7 +22,7 @@ extern char** environ;
 namespace sigipc {
 namespace {
 
-using sendtest::signals_arg;
+using signals::signals_arg;
 
 // A spawn attribute object, destroyed on every path.
 class SpawnAttr {
@@ -61,7 +61,7 @@ SIGIPC_TEST(SignalForkExec, SpawnSetsigmaskGivesTheChildThatMask,
   SpawnAttr attr;
   ASSERT_EQ(posix_spawnattr_setsigmask(attr.get(), &wanted), 0);
   ASSERT_EQ(posix_spawnattr_setflags(attr.get(), POSIX_SPAWN_SETSIGMASK), 0);
-  ExecArgv argv(sendtest::kMaskHelper, {signals_arg(wanted)});
+  ExecArgv argv(signals::kMaskHelper, {signals_arg(wanted)});
   EXPECT_CHILD_OK(SpawnAndWait(argv, attr.get()));
 }
 
@@ -71,7 +71,7 @@ SIGIPC_TEST(SignalForkExec, SpawnWithoutSetsigmaskInheritsTheMask,
   SignalMask mask;
   mask.block(SIGUSR1);
   mask.block(SIGHUP);
-  ExecArgv argv(sendtest::kMaskHelper, {signals_arg(current_mask())});
+  ExecArgv argv(signals::kMaskHelper, {signals_arg(current_mask())});
   EXPECT_CHILD_OK(SpawnAndWait(argv, nullptr));
 }
 
@@ -86,7 +86,7 @@ SIGIPC_TEST(SignalForkExec, SpawnSetsigdefResetsOnlyThoseSignals, "signal.forkex
   SpawnAttr attr;
   ASSERT_EQ(posix_spawnattr_setsigdefault(attr.get(), &to_default), 0);
   ASSERT_EQ(posix_spawnattr_setflags(attr.get(), POSIX_SPAWN_SETSIGDEF), 0);
-  ExecArgv argv(sendtest::kActionsHelper,
+  ExecArgv argv(signals::kActionsHelper,
                 {"D=" + signals_arg(to_default), "I=" + signals_arg(make_sigset({SIGUSR2}))});
   EXPECT_CHILD_OK(SpawnAndWait(argv, attr.get()));
 }
@@ -98,7 +98,7 @@ SIGIPC_TEST(SignalForkExec, SpawnResetsCaughtSignalsToDefault,
   SignalAction term(SIGTERM, noop_handler);
   SignalAction rt(SIGRTMIN + 3, noop_handler);
   const sigset_t caught = make_sigset({SIGUSR1, SIGTERM, SIGRTMIN + 3});
-  ExecArgv argv(sendtest::kActionsHelper, {"D=" + signals_arg(caught)});
+  ExecArgv argv(signals::kActionsHelper, {"D=" + signals_arg(caught)});
   EXPECT_CHILD_OK(SpawnAndWait(argv, nullptr));
 }
 

@@ -15,12 +15,12 @@
 namespace sigipc {
 namespace {
 
-using sigtest::SameSignals;
+using signals::SameSignals;
 
 // What probe_mask() saw: for each signal in g_probe_list, 1 if it was
 // blocked inside the handler. Written only by the handler, read after
 // raise() returns; every store is to a volatile sig_atomic_t.
-sigtest::SignalList g_probe_list;
+signals::SignalList g_probe_list;
 volatile sig_atomic_t g_blocked_in_handler[NSIG];
 volatile sig_atomic_t g_probe_state = 0;  // 0 not run, 1 ran, -1 sigprocmask failed
 // Blocks this signal from inside the handler when nonzero, to see the
@@ -47,7 +47,7 @@ void probe_mask(int) {
 }
 
 void reset_probe() {
-  g_probe_list = sigtest::posix_signals();
+  g_probe_list = signals::posix_signals();
   for (int s = 0; s < NSIG; ++s) g_blocked_in_handler[s] = 0;
   g_probe_state = 0;
   g_block_inside = 0;

@@ -19,7 +19,7 @@
 namespace sigipc {
 namespace {
 
-using sendtest::Pty;
+using signals::Pty;
 
 // Reads the pid a descendant wrote into p.
 pid_t read_pid(Pipe& p) {
@@ -31,10 +31,10 @@ pid_t read_pid(Pipe& p) {
 
 // An adopted orphan ended with exit 0 within the safety net.
 ::testing::AssertionResult OrphanExitedOk(pid_t pid) {
-  WaitStatus st = sendtest::wait_within(pid);
+  WaitStatus st = signals::wait_within(pid);
   if (st.raw() == -1)
     return ::testing::AssertionFailure()
-           << "the orphan had not ended after " << sendtest::kSafetyNetS << " s (killed)";
+           << "the orphan had not ended after " << signals::kSafetyNetS << " s (killed)";
   return ExitedWith(st, 0);
 }
 
@@ -44,19 +44,19 @@ SIGIPC_TEST(SignalJobControl, ControllingProcessExitSendsSighupToForeground,
             "process group of its controlling terminal") {
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
-  sendtest::become_subreaper();
+  signals::become_subreaper();
   Pipe pids;
   const char* slave = pty.slave.c_str();
   Child leader([&pids, slave] {
-    int fd = sendtest::child_acquire_ctty(slave);
+    int fd = signals::child_acquire_ctty(slave);
     (void)fd;
     Gate ready;
     pid_t member = fork();  // stays in the leader's group: the foreground one
     CHILD_CHECK_OK(member);
     if (member == 0) {
-      sendtest::child_block(SIGHUP);
+      signals::child_block(SIGHUP);
       ready.open();
-      CHILD_CHECK_EQ(sendtest::await_signal(SIGHUP), SIGHUP);
+      CHILD_CHECK_EQ(signals::await_signal(SIGHUP), SIGHUP);
       child_exit(0);
     }
     CHILD_CHECK_EQ(write(pids.wr(), &member, sizeof member), sizeof member);
@@ -71,7 +71,7 @@ SIGIPC_TEST(SignalJobControl, NewlyOrphanedGroupWithStoppedMemberGetsSighupAndSi
             "signal.jobctl.orphaned-stopped-hup-cont", "XSH _Exit()",
             "When an exit orphans a process group that has a stopped member, SIGHUP and then "
             "SIGCONT are sent to each process in that group") {
-  sendtest::become_subreaper();
+  signals::become_subreaper();
   Pipe pids;
   // The parent's own session: once it exits, the group's only link to the
   // session is gone (its new parent, the test process, is in another one).
@@ -83,16 +83,16 @@ SIGIPC_TEST(SignalJobControl, NewlyOrphanedGroupWithStoppedMemberGetsSighupAndSi
     if (stopped == 0) {
       CHILD_CHECK_OK(setpgid(0, 0));
       // Blocked, so both stay pending to be seen; SIGCONT continues anyway.
-      sendtest::child_block(SIGHUP);
-      sendtest::child_block(SIGCONT);
+      signals::child_block(SIGHUP);
+      signals::child_block(SIGCONT);
       ready.open();
       CHILD_CHECK_OK(raise(SIGSTOP));
-      CHILD_CHECK_EQ(sendtest::child_pending(SIGHUP), 1);
-      CHILD_CHECK_EQ(sendtest::child_pending(SIGCONT), 1);
+      CHILD_CHECK_EQ(signals::child_pending(SIGHUP), 1);
+      CHILD_CHECK_EQ(signals::child_pending(SIGCONT), 1);
       child_exit(0);
     }
     ready.wait();
-    int st = sendtest::child_wait_status(stopped, WUNTRACED);
+    int st = signals::child_wait_status(stopped, WUNTRACED);
     CHILD_CHECK(WIFSTOPPED(st));
     CHILD_CHECK_EQ(write(pids.wr(), &stopped, sizeof stopped), sizeof stopped);
   });
@@ -113,19 +113,19 @@ template <typename Job>
   Pipe pids;
   Gate finished;
   Child leader([&, slave, master] {
-    int fd = sendtest::child_acquire_ctty(slave);
+    int fd = signals::child_acquire_ctty(slave);
     CHILD_CHECK_EQ(write(master, "x\n", 2), 2);  // a read let through returns at once
-    sendtest::child_set_tostop(fd, tostop);
+    signals::child_set_tostop(fd, tostop);
     pid_t middle = fork();
     CHILD_CHECK_OK(middle);
     if (middle == 0) {
       CHILD_CHECK_OK(setpgid(0, 0));
       Gate ready;
-      pid_t orphan = sendtest::child_fork_background([&, fd] {
-        sendtest::child_block(SIGUSR1);
+      pid_t orphan = signals::child_fork_background([&, fd] {
+        signals::child_block(SIGUSR1);
         CHILD_CHECK_OK(prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0));
         ready.open();
-        CHILD_CHECK_EQ(sendtest::await_signal(SIGUSR1), SIGUSR1);
+        CHILD_CHECK_EQ(signals::await_signal(SIGUSR1), SIGUSR1);
         job(fd);
         finished.open();
       });
@@ -134,7 +134,7 @@ template <typename Job>
       child_exit(0);
     }
     finished.close_opener();  // a job that dies early gives EOF, not a hang
-    sendtest::child_expect_exit0(middle);
+    signals::child_expect_exit0(middle);
     finished.wait();  // the session and its terminal outlive the job
   });
   finished.close_opener();
@@ -154,7 +154,7 @@ SIGIPC_TEST(SignalJobControl, OrphanedBackgroundReadFailsWithEio, "signal.jobctl
             "group fails with EIO instead of stopping") {
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
-  sendtest::become_subreaper();
+  signals::become_subreaper();
   EXPECT_TRUE(
       OrphanedJobOk(pty, false, [](int fd) { CHILD_CHECK_ERRNO(read(fd, &g_byte, 1), EIO); }));
 }
@@ -165,7 +165,7 @@ SIGIPC_TEST(SignalJobControl, OrphanedBackgroundWriteWithTostopFailsWithEio,
             "background process group (not declining SIGTTOU) fails with EIO") {
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
-  sendtest::become_subreaper();
+  signals::become_subreaper();
   EXPECT_TRUE(OrphanedJobOk(pty, true, [](int fd) { CHILD_CHECK_ERRNO(write(fd, "y", 1), EIO); }));
 }
 

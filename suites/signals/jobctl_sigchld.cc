@@ -15,20 +15,20 @@
 namespace sigipc {
 namespace {
 
-using sendtest::StoppableChild;
+using signals::StoppableChild;
 
 void never_runs(int) {}
 
 // The next SIGCHLD (blocked), or si_signo 0 after the safety net.
 siginfo_t next_sigchld() {
   siginfo_t si{};
-  if (sendtest::await_signal(SIGCHLD, &si) != SIGCHLD) si.si_signo = 0;
+  if (signals::await_signal(SIGCHLD, &si) != SIGCHLD) si.si_signo = 0;
   return si;
 }
 
 ::testing::AssertionResult SigchldSays(const siginfo_t& si, int code, int status, pid_t pid) {
   if (si.si_signo != SIGCHLD)
-    return ::testing::AssertionFailure() << "no SIGCHLD within " << sendtest::kSafetyNetS << " s";
+    return ::testing::AssertionFailure() << "no SIGCHLD within " << signals::kSafetyNetS << " s";
   if (si.si_code == code && si.si_status == status && si.si_pid == pid)
     return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "SIGCHLD with si_code " << si.si_code << " (want " << code
@@ -80,7 +80,7 @@ SIGIPC_TEST(SignalJobControl, SaNocldstopSuppressesStopAndContinueSigchld,
   ready.wait();
   ASSERT_SUCCEEDS(kill(c.pid(), SIGSTOP));
   ASSERT_TRUE(StoppedBy(c.wait(WUNTRACED), SIGSTOP));
-  EXPECT_EQ(sigtest::pending_member(SIGCHLD), 0) << "SIGCHLD generated for the stop";
+  EXPECT_EQ(signals::pending_member(SIGCHLD), 0) << "SIGCHLD generated for the stop";
   ASSERT_SUCCEEDS(kill(c.pid(), SIGCONT));
   ASSERT_TRUE(c.wait(WCONTINUED).continued());
   release.open();

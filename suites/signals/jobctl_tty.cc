@@ -21,8 +21,8 @@
 namespace sigipc {
 namespace {
 
-using sendtest::child_fork_background;
-using sendtest::Pty;
+using signals::child_fork_background;
+using signals::Pty;
 
 // Runs body(slave_fd, master_fd) in a session leader whose controlling
 // terminal is the pty; the leader's status.
@@ -31,7 +31,7 @@ WaitStatus InPtySession(const Pty& pty, Body body) {
   const char* slave = pty.slave.c_str();
   const int master = pty.master.get();
   return RunInChild([slave, master, &body] {
-    int fd = sendtest::child_acquire_ctty(slave);
+    int fd = signals::child_acquire_ctty(slave);
     // Input for a read that is wrongly let through: it returns at once
     // (and the job exits 0) instead of blocking.
     CHILD_CHECK_EQ(write(master, "x\n", 2), 2);
@@ -44,8 +44,8 @@ WaitStatus InPtySession(const Pty& pty, Body body) {
 template <typename Job>
 int run_background_job(Job job) noexcept {
   pid_t p = child_fork_background(job);
-  int st = sendtest::child_wait_status(p, WUNTRACED);
-  if (WIFSTOPPED(st)) sendtest::child_kill_and_reap(p);
+  int st = signals::child_wait_status(p, WUNTRACED);
+  if (WIFSTOPPED(st)) signals::child_kill_and_reap(p);
   return st;
 }
 
@@ -161,8 +161,8 @@ SIGIPC_TEST(SignalJobControl, SigttinStopsTheWholeBackgroundGroup,
     int st_member = kNoStatus;
     if (st_reader != kNoStatus && WIFSTOPPED(st_reader))
       st_member = child_wait_status_within(member, WUNTRACED, safety_s);
-    sendtest::child_kill_and_reap(reader);
-    sendtest::child_kill_and_reap(member);
+    signals::child_kill_and_reap(reader);
+    signals::child_kill_and_reap(member);
     CHILD_CHECK_STOPPED_BY(st_reader, SIGTTIN);
     CHILD_CHECK_STOPPED_BY(st_member, SIGTTIN);
   }));
@@ -176,7 +176,7 @@ SIGIPC_TEST(SignalJobControl, BackgroundWriteWithTostopStopsBySigttou,
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
   EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
-    sendtest::child_set_tostop(fd, true);
+    signals::child_set_tostop(fd, true);
     int st = run_background_job([fd] { (void)!write(fd, "y", 1); });
     CHILD_CHECK_STOPPED_BY(st, SIGTTOU);
   }));
@@ -189,7 +189,7 @@ SIGIPC_TEST(SignalJobControl, BackgroundWriteWithoutTostopIsAllowed,
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
   EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
-    sendtest::child_set_tostop(fd, false);
+    signals::child_set_tostop(fd, false);
     int st = run_background_job([fd] { CHILD_CHECK_EQ(write(fd, "y", 1), 1); });
     CHILD_CHECK_EXITED_0(st);
   }));
@@ -201,7 +201,7 @@ void decline(int sig, Decline how) noexcept {
   if (how == Decline::kIgnore)
     CHILD_CHECK(signal(sig, SIG_IGN) != SIG_ERR);
   else
-    sendtest::child_block(sig);
+    signals::child_block(sig);
 }
 
 SIGIPC_TEST(SignalJobControl, BackgroundReadDecliningSigttinFailsWithEio,
@@ -228,7 +228,7 @@ SIGIPC_TEST(SignalJobControl, BackgroundWriteDecliningSigttouIsAllowed,
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
   EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
-    sendtest::child_set_tostop(fd, true);
+    signals::child_set_tostop(fd, true);
     for (Decline how : {Decline::kIgnore, Decline::kBlock}) {
       int st = run_background_job([fd, how] {
         decline(SIGTTOU, how);
@@ -246,7 +246,7 @@ SIGIPC_TEST(SignalJobControl, TcsetattrFromBackgroundStopsBySigttou,
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
   EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
-    sendtest::child_set_tostop(fd, false);
+    signals::child_set_tostop(fd, false);
     int st = run_background_job([fd] {
       termios t{};
       CHILD_CHECK_OK(tcgetattr(fd, &t));
@@ -276,7 +276,7 @@ SIGIPC_TEST(SignalJobControl, TcsetpgrpFromBackgroundBlockingSigttouSucceeds,
   SIGIPC_REQUIRE_PTY(pty);
   EXPECT_CHILD_OK(InPtySession(pty, [](int fd, int) {
     int st = run_background_job([fd] {
-      sendtest::child_block(SIGTTOU);
+      signals::child_block(SIGTTOU);
       CHILD_CHECK_OK(tcsetpgrp(fd, getpgrp()));
       CHILD_CHECK_EQ(tcgetpgrp(fd), getpgrp());
     });

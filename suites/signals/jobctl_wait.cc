@@ -17,7 +17,7 @@
 namespace sigipc {
 namespace {
 
-using sendtest::StoppableChild;
+using signals::StoppableChild;
 
 // waitid(P_PID, pid, options) retrying EINTR; the siginfo.
 siginfo_t waitid_for(pid_t pid, int options) {
@@ -71,7 +71,7 @@ SIGIPC_TEST(SignalJobControl, WaitpidWuntracedReportsEachStopSignal,
             "signal.jobctl.waitpid-wuntraced", "XSH waitpid()",
             "waitpid(WUNTRACED) reports a child stopped by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU: "
             "WIFSTOPPED, and WSTOPSIG names the signal") {
-  for (int sig : sigtest::kStopSignals) {
+  for (int sig : signals::kStopSignals) {
     Gate ready, release;
     Child c = StoppableChild(ready, release);
     ready.wait();

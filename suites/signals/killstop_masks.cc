@@ -20,8 +20,8 @@
 namespace sigipc {
 namespace {
 
-using flagtest::KilledWithin;
-using flagtest::StopsWithin;
+using signals::KilledWithin;
+using signals::StopsWithin;
 
 // A child that blocks everything, then waits in sigsuspend() with a full
 // mask. It never returns from there unless a signal was caught, and none is.
@@ -107,7 +107,7 @@ std::string thread_states(pid_t pid) {
   if (!d) setup_error_errno(__FILE__, __LINE__, "opendir(/proc/<pid>/task)", errno);
   while (dirent* e = readdir(d)) {
     if (e->d_name[0] == '.') continue;
-    states += flagtest::process_state(static_cast<pid_t>(std::stol(e->d_name)));
+    states += signals::process_state(static_cast<pid_t>(std::stol(e->d_name)));
   }
   closedir(d);
   return states;

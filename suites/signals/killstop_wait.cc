@@ -17,9 +17,9 @@
 namespace sigipc {
 namespace {
 
-using flagtest::ExitsWithin;
-using flagtest::KilledWithin;
-using flagtest::StopsWithin;
+using signals::ExitsWithin;
+using signals::KilledWithin;
+using signals::StopsWithin;
 
 // The three ways to wait for a signal, behind one convention: the signal
 // number, or -1 with errno set.

@@ -18,7 +18,7 @@
 namespace sigipc {
 namespace {
 
-using sigtest::SameSignals;
+using signals::SameSignals;
 
 // The two interfaces under test, behind one calling convention: 0 on
 // success, else the error number (sigprocmask() reports through errno,
@@ -142,7 +142,7 @@ SIGIPC_TEST(SignalMask, SigprocmaskRejectsInvalidHow, "signal.mask.invalid-how-e
   const sigset_t start = make_sigset({SIGUSR2});
   ASSERT_EQ(pthread_sigmask(SIG_SETMASK, &start, nullptr), 0);
   sigset_t set = make_sigset({SIGUSR1});
-  EXPECT_FAILS_WITH(sigprocmask(sigtest::invalid_how(), &set, nullptr), EINVAL);
+  EXPECT_FAILS_WITH(sigprocmask(signals::invalid_how(), &set, nullptr), EINVAL);
   EXPECT_TRUE(SameSignals(current_mask(), start)) << "a failed sigprocmask() changed the mask";
 }
 
@@ -154,7 +154,7 @@ SIGIPC_TEST(SignalMask, PthreadSigmaskReturnsErrorNumber,
   const sigset_t start = make_sigset({SIGUSR2});
   ASSERT_EQ(pthread_sigmask(SIG_SETMASK, &start, nullptr), 0);
   sigset_t set = make_sigset({SIGUSR1});
-  EXPECT_RETURNS_ERRNO(pthread_sigmask(sigtest::invalid_how(), &set, nullptr), EINVAL);
+  EXPECT_RETURNS_ERRNO(pthread_sigmask(signals::invalid_how(), &set, nullptr), EINVAL);
   EXPECT_TRUE(SameSignals(current_mask(), start)) << "a failed pthread_sigmask() changed the mask";
 }
 
@@ -232,7 +232,7 @@ SIGIPC_TEST(SignalMask, ForkChildInheritsMask, "signal.mask.fork-inherits", "XSH
   restore.block(SIGUSR1);
   restore.block(SIGTERM);
   const sigset_t want = current_mask();
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   WaitStatus st = RunInChild([&] {
     sigset_t mask_in_child;
     CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, nullptr, &mask_in_child));

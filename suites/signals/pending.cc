@@ -52,7 +52,7 @@ SIGIPC_TEST(SignalPending, SigpendingReportsExactlyTheBlockedSignalsSent,
   for (int sig : {SIGUSR1, SIGUSR2, SIGTERM, SIGHUP}) mask.block(sig);
   ASSERT_SUCCEEDS(kill(getpid(), SIGUSR2));
   ASSERT_SUCCEEDS(kill(getpid(), SIGHUP));
-  EXPECT_TRUE(sigtest::SameSignals(pending_set(), make_sigset({SIGUSR2, SIGHUP})));
+  EXPECT_TRUE(signals::SameSignals(pending_set(), make_sigset({SIGUSR2, SIGHUP})));
 }
 
 SIGIPC_TEST(SignalPending, DeliveryClearsPendingSignal, "signal.pending.cleared-by-delivery",
@@ -63,13 +63,13 @@ SIGIPC_TEST(SignalPending, DeliveryClearsPendingSignal, "signal.pending.cleared-
   mask.block(SIGUSR1);
   g_usr1_count = 0;
   ASSERT_SUCCEEDS(kill(getpid(), SIGUSR1));
-  ASSERT_EQ(sigtest::pending_member(SIGUSR1), 1) << "setup: SIGUSR1 blocked and sent";
+  ASSERT_EQ(signals::pending_member(SIGUSR1), 1) << "setup: SIGUSR1 blocked and sent";
   mask.unblock(SIGUSR1);
   ASSERT_EQ(g_usr1_count, 1) << "unblocking must deliver SIGUSR1";
   // Blocked again, so that a leftover pending SIGUSR1 would be visible
   // rather than delivered a second time.
   mask.block(SIGUSR1);
-  EXPECT_EQ(sigtest::pending_member(SIGUSR1), 0) << "SIGUSR1 still pending after delivery";
+  EXPECT_EQ(signals::pending_member(SIGUSR1), 0) << "SIGUSR1 still pending after delivery";
 }
 
 SIGIPC_TEST(SignalPending, ForkChildStartsWithEmptyPendingSet, "signal.pending.fork-child-empty",
@@ -81,8 +81,8 @@ SIGIPC_TEST(SignalPending, ForkChildStartsWithEmptyPendingSet, "signal.pending.f
   mask.block(SIGTERM);
   ASSERT_SUCCEEDS(kill(getpid(), SIGUSR1));
   ASSERT_SUCCEEDS(kill(getpid(), SIGTERM));
-  ASSERT_EQ(sigtest::pending_member(SIGUSR1), 1) << "setup: pending in the parent";
-  const sigtest::SignalList all = sigtest::posix_signals();
+  ASSERT_EQ(signals::pending_member(SIGUSR1), 1) << "setup: pending in the parent";
+  const signals::SignalList all = signals::posix_signals();
   WaitStatus st = RunInChild([&all] {
     sigset_t pending_in_child, none;
     CHILD_CHECK_OK(sigpending(&pending_in_child));
@@ -90,7 +90,7 @@ SIGIPC_TEST(SignalPending, ForkChildStartsWithEmptyPendingSet, "signal.pending.f
     CHILD_CHECK_SAME_SIGNALS(pending_in_child, none, all);
   });
   EXPECT_CHILD_OK(st);
-  EXPECT_EQ(sigtest::pending_member(SIGUSR1), 1) << "the parent's pending SIGUSR1 must remain";
+  EXPECT_EQ(signals::pending_member(SIGUSR1), 1) << "the parent's pending SIGUSR1 must remain";
 }
 
 // Both directions run in a child: the process ends with blocked stop signals
@@ -124,10 +124,10 @@ SIGIPC_TEST(SignalPending, SigcontDiscardsPendingStopSignals,
   WaitStatus st = RunInChild([] {
     sigset_t stops;
     sigemptyset(&stops);
-    for (int sig : sigtest::kTtyStopSignals) sigaddset(&stops, sig);
+    for (int sig : signals::kTtyStopSignals) sigaddset(&stops, sig);
     CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, &stops, nullptr));
     sigset_t p;
-    for (int sig : sigtest::kTtyStopSignals) {
+    for (int sig : signals::kTtyStopSignals) {
       CHILD_CHECK_OK(raise(sig));
       CHILD_CHECK_OK(sigpending(&p));
       CHILD_CHECK_EQ(sigismember(&p, sig), 1);  // setup
@@ -136,7 +136,7 @@ SIGIPC_TEST(SignalPending, SigcontDiscardsPendingStopSignals,
     // is to be ignored.
     CHILD_CHECK_OK(raise(SIGCONT));
     CHILD_CHECK_OK(sigpending(&p));
-    for (int sig : sigtest::kTtyStopSignals) CHILD_CHECK_EQ(sigismember(&p, sig), 0);
+    for (int sig : signals::kTtyStopSignals) CHILD_CHECK_EQ(sigismember(&p, sig), 0);
   });
   EXPECT_CHILD_OK(st);
 }

@@ -29,7 +29,7 @@
 #include "suites/signals/signal_helpers.h"
 
 namespace sigipc {
-namespace rttest {
+namespace signals {
 
 // How long to wait for a signal that is due: already sent, or caused by an
 // event the test set off (a child's exit, a timer, a message). The wait only
@@ -43,21 +43,21 @@ inline const time_t kSafetyWaitS = static_cast<time_t>(safety_net_seconds());
 constexpr int kChildUnsupportedExit = 93;
 
 // SIGRTMIN..SIGRTMAX, evaluated once (both are function calls under glibc).
-inline sigtest::SignalList rt_signals() {
-  sigtest::SignalList l;
+inline signals::SignalList rt_signals() {
+  signals::SignalList l;
   for (int s = SIGRTMIN; s <= SIGRTMAX; ++s) l.sigs[l.count++] = s;
   return l;
 }
 
 // Every signal of posix_signals() that a process can catch or block.
-inline sigtest::SignalList catchable_signals() {
-  sigtest::SignalList all = sigtest::posix_signals(), l;
+inline signals::SignalList catchable_signals() {
+  signals::SignalList all = signals::posix_signals(), l;
   for (int i = 0; i < all.count; ++i)
     if (all.sigs[i] != SIGKILL && all.sigs[i] != SIGSTOP) l.sigs[l.count++] = all.sigs[i];
   return l;
 }
 
-inline sigset_t set_of(const sigtest::SignalList& l) {
+inline sigset_t set_of(const signals::SignalList& l) {
   sigset_t s;
   sigemptyset(&s);
   for (int i = 0; i < l.count; ++i) sigaddset(&s, l.sigs[i]);
@@ -145,7 +145,7 @@ inline void log_signal_only(int sig) {
 // mask, then the actions.
 class Receiver {
  public:
-  explicit Receiver(const sigtest::SignalList& sigs, bool siginfo = true) : list_(sigs) {
+  explicit Receiver(const signals::SignalList& sigs, bool siginfo = true) : list_(sigs) {
     g_log.reset();
     const sigset_t all = set_of(sigs);
     for (int i = 0; i < sigs.count; ++i) {
@@ -169,13 +169,13 @@ class Receiver {
   }
 
  private:
-  static sigtest::SignalList list_of(std::initializer_list<int> sigs) {
-    sigtest::SignalList l;
+  static signals::SignalList list_of(std::initializer_list<int> sigs) {
+    signals::SignalList l;
     for (int s : sigs) l.sigs[l.count++] = s;
     return l;
   }
 
-  sigtest::SignalList list_;
+  signals::SignalList list_;
   std::vector<std::unique_ptr<SignalAction>> actions_;
   std::unique_ptr<SignalMask> mask_;  // destroyed before actions_
 };
@@ -240,6 +240,8 @@ inline FaultResult run_fault(int sig, const std::function<void()>& trigger) {
   g_capture->caught = 0;
   g_capture->site = nullptr;
   WaitStatus st = RunInChild([sig, &trigger] {
+    // A handler that fails to catch the fault leaves a dying child.
+    child_disable_core_dumps();
     struct sigaction sa {};
     sa.sa_sigaction = capture_fault;
     sa.sa_flags = SA_SIGINFO;
@@ -264,11 +266,11 @@ inline FaultResult run_fault(int sig, const std::function<void()>& trigger) {
     ASSERT_EQ((r).capture.caught, sig) << "the " #sig " handler did not run"; \
   } while (0)
 
-#define SIGIPC_UNSUPPORTED_IF_CHILD_SAID(status, why)                                         \
-  do {                                                                                        \
-    if ((status).exited() && (status).exit_code() == ::sigipc::rttest::kChildUnsupportedExit) \
-      SIGIPC_UNSUPPORTED(why);                                                                \
+#define SIGIPC_UNSUPPORTED_IF_CHILD_SAID(status, why)                                          \
+  do {                                                                                         \
+    if ((status).exited() && (status).exit_code() == ::sigipc::signals::kChildUnsupportedExit) \
+      SIGIPC_UNSUPPORTED(why);                                                                 \
   } while (0)
 
-}  // namespace rttest
+}  // namespace signals
 }  // namespace sigipc

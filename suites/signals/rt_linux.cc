@@ -20,8 +20,8 @@
 namespace sigipc {
 namespace {
 
-using rttest::int_value;
-using rttest::Receiver;
+using signals::int_value;
+using signals::Receiver;
 
 // The rule is about the kernel interface itself, for which glibc has no
 // wrapper (sigqueue() always sends SI_QUEUE), hence the raw system call.
@@ -71,7 +71,7 @@ SIGIPC_TEST(SignalRtLinux, SigqueueinfoToSelfDeliversSiginfoAsGiven,
   const uid_t claimed_uid = 1234;
   ASSERT_SUCCEEDS(rt_sigqueueinfo(getpid(), sig, SI_USER, claimed_pid, claimed_uid, 99));
   siginfo_t info{};
-  ASSERT_EQ(rttest::accept_signal(sig, &info), sig) << ErrnoText(errno);
+  ASSERT_EQ(signals::accept_signal(sig, &info), sig) << ErrnoText(errno);
   EXPECT_EQ(info.si_code, SI_USER);
   EXPECT_EQ(info.si_pid, claimed_pid);
   EXPECT_EQ(info.si_uid, claimed_uid);
@@ -92,14 +92,14 @@ SIGIPC_TEST(SignalRtLinux, PthreadSigqueueTargetsOneThread, "signal.rt.pthread-s
   std::thread worker([&] {
     sent.get_future().wait();
     siginfo_t info{};
-    got = rttest::accept_signal(sig, &info);
+    got = signals::accept_signal(sig, &info);
     code = info.si_code;
     value = info.si_value.sival_int;
   });
   const int r = pthread_sigqueue(worker.native_handle(), sig, int_value(77));
   // Before the worker runs: pending for it, so not for this thread or the
   // process (sigpending() reports both).
-  const int here = sigtest::pending_member(sig);
+  const int here = signals::pending_member(sig);
   sent.set_value();
   worker.join();
   ASSERT_EQ(r, 0) << "pthread_sigqueue(): " << ErrnoText(r);

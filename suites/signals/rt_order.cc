@@ -18,9 +18,9 @@
 namespace sigipc {
 namespace {
 
-using rttest::g_log;
-using rttest::int_value;
-using rttest::Receiver;
+using signals::g_log;
+using signals::int_value;
+using signals::Receiver;
 
 constexpr int kInstances = 8;
 
@@ -33,7 +33,7 @@ std::string logged_signals() {
 
 // Queues one instance of every real-time signal, highest number first, so
 // that send order and number order disagree.
-void queue_every_rt_signal_descending(const sigtest::SignalList& rt) {
+void queue_every_rt_signal_descending(const signals::SignalList& rt) {
   for (int i = rt.count - 1; i >= 0; --i)
     if (sigqueue(getpid(), rt.sigs[i], int_value(i)) != 0)
       setup_error_errno(__FILE__, __LINE__, "sigqueue()", errno);
@@ -43,7 +43,7 @@ SIGIPC_TEST(SignalRtOrder, LowestNumberedRtSignalDeliveredFirst, "signal.rt.orde
             "XSH 2.4.2 Realtime Signal Generation and Delivery; XSH sigqueue()",
             "When several real-time signals are pending and unblocked, the lowest-numbered is "
             "delivered first, whatever order they were sent in") {
-  const sigtest::SignalList rt = rttest::rt_signals();
+  const signals::SignalList rt = signals::rt_signals();
   Receiver rx(rt);
   queue_every_rt_signal_descending(rt);
   rx.unblock_all();

@@ -17,9 +17,9 @@
 namespace sigipc {
 namespace {
 
-using rttest::g_log;
-using rttest::int_value;
-using rttest::Receiver;
+using signals::g_log;
+using signals::int_value;
+using signals::Receiver;
 
 constexpr int kInstances = 4;
 
@@ -36,7 +36,7 @@ SIGIPC_TEST(SignalRtQueue, EachSigqueueOfBlockedRtSignalIsDelivered, "signal.rt.
             "XSH sigqueue(); XSH 2.4.2 Realtime Signal Generation and Delivery",
             "With SA_SIGINFO set, N sigqueue() calls for a blocked real-time signal give N "
             "deliveries once it is unblocked (each of SIGRTMIN..SIGRTMAX)") {
-  const sigtest::SignalList rt = rttest::rt_signals();
+  const signals::SignalList rt = signals::rt_signals();
   for (int i = 0; i < rt.count; ++i) {
     const int sig = rt.sigs[i];
     Receiver rx({sig});

@@ -2,7 +2,7 @@
 // are pending, a delivered signal frees its place, and on Linux the limit
 // (RLIMIT_SIGPENDING) counts standard signals too, is shared by the processes
 // of a user, and never stops kill(). Each test runs in a child with a limit
-// of kLimit in a user namespace of its own (rttest::child_private_queue_limit)
+// of kLimit in a user namespace of its own (signals::child_private_queue_limit)
 // so that parallel tests cannot use up its places.
 // XSH sigqueue(), XBD <limits.h>, setrlimit(2).
 #include <signal.h>
@@ -18,9 +18,9 @@
 namespace sigipc {
 namespace {
 
-using rttest::g_log;
-using rttest::int_value;
-using rttest::Receiver;
+using signals::g_log;
+using signals::int_value;
+using signals::Receiver;
 
 constexpr rlim_t kLimit = 4;
 constexpr const char* kNoUserNs =
@@ -39,7 +39,7 @@ SIGIPC_TEST(SignalRtQueueLimit, SigqueueAtLimitFailsWithEagain, "signal.rt.eagai
   const int sig = SIGRTMIN;
   Receiver rx({sig});  // inherited: blocked, SA_SIGINFO handler
   WaitStatus st = RunInChild([sig] {
-    rttest::child_private_queue_limit(kLimit);
+    signals::child_private_queue_limit(kLimit);
     child_fill_queue(sig);
   });
   SIGIPC_UNSUPPORTED_IF_CHILD_SAID(st, kNoUserNs);
@@ -53,7 +53,7 @@ SIGIPC_TEST(SignalRtQueueLimit, DeliveryFreesQueuePlace, "signal.rt.eagain-clear
   const int sig = SIGRTMIN;
   Receiver rx({sig});
   WaitStatus st = RunInChild([sig] {
-    rttest::child_private_queue_limit(kLimit);
+    signals::child_private_queue_limit(kLimit);
     child_fill_queue(sig);
     sigset_t s;
     sigemptyset(&s);
@@ -74,7 +74,7 @@ SIGIPC_TEST(SignalRtQueueLimit, KillSucceedsBeyondLimit, "signal.rt.kill-beyond-
   const int sig = SIGRTMIN, other_rt = SIGRTMIN + 1;
   Receiver rx({sig, other_rt, SIGUSR1});
   WaitStatus st = RunInChild([sig, other_rt] {
-    rttest::child_private_queue_limit(kLimit);
+    signals::child_private_queue_limit(kLimit);
     child_fill_queue(sig);
     for (int s : {other_rt, static_cast<int>(SIGUSR1)}) {
       CHILD_CHECK_OK(kill(getpid(), s));
@@ -94,7 +94,7 @@ SIGIPC_TEST(SignalRtQueueLimit, PendingStandardSignalsCountAgainstLimit,
   const int sig = SIGRTMIN;
   Receiver rx({sig, SIGUSR1, SIGUSR2});
   WaitStatus st = RunInChild([sig] {
-    rttest::child_private_queue_limit(kLimit);
+    signals::child_private_queue_limit(kLimit);
     CHILD_CHECK_OK(kill(getpid(), SIGUSR1));
     CHILD_CHECK_OK(kill(getpid(), SIGUSR2));
     for (rlim_t n = 0; n < kLimit - 2; ++n) CHILD_CHECK_OK(sigqueue(getpid(), sig, int_value(0)));
@@ -111,7 +111,7 @@ SIGIPC_TEST(SignalRtQueueLimit, LimitIsSharedByProcessesOfOneUser, "signal.rt.li
   const int sig = SIGRTMIN;
   Receiver rx({sig});
   WaitStatus st = RunInChild([sig] {
-    rttest::child_private_queue_limit(kLimit);
+    signals::child_private_queue_limit(kLimit);
     // Made here, so that each waiting side holds the only opener it must
     // close to see a dead peer as EOF.
     Gate filled, release;

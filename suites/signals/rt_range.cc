@@ -76,10 +76,10 @@ SIGIPC_TEST(SignalRtRange, RangeOverlapsNoStandardSignal, "signal.rt.no-overlap"
     EXPECT_FALSE(sig >= lo && sig <= hi)
         << SignalText(sig) << " lies in SIGRTMIN..SIGRTMAX (" << lo << ".." << hi << ")";
   };
-  for (int s : sigtest::kTerminateSignals) check(s);
-  for (int s : sigtest::kAbnormalSignals) check(s);
-  for (int s : sigtest::kStopSignals) check(s);
-  for (int s : sigtest::kIgnoreSignals) check(s);
+  for (int s : signals::kTerminateSignals) check(s);
+  for (int s : signals::kAbnormalSignals) check(s);
+  for (int s : signals::kStopSignals) check(s);
+  for (int s : signals::kIgnoreSignals) check(s);
   check(SIGCONT);
 }
 

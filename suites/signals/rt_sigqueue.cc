@@ -18,10 +18,10 @@
 namespace sigipc {
 namespace {
 
-using rttest::g_log;
-using rttest::int_value;
-using rttest::ptr_value;
-using rttest::Receiver;
+using signals::g_log;
+using signals::int_value;
+using signals::ptr_value;
+using signals::Receiver;
 
 // A pid that names no process: a child that exited and was reaped. Nothing
 // else forks in the test's private PID namespace, and pids are handed out in
@@ -84,7 +84,7 @@ SIGIPC_TEST(SignalRtSigqueue, SignalToSelfDeliveredBeforeReturn,
             "it before sigqueue() returns") {
   for (int sig : {static_cast<int>(SIGRTMIN), SIGUSR1}) {
     g_log.reset();
-    SignalAction action(sig, rttest::log_siginfo);
+    SignalAction action(sig, signals::log_siginfo);
     ASSERT_SUCCEEDS(sigqueue(getpid(), sig, int_value(7)));
     EXPECT_EQ(g_log.count_of(sig), 1) << SignalText(sig) << " when sigqueue() returned";
   }
@@ -99,7 +99,7 @@ SIGIPC_TEST(SignalRtSigqueue, NullSignalChecksWithoutSending, "signal.rt.null-si
   ASSERT_SUCCEEDS(sigqueue(getpid(), 0, int_value(1)));
   sigset_t none;
   sigemptyset(&none);
-  EXPECT_TRUE(sigtest::SameSignals(pending_set(), none)) << "pending after the null signal";
+  EXPECT_TRUE(signals::SameSignals(pending_set(), none)) << "pending after the null signal";
   Gate release;
   Child other([&release] { release.wait(); });
   EXPECT_SUCCEEDS(sigqueue(other.pid(), 0, int_value(1))) << "a live child";
@@ -138,7 +138,7 @@ SIGIPC_TEST(SignalRtSigqueue, UnprivilegedSenderFailsWithEperm, "signal.rt.eperm
     CHILD_CHECK_ERRNO(sigqueue(me, 0, int_value(1)), EPERM);
   });
   EXPECT_CHILD_OK(st);
-  EXPECT_EQ(sigtest::pending_member(sig), 0) << "the refused signal was queued anyway";
+  EXPECT_EQ(signals::pending_member(sig), 0) << "the refused signal was queued anyway";
 }
 
 }  // namespace

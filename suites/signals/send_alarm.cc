@@ -55,7 +55,7 @@ SIGIPC_TEST(SignalSend, AlarmZeroCancelsThePendingRequest, "signal.send.alarm-ze
   EXPECT_EQ(alarm(0), 1u) << "about one second was left";
   EXPECT_EQ(alarm(0), 0u) << "nothing may be left after alarm(0)";
   // The cancelled request was due after 1 s; twice that without SIGALRM.
-  EXPECT_EQ(sendtest::await_signal(SIGALRM, nullptr, 2), -1)
+  EXPECT_EQ(signals::await_signal(SIGALRM, nullptr, 2), -1)
       << "SIGALRM arrived after alarm(0) had cancelled the request";
 }
 
@@ -75,9 +75,9 @@ SIGIPC_TEST(SignalSend, AlarmGeneratesSigalrmAfterTheSeconds, "signal.send.alarm
   const double start = now_s();
   ASSERT_EQ(alarm(1), 0u);
   siginfo_t si{};
-  int sig = sendtest::await_signal(SIGALRM, &si);
+  int sig = signals::await_signal(SIGALRM, &si);
   const double elapsed = now_s() - start;
-  ASSERT_EQ(sig, SIGALRM) << "no SIGALRM within " << sendtest::kSafetyNetS << " s of alarm(1)";
+  ASSERT_EQ(sig, SIGALRM) << "no SIGALRM within " << signals::kSafetyNetS << " s of alarm(1)";
   // 10 ms below a second allows only for reading the clock; any load makes
   // it later, never earlier.
   EXPECT_GE(elapsed, 0.99) << "SIGALRM came " << elapsed << " s after alarm(1)";

@@ -13,9 +13,9 @@
 namespace sigipc {
 namespace {
 
-using sendtest::Expect;
-using sendtest::SignalWitness;
-using sendtest::WitnessOk;
+using signals::Expect;
+using signals::SignalWitness;
+using signals::WitnessOk;
 
 // A root-owned witness (a child of the test process that keeps uid 0) that
 // must not receive SIGUSR1, tried by an unprivileged process with sig.
@@ -47,23 +47,23 @@ SIGIPC_TEST(SignalSend, NullSignalChecksPermission, "signal.send.null-signal-epe
 
 SIGIPC_TEST(SignalSend, KillToNoSuchProcessFailsWithEsrch, "signal.send.kill-esrch", "XSH kill()",
             "kill(pid, sig) fails with ESRCH when no process has ID pid") {
-  EXPECT_FAILS_WITH(kill(sendtest::vanished_pid(), SIGUSR1), ESRCH);
+  EXPECT_FAILS_WITH(kill(signals::vanished_pid(), SIGUSR1), ESRCH);
 }
 
 SIGIPC_TEST(SignalSend, NullSignalChecksExistence, "signal.send.null-signal-esrch", "XSH kill()",
             "kill(pid, 0) checks that the process exists: ESRCH for a process that is gone") {
-  EXPECT_FAILS_WITH(kill(sendtest::vanished_pid(), 0), ESRCH);
+  EXPECT_FAILS_WITH(kill(signals::vanished_pid(), 0), ESRCH);
 }
 
 SIGIPC_TEST(SignalSend, KillToNoSuchGroupFailsWithEsrch, "signal.send.kill-pgid-esrch",
             "XSH kill()", "kill(-pgid, sig) fails with ESRCH when no process group has ID pgid") {
   // The vanished child led a group of its own: the group went with it.
-  EXPECT_FAILS_WITH(kill(-sendtest::vanished_pid(), SIGUSR1), ESRCH);
+  EXPECT_FAILS_WITH(kill(-signals::vanished_pid(), SIGUSR1), ESRCH);
 }
 
 SIGIPC_TEST(SignalSend, KillpgToNoSuchGroupFailsWithEsrch, "signal.send.killpg-esrch",
             "XSH killpg()", "killpg(pgrp, sig) fails with ESRCH when no process group is pgrp") {
-  EXPECT_FAILS_WITH(killpg(sendtest::vanished_pid(), SIGUSR1), ESRCH);
+  EXPECT_FAILS_WITH(killpg(signals::vanished_pid(), SIGUSR1), ESRCH);
 }
 
 // NSIG is one more than the highest signal number (glibc, musl, the BSDs).
@@ -89,7 +89,7 @@ SIGIPC_TEST(SignalSend, NullSignalSendsNothing, "signal.send.null-signal-no-send
             "kill() with sig 0 returns 0 for an existing process or group and generates no "
             "signal") {
   Gate ready, done;
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   Child target([&] {
     CHILD_CHECK_OK(setpgid(0, 0));
     sigset_t every;

@@ -35,7 +35,7 @@
 #include "suites/signals/signal_helpers.h"
 
 namespace sigipc {
-namespace sendtest {
+namespace signals {
 
 // Upper bound on any wait for something that must happen: a safety net that
 // turns a lost signal into a FAIL instead of a TIMEOUT, never a way to
@@ -227,7 +227,7 @@ class ThreadSet {
 // "10,15,34": the members of set among posix_signals().
 inline std::string signals_arg(const sigset_t& set) {
   std::string out;
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   for (int i = 0; i < all.count; ++i) {
     if (sigismember(&set, all.sigs[i]) != 1) continue;
     if (!out.empty()) out += ",";
@@ -281,10 +281,10 @@ inline std::string open_pty(Pty& pty) {
   return "";
 }
 
-#define SIGIPC_REQUIRE_PTY(pty)                                  \
-  do {                                                           \
-    std::string sigipc_why_ = ::sigipc::sendtest::open_pty(pty); \
-    if (!sigipc_why_.empty()) GTEST_SKIP() << sigipc_why_;       \
+#define SIGIPC_REQUIRE_PTY(pty)                                 \
+  do {                                                          \
+    std::string sigipc_why_ = ::sigipc::signals::open_pty(pty); \
+    if (!sigipc_why_.empty()) GTEST_SKIP() << sigipc_why_;      \
   } while (0)
 
 // In a forked child: a new session whose controlling terminal is the slave
@@ -375,5 +375,5 @@ inline WaitStatus wait_within(pid_t pid, int seconds = kSafetyNetS) {
 // their process group from being orphaned.
 inline void become_subreaper() { SETUP_OK(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)); }
 
-}  // namespace sendtest
+}  // namespace signals
 }  // namespace sigipc

@@ -16,9 +16,9 @@
 namespace sigipc {
 namespace {
 
-using sendtest::Expect;
-using sendtest::SignalWitness;
-using sendtest::WitnessOk;
+using signals::Expect;
+using signals::SignalWitness;
+using signals::WitnessOk;
 
 // In a child: a witness ended with exit 0.
 // The wait status goes into the message: "(a check failed in the child)"
@@ -54,11 +54,11 @@ SIGIPC_TEST(SignalSend, KillSiginfoNamesTheSender, "signal.send.kill-siginfo",
   Gate ready;
   Pipe sender_pid;
   Child target([&] {
-    sendtest::child_set_uids(kReal, kReal, kReal);
-    sendtest::child_block(SIGUSR1);
+    signals::child_set_uids(kReal, kReal, kReal);
+    signals::child_block(SIGUSR1);
     ready.open();
     siginfo_t si{};
-    CHILD_CHECK_EQ(sendtest::await_signal(SIGUSR1, &si), SIGUSR1);
+    CHILD_CHECK_EQ(signals::await_signal(SIGUSR1, &si), SIGUSR1);
     pid_t sender = 0;
     CHILD_CHECK_EQ(read(sender_pid.rd(), &sender, sizeof sender), sizeof sender);
     CHILD_CHECK_EQ(si.si_signo, SIGUSR1);
@@ -68,7 +68,7 @@ SIGIPC_TEST(SignalSend, KillSiginfoNamesTheSender, "signal.send.kill-siginfo",
   });
   ready.wait();
   Child sender([&] {
-    sendtest::child_set_uids(kReal, kEffective, kEffective);
+    signals::child_set_uids(kReal, kEffective, kEffective);
     pid_t self = getpid();
     CHILD_CHECK_EQ(write(sender_pid.wr(), &self, sizeof self), sizeof self);
     CHILD_CHECK_OK(kill(target.pid(), SIGUSR1));
@@ -86,14 +86,14 @@ SIGIPC_TEST(SignalSend, KillZeroSendsToEveryProcessInCallersGroup, "signal.send.
             "caller's, the caller included") {
   WaitStatus st = RunInChild([] {
     CHILD_CHECK_OK(setpgid(0, 0));
-    sendtest::child_block(SIGUSR1);
+    signals::child_block(SIGUSR1);
     Gate ready;
     Child a = SignalWitness(SIGUSR1, Expect::kReceives, ready, nullptr);
     Child b = SignalWitness(SIGUSR1, Expect::kReceives, ready, nullptr);
     ready.wait();
     ready.wait();
     CHILD_CHECK_OK(kill(0, SIGUSR1));
-    CHILD_CHECK_EQ(sendtest::await_signal(SIGUSR1), SIGUSR1);  // the caller itself
+    CHILD_CHECK_EQ(signals::await_signal(SIGUSR1), SIGUSR1);  // the caller itself
     child_expect_ok(a);
     child_expect_ok(b);
   });
@@ -106,13 +106,13 @@ SIGIPC_TEST(SignalSend, KillZeroSparesOtherProcessGroups, "signal.send.kill-zero
             "of the caller") {
   WaitStatus st = RunInChild([] {
     CHILD_CHECK_OK(setpgid(0, 0));
-    sendtest::child_block(SIGUSR1);
+    signals::child_block(SIGUSR1);
     Gate ready, done;
     Child other = SignalWitness(SIGUSR1, Expect::kNotReceives, ready, &done, 0);
     ready.wait();
     CHILD_CHECK_OK(kill(0, SIGUSR1));
     // Proof that the signal went out before the other group is asked.
-    CHILD_CHECK_EQ(sendtest::await_signal(SIGUSR1), SIGUSR1);
+    CHILD_CHECK_EQ(signals::await_signal(SIGUSR1), SIGUSR1);
     done.open();
     child_expect_ok(other);
   });
@@ -182,15 +182,15 @@ SIGIPC_TEST(SignalSend, KillMinusOneSendsToEveryOtherProcess, "signal.send.kill-
   // The caller is the namespace's init: a system process, which POSIX lets
   // the implementation leave out, so only the others are checked.
   WaitStatus st = RunInPidNamespace([] {
-    sendtest::child_block(SIGUSR1);
+    signals::child_block(SIGUSR1);
     Gate ready;
     Child same_group = SignalWitness(SIGUSR1, Expect::kReceives, ready, nullptr);
     Child other_group = SignalWitness(SIGUSR1, Expect::kReceives, ready, nullptr, 0);
     Child other_session([&ready] {
       CHILD_CHECK_OK(setsid());
-      sendtest::child_block(SIGUSR1);
+      signals::child_block(SIGUSR1);
       ready.open();
-      CHILD_CHECK_EQ(sendtest::await_signal(SIGUSR1), SIGUSR1);
+      CHILD_CHECK_EQ(signals::await_signal(SIGUSR1), SIGUSR1);
     });
     for (int i = 0; i < 3; ++i) ready.wait();
     CHILD_CHECK_OK(kill(-1, SIGUSR1));
@@ -213,15 +213,15 @@ SIGIPC_TEST(SignalSend, KillMinusOneAlsoSendsToTheCaller, "signal.send.kill-all-
   WaitStatus st = RunInPidNamespace([] {
     Gate ready, done;
     Child other([&] {
-      sendtest::child_block(SIGUSR1);
+      signals::child_block(SIGUSR1);
       ready.open();
       done.wait();
     });
     ready.wait();
     Child caller([] {
-      sendtest::child_block(SIGUSR1);
+      signals::child_block(SIGUSR1);
       CHILD_CHECK_OK(kill(-1, SIGUSR1));
-      CHILD_CHECK_EQ(sendtest::child_pending(SIGUSR1), 1);
+      CHILD_CHECK_EQ(signals::child_pending(SIGUSR1), 1);
     });
     child_expect_ok(caller);
     done.open();
@@ -241,16 +241,16 @@ SIGIPC_TEST(SignalSend, KillMinusOneSkipsProcessesWithoutPermission,
     Gate ready, done;
     Child root_owned = SignalWitness(SIGUSR1, Expect::kNotReceives, ready, &done);
     Child same_user([&ready] {
-      sendtest::child_set_uids(kUser, kUser, kUser);
-      sendtest::child_block(SIGUSR1);
+      signals::child_set_uids(kUser, kUser, kUser);
+      signals::child_block(SIGUSR1);
       ready.open();
-      CHILD_CHECK_EQ(sendtest::await_signal(SIGUSR1), SIGUSR1);
+      CHILD_CHECK_EQ(signals::await_signal(SIGUSR1), SIGUSR1);
     });
     ready.wait();
     ready.wait();
     Child sender([] {
-      sendtest::child_set_uids(kUser, kUser, kUser);
-      sendtest::child_block(SIGUSR1);  // whether the caller is included is not this rule
+      signals::child_set_uids(kUser, kUser, kUser);
+      signals::child_block(SIGUSR1);  // whether the caller is included is not this rule
       CHILD_CHECK_OK(kill(-1, SIGUSR1));
     });
     child_expect_ok(sender);

@@ -13,7 +13,7 @@
 namespace sigipc {
 namespace {
 
-using sendtest::WitnessOk;
+using signals::WitnessOk;
 
 struct Ids {
   uid_t real, effective, saved;
@@ -30,16 +30,16 @@ void ExpectSend(const char* what, int sig, Ids sender, Ids target_ids, bool allo
   Gate ready, done;
   Child target([&] {
     if (new_session) CHILD_CHECK_OK(setsid());
-    sendtest::child_set_uids(target_ids.real, target_ids.effective, target_ids.saved);
-    sendtest::child_block(sig);
+    signals::child_set_uids(target_ids.real, target_ids.effective, target_ids.saved);
+    signals::child_block(sig);
     ready.open();
     done.wait();
-    CHILD_CHECK_EQ(sendtest::child_pending(sig), allowed ? 1 : 0);
+    CHILD_CHECK_EQ(signals::child_pending(sig), allowed ? 1 : 0);
   });
   ready.wait();
   pid_t pid = target.pid();
   Child sending([=] {
-    sendtest::child_set_uids(sender.real, sender.effective, sender.saved);
+    signals::child_set_uids(sender.real, sender.effective, sender.saved);
     if (allowed)
       CHILD_CHECK_OK(kill(pid, sig));
     else

@@ -46,7 +46,7 @@ SIGIPC_TEST(SignalSend, RaiseReportsSuccessAndInvalidSignals, "signal.send.raise
 
 // In the child: no core file, and coverage data out before the signal.
 void prepare_to_abort() noexcept {
-  sigtest::child_disable_core_dumps();
+  child_disable_core_dumps();
   coverage_flush();
 }
 
@@ -107,7 +107,7 @@ SIGIPC_TEST(SignalSend, AbortOverridesIgnoredSigabrt, "signal.send.abort-ignored
 SIGIPC_TEST(SignalSend, AbortOverridesBlockedSigabrt, "signal.send.abort-blocked", "XSH abort()",
             "abort() terminates the process by SIGABRT even when SIGABRT is blocked") {
   Child c([] {
-    sendtest::child_block(SIGABRT);
+    signals::child_block(SIGABRT);
     prepare_to_abort();
     abort();
   });

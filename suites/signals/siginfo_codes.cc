@@ -16,16 +16,16 @@
 namespace sigipc {
 namespace {
 
-using rttest::g_log;
-using rttest::int_value;
-using rttest::Receiver;
+using signals::g_log;
+using signals::int_value;
+using signals::Receiver;
 
 // Sends each catchable signal to the process with send(sig, i) while its
 // SA_SIGINFO handler can run, and expects exactly one delivery carrying
 // si_code want.
 template <typename Send>
 void expect_code_for_every_signal(Send send, int want, const char* want_name) {
-  const sigtest::SignalList all = rttest::catchable_signals();
+  const signals::SignalList all = signals::catchable_signals();
   Receiver rx(all);
   rx.unblock_all();
   for (int i = 0; i < all.count; ++i) {
@@ -73,7 +73,7 @@ SIGIPC_TEST(SignalSiginfoCode, RaiseAndPthreadKillNameTheSender, "signal.siginfo
   for (const Sender& s : kThreadSenders) {
     ASSERT_EQ(s.send(SIGUSR1), 0) << s.what;
     siginfo_t info{};
-    ASSERT_EQ(rttest::accept_signal(SIGUSR1, &info), SIGUSR1) << s.what;
+    ASSERT_EQ(signals::accept_signal(SIGUSR1, &info), SIGUSR1) << s.what;
     EXPECT_LE(info.si_code, 0) << s.what;
     EXPECT_EQ(info.si_pid, getpid()) << s.what;
     EXPECT_EQ(info.si_uid, getuid()) << s.what;
@@ -110,7 +110,7 @@ SIGIPC_TEST(SignalSiginfoCode, SiErrnoIsZeroForSentSignals, "signal.siginfo.errn
     ASSERT_EQ(s.send(SIGUSR1), 0) << s.what;
     siginfo_t info{};
     info.si_errno = -1;
-    ASSERT_EQ(rttest::accept_signal(SIGUSR1, &info), SIGUSR1) << s.what;
+    ASSERT_EQ(signals::accept_signal(SIGUSR1, &info), SIGUSR1) << s.what;
     EXPECT_EQ(info.si_errno, 0) << s.what;
   }
 }
@@ -123,7 +123,7 @@ SIGIPC_TEST(SignalSiginfoCode, StandardSignalCarriesSigqueueValue,
             "si_value") {
   for (int sig : {SIGUSR1, SIGUSR2, SIGTERM}) {
     Receiver rx({sig});
-    ASSERT_SUCCEEDS(sigqueue(getpid(), sig, rttest::ptr_value(&g_payload)));
+    ASSERT_SUCCEEDS(sigqueue(getpid(), sig, signals::ptr_value(&g_payload)));
     rx.unblock_all();
     ASSERT_EQ(g_log.size(), 1) << SignalText(sig);
     EXPECT_EQ(g_log[0].value.sival_ptr, &g_payload) << SignalText(sig);
@@ -143,13 +143,13 @@ SIGIPC_TEST(SignalSiginfoCode, SigwaitinfoMatchesHandlerSiginfo,
   const pid_t sender_pid = sender.pid();
   ASSERT_CHILD_OK(sender.wait());
   // Checked first: sigwaitinfo() would wait forever for a lost signal.
-  ASSERT_EQ(sigtest::pending_member(sig), 1) << "the sender's signals are not pending";
+  ASSERT_EQ(signals::pending_member(sig), 1) << "the sender's signals are not pending";
   const sigset_t set = make_sigset({sig});
   siginfo_t waited{};
   ASSERT_EQ(sigwaitinfo(&set, &waited), sig) << ErrnoText(errno);
   rx.unblock_all();
   ASSERT_EQ(g_log.size(), 1) << "the second instance reaches the handler";
-  const rttest::InfoRecord& h = g_log[0];
+  const signals::InfoRecord& h = g_log[0];
   EXPECT_EQ(waited.si_signo, h.signo);
   EXPECT_EQ(waited.si_code, h.code);
   EXPECT_EQ(waited.si_pid, h.pid);

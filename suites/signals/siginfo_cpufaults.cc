@@ -6,7 +6,7 @@
 // no integer division trap (SDIV/UDIV by zero return 0, Arm ARM "SDIV"), so
 // there the SIGFPE tests report UNSUPPORTED with that reason. Each trigger
 // stores the address of its faulting instruction before executing it; the
-// fault is taken in a child (rttest::run_fault). XBD <signal.h>.
+// fault is taken in a child (signals::run_fault). XBD <signal.h>.
 #include <signal.h>
 
 #include "fixtures/check.h"
@@ -17,8 +17,8 @@
 namespace sigipc {
 namespace {
 
-using rttest::FaultResult;
-using rttest::run_fault;
+using signals::FaultResult;
+using signals::run_fault;
 
 #if defined(__x86_64__)
 constexpr const char* kNoDivideTrap = nullptr;
@@ -30,7 +30,7 @@ void divide_by_zero() {
       "leaq 1f(%%rip), %%rcx\n\t"
       "movq %%rcx, %[site]\n\t"
       "1: idivl %[zero]"
-      : [site] "=m"(rttest::g_capture->site), "+a"(lo), "+d"(hi)
+      : [site] "=m"(signals::g_capture->site), "+a"(lo), "+d"(hi)
       : [zero] "r"(zero)
       : "rcx", "cc");
 }
@@ -41,7 +41,7 @@ void undefined_opcode() {
       "leaq 1f(%%rip), %%rcx\n\t"
       "movq %%rcx, %[site]\n\t"
       "1: ud2"
-      : [site] "=m"(rttest::g_capture->site)
+      : [site] "=m"(signals::g_capture->site)
       :
       : "rcx");
 }
@@ -57,7 +57,7 @@ void undefined_opcode() {
       "adr x9, 1f\n\t"
       "str x9, %[site]\n\t"
       "1: udf #0"
-      : [site] "=m"(rttest::g_capture->site)
+      : [site] "=m"(signals::g_capture->site)
       :
       : "x9");
 }
@@ -73,7 +73,7 @@ void undefined_opcode() {
       "adr r3, 1f\n\t"
       "str r3, %[site]\n\t"
       "1: udf #0"
-      : [site] "=m"(rttest::g_capture->site)
+      : [site] "=m"(signals::g_capture->site)
       :
       : "r3");
 }

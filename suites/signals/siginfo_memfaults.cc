@@ -1,7 +1,7 @@
 // siginfo_t of memory faults: SIGSEGV with SEGV_ACCERR for a page without
 // access and SEGV_MAPERR for an unmapped one, SIGBUS for a reference past the
 // end of a mapped file, and si_addr the faulting reference. Each fault is
-// taken in a child (rttest::run_fault) whose handler passes the siginfo_t back.
+// taken in a child (signals::run_fault) whose handler passes the siginfo_t back.
 // XBD <signal.h>, XSH mmap(), sigaction(2).
 #include <fcntl.h>
 #include <signal.h>
@@ -12,6 +12,7 @@
 
 #include "fixtures/check.h"
 #include "fixtures/ipc_guards.h"
+#include "fixtures/probes.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
 #include "suites/signals/rt_helpers.h"
@@ -19,13 +20,11 @@
 namespace sigipc {
 namespace {
 
-using rttest::FaultResult;
-using rttest::run_fault;
+using signals::FaultResult;
+using signals::run_fault;
 
 // Inside a page, away from its start, so that a rounded address differs.
 constexpr std::size_t kOffset = 123;
-
-std::size_t page_size() { return static_cast<std::size_t>(sysconf(_SC_PAGESIZE)); }
 
 bool same_page(const void* a, const void* b) {
   const uintptr_t mask = ~static_cast<uintptr_t>(page_size() - 1);
@@ -49,7 +48,7 @@ FaultResult fault_on_no_access_page() {
   NoAccessPage page;
   char* target = page.target();
   return run_fault(SIGSEGV, [target] {
-    rttest::g_capture->site = target;
+    signals::g_capture->site = target;
     touch(target);
   });
 }
@@ -63,7 +62,7 @@ FaultResult fault_on_unmapped_page() {
     CHILD_CHECK(p != MAP_FAILED);
     CHILD_CHECK_OK(munmap(p, len));
     char* target = static_cast<char*>(p) + kOffset;
-    rttest::g_capture->site = target;
+    signals::g_capture->site = target;
     touch(target);
   });
 }
@@ -80,7 +79,7 @@ FaultResult fault_past_end_of_file() {
   Mapping map(p, 2 * page_size());
   char* target = static_cast<char*>(p) + page_size() + kOffset;
   return run_fault(SIGBUS, [target] {
-    rttest::g_capture->site = target;
+    signals::g_capture->site = target;
     touch(target);
   });
 }

@@ -19,7 +19,7 @@
 namespace sigipc {
 namespace {
 
-using rttest::Receiver;
+using signals::Receiver;
 
 // Registers for sig with value on an empty queue, lets send_message() put a
 // message on it, and accepts the notification (blocked by the caller).
@@ -38,7 +38,7 @@ int notify_on_arrival(int sig, sigval value, const std::function<void(mqd_t)>& s
   ev.sigev_value = value;
   SETUP_OK(mq_notify(q.get(), &ev));
   send_message(q.get());
-  return rttest::accept_signal(sig, info);
+  return signals::accept_signal(sig, info);
 }
 
 void send_here(mqd_t q) { SETUP_OK(mq_send(q, "m", 1, 0)); }
@@ -50,8 +50,8 @@ SIGIPC_TEST(SignalSiginfoMq, NotificationGivesSiMesgq, "signal.siginfo.code-si-m
   const int sig = SIGRTMIN;
   Receiver rx({sig});
   siginfo_t info{};
-  ASSERT_EQ(notify_on_arrival(sig, rttest::int_value(1), send_here, &info), sig)
-      << "no notification within " << rttest::kSafetyWaitS << " s: " << ErrnoText(errno);
+  ASSERT_EQ(notify_on_arrival(sig, signals::int_value(1), send_here, &info), sig)
+      << "no notification within " << signals::kSafetyWaitS << " s: " << ErrnoText(errno);
   EXPECT_EQ(info.si_code, SI_MESGQ);
   EXPECT_EQ(info.si_signo, sig);
 }
@@ -64,7 +64,7 @@ SIGIPC_TEST(SignalSiginfoMq, NotificationCarriesSigevValue, "signal.siginfo.mesg
   const int sig = SIGRTMIN;
   Receiver rx({sig});
   siginfo_t info{};
-  ASSERT_EQ(notify_on_arrival(sig, rttest::ptr_value(&g_mq_cookie), send_here, &info), sig)
+  ASSERT_EQ(notify_on_arrival(sig, signals::ptr_value(&g_mq_cookie), send_here, &info), sig)
       << ErrnoText(errno);
   EXPECT_EQ(info.si_value.sival_ptr, &g_mq_cookie);
 }
@@ -78,7 +78,7 @@ SIGIPC_TEST(SignalSiginfoMq, NotificationNamesMessageSender, "signal.siginfo.mes
   pid_t sender_pid = -1;
   siginfo_t info{};
   const int got = notify_on_arrival(
-      sig, rttest::int_value(2),
+      sig, signals::int_value(2),
       [&sender_pid](mqd_t q) {
         Child sender([q] { CHILD_CHECK_OK(mq_send(q, "m", 1, 0)); });
         sender_pid = sender.pid();

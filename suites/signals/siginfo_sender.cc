@@ -16,9 +16,9 @@
 namespace sigipc {
 namespace {
 
-using rttest::g_log;
-using rttest::int_value;
-using rttest::Receiver;
+using signals::g_log;
+using signals::int_value;
+using signals::Receiver;
 
 SIGIPC_TEST(SignalSiginfoSender, SigqueueReportsSenderPidAndRealUid,
             "signal.siginfo.sigqueue-sender", "XSH 2.4.3 Signal Actions; XSH sigqueue()",

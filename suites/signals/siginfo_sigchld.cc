@@ -28,13 +28,13 @@
 namespace sigipc {
 namespace {
 
-using rttest::Receiver;
+using signals::Receiver;
 
 // The next SIGCHLD notification; a missing one is a failure, not a hang.
 siginfo_t next_sigchld() {
   siginfo_t info{};
-  if (rttest::accept_signal(SIGCHLD, &info) != SIGCHLD)
-    ADD_FAILURE() << "no SIGCHLD within " << rttest::kSafetyWaitS << " s: " << ErrnoText(errno);
+  if (signals::accept_signal(SIGCHLD, &info) != SIGCHLD)
+    ADD_FAILURE() << "no SIGCHLD within " << signals::kSafetyWaitS << " s: " << ErrnoText(errno);
   return info;
 }
 
@@ -76,7 +76,7 @@ SIGIPC_TEST(SignalSiginfoSigchld, AbnormalTerminationWithoutCoreGivesCldKilled,
             "sends SIGCHLD with CLD_KILLED, not CLD_DUMPED, and the signal in si_status") {
   Receiver rx({SIGCHLD});
   Child c([] {
-    sigtest::child_disable_core_dumps();
+    child_disable_core_dumps();
     child_use_default_action(SIGQUIT);
     coverage_flush();
     CHILD_CHECK_OK(raise(SIGQUIT));
@@ -119,7 +119,7 @@ void child_allow_small_core(const char* folder) noexcept {
   CHILD_CHECK_OK(chdir(folder));
   struct rlimit core {};
   CHILD_CHECK_OK(getrlimit(RLIMIT_CORE, &core));
-  if (core.rlim_max == 0) child_exit(rttest::kChildUnsupportedExit);
+  if (core.rlim_max == 0) child_exit(signals::kChildUnsupportedExit);
   core.rlim_cur = core.rlim_max;
   CHILD_CHECK_OK(setrlimit(RLIMIT_CORE, &core));
   CHILD_CHECK_OK(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0));

@@ -12,7 +12,7 @@
 namespace sigipc {
 namespace {
 
-using rttest::Receiver;
+using signals::Receiver;
 
 // A POSIX timer deleted on every exit path.
 class PosixTimer {
@@ -39,7 +39,7 @@ int expire_once(int sig, sigval value, siginfo_t* info) {
   itimerspec due{};
   due.it_value.tv_nsec = 1000 * 1000;
   SETUP_OK(timer_settime(timer.id(), 0, &due, nullptr));
-  return rttest::accept_signal(sig, info);
+  return signals::accept_signal(sig, info);
 }
 
 SIGIPC_TEST(SignalSiginfoTimer, TimerExpiryGivesSiTimer, "signal.siginfo.code-si-timer",
@@ -49,8 +49,8 @@ SIGIPC_TEST(SignalSiginfoTimer, TimerExpiryGivesSiTimer, "signal.siginfo.code-si
   const int sig = SIGRTMIN;
   Receiver rx({sig});
   siginfo_t info{};
-  ASSERT_EQ(expire_once(sig, rttest::int_value(1), &info), sig)
-      << "no timer signal within " << rttest::kSafetyWaitS << " s: " << ErrnoText(errno);
+  ASSERT_EQ(expire_once(sig, signals::int_value(1), &info), sig)
+      << "no timer signal within " << signals::kSafetyWaitS << " s: " << ErrnoText(errno);
   EXPECT_EQ(info.si_code, SI_TIMER);
   EXPECT_EQ(info.si_signo, sig);
 }
@@ -64,9 +64,9 @@ SIGIPC_TEST(SignalSiginfoTimer, TimerSignalCarriesSigevValue, "signal.siginfo.ti
   const int sig = SIGRTMIN;
   Receiver rx({sig});
   siginfo_t info{};
-  ASSERT_EQ(expire_once(sig, rttest::ptr_value(&g_timer_cookie), &info), sig) << ErrnoText(errno);
+  ASSERT_EQ(expire_once(sig, signals::ptr_value(&g_timer_cookie), &info), sig) << ErrnoText(errno);
   EXPECT_EQ(info.si_value.sival_ptr, &g_timer_cookie);
-  ASSERT_EQ(expire_once(sig, rttest::int_value(-20250), &info), sig) << ErrnoText(errno);
+  ASSERT_EQ(expire_once(sig, signals::int_value(-20250), &info), sig) << ErrnoText(errno);
   EXPECT_EQ(info.si_value.sival_int, -20250);
 }
 

@@ -19,7 +19,7 @@
 #include "fixtures/signal_guards.h"
 
 namespace sigipc {
-namespace sigtest {
+namespace signals {
 
 // Default actions, XBD <signal.h> (POSIX.1-2017 table; SIGPOLL and SIGPROF
 // are obsolescent there but still "T").
@@ -85,7 +85,7 @@ inline ::testing::AssertionResult SameSignals(const sigset_t& got, const sigset_
 // failure naming the first signal that differs. Async-signal-safe (all is
 // built before fork).
 #define CHILD_CHECK_SAME_SIGNALS(got, want, all) \
-  ::sigipc::sigtest::child_check_same_signals(__FILE__, __LINE__, #got, got, want, all)
+  ::sigipc::signals::child_check_same_signals(__FILE__, __LINE__, #got, got, want, all)
 
 inline void child_check_same_signals(const char* file, int line, const char* what,
                                      const sigset_t& got, const sigset_t& want,
@@ -127,20 +127,6 @@ inline int invalid_how() {
   return h;
 }
 
-// In a child about to die by a core-dumping signal: no core file anywhere.
-// RLIMIT_CORE 0 stops file dumps; a piped core_pattern (systemd-coredump,
-// apport) ignores that limit, so on Linux the process is also made
-// non-dumpable. Async-signal-safe.
-inline void child_disable_core_dumps() noexcept {
-  struct rlimit none {
-    0, 0
-  };
-  CHILD_CHECK_OK(setrlimit(RLIMIT_CORE, &none));
-#ifdef __linux__
-  CHILD_CHECK_OK(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));
-#endif
-}
-
 // A child in a process group of its own that raises sig under its default
 // action and exits 0 if it survives (or is continued). Being the only member
 // of a group whose parent (the test process) is in another group of the same
@@ -162,5 +148,5 @@ inline Child RaiseUnderDefaultAction(int sig) {
   });
 }
 
-}  // namespace sigtest
+}  // namespace signals
 }  // namespace sigipc

@@ -9,8 +9,8 @@
 namespace sigipc {
 namespace {
 
-using sigtest::posix_signals;
-using sigtest::SignalList;
+using signals::posix_signals;
+using signals::SignalList;
 
 SIGIPC_TEST(SignalSets, SigemptysetExcludesEverySignal, "signal.sigset.empty-excludes-all",
             "XSH sigemptyset()",
@@ -91,7 +91,7 @@ SIGIPC_TEST(SignalSets, SigsetFunctionsRejectInvalidSignalNumbers,
   }
   sigset_t none;
   sigemptyset(&none);
-  EXPECT_TRUE(sigtest::SameSignals(s, none)) << "a refused sigaddset() changed the set";
+  EXPECT_TRUE(signals::SameSignals(s, none)) << "a refused sigaddset() changed the set";
 }
 
 }  // namespace

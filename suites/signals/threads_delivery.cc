@@ -18,8 +18,8 @@
 namespace sigipc {
 namespace {
 
-using sendtest::g_record;
-using sendtest::ThreadSet;
+using signals::g_record;
+using signals::ThreadSet;
 
 void unblock_usr1_here() {
   sigset_t s = make_sigset({SIGUSR1});
@@ -31,9 +31,9 @@ SIGIPC_TEST(SignalThreads, ProcessSignalGoesToTheThreadNotBlockingIt,
             "XSH 2.4.1 Signal Generation and Delivery",
             "A signal sent to the process is delivered to a thread that does not block it, when "
             "every other thread blocks it") {
-  SignalAction action(SIGUSR1, sendtest::record_handler);
+  SignalAction action(SIGUSR1, signals::record_handler);
   Pipe notify;
-  sendtest::reset_record(&notify);
+  signals::reset_record(&notify);
   SignalMask mask;
   mask.block(SIGUSR1);  // inherited by every thread below
   ThreadSet threads;
@@ -41,7 +41,7 @@ SIGIPC_TEST(SignalThreads, ProcessSignalGoesToTheThreadNotBlockingIt,
   threads.start(unblock_usr1_here);
   threads.start([] {});
   ASSERT_SUCCEEDS(kill(getpid(), SIGUSR1));
-  ASSERT_TRUE(sendtest::readable_within(notify.rd())) << "the handler never ran";
+  ASSERT_TRUE(signals::readable_within(notify.rd())) << "the handler never ran";
   EXPECT_EQ(g_record.tid.load(), threads.tid(1)) << "the only thread that does not block SIGUSR1";
   EXPECT_EQ(g_record.count.load(), 1);
 }
@@ -65,7 +65,7 @@ SIGIPC_TEST(SignalThreads, SigwaitInADedicatedThreadAcceptsProcessSignal,
     (void)!write(notify.wr(), &c, 1);
   });
   EXPECT_SUCCEEDS(kill(getpid(), SIGUSR1));
-  bool returned = sendtest::readable_within(notify.rd());
+  bool returned = signals::readable_within(notify.rd());
   // Safety net: release a waiter that never got the signal, so it can join.
   if (!returned) pthread_kill(waiter.native_handle(), SIGUSR1);
   waiter.join();
@@ -73,7 +73,7 @@ SIGIPC_TEST(SignalThreads, SigwaitInADedicatedThreadAcceptsProcessSignal,
   if (returned) {
     EXPECT_EQ(got.load(), SIGUSR1) << "sigwait() result (negative: error number)";
   }
-  EXPECT_EQ(sigtest::pending_member(SIGUSR1), 0) << "the accepted signal is still pending";
+  EXPECT_EQ(signals::pending_member(SIGUSR1), 0) << "the accepted signal is still pending";
 }
 
 SIGIPC_TEST(SignalThreads, ThreadDirectedSignalStaysWithItsThread,
@@ -81,8 +81,8 @@ SIGIPC_TEST(SignalThreads, ThreadDirectedSignalStaysWithItsThread,
             "XSH 2.4.1 Signal Generation and Delivery; XSH pthread_kill()",
             "A signal sent to a thread that blocks it stays pending for that thread; it is not "
             "delivered to another thread that does not block it") {
-  SignalAction action(SIGUSR1, sendtest::record_handler);
-  sendtest::reset_record(nullptr);
+  SignalAction action(SIGUSR1, signals::record_handler);
+  signals::reset_record(nullptr);
   Gate ready, go;
   std::atomic<int> pending_there{-1};
   std::thread target([&] {
@@ -90,7 +90,7 @@ SIGIPC_TEST(SignalThreads, ThreadDirectedSignalStaysWithItsThread,
     mask.block(SIGUSR1);
     ready.open();
     go.wait();
-    pending_there = sigtest::pending_member(SIGUSR1);
+    pending_there = signals::pending_member(SIGUSR1);
     sigset_t set = make_sigset({SIGUSR1});
     timespec zero{0, 0};
     sigtimedwait(&set, nullptr, &zero);  // take it, so the thread ends clean
@@ -114,19 +114,19 @@ SIGIPC_TEST(SignalThreads, SignalActionsAreSharedByAllThreads,
             "A signal action installed by one thread is the action of every thread of the "
             "process") {
   SignalAction guard(SIGUSR1);
-  sendtest::reset_record(nullptr);
+  signals::reset_record(nullptr);
   ThreadSet threads;
   int rc = -1;
   threads.start([&rc] {
     struct sigaction sa {};
-    sa.sa_handler = sendtest::record_handler;
+    sa.sa_handler = signals::record_handler;
     sigemptyset(&sa.sa_mask);
     rc = sigaction(SIGUSR1, &sa, nullptr);
   });
   ASSERT_EQ(rc, 0) << "sigaction() in the other thread";
   struct sigaction seen {};
   ASSERT_SUCCEEDS(sigaction(SIGUSR1, nullptr, &seen));
-  EXPECT_EQ(seen.sa_handler, &sendtest::record_handler) << "the action the main thread sees";
+  EXPECT_EQ(seen.sa_handler, &signals::record_handler) << "the action the main thread sees";
   ASSERT_EQ(raise(SIGUSR1), 0);  // under SIG_DFL this would end the test
   EXPECT_EQ(g_record.count.load(), 1);
   EXPECT_EQ(g_record.tid.load(), gettid()) << "the handler ran in the main thread";

@@ -20,21 +20,21 @@
 namespace sigipc {
 namespace {
 
-using sendtest::g_record;
-using sendtest::ThreadSet;
+using signals::g_record;
+using signals::ThreadSet;
 
 SIGIPC_TEST(SignalThreads, PthreadKillRunsTheHandlerInTheNamedThread,
             "signal.threads.pthread-kill-target", "XSH pthread_kill()",
             "pthread_kill(thread, sig) delivers sig to that thread: the handler runs there") {
-  SignalAction action(SIGUSR1, sendtest::record_handler);
+  SignalAction action(SIGUSR1, signals::record_handler);
   Pipe notify;
-  sendtest::reset_record(&notify);
+  signals::reset_record(&notify);
   // No thread blocks SIGUSR1: a process-wide send could land on any of them,
   // the main thread first.
   ThreadSet threads;
   for (int i = 0; i < 3; ++i) threads.start([] {});
   ASSERT_EQ(pthread_kill(threads.handle(1), SIGUSR1), 0);
-  ASSERT_TRUE(sendtest::readable_within(notify.rd())) << "the handler never ran";
+  ASSERT_TRUE(signals::readable_within(notify.rd())) << "the handler never ran";
   EXPECT_EQ(g_record.tid.load(), threads.tid(1))
       << "the handler ran in thread " << g_record.tid.load() << " (main thread " << gettid() << ")";
   EXPECT_EQ(g_record.count.load(), 1);
@@ -52,7 +52,7 @@ SIGIPC_TEST(SignalThreads, PthreadKillWithNullSignalOnlyChecks,
   EXPECT_EQ(pthread_kill(pthread_self(), 0), 0);
   sigset_t none;
   sigemptyset(&none);
-  EXPECT_TRUE(sigtest::SameSignals(pending_set(), none)) << "pending after pthread_kill(t, 0)";
+  EXPECT_TRUE(signals::SameSignals(pending_set(), none)) << "pending after pthread_kill(t, 0)";
 }
 
 SIGIPC_TEST(SignalThreads, PthreadKillReturnsEinvalForInvalidSignal,
@@ -67,8 +67,8 @@ SIGIPC_TEST(SignalThreads, RaiseDeliversToTheCallingThread, "signal.threads.rais
             "XSH raise()",
             "In a multi-threaded process raise(sig) acts as pthread_kill(pthread_self(), sig): "
             "the handler runs in the caller") {
-  SignalAction action(SIGUSR1, sendtest::record_handler);
-  sendtest::reset_record(nullptr);
+  SignalAction action(SIGUSR1, signals::record_handler);
+  signals::reset_record(nullptr);
   ThreadSet threads;
   pid_t raised_in = 0;
   int rc = -1;
@@ -133,7 +133,7 @@ SIGIPC_TEST(SignalThreads, StopSignalToOneThreadStopsTheProcess,
     // Stopped with the whole process, the main thread stays in this wait
     // until the parent kills it; had only the other thread stopped, the wait
     // would time out and the child exit 3.
-    CHILD_CHECK(!sendtest::readable_within(never.rd()));
+    CHILD_CHECK(!signals::readable_within(never.rd()));
     child_exit(3);
   });
   pid_t both[2] = {0, 0};

@@ -17,8 +17,8 @@
 namespace sigipc {
 namespace {
 
-using sendtest::ThreadSet;
-using sigtest::SameSignals;
+using signals::SameSignals;
+using signals::ThreadSet;
 
 SIGIPC_TEST(SignalThreads, NewThreadInheritsTheCreatorsMask, "signal.threads.create-inherits-mask",
             "XSH pthread_create()",
@@ -91,14 +91,14 @@ SIGIPC_TEST(SignalThreads, ThreadPendingSignalIsInvisibleToOtherThreads,
   int seen_there = -1;
   std::thread target([&] {
     sent.wait();
-    seen_there = sigtest::pending_member(SIGUSR1);
+    seen_there = signals::pending_member(SIGUSR1);
     sigset_t set = make_sigset({SIGUSR1});
     timespec zero{0, 0};
     sigtimedwait(&set, nullptr, &zero);  // take it: the thread ends clean
     looked.open();
   });
   EXPECT_EQ(pthread_kill(target.native_handle(), SIGUSR1), 0);
-  int seen_here = sigtest::pending_member(SIGUSR1);
+  int seen_here = signals::pending_member(SIGUSR1);
   sent.open();
   looked.wait();
   target.join();
@@ -116,7 +116,7 @@ SIGIPC_TEST(SignalThreads, ProcessPendingSignalIsVisibleInEveryThread,
   int seen_there = -1;
   std::thread other([&] {
     sent.wait();
-    seen_there = sigtest::pending_member(SIGUSR1);
+    seen_there = signals::pending_member(SIGUSR1);
     looked.open();
   });
   // No ASSERT while the thread runs: an early return would not join it.
@@ -124,7 +124,7 @@ SIGIPC_TEST(SignalThreads, ProcessPendingSignalIsVisibleInEveryThread,
   sent.open();
   looked.wait();
   other.join();
-  EXPECT_EQ(sigtest::pending_member(SIGUSR1), 1) << "in the main thread";
+  EXPECT_EQ(signals::pending_member(SIGUSR1), 1) << "in the main thread";
   EXPECT_EQ(seen_there, 1) << "in the other thread";
 }
 

@@ -1,7 +1,7 @@
 // Shared by the waiting-call suites (wait_*.cc) and the async-signal-safety
 // suites (asyncsafe_*.cc): a repeating signal source that interrupts a call
 // once it blocks, a watchdog that turns a would-be hang into an EINTR the
-// test reports, bounded waits for a child's state, and pipe helpers.
+// test reports, and bounded waits for a child's state.
 //
 // Why a repeating source: a blocked call cannot announce that it has started
 // to wait, and these suites use no sleeps for ordering. A signal repeated
@@ -24,7 +24,7 @@
 #include "fixtures/signal_guards.h"
 
 namespace sigipc {
-namespace waittest {
+namespace signals {
 
 // CLOCK_MONOTONIC in nanoseconds: the clock XSH sigtimedwait() names for
 // measuring its interval. Async-signal-safe (clock_gettime is on the list).
@@ -147,62 +147,5 @@ inline void queue_to_self(int sig, int value) {
     setup_error_errno(__FILE__, __LINE__, "sigqueue(getpid(), ...)", errno);
 }
 
-// The byte at offset i of a stream tagged `tag`: streams whose tags are at
-// least 13 apart use disjoint bytes, so a byte misplaced, lost or taken from
-// the other stream is seen.
-inline char pattern_byte(char tag, long long i) noexcept {
-  return static_cast<char>(tag + static_cast<char>(i % 13));
-}
-
-inline void fill_pattern(char* buf, long long len, char tag, long long offset = 0) noexcept {
-  for (long long i = 0; i < len; ++i) buf[i] = pattern_byte(tag, offset + i);
-}
-
-// Index of the first byte of buf[0..len) that breaks tag's pattern (starting
-// at offset), or -1. Async-signal-safe.
-inline long long pattern_mismatch(const char* buf, long long len, char tag,
-                                  long long offset = 0) noexcept {
-  for (long long i = 0; i < len; ++i)
-    if (buf[i] != pattern_byte(tag, offset + i)) return i;
-  return -1;
-}
-
-// Fills a pipe to capacity with tag's pattern through a temporary
-// O_NONBLOCK; returns the bytes written (its capacity as the writer sees it).
-inline long long fill_pipe(int wr, char tag) {
-  int flags = SETUP_OK(fcntl(wr, F_GETFL));
-  SETUP_OK(fcntl(wr, F_SETFL, flags | O_NONBLOCK));
-  char chunk[4096];
-  long long total = 0;
-  for (;;) {
-    fill_pattern(chunk, sizeof chunk, tag, total);
-    ssize_t n = write(wr, chunk, sizeof chunk);
-    if (n > 0) {
-      total += n;
-      continue;
-    }
-    if (n < 0 && errno == EAGAIN) break;
-    setup_error_errno(__FILE__, __LINE__, "write() filling a pipe", errno);
-  }
-  // Pages are not split: top up byte by byte until the pipe refuses.
-  for (char c = pattern_byte(tag, total); write(wr, &c, 1) == 1; c = pattern_byte(tag, total))
-    ++total;
-  SETUP_OK(fcntl(wr, F_SETFL, flags));
-  return total;
-}
-
-// Reads exactly len bytes (retrying short reads and EINTR); false on EOF or
-// error first. Async-signal-safe.
-inline bool read_exact(int fd, char* buf, long long len) noexcept {
-  long long got = 0;
-  while (got < len) {
-    ssize_t n = read(fd, buf + got, static_cast<size_t>(len - got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    got += n;
-  }
-  return true;
-}
-
-}  // namespace waittest
+}  // namespace signals
 }  // namespace sigipc

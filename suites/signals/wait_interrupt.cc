@@ -38,14 +38,14 @@ WaitOutcome WaitWhileCaughtSignalRepeats(int flags, WaitFn wait) {
   SignalMask mask;
   mask.block(SIGUSR2);
   const sigset_t set = make_sigset({SIGUSR2});
-  waittest::RepeatingSignal ticks(SIGUSR1, kTickUs);
+  signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
   errno = 0;
   int r = wait(set);
   return WaitOutcome{r, errno};
 }
 
 int timed_wait(const sigset_t& set) {
-  const timespec timeout = waittest::ms_timespec(kWaitMs);
+  const timespec timeout = signals::ms_timespec(kWaitMs);
   return sigtimedwait(&set, nullptr, &timeout);
 }
 
@@ -55,7 +55,7 @@ SIGIPC_TEST(SignalWaitInterrupt, SigwaitinfoFailsWithEintrWhenAHandlerRuns,
   // sigwaitinfo() has no timeout: the watchdog bounds a wait that the
   // repeated SIGUSR1 never interrupts. It ends such a wait with EINTR too,
   // so fired() tells the two apart.
-  waittest::Watchdog watchdog(safety_net_seconds());
+  signals::Watchdog watchdog(safety_net_seconds());
   WaitOutcome out = WaitWhileCaughtSignalRepeats(0, [](const sigset_t& set) {
     siginfo_t info{};
     return sigwaitinfo(&set, &info);
@@ -100,7 +100,7 @@ SIGIPC_TEST(SignalWaitInterrupt, SigtimedwaitFailsWithEintrAfterStopAndContinue,
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, &set, nullptr));
-    const timespec timeout = waittest::ms_timespec(kWaitMs);
+    const timespec timeout = signals::ms_timespec(kWaitMs);
     ready.open();
     CHILD_CHECK_ERRNO(sigtimedwait(&set, nullptr, &timeout), EINTR);
   });
@@ -108,16 +108,16 @@ SIGIPC_TEST(SignalWaitInterrupt, SigtimedwaitFailsWithEintrAfterStopAndContinue,
   // A stop that lands before the wait starts does nothing to it: repeat
   // until the child has left the wait (it exits then).
   for (int round = 0; round < 1000; ++round) {
-    waittest::wait_until_sleeping(waiter.pid());
+    signals::wait_until_sleeping(waiter.pid());
     ASSERT_SUCCEEDS(kill(waiter.pid(), SIGSTOP));
-    auto st = waittest::wait_child_within(waiter, WUNTRACED, 5.0);
+    auto st = signals::wait_child_within(waiter, WUNTRACED, 5.0);
     ASSERT_TRUE(st.has_value()) << "the child neither stopped nor ended";
     if (!st->stopped()) {
       EXPECT_CHILD_OK(*st);
       return;
     }
     ASSERT_SUCCEEDS(kill(waiter.pid(), SIGCONT));
-    st = waittest::wait_child_within(waiter, WCONTINUED, 5.0);
+    st = signals::wait_child_within(waiter, WCONTINUED, 5.0);
     ASSERT_TRUE(st.has_value()) << "the child was not continued";
     if (!st->continued()) {
       EXPECT_CHILD_OK(*st);

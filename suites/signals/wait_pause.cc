@@ -39,7 +39,7 @@ SIGIPC_TEST(SignalWaitPause, ReturnsMinusOneWithEintrAfterTheHandlerReturns,
             "pause() returns only after a signal-catching function has returned, and then "
             "returns -1 with errno EINTR") {
   SignalAction action(SIGUSR1, enter_and_leave);
-  waittest::RepeatingSignal ticks(SIGUSR1, 1000);
+  signals::RepeatingSignal ticks(SIGUSR1, 1000);
   PauseRun run = RunPause();
   ticks.stop();
   EXPECT_EQ(run.ret, -1);
@@ -55,8 +55,8 @@ SIGIPC_TEST(SignalWaitPause, IgnoredSignalDoesNotEndThePause,
   // SIGUSR2 every millisecond from the start; the caught SIGUSR1 only after
   // 30 ms, by which time a pause() that ignored signals could end would
   // long have returned.
-  waittest::RepeatingSignal noise(SIGUSR2, 1000);
-  waittest::RepeatingSignal wake(SIGUSR1, 30000);
+  signals::RepeatingSignal noise(SIGUSR2, 1000);
+  signals::RepeatingSignal wake(SIGUSR1, 30000);
   PauseRun run = RunPause();
   wake.stop();
   noise.stop();
@@ -73,12 +73,12 @@ SIGIPC_TEST(SignalWaitPause, BlockedSignalDoesNotEndThePause,
   SignalMask mask;
   mask.block(SIGUSR2);
   ASSERT_SUCCEEDS(kill(getpid(), SIGUSR2));
-  waittest::RepeatingSignal wake(SIGUSR1, 30000);
+  signals::RepeatingSignal wake(SIGUSR1, 30000);
   PauseRun run = RunPause();
   wake.stop();
   EXPECT_EQ(run.err, EINTR) << ErrnoText(run.err);
   EXPECT_GE(run.left_at_return, 1) << "pause() returned without a delivered signal";
-  EXPECT_EQ(sigtest::pending_member(SIGUSR2), 1) << "the blocked SIGUSR2 left the pending set";
+  EXPECT_EQ(signals::pending_member(SIGUSR2), 1) << "the blocked SIGUSR2 left the pending set";
 }
 
 SIGIPC_TEST(SignalWaitPause, TerminatingSignalEndsTheProcess,
@@ -94,7 +94,7 @@ SIGIPC_TEST(SignalWaitPause, TerminatingSignalEndsTheProcess,
                nullptr, true);
   });
   ready.wait();
-  waittest::wait_until_sleeping(pauser.pid());
+  signals::wait_until_sleeping(pauser.pid());
   ASSERT_SUCCEEDS(kill(pauser.pid(), SIGTERM));
   EXPECT_TRUE(KilledBy(pauser.wait(), SIGTERM));
 }

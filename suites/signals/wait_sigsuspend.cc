@@ -20,12 +20,12 @@
 namespace sigipc {
 namespace {
 
-using sigtest::SameSignals;
+using signals::SameSignals;
 
 // The mask inside the SIGUSR1 handler, one flag per signal of g_all (walked
 // by the handler, filled before it can run), and whether the handler ran to
 // its end.
-sigtest::SignalList g_all;
+signals::SignalList g_all;
 volatile sig_atomic_t g_blocked[NSIG];
 volatile sig_atomic_t g_usr1_done = 0;
 volatile sig_atomic_t g_usr2_runs = 0;
@@ -40,7 +40,7 @@ void record_mask(int) {
 void count_usr2(int) { g_usr2_runs = g_usr2_runs + 1; }
 
 void reset() {
-  g_all = sigtest::posix_signals();
+  g_all = signals::posix_signals();
   for (int s = 0; s < NSIG; ++s) g_blocked[s] = -1;
   g_usr1_done = 0;
   g_usr2_runs = 0;
@@ -131,7 +131,7 @@ SIGIPC_TEST(SignalWaitSigsuspend, SignalBlockedByTheTemporaryMaskStaysPending,
   Suspend(make_sigset({SIGUSR2}));
   EXPECT_EQ(g_usr1_done, 1) << "SIGUSR1, which the mask let in, must end the wait";
   EXPECT_EQ(g_usr2_runs, 0) << "SIGUSR2 was delivered through sigsuspend()'s mask";
-  EXPECT_EQ(sigtest::pending_member(SIGUSR2), 1) << "SIGUSR2 must still be pending";
+  EXPECT_EQ(signals::pending_member(SIGUSR2), 1) << "SIGUSR2 must still be pending";
 }
 
 // SIGURG's default action is to ignore it (XBD <signal.h>). Blocked, it
@@ -148,17 +148,17 @@ SIGIPC_TEST(SignalWaitSigsuspend, SignalWhoseActionIsIgnoreDoesNotEndTheWait,
   mask.block(SIGURG);
   mask.block(SIGUSR1);
   ASSERT_SUCCEEDS(kill(getpid(), SIGURG));
-  ASSERT_EQ(sigtest::pending_member(SIGURG), 1) << "setup: SIGURG pending";
+  ASSERT_EQ(signals::pending_member(SIGURG), 1) << "setup: SIGURG pending";
   // The caught signal arrives 20 ms on (and every 20 ms), long after a wait
   // wrongly ended by SIGURG would have returned.
-  waittest::RepeatingSignal later(SIGUSR1, 20000);
+  signals::RepeatingSignal later(SIGUSR1, 20000);
   sigset_t none;
   sigemptyset(&none);
   SuspendRun run = Suspend(none);
   later.stop();
   EXPECT_EQ(run.err, EINTR) << ErrnoText(run.err);
   EXPECT_GE(g_usr1_done, 1) << "sigsuspend() returned on SIGURG, whose action is to ignore";
-  EXPECT_EQ(sigtest::pending_member(SIGURG), 0)
+  EXPECT_EQ(signals::pending_member(SIGURG), 0)
       << "setup: SIGURG was not delivered inside sigsuspend()";
 }
 

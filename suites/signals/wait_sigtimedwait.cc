@@ -18,9 +18,9 @@
 namespace sigipc {
 namespace {
 
-using waittest::monotonic_ns;
-using waittest::ms_since;
-using waittest::ms_timespec;
+using signals::monotonic_ns;
+using signals::ms_since;
+using signals::ms_timespec;
 
 // Under load a short wait may overrun by seconds; it may never end early.
 constexpr long kShortTimeoutMs = 50;
@@ -85,7 +85,7 @@ SIGIPC_TEST(SignalWaitSigtimedwait, ZeroTimeoutPollsWithoutWaiting,
   // seconds on ends such a wait with EINTR, which the assertion reports.
   SignalAction watch(SIGUSR2, note_watch);
   g_watch = 0;
-  waittest::RepeatingSignal watchdog(SIGUSR2, 2000000);
+  signals::RepeatingSignal watchdog(SIGUSR2, 2000000);
   SignalMask mask;
   mask.block(SIGUSR1);
   const sigset_t set = make_sigset({SIGUSR1});
@@ -107,7 +107,7 @@ SIGIPC_TEST(SignalWaitSigtimedwait, ZeroTimeoutTakesAPendingSignal,
   const sigset_t set = make_sigset({SIGUSR1});
   const timespec zero{0, 0};
   EXPECT_EQ(sigtimedwait(&set, nullptr, &zero), SIGUSR1);
-  EXPECT_EQ(sigtest::pending_member(SIGUSR1), 0);
+  EXPECT_EQ(signals::pending_member(SIGUSR1), 0);
 }
 
 SIGIPC_TEST(SignalWaitSigtimedwait, WakesWhenASignalIsGeneratedDuringTheWait,
@@ -120,7 +120,7 @@ SIGIPC_TEST(SignalWaitSigtimedwait, WakesWhenASignalIsGeneratedDuringTheWait,
   Gate waiting;
   Child sender([&waiting, parent] {
     waiting.wait();
-    waittest::wait_until_sleeping(parent);
+    signals::wait_until_sleeping(parent);
     CHILD_CHECK_OK(kill(parent, SIGUSR1));
   });
   const pid_t sender_pid = sender.pid();

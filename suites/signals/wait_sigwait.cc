@@ -18,7 +18,7 @@ namespace {
 // blocked at the call (XSH sigwait()).
 template <typename Fn>
 void ForEachBlockableSignal(Fn fn) {
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   for (int i = 0; i < all.count; ++i) {
     int sig = all.sigs[i];
     if (sig != SIGKILL && sig != SIGSTOP) fn(sig);
@@ -35,7 +35,7 @@ SIGIPC_TEST(SignalWaitSigwait, ReturnsZeroAndStoresTheSelectedSignal,
     ASSERT_SUCCEEDS(kill(getpid(), sig)) << SignalText(sig);
     // Not pending (qemu-user keeps SIGSEGV and SIGBUS for itself): sigwait()
     // would wait forever; a FAIL naming the signal instead of a TIMEOUT.
-    ASSERT_EQ(sigtest::pending_member(sig), 1)
+    ASSERT_EQ(signals::pending_member(sig), 1)
         << "kill() to self left the blocked " << SignalText(sig) << " not pending";
     const sigset_t set = make_sigset({sig});
     int got = -1;
@@ -51,11 +51,11 @@ SIGIPC_TEST(SignalWaitSigwait, RemovesTheSignalFromThePendingSet,
   mask.block_all();
   ForEachBlockableSignal([](int sig) {
     ASSERT_SUCCEEDS(kill(getpid(), sig)) << SignalText(sig);
-    ASSERT_EQ(sigtest::pending_member(sig), 1) << "setup: " << SignalText(sig) << " pending";
+    ASSERT_EQ(signals::pending_member(sig), 1) << "setup: " << SignalText(sig) << " pending";
     const sigset_t set = make_sigset({sig});
     int got = -1;
     ASSERT_EQ(sigwait(&set, &got), 0) << SignalText(sig);
-    EXPECT_EQ(sigtest::pending_member(sig), 0)
+    EXPECT_EQ(signals::pending_member(sig), 0)
         << SignalText(sig) << " still pending after sigwait() returned it";
   });
 }
@@ -105,12 +105,12 @@ SIGIPC_TEST(SignalWaitSigwait, SuspendsUntilASignalInTheSetIsGenerated,
   SignalMask mask;
   mask.block(SIGUSR1);
   mask.block(SIGUSR2);
-  ASSERT_EQ(sigtest::pending_member(SIGUSR1), 0) << "setup: nothing pending yet";
+  ASSERT_EQ(signals::pending_member(SIGUSR1), 0) << "setup: nothing pending yet";
   const pid_t parent = getpid();
   Gate waiting;
   Child sender([&waiting, parent] {
     waiting.wait();
-    waittest::wait_until_sleeping(parent);
+    signals::wait_until_sleeping(parent);
     // SIGUSR2 is outside the set: it must not end the wait.
     CHILD_CHECK_OK(kill(parent, SIGUSR2));
     CHILD_CHECK_OK(kill(parent, SIGUSR1));
@@ -121,7 +121,7 @@ SIGIPC_TEST(SignalWaitSigwait, SuspendsUntilASignalInTheSetIsGenerated,
   EXPECT_EQ(sigwait(&set, &got), 0);
   EXPECT_EQ(got, SIGUSR1);
   EXPECT_CHILD_OK(sender.wait());
-  EXPECT_EQ(sigtest::pending_member(SIGUSR2), 1) << "SIGUSR2 was not in the set";
+  EXPECT_EQ(signals::pending_member(SIGUSR2), 1) << "SIGUSR2 was not in the set";
 }
 
 SIGIPC_TEST(SignalWaitSigwait, TakesOnlySignalsInTheSet, "signal.wait.sigwait-only-from-set",
@@ -137,7 +137,7 @@ SIGIPC_TEST(SignalWaitSigwait, TakesOnlySignalsInTheSet, "signal.wait.sigwait-on
   int got = -1;
   ASSERT_EQ(sigwait(&set, &got), 0);
   EXPECT_EQ(got, SIGUSR2) << "only SIGUSR2 was in the set";
-  EXPECT_EQ(sigtest::pending_member(SIGUSR1), 1) << "SIGUSR1, outside the set, was taken";
+  EXPECT_EQ(signals::pending_member(SIGUSR1), 1) << "SIGUSR1, outside the set, was taken";
 }
 
 SIGIPC_TEST(SignalWaitSigwait, SelectsTheLowestPendingRealtimeSignal,
@@ -151,7 +151,7 @@ SIGIPC_TEST(SignalWaitSigwait, SelectsTheLowestPendingRealtimeSignal,
     mask.block(s);
     sigaddset(&set, s);
   }
-  for (int s : sigs) waittest::queue_to_self(s, s);
+  for (int s : sigs) signals::queue_to_self(s, s);
   for (int want : {SIGRTMIN + 1, SIGRTMIN + 2, SIGRTMAX}) {
     int got = -1;
     ASSERT_EQ(sigwait(&set, &got), 0);
@@ -166,13 +166,13 @@ SIGIPC_TEST(SignalWaitSigwait, RemainingQueuedInstancesStayPending,
   const int sig = SIGRTMIN;
   SignalMask mask;
   mask.block(sig);
-  for (int v = 1; v <= 3; ++v) waittest::queue_to_self(sig, v);
+  for (int v = 1; v <= 3; ++v) signals::queue_to_self(sig, v);
   const sigset_t set = make_sigset({sig});
   for (int taken = 1; taken <= 3; ++taken) {
     int got = -1;
     ASSERT_EQ(sigwait(&set, &got), 0) << "instance " << taken;
     ASSERT_EQ(got, sig);
-    EXPECT_EQ(sigtest::pending_member(sig), taken < 3 ? 1 : 0)
+    EXPECT_EQ(signals::pending_member(sig), taken < 3 ? 1 : 0)
         << "after taking " << taken << " of 3 queued instances";
   }
 }
@@ -196,7 +196,7 @@ SIGIPC_TEST(SignalWaitSigwait, ReportsFailureAsAnErrorNumberNotMinusOne,
   g_interruptions = 0;
   SignalMask mask;
   mask.block(SIGUSR2);
-  waittest::RepeatingSignal ticks(SIGUSR1, 1000);
+  signals::RepeatingSignal ticks(SIGUSR1, 1000);
   const sigset_t set = make_sigset({SIGUSR2});
   int got = -1;
   errno = 0;

@@ -98,7 +98,7 @@ SIGIPC_TEST(SignalWaitSigwaitThreads, OneSignalEndsAtMostOneWait,
     EXPECT_NE(second, '\0');
     EXPECT_NE(second, first) << "one thread returned twice";
   }
-  EXPECT_EQ(sigtest::pending_member(SIGUSR1), 0)
+  EXPECT_EQ(signals::pending_member(SIGUSR1), 0)
       << "one SIGUSR1 ended two waits: the second generation was never accepted";
 }
 

@@ -21,7 +21,7 @@ SIGIPC_TEST(SignalWaitSigwaitinfo, ReturnsTheSignalNumberAndStoresItInSiSigno,
             "si_signo, for every signal that can be blocked") {
   SignalMask mask;
   mask.block_all();
-  const sigtest::SignalList all = sigtest::posix_signals();
+  const signals::SignalList all = signals::posix_signals();
   for (int i = 0; i < all.count; ++i) {
     const int sig = all.sigs[i];
     if (sig == SIGKILL || sig == SIGSTOP) continue;
@@ -30,7 +30,7 @@ SIGIPC_TEST(SignalWaitSigwaitinfo, ReturnsTheSignalNumberAndStoresItInSiSigno,
     // until accepted. One that is not (qemu-user keeps the host's SIGSEGV
     // and SIGBUS for itself) would leave sigwaitinfo() waiting forever: a
     // FAIL naming the signal, not a TIMEOUT.
-    if (sigtest::pending_member(sig) != 1) {
+    if (signals::pending_member(sig) != 1) {
       ADD_FAILURE() << "kill() to self left the blocked " << SignalText(sig)
                     << " not pending (sigpending()), so sigwaitinfo() cannot select it";
       continue;
@@ -69,7 +69,7 @@ SIGIPC_TEST(SignalWaitSigwaitinfo, SiginfoOfSigqueueCarriesTheValue,
             "value in si_value and the sender in si_pid") {
   SignalMask mask;
   mask.block(SIGRTMIN);
-  waittest::queue_to_self(SIGRTMIN, 4242);
+  signals::queue_to_self(SIGRTMIN, 4242);
   const sigset_t set = make_sigset({SIGRTMIN});
   siginfo_t info{};
   ASSERT_EQ(sigwaitinfo(&set, &info), SIGRTMIN);
@@ -91,7 +91,7 @@ SIGIPC_TEST(SignalWaitSigwaitinfo, SelectsTheLowestPendingRealtimeSignal,
     mask.block(s);
     sigaddset(&set, s);
   }
-  for (int s : sigs) waittest::queue_to_self(s, s);
+  for (int s : sigs) signals::queue_to_self(s, s);
   for (int want : {SIGRTMIN, SIGRTMIN + 3, SIGRTMAX - 1, SIGRTMAX}) {
     siginfo_t info{};
     int got = sigwaitinfo(&set, &info);
@@ -108,11 +108,11 @@ SIGIPC_TEST(SignalWaitSigwaitinfo, TakesOneQueuedInstancePerCall,
   SignalMask mask;
   mask.block(sig);
   constexpr int kQueued = 4;
-  for (int v = 0; v < kQueued; ++v) waittest::queue_to_self(sig, v);
+  for (int v = 0; v < kQueued; ++v) signals::queue_to_self(sig, v);
   const sigset_t set = make_sigset({sig});
   for (int taken = 1; taken <= kQueued; ++taken) {
     ASSERT_EQ(sigwaitinfo(&set, nullptr), sig) << "instance " << taken;
-    EXPECT_EQ(sigtest::pending_member(sig), taken < kQueued ? 1 : 0)
+    EXPECT_EQ(signals::pending_member(sig), taken < kQueued ? 1 : 0)
         << "after taking " << taken << " of " << kQueued << " queued instances";
   }
 }
@@ -125,7 +125,7 @@ SIGIPC_TEST(SignalWaitSigwaitinfo, DequeuesValuesInTheOrderQueued,
   SignalMask mask;
   mask.block(sig);
   const int values[] = {31, -7, 0, 1 << 30, 12};
-  for (int v : values) waittest::queue_to_self(sig, v);
+  for (int v : values) signals::queue_to_self(sig, v);
   const sigset_t set = make_sigset({sig});
   for (int want : values) {
     siginfo_t info{};
@@ -142,7 +142,7 @@ SIGIPC_TEST(SignalWaitSigwaitinfo, NullInfoStillAcceptsTheSignal,
   ASSERT_SUCCEEDS(kill(getpid(), SIGUSR2));
   const sigset_t set = make_sigset({SIGUSR2});
   EXPECT_EQ(sigwaitinfo(&set, nullptr), SIGUSR2);
-  EXPECT_EQ(sigtest::pending_member(SIGUSR2), 0);
+  EXPECT_EQ(signals::pending_member(SIGUSR2), 0);
 }
 
 }  // namespace

@@ -14,13 +14,13 @@
 namespace sigipc {
 namespace {
 
-using sysvmsg::Outcome;
-using sysvmsg::Queue;
-using sysvmsg::read_outcome;
-using sysvmsg::readable_within;
-using sysvmsg::send_str;
-using sysvmsg::wait_until_sleeping;
-using sysvmsg::write_outcome;
+using sysv_msg::Outcome;
+using sysv_msg::Queue;
+using sysv_msg::read_outcome;
+using sysv_msg::readable_within;
+using sysv_msg::send_str;
+using sysv_msg::wait_until_sleeping;
+using sysv_msg::write_outcome;
 
 // A child blocked in msgsnd() of "late" (type 2) on a full queue, or in
 // msgrcv(type). It opens gate right before the call.
@@ -37,7 +37,7 @@ struct Blocked {
             long r = send_str(id, 2, "late");
             write_outcome(status.wr(), r, errno);
           } else {
-            auto r = sysvmsg::recv(id, type);
+            auto r = sysv_msg::recv(id, type);
             if (r.n >= 0) CHILD_CHECK_EQ(r.mtype, type > 0 ? type : r.mtype);
             write_outcome(status.wr(), r.n, r.err);
           }
@@ -57,8 +57,8 @@ struct Blocked {
 
 // A queue whose msg_qbytes is exactly one 4-byte message, holding one.
 void fill_to_capacity(int id) {
-  sysvmsg::set_qbytes(id, 4);
-  SETUP_OK(sysvmsg::send(id, 1, "full", 4, IPC_NOWAIT));
+  sysv_msg::set_qbytes(id, 4);
+  SETUP_OK(sysv_msg::send(id, 1, "full", 4, IPC_NOWAIT));
 }
 
 SIGIPC_TEST(SysvMsgBlocking, FullQueueBlocksSenderUntilRoom, "sysv_msg.snd.blocks-until-room",
@@ -69,12 +69,12 @@ SIGIPC_TEST(SysvMsgBlocking, FullQueueBlocksSenderUntilRoom, "sysv_msg.snd.block
   fill_to_capacity(q.get());
   Blocked b(q.get(), true, 0);
   ASSERT_TRUE(b.still_blocked());
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 1u);
-  ASSERT_EQ(sysvmsg::recv(q.get(), 1, IPC_NOWAIT).n, 4);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 1u);
+  ASSERT_EQ(sysv_msg::recv(q.get(), 1, IPC_NOWAIT).n, 4);
   Outcome o = read_outcome(b.status.rd());
   EXPECT_EQ(o.ret, 0) << ErrnoText(o.err);
   EXPECT_CHILD_OK(b.child.wait());
-  auto r = sysvmsg::recv(q.get(), 0, IPC_NOWAIT);
+  auto r = sysv_msg::recv(q.get(), 0, IPC_NOWAIT);
   EXPECT_EQ(r.mtype, 2);
   EXPECT_TRUE(r.text_is("late"));
 }
@@ -90,8 +90,8 @@ SIGIPC_TEST(SysvMsgBlocking, EmptyQueueBlocksReceiverUntilMessage,
   Outcome o = read_outcome(b.status.rd());
   EXPECT_EQ(o.ret, 4) << ErrnoText(o.err);
   EXPECT_CHILD_OK(b.child.wait());
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 0u);
-  EXPECT_EQ(sysvmsg::stat_of(q.get()).msg_lrpid, b.child.pid());
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 0u);
+  EXPECT_EQ(sysv_msg::stat_of(q.get()).msg_lrpid, b.child.pid());
 }
 
 SIGIPC_TEST(SysvMsgBlocking, BlockedTypedReceiverSkipsOtherTypes,
@@ -106,7 +106,7 @@ SIGIPC_TEST(SysvMsgBlocking, BlockedTypedReceiverSkipsOtherTypes,
   Outcome o = read_outcome(b.status.rd());
   EXPECT_EQ(o.ret, 4) << ErrnoText(o.err) << " (4 = length of the type 5 text)";
   EXPECT_CHILD_OK(b.child.wait());
-  auto r = sysvmsg::recv(q.get(), 0, IPC_NOWAIT);
+  auto r = sysv_msg::recv(q.get(), 0, IPC_NOWAIT);
   EXPECT_EQ(r.mtype, 3);
   EXPECT_TRUE(r.text_is("other"));
 }
@@ -175,7 +175,7 @@ SIGIPC_TEST(SysvMsgBlocking, ReceiversOfDifferentTypesEachGetTheirs,
   EXPECT_EQ(read_outcome(b2.status.rd()).ret, 3);
   EXPECT_CHILD_OK(b1.child.wait());
   EXPECT_CHILD_OK(b2.child.wait());
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 0u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 0u);
 }
 
 SIGIPC_TEST(SysvMsgBlocking, RaisingQbytesUnblocksSender, "sysv_msg.snd.unblocks-on-qbytes-raise",
@@ -186,11 +186,11 @@ SIGIPC_TEST(SysvMsgBlocking, RaisingQbytesUnblocksSender, "sysv_msg.snd.unblocks
   fill_to_capacity(q.get());
   Blocked b(q.get(), true, 0);
   ASSERT_TRUE(b.still_blocked());
-  sysvmsg::set_qbytes(q.get(), 64);
+  sysv_msg::set_qbytes(q.get(), 64);
   Outcome o = read_outcome(b.status.rd());
   EXPECT_EQ(o.ret, 0) << ErrnoText(o.err);
   EXPECT_CHILD_OK(b.child.wait());
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 2u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 2u);
 }
 
 }  // namespace

@@ -16,8 +16,8 @@
 namespace sigipc {
 namespace {
 
-using sysvmsg::Outcome;
-using sysvmsg::Queue;
+using sysv_msg::Outcome;
+using sysv_msg::Queue;
 
 volatile sig_atomic_t g_handled = 0;
 void on_usr1(int) { g_handled = 1; }
@@ -37,26 +37,26 @@ Outcome interrupt_child_call(int flags, Call call) {
     long r = call();
     int e = errno;
     CHILD_CHECK(g_handled == 1);
-    sysvmsg::write_outcome(status.wr(), r, e);
+    sysv_msg::write_outcome(status.wr(), r, e);
   });
   status.close_wr();
   ready.wait();
-  if (!sysvmsg::signal_until_readable(c.pid(), SIGUSR1, status.rd())) return Outcome{-2, 0};
-  Outcome o = sysvmsg::read_outcome(status.rd());
+  if (!sysv_msg::signal_until_readable(c.pid(), SIGUSR1, status.rd())) return Outcome{-2, 0};
+  Outcome o = sysv_msg::read_outcome(status.rd());
   EXPECT_CHILD_OK(c.wait());
   return o;
 }
 
 long blocking_receive(int id) {
-  sysvmsg::SmallMsg m{};
+  sysv_msg::SmallMsg m{};
   return msgrcv(id, &m, sizeof m.mtext, 0, 0);
 }
 
-long blocking_send_to_full(int id) { return sysvmsg::send_str(id, 1, "more"); }
+long blocking_send_to_full(int id) { return sysv_msg::send_str(id, 1, "more"); }
 
 void fill(int id) {
-  sysvmsg::set_qbytes(id, 4);
-  SETUP_OK(sysvmsg::send(id, 1, "full", 4, IPC_NOWAIT));
+  sysv_msg::set_qbytes(id, 4);
+  SETUP_OK(sysv_msg::send(id, 1, "full", 4, IPC_NOWAIT));
 }
 
 SIGIPC_TEST(SysvMsgEintr, HandlerInterruptsMsgrcvWithEintr, "sysv_msg.rcv.eintr", "XSH msgrcv()",
@@ -79,7 +79,7 @@ SIGIPC_TEST(SysvMsgEintr, HandlerInterruptsMsgsndWithEintr, "sysv_msg.snd.eintr"
   ASSERT_NE(o.ret, -2) << "msgsnd() was never interrupted";
   EXPECT_EQ(o.ret, -1);
   EXPECT_EQ(o.err, EINTR) << ErrnoText(o.err);
-  EXPECT_EQ(sysvmsg::qnum_of(id), 1u);
+  EXPECT_EQ(sysv_msg::qnum_of(id), 1u);
 }
 
 SIGIPC_TEST(SysvMsgEintr, MsgrcvIsNotRestartedUnderSaRestart, "sysv_msg.rcv.eintr-despite-restart",
@@ -118,19 +118,19 @@ SIGIPC_TEST(
     status.close_rd();
     signal(SIGUSR2, SIG_IGN);
     ready.open();
-    auto r = sysvmsg::recv(id, 0);
-    sysvmsg::write_outcome(status.wr(), r.n, r.err);
+    auto r = sysv_msg::recv(id, 0);
+    sysv_msg::write_outcome(status.wr(), r.n, r.err);
   });
   status.close_wr();
   ready.wait();
-  ASSERT_TRUE(sysvmsg::wait_until_sleeping(c.pid()));
+  ASSERT_TRUE(sysv_msg::wait_until_sleeping(c.pid()));
   ASSERT_SUCCEEDS(kill(c.pid(), SIGUSR2));
   // An ignored signal is discarded at generation, so after kill() returns
   // there is nothing left that could still interrupt the call.
-  ASSERT_TRUE(sysvmsg::wait_until_sleeping(c.pid()));
-  EXPECT_FALSE(sysvmsg::readable_within(status.rd(), 0)) << "msgrcv() returned on SIG_IGN";
-  ASSERT_SUCCEEDS(sysvmsg::send_str(id, 1, "ok"));
-  Outcome o = sysvmsg::read_outcome(status.rd());
+  ASSERT_TRUE(sysv_msg::wait_until_sleeping(c.pid()));
+  EXPECT_FALSE(sysv_msg::readable_within(status.rd(), 0)) << "msgrcv() returned on SIG_IGN";
+  ASSERT_SUCCEEDS(sysv_msg::send_str(id, 1, "ok"));
+  Outcome o = sysv_msg::read_outcome(status.rd());
   EXPECT_EQ(o.ret, 2) << ErrnoText(o.err);
   EXPECT_CHILD_OK(c.wait());
 }

@@ -14,15 +14,15 @@
 namespace sigipc {
 namespace {
 
-using sysvmsg::Queue;
-using sysvmsg::recv;
-using sysvmsg::send_str;
+using sysv_msg::Queue;
+using sysv_msg::recv;
+using sysv_msg::send_str;
 
 SIGIPC_TEST(SysvMsgErrors, SendWithTypeZeroFailsWithEinval, "sysv_msg.snd.type-zero-einval",
             "XSH msgsnd()", "msgsnd() with mtype 0 fails with EINVAL and queues nothing") {
   Queue q;
   EXPECT_FAILS_WITH(send_str(q.get(), 0, "z"), EINVAL);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 0u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 0u);
 }
 
 SIGIPC_TEST(SysvMsgErrors, SendWithNegativeTypeFailsWithEinval, "sysv_msg.snd.type-negative-einval",
@@ -30,7 +30,7 @@ SIGIPC_TEST(SysvMsgErrors, SendWithNegativeTypeFailsWithEinval, "sysv_msg.snd.ty
   Queue q;
   EXPECT_FAILS_WITH(send_str(q.get(), -1, "z"), EINVAL);
   EXPECT_FAILS_WITH(send_str(q.get(), LONG_MIN, "z"), EINVAL);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 0u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 0u);
 }
 
 SIGIPC_TEST(SysvMsgErrors, SendLargerThanMsgmaxFailsWithEinval, "sysv_msg.snd.size-over-max-einval",
@@ -45,8 +45,8 @@ SIGIPC_TEST(SysvMsgErrors, SendLargerThanMsgmaxFailsWithEinval, "sysv_msg.snd.si
   long type = 1;
   std::memcpy(buf.data(), &type, sizeof type);
   EXPECT_FAILS_WITH(msgsnd(q.get(), buf.data(), n + 1, IPC_NOWAIT), EINVAL);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 0u);
-  if (sysvmsg::stat_of(q.get()).msg_qbytes >= n) {
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 0u);
+  if (sysv_msg::stat_of(q.get()).msg_qbytes >= n) {
     EXPECT_SUCCEEDS(msgsnd(q.get(), buf.data(), n, IPC_NOWAIT)) << "msgsz == msgmax";
   }
 }
@@ -71,9 +71,9 @@ SIGIPC_TEST(SysvMsgErrors, ReceiveWithNegativeSizeFailsWithEinval,
   // msgsz is size_t in POSIX; Linux treats it as long and rejects < 0.
   Queue q;
   ASSERT_SUCCEEDS(send_str(q.get(), 1, "x"));
-  sysvmsg::SmallMsg m{};
+  sysv_msg::SmallMsg m{};
   EXPECT_FAILS_WITH(msgrcv(q.get(), &m, static_cast<std::size_t>(-1), 0, IPC_NOWAIT), EINVAL);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 1u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 1u);
 }
 
 SIGIPC_TEST(SysvMsgErrors, TooLongMessageFailsWithE2bigAndStays, "sysv_msg.rcv.e2big-keeps-message",
@@ -85,7 +85,7 @@ SIGIPC_TEST(SysvMsgErrors, TooLongMessageFailsWithE2bigAndStays, "sysv_msg.rcv.e
   auto r = recv(q.get(), 0, IPC_NOWAIT, 4);
   EXPECT_EQ(r.n, -1);
   EXPECT_EQ(r.err, E2BIG) << ErrnoText(r.err);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 1u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 1u);
   EXPECT_TRUE(recv(q.get(), 0, IPC_NOWAIT).text_is("0123456789"));
 }
 
@@ -99,7 +99,7 @@ SIGIPC_TEST(SysvMsgErrors, MsgNoerrorTruncatesAndRemoves, "sysv_msg.rcv.noerror-
   EXPECT_EQ(r.n, 4);
   EXPECT_EQ(r.mtype, 3);
   EXPECT_TRUE(r.text_is("0123"));
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 0u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 0u);
 }
 
 SIGIPC_TEST(SysvMsgErrors, SendNowaitToFullQueueFailsWithEagain, "sysv_msg.snd.nowait-full-eagain",
@@ -107,14 +107,14 @@ SIGIPC_TEST(SysvMsgErrors, SendNowaitToFullQueueFailsWithEagain, "sysv_msg.snd.n
             "msgsnd() with IPC_NOWAIT when the message would exceed msg_qbytes fails with EAGAIN "
             "and queues nothing") {
   Queue q;
-  sysvmsg::set_qbytes(q.get(), 16);
-  ASSERT_SUCCEEDS(sysvmsg::send(q.get(), 1, "0123456789abcdef", 16, IPC_NOWAIT));
-  EXPECT_FAILS_WITH(sysvmsg::send(q.get(), 1, "x", 1, IPC_NOWAIT), EAGAIN);
-  msqid_ds ds = sysvmsg::stat_of(q.get());
+  sysv_msg::set_qbytes(q.get(), 16);
+  ASSERT_SUCCEEDS(sysv_msg::send(q.get(), 1, "0123456789abcdef", 16, IPC_NOWAIT));
+  EXPECT_FAILS_WITH(sysv_msg::send(q.get(), 1, "x", 1, IPC_NOWAIT), EAGAIN);
+  msqid_ds ds = sysv_msg::stat_of(q.get());
   EXPECT_EQ(ds.msg_qnum, 1u);
   // Room made by a receive is usable again: the EAGAIN was about space.
   ASSERT_EQ(recv(q.get(), 0, IPC_NOWAIT).n, 16);
-  EXPECT_SUCCEEDS(sysvmsg::send(q.get(), 1, "x", 1, IPC_NOWAIT));
+  EXPECT_SUCCEEDS(sysv_msg::send(q.get(), 1, "x", 1, IPC_NOWAIT));
 }
 
 SIGIPC_TEST(SysvMsgErrors, SendAfterRemovalFails, "sysv_msg.rmid.later-send-fails", "XSH msgctl()",
@@ -149,11 +149,11 @@ SIGIPC_TEST(SysvMsgErrors, QbytesLimitsTotalTextBytes, "sysv_msg.snd.qbytes-tota
             "msg_qbytes bounds the total text bytes of all queued messages: two 8-byte messages "
             "fill 16 bytes and a third send with IPC_NOWAIT fails with EAGAIN") {
   Queue q;
-  sysvmsg::set_qbytes(q.get(), 16);
-  ASSERT_SUCCEEDS(sysvmsg::send(q.get(), 1, "01234567", 8, IPC_NOWAIT));
-  EXPECT_SUCCEEDS(sysvmsg::send(q.get(), 1, "89abcdef", 8, IPC_NOWAIT));
-  EXPECT_FAILS_WITH(sysvmsg::send(q.get(), 1, "g", 1, IPC_NOWAIT), EAGAIN);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 2u);
+  sysv_msg::set_qbytes(q.get(), 16);
+  ASSERT_SUCCEEDS(sysv_msg::send(q.get(), 1, "01234567", 8, IPC_NOWAIT));
+  EXPECT_SUCCEEDS(sysv_msg::send(q.get(), 1, "89abcdef", 8, IPC_NOWAIT));
+  EXPECT_FAILS_WITH(sysv_msg::send(q.get(), 1, "g", 1, IPC_NOWAIT), EAGAIN);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 2u);
 }
 
 SIGIPC_TEST(SysvMsgErrors, StatIntoBadAddressFailsWithEfault, "sysv_msg.linux.ctl-efault",
@@ -168,7 +168,7 @@ SIGIPC_TEST(SysvMsgErrors, SendFromBadAddressFailsWithEfault, "sysv_msg.linux.sn
             "msgsnd() with an inaccessible msgp fails with EFAULT and queues nothing") {
   Queue q;
   EXPECT_FAILS_WITH(msgsnd(q.get(), nullptr, 4, IPC_NOWAIT), EFAULT);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 0u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 0u);
 }
 
 SIGIPC_TEST(SysvMsgErrors, ReceiveIntoBadAddressFailsWithEfault, "sysv_msg.linux.rcv-efault",

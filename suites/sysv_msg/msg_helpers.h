@@ -1,7 +1,8 @@
-// Helpers shared by the System V message queue tests: fixed-size message
-// buffers usable in forked children (no allocation), checked wrappers for
-// msgctl(IPC_STAT/IPC_SET), limits read at run time, and the two ways the
-// tests prove that a call is blocked or was interrupted without sleeping.
+// Helpers shared by the System V message queue tests: limits read at run
+// time, and the two ways the tests prove that a call is blocked or was
+// interrupted without sleeping. Message buffers usable in forked children,
+// the checked msgctl() wrappers and the queue guard are shared with other
+// families (fixtures/ipc_calls.h, fixtures/ipc_guards.h).
 #pragma once
 
 #include <poll.h>
@@ -16,63 +17,17 @@
 #include <ctime>
 
 #include "fixtures/check.h"
+#include "fixtures/ipc_calls.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/probes.h"
 #include "fixtures/process.h"
 
 namespace sigipc {
-namespace sysvmsg {
+namespace sysv_msg {
 
-// XSH msgsnd(): the message starts with a long mtype followed by the text.
-template <std::size_t N>
-struct Msg {
-  long mtype;
-  char mtext[N];
-};
-using SmallMsg = Msg<64>;
-
-// Sends len bytes of text (at most 64) with the given type. Async-signal-safe.
-inline int send(int id, long type, const char* text, std::size_t len, int flags = 0) noexcept {
-  SmallMsg m{};
-  m.mtype = type;
-  if (len > sizeof m.mtext) len = sizeof m.mtext;
-  if (text) std::memcpy(m.mtext, text, len);
-  return msgsnd(id, &m, len, flags);
-}
 inline int send_str(int id, long type, const char* text, int flags = 0) noexcept {
   return send(id, type, text, std::strlen(text), flags);
 }
-
-// One received message. Async-signal-safe.
-struct Received {
-  ssize_t n = -1;
-  int err = 0;
-  long mtype = 0;
-  char text[64] = {};
-  bool text_is(const char* s) const noexcept {
-    return n == static_cast<ssize_t>(std::strlen(s)) && std::memcmp(text, s, std::strlen(s)) == 0;
-  }
-};
-inline Received recv(int id, long type, int flags = 0, std::size_t cap = 64) noexcept {
-  SmallMsg m{};
-  Received r;
-  if (cap > sizeof m.mtext) cap = sizeof m.mtext;
-  errno = 0;
-  r.n = msgrcv(id, &m, cap, type, flags);
-  r.err = errno;
-  if (r.n >= 0) {
-    r.mtype = m.mtype;
-    std::memcpy(r.text, m.mtext, static_cast<std::size_t>(r.n));
-  }
-  return r;
-}
-
-inline msqid_ds stat_of(int id) {
-  msqid_ds ds{};
-  SETUP_OK(msgctl(id, IPC_STAT, &ds));
-  return ds;
-}
-inline unsigned long qnum_of(int id) { return stat_of(id).msg_qnum; }
 
 // A unique key with no queue behind it (one was created and removed), for
 // tests that create the queue themselves with msgget().
@@ -80,23 +35,6 @@ inline key_t free_key() {
   key_t key = 0;
   SysvId q(SysvId::kMsg, create_sysv_msg(0600, &key));
   return key;
-}
-
-// A queue created with a unique key (kept for the msgget tests) and removed
-// by its SysvId on every exit path.
-struct Queue {
-  key_t key = 0;
-  SysvId id;
-  explicit Queue(int mode = 0600) : id(SysvId::kMsg, create_sysv_msg(mode, &key)) {}
-  int get() const { return id.get(); }
-};
-
-// Sets msg_qbytes, typically lowered so that a few small messages fill the
-// queue (XSH msgctl(): only raising it needs privilege).
-inline void set_qbytes(int id, unsigned long bytes) {
-  msqid_ds ds = stat_of(id);
-  ds.msg_qbytes = bytes;
-  SETUP_OK(msgctl(id, IPC_SET, &ds));
 }
 
 using ::sigipc::wait_until_sleeping;
@@ -140,5 +78,5 @@ inline Outcome read_outcome(int fd) {
   return o;
 }
 
-}  // namespace sysvmsg
+}  // namespace sysv_msg
 }  // namespace sigipc

@@ -13,12 +13,12 @@
 namespace sigipc {
 namespace {
 
-using sysvmsg::Queue;
-using sysvmsg::send_str;
+using sysv_msg::Queue;
+using sysv_msg::send_str;
 
 // Sets owner uid/gid and mode of the queue (root may do so).
 void set_perm(int id, uid_t uid, gid_t gid, int mode) {
-  msqid_ds ds = sysvmsg::stat_of(id);
+  msqid_ds ds = sysv_msg::stat_of(id);
   ds.msg_perm.uid = uid;
   ds.msg_perm.gid = gid;
   ds.msg_perm.mode = static_cast<unsigned short>(mode);
@@ -62,7 +62,7 @@ SIGIPC_TEST(SysvMsgPerm, SendWithoutWritePermissionFailsWithEacces, "sysv_msg.pe
   WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid,
                            [id] { CHILD_CHECK_ERRNO(send_str(id, 1, "no", IPC_NOWAIT), EACCES); });
   EXPECT_CHILD_OK(s);
-  EXPECT_EQ(sysvmsg::qnum_of(id), 0u);
+  EXPECT_EQ(sysv_msg::qnum_of(id), 0u);
 }
 
 SIGIPC_TEST(
@@ -75,12 +75,12 @@ SIGIPC_TEST(
   int id = q.get();
   ASSERT_SUCCEEDS(send_str(id, 1, "secret"));
   WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [id] {
-    auto r = sysvmsg::recv(id, 0, IPC_NOWAIT);
+    auto r = sysv_msg::recv(id, 0, IPC_NOWAIT);
     CHILD_CHECK_EQ(r.n, -1);
     CHILD_CHECK_EQ(r.err, EACCES);
   });
   EXPECT_CHILD_OK(s);
-  EXPECT_EQ(sysvmsg::qnum_of(id), 1u);
+  EXPECT_EQ(sysv_msg::qnum_of(id), 1u);
 }
 
 SIGIPC_TEST(SysvMsgPerm, OtherPermissionBitsGrantAccess, "sysv_msg.perm.other-bits-grant",
@@ -92,7 +92,7 @@ SIGIPC_TEST(SysvMsgPerm, OtherPermissionBitsGrantAccess, "sysv_msg.perm.other-bi
   int id = q.get();
   WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [id] {
     CHILD_CHECK_OK(send_str(id, 9, "hi", IPC_NOWAIT));
-    CHILD_CHECK_EQ(sysvmsg::recv(id, 9, IPC_NOWAIT).n, 2);
+    CHILD_CHECK_EQ(sysv_msg::recv(id, 9, IPC_NOWAIT).n, 2);
   });
   EXPECT_CHILD_OK(s);
 }
@@ -125,11 +125,11 @@ SIGIPC_TEST(SysvMsgPerm, OwnerClassAppliesWhenUidMatches, "sysv_msg.perm.owner-c
   ASSERT_SUCCEEDS(send_str(id, 1, "b"));
   set_perm(id, kNobodyUid, kNobodyGid, 0400);
   WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid,
-                           [id] { CHILD_CHECK_EQ(sysvmsg::recv(id, 0, IPC_NOWAIT).n, 1); });
+                           [id] { CHILD_CHECK_EQ(sysv_msg::recv(id, 0, IPC_NOWAIT).n, 1); });
   EXPECT_CHILD_OK(s);
   set_perm(id, kNobodyUid, kNobodyGid, 0044);
   s = RunAsUser(kNobodyUid, kNobodyGid,
-                [id] { CHILD_CHECK_EQ(sysvmsg::recv(id, 0, IPC_NOWAIT).err, EACCES); });
+                [id] { CHILD_CHECK_EQ(sysv_msg::recv(id, 0, IPC_NOWAIT).err, EACCES); });
   EXPECT_CHILD_OK(s);
 }
 

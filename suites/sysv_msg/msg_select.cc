@@ -10,9 +10,9 @@
 namespace sigipc {
 namespace {
 
-using sysvmsg::Queue;
-using sysvmsg::recv;
-using sysvmsg::send_str;
+using sysv_msg::Queue;
+using sysv_msg::recv;
+using sysv_msg::send_str;
 
 // Queue content shared by the selection tests: types out of order, with two
 // of type 3 to show first-in-first-out within a type.
@@ -44,7 +44,7 @@ SIGIPC_TEST(SysvMsgSelect, PositiveTypeReceivesFirstOfThatType,
   auto r = recv(q.get(), 7);
   EXPECT_EQ(r.mtype, 7);
   EXPECT_TRUE(r.text_is("seven"));
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 4u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 4u);
 }
 
 SIGIPC_TEST(SysvMsgSelect, SameTypeMessagesComeOutInSendOrder, "sysv_msg.rcv.fifo-within-type",
@@ -93,7 +93,7 @@ SIGIPC_TEST(SysvMsgSelect, PositiveTypeWithoutMatchAndNowaitFailsWithEnomsg,
   auto r = recv(q.get(), 2, IPC_NOWAIT);
   EXPECT_EQ(r.n, -1);
   EXPECT_EQ(r.err, ENOMSG) << ErrnoText(r.err);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 1u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 1u);
 }
 
 SIGIPC_TEST(SysvMsgSelect, EmptyQueueWithNowaitFailsWithEnomsg, "sysv_msg.rcv.nowait-empty-enomsg",
@@ -135,9 +135,9 @@ SIGIPC_TEST(SysvMsgSelect, ReceivedMessageIsRemoved, "sysv_msg.rcv.removes-messa
             "received again") {
   Queue q;
   ASSERT_SUCCEEDS(send_str(q.get(), 1, "x"));
-  ASSERT_EQ(sysvmsg::qnum_of(q.get()), 1u);
+  ASSERT_EQ(sysv_msg::qnum_of(q.get()), 1u);
   EXPECT_EQ(recv(q.get(), 0).n, 1);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 0u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 0u);
   EXPECT_EQ(recv(q.get(), 0, IPC_NOWAIT).err, ENOMSG);
 }
 
@@ -146,8 +146,8 @@ SIGIPC_TEST(SysvMsgSelect, ZeroLengthMessageIsSentAndReceived, "sysv_msg.snd.zer
             "A message with msgsz 0 is queued (msg_qnum counts it) and msgrcv() returns 0 with its "
             "type") {
   Queue q;
-  ASSERT_SUCCEEDS(sysvmsg::send(q.get(), 6, nullptr, 0));
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 1u);
+  ASSERT_SUCCEEDS(sysv_msg::send(q.get(), 6, nullptr, 0));
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 1u);
   auto r = recv(q.get(), 0, IPC_NOWAIT);
   EXPECT_EQ(r.n, 0);
   EXPECT_EQ(r.mtype, 6);
@@ -157,7 +157,7 @@ SIGIPC_TEST(SysvMsgSelect, SendPreservesArbitraryBytes, "sysv_msg.snd.binary-tex
             "mtext is an arbitrary byte array: NUL and high bytes come back unchanged") {
   Queue q;
   const char bytes[] = {'\0', '\xff', 'a', '\0', '\x80', 'z'};
-  ASSERT_SUCCEEDS(sysvmsg::send(q.get(), 1, bytes, sizeof bytes));
+  ASSERT_SUCCEEDS(sysv_msg::send(q.get(), 1, bytes, sizeof bytes));
   auto r = recv(q.get(), 0);
   ASSERT_EQ(r.n, static_cast<ssize_t>(sizeof bytes));
   EXPECT_EQ(std::memcmp(r.text, bytes, sizeof bytes), 0);
@@ -171,7 +171,7 @@ SIGIPC_TEST(SysvMsgSelect, MsgExceptWithOnlyThatTypeFailsWithEnomsg,
   auto r = recv(q.get(), 4, MSG_EXCEPT | IPC_NOWAIT);
   EXPECT_EQ(r.n, -1);
   EXPECT_EQ(r.err, ENOMSG) << ErrnoText(r.err);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 1u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 1u);
 }
 
 SIGIPC_TEST(SysvMsgSelect, SuccessfulSendReturnsZero, "sysv_msg.snd.returns-zero", "XSH msgsnd()",

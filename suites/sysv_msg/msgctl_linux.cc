@@ -18,8 +18,8 @@
 namespace sigipc {
 namespace {
 
-using sysvmsg::Queue;
-using sysvmsg::send_str;
+using sysv_msg::Queue;
+using sysv_msg::send_str;
 
 msqid_ds* as_ds(msginfo* i) { return reinterpret_cast<msqid_ds*>(i); }
 
@@ -70,9 +70,9 @@ SIGIPC_TEST(SysvMsgLinux, MsgInfoCountsQueuesMessagesAndBytes, "sysv_msg.linux.m
             "messages and in msgtql the text bytes in all queues") {
   SIGIPC_REQUIRE_PRIVATE_IPC_NAMESPACE();
   Queue a, b;
-  ASSERT_SUCCEEDS(sysvmsg::send(a.get(), 1, "abc", 3));
-  ASSERT_SUCCEEDS(sysvmsg::send(a.get(), 1, "de", 2));
-  ASSERT_SUCCEEDS(sysvmsg::send(b.get(), 1, "fghij", 5));
+  ASSERT_SUCCEEDS(sysv_msg::send(a.get(), 1, "abc", 3));
+  ASSERT_SUCCEEDS(sysv_msg::send(a.get(), 1, "de", 2));
+  ASSERT_SUCCEEDS(sysv_msg::send(b.get(), 1, "fghij", 5));
   msginfo info{};
   ASSERT_SUCCEEDS(msgctl(0, MSG_INFO, as_ds(&info)));
   EXPECT_EQ(info.msgpool, 2);
@@ -137,7 +137,7 @@ SIGIPC_TEST(SysvMsgLinux, MsgStatAnyIgnoresReadPermission, "sysv_msg.linux.msg-s
 // where an emulator passes it on.
 #define REQUIRE_MSG_COPY(id)                                                    \
   do {                                                                          \
-    sysvmsg::SmallMsg m_{};                                                     \
+    sysv_msg::SmallMsg m_{};                                                    \
     errno = 0;                                                                  \
     if (msgrcv(id, &m_, sizeof m_.mtext, 0, IPC_NOWAIT | MSG_COPY) == -1 &&     \
         (errno == ENOSYS || errno == EINVAL))                                   \
@@ -154,10 +154,10 @@ SIGIPC_TEST(SysvMsgLinux, MsgCopyReadsByPositionWithoutRemoving, "sysv_msg.linux
   ASSERT_SUCCEEDS(send_str(q.get(), 7, "first"));
   ASSERT_SUCCEEDS(send_str(q.get(), 3, "second"));
   REQUIRE_MSG_COPY(q.get());
-  auto r = sysvmsg::recv(q.get(), 1, IPC_NOWAIT | MSG_COPY);
+  auto r = sysv_msg::recv(q.get(), 1, IPC_NOWAIT | MSG_COPY);
   EXPECT_EQ(r.mtype, 3);
   EXPECT_TRUE(r.text_is("second"));
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 2u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 2u);
 }
 
 SIGIPC_TEST(SysvMsgLinux, MsgCopyPastEndFailsWithEnomsg, "sysv_msg.linux.msg-copy-enomsg",
@@ -166,7 +166,7 @@ SIGIPC_TEST(SysvMsgLinux, MsgCopyPastEndFailsWithEnomsg, "sysv_msg.linux.msg-cop
   Queue q;
   ASSERT_SUCCEEDS(send_str(q.get(), 1, "only"));
   REQUIRE_MSG_COPY(q.get());
-  auto r = sysvmsg::recv(q.get(), 1, IPC_NOWAIT | MSG_COPY);
+  auto r = sysv_msg::recv(q.get(), 1, IPC_NOWAIT | MSG_COPY);
   EXPECT_EQ(r.n, -1);
   EXPECT_EQ(r.err, ENOMSG) << ErrnoText(r.err);
 }
@@ -177,10 +177,10 @@ SIGIPC_TEST(SysvMsgLinux, MsgCopyWithoutNowaitFailsWithEinval,
   Queue q;
   ASSERT_SUCCEEDS(send_str(q.get(), 1, "only"));
   REQUIRE_MSG_COPY(q.get());
-  auto r = sysvmsg::recv(q.get(), 0, MSG_COPY);
+  auto r = sysv_msg::recv(q.get(), 0, MSG_COPY);
   EXPECT_EQ(r.n, -1);
   EXPECT_EQ(r.err, EINVAL) << ErrnoText(r.err);
-  EXPECT_EQ(sysvmsg::qnum_of(q.get()), 1u);
+  EXPECT_EQ(sysv_msg::qnum_of(q.get()), 1u);
 }
 
 }  // namespace

@@ -16,9 +16,9 @@
 namespace sigipc {
 namespace {
 
-using sysvmsg::Queue;
-using sysvmsg::send_str;
-using sysvmsg::stat_of;
+using sysv_msg::Queue;
+using sysv_msg::send_str;
+using sysv_msg::stat_of;
 
 // Hands the queue to nobody (owner uid/gid) so that a nobody child is its
 // owner but not its creator.
@@ -61,7 +61,7 @@ SIGIPC_TEST(SysvMsgSet, SetLowersQbytes, "sysv_msg.set.qbytes-lower", "XSH msgct
   Queue q;
   unsigned long old = stat_of(q.get()).msg_qbytes;
   ASSERT_GT(old, 100u);
-  sysvmsg::set_qbytes(q.get(), old - 100);
+  sysv_msg::set_qbytes(q.get(), old - 100);
   EXPECT_EQ(stat_of(q.get()).msg_qbytes, old - 100);
 }
 
@@ -165,7 +165,7 @@ SIGIPC_TEST(SysvMsgSet, UnprivilegedRaiseOfQbytesFailsWithEperm, "sysv_msg.set.q
   SIGIPC_REQUIRE_USER_SWITCH();
   Queue q;
   int id = q.get();
-  sysvmsg::set_qbytes(id, 100);
+  sysv_msg::set_qbytes(id, 100);
   give_to_nobody(id);
   WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid, [id] {
     msqid_ds ds{};
@@ -182,7 +182,7 @@ SIGIPC_TEST(SysvMsgSet, CreatorKeepsControlAfterOwnerChange, "sysv_msg.set.creat
             "The creator (msg_perm.cuid) may still use IPC_SET and IPC_RMID after the owner was "
             "changed to another user") {
   SIGIPC_REQUIRE_USER_SWITCH();
-  key_t key = sysvmsg::free_key();
+  key_t key = sysv_msg::free_key();
   WaitStatus s = RunAsUser(kNobodyUid, kNobodyGid,
                            [key] { CHILD_CHECK_OK(msgget(key, IPC_CREAT | IPC_EXCL | 0600)); });
   int id = msgget(key, 0);

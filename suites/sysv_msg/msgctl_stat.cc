@@ -16,10 +16,10 @@
 namespace sigipc {
 namespace {
 
-using sysvmsg::Queue;
-using sysvmsg::recv;
-using sysvmsg::send_str;
-using sysvmsg::stat_of;
+using sysv_msg::Queue;
+using sysv_msg::recv;
+using sysv_msg::send_str;
+using sysv_msg::stat_of;
 
 SIGIPC_TEST(
     SysvMsgStat, QnumCountsQueuedMessages, "sysv_msg.stat.qnum", "XSH msgsnd()",
@@ -59,7 +59,7 @@ SIGIPC_TEST(SysvMsgStat, LrpidIsPidOfLastReceiver, "sysv_msg.stat.lrpid", "XSH m
   Queue q;
   int id = q.get();
   ASSERT_SUCCEEDS(send_str(id, 1, "m"));
-  Child c([id] { CHILD_CHECK_EQ(sysvmsg::recv(id, 0).n, 1); });
+  Child c([id] { CHILD_CHECK_EQ(sysv_msg::recv(id, 0).n, 1); });
   ASSERT_CHILD_OK(c.wait());
   msqid_ds ds = stat_of(id);
   EXPECT_EQ(ds.msg_lrpid, c.pid());
@@ -89,12 +89,12 @@ SIGIPC_TEST(SysvMsgStat, FailedSendChangesNothing, "sysv_msg.snd.failure-no-side
             "XSH msgsnd()",
             "A msgsnd() that fails (EAGAIN) leaves msg_qnum, msg_lspid and msg_stime unchanged") {
   Queue q;
-  sysvmsg::set_qbytes(q.get(), 4);
-  ASSERT_SUCCEEDS(sysvmsg::send(q.get(), 1, "full", 4));
+  sysv_msg::set_qbytes(q.get(), 4);
+  ASSERT_SUCCEEDS(sysv_msg::send(q.get(), 1, "full", 4));
   // The full queue came from a child so that lspid differs from ours.
   ASSERT_EQ(recv(q.get(), 0).n, 4);
   int id = q.get();
-  Child c([id] { CHILD_CHECK_OK(sysvmsg::send(id, 1, "full", 4)); });
+  Child c([id] { CHILD_CHECK_OK(sysv_msg::send(id, 1, "full", 4)); });
   ASSERT_CHILD_OK(c.wait());
   msqid_ds before = stat_of(id);
   EXPECT_FAILS_WITH(send_str(id, 1, "more", IPC_NOWAIT), EAGAIN);
@@ -108,8 +108,8 @@ SIGIPC_TEST(SysvMsgStat, CbytesCountsQueuedTextBytes, "sysv_msg.stat.cbytes",
             "Linux-only, msgctl(2)",
             "msg_cbytes is the number of text bytes currently on the queue") {
   Queue q;
-  ASSERT_SUCCEEDS(sysvmsg::send(q.get(), 1, "abc", 3));
-  ASSERT_SUCCEEDS(sysvmsg::send(q.get(), 2, "defgh", 5));
+  ASSERT_SUCCEEDS(sysv_msg::send(q.get(), 1, "abc", 3));
+  ASSERT_SUCCEEDS(sysv_msg::send(q.get(), 2, "defgh", 5));
   EXPECT_EQ(stat_of(q.get()).msg_cbytes, 8u);
   ASSERT_EQ(recv(q.get(), 2).n, 5);
   EXPECT_EQ(stat_of(q.get()).msg_cbytes, 3u);

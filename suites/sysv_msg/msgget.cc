@@ -16,8 +16,8 @@
 namespace sigipc {
 namespace {
 
-using sysvmsg::Queue;
-using sysvmsg::stat_of;
+using sysv_msg::Queue;
+using sysv_msg::stat_of;
 
 // msg_perm.mode of queue id. IPC_STAT needs read permission, which a queue
 // created without it denies its unprivileged owner (EACCES, XSH msgctl());
@@ -69,7 +69,7 @@ SIGIPC_TEST(SysvMsgGet, KeyWithIpcCreatCreatesThenReturnsSameId,
             "sysv_msg.get.creat-returns-existing", "XSH msgget()",
             "msgget(key, IPC_CREAT) creates a queue for a new key and returns the same id when "
             "called again for that key") {
-  key_t key = sysvmsg::free_key();
+  key_t key = sysv_msg::free_key();
   int a = msgget(key, IPC_CREAT | 0600);
   ASSERT_SUCCEEDS(a);
   SysvId ga(SysvId::kMsg, a);
@@ -92,7 +92,7 @@ SIGIPC_TEST(SysvMsgGet, CreatExclOnExistingKeyFailsWithEexist, "sysv_msg.get.exc
 SIGIPC_TEST(SysvMsgGet, MissingKeyWithoutCreatFailsWithEnoent, "sysv_msg.get.missing-enoent",
             "XSH msgget()",
             "msgget(key, 0) for a key without a queue (IPC_CREAT not set) fails with ENOENT") {
-  key_t key = sysvmsg::free_key();
+  key_t key = sysv_msg::free_key();
   EXPECT_FAILS_WITH(msgget(key, 0600), ENOENT);
 }
 

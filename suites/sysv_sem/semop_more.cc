@@ -1,6 +1,6 @@
-// More semop() depth: wakeups by SETVAL/SETALL, several zero waiters, sempid
-// and sem_otime bookkeeping, the semadj range and cumulative adjustments, and
-// interruption of semtimedop(). XSH semop(), XSH semctl().
+// Blocked semop() callers woken by SETVAL/SETALL, several zero waiters,
+// sempid and sem_otime bookkeeping, the semadj range and cumulative
+// adjustments, and interruption of semtimedop(). XSH semop(), XSH semctl().
 #include <signal.h>
 #include <sys/sem.h>
 #include <time.h>

@@ -1,8 +1,8 @@
-// Helpers shared by the System V semaphore tests: the semun argument XSH
-// semctl() leaves to the application, one-operation semop(), checked
-// GETVAL/SETVAL/IPC_STAT for setup, and waiting (without sleeps) until a
-// blocked child is counted by GETNCNT/GETZCNT, which proves it is queued
-// inside semop().
+// Helpers shared by the System V semaphore tests: checked IPC_STAT and
+// IPC_INFO for setup, and waiting (without sleeps) until a blocked child is
+// counted by GETNCNT/GETZCNT, which proves it is queued inside semop(). The
+// semun argument, one-operation semop(), GETVAL/SETVAL and the set guard are
+// shared with other families (fixtures/ipc_calls.h, fixtures/ipc_guards.h).
 #pragma once
 
 #include <poll.h>
@@ -18,38 +18,13 @@
 #include <string>
 
 #include "fixtures/check.h"
+#include "fixtures/ipc_calls.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/signal_guards.h"
 
 namespace sigipc {
 namespace sysv_sem {
-
-// XSH semctl(): "the application shall define union semun".
-union semun {
-  int val;
-  struct semid_ds* buf;
-  unsigned short* array;
-  struct seminfo* __buf;
-};
-
-// One semop() operation; async-signal-safe, usable in children.
-inline int op1(int id, unsigned short num, short sem_op, short flg = 0) noexcept {
-  struct sembuf b {};
-  b.sem_num = num;
-  b.sem_op = sem_op;
-  b.sem_flg = flg;
-  return semop(id, &b, 1);
-}
-
-// semctl(GETVAL) where a failure is a setup error.
-inline int val(int id, int num) { return SETUP_OK(semctl(id, num, GETVAL)); }
-
-inline void set_val(int id, int num, int v) {
-  semun u{};
-  u.val = v;
-  SETUP_OK(semctl(id, num, SETVAL, u));
-}
 
 inline struct semid_ds stat_of(int id) {
   struct semid_ds ds {};
@@ -67,14 +42,6 @@ inline struct seminfo ipc_info() {
   SETUP_OK(semctl(0, 0, IPC_INFO, u));
   return si;
 }
-
-// A set of nsems semaphores with a unique key, removed at the end of the test.
-struct Set {
-  explicit Set(int nsems, int mode = 0600) : id(SysvId::kSem, create_sysv_sem(nsems, mode, &key)) {}
-  int get() const { return id.get(); }
-  key_t key = 0;
-  SysvId id;
-};
 
 // Waits until semctl(id, num, cmd) (GETNCNT or GETZCNT) equals n: then the
 // child is queued in semop(). Fails if the child ends first or after a

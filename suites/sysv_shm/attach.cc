@@ -31,18 +31,18 @@ std::uintptr_t free_aligned_range(std::size_t len, std::size_t align) {
 SIGIPC_TEST(SysvShmAttach, AttachIsSharedAcrossForkBothWays, "sysv_shm.attach.fork-shared",
             "XSH fork()",
             "A child inherits the parent's attached segments: each side sees the other's stores") {
-  sysvshm::Segment seg(4096);
-  ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
+  sysv_shm::Segment seg(4096);
+  ShmAttachment at(sysv_shm::attach_or_setup_error(seg.get()));
   volatile char* p = static_cast<volatile char*>(at.get());
-  pshm::ExpectSharedBothWaysAcrossFork(p);
+  ExpectSharedBothWaysAcrossFork(p);
 }
 
 SIGIPC_TEST(SysvShmAttach, TwoAttachesInOneProcessShareData, "sysv_shm.attach.twice-shared",
             "XSH shmat()",
             "Two shmat() of one segment in one process give two addresses of the same memory") {
-  sysvshm::Segment seg(4096);
-  ShmAttachment a(sysvshm::attach_or_setup_error(seg.get()));
-  ShmAttachment b(sysvshm::attach_or_setup_error(seg.get()));
+  sysv_shm::Segment seg(4096);
+  ShmAttachment a(sysv_shm::attach_or_setup_error(seg.get()));
+  ShmAttachment b(sysv_shm::attach_or_setup_error(seg.get()));
   ASSERT_NE(a.get(), b.get());
   static_cast<volatile char*>(a.get())[10] = 'a';
   EXPECT_EQ(static_cast<volatile char*>(b.get())[10], 'a');
@@ -51,10 +51,10 @@ SIGIPC_TEST(SysvShmAttach, TwoAttachesInOneProcessShareData, "sysv_shm.attach.tw
 SIGIPC_TEST(SysvShmAttach, ReadOnlyAttachFaultsOnWrite, "sysv_shm.attach.rdonly-write-faults",
             "XSH shmat()",
             "A segment attached with SHM_RDONLY is read-only: a store delivers SIGSEGV") {
-  sysvshm::Segment seg(4096);
-  WaitStatus st = sysvshm::RunFaultingChild(SIGSEGV, [&] {
+  sysv_shm::Segment seg(4096);
+  WaitStatus st = RunFaultingChild(SIGSEGV, [&] {
     void* p = shmat(seg.get(), nullptr, SHM_RDONLY);
-    CHILD_CHECK(p != sysvshm::kShmatFailed);
+    CHILD_CHECK(p != sysv_shm::kShmatFailed);
     static_cast<volatile char*>(p)[0] = 1;
   });
   EXPECT_TRUE(KilledBy(st, SIGSEGV));
@@ -62,11 +62,11 @@ SIGIPC_TEST(SysvShmAttach, ReadOnlyAttachFaultsOnWrite, "sysv_shm.attach.rdonly-
 
 SIGIPC_TEST(SysvShmAttach, ReadOnlyAttachReadsData, "sysv_shm.attach.rdonly-reads", "XSH shmat()",
             "A SHM_RDONLY attach reads the data stored through another attach") {
-  sysvshm::Segment seg(4096);
-  ShmAttachment rw(sysvshm::attach_or_setup_error(seg.get()));
+  sysv_shm::Segment seg(4096);
+  ShmAttachment rw(sysv_shm::attach_or_setup_error(seg.get()));
   static_cast<volatile char*>(rw.get())[3] = 'r';
   void* p = shmat(seg.get(), nullptr, SHM_RDONLY);
-  ASSERT_NE(p, sysvshm::kShmatFailed) << ErrnoText(errno);
+  ASSERT_NE(p, sysv_shm::kShmatFailed) << ErrnoText(errno);
   ShmAttachment ro(p);
   EXPECT_EQ(static_cast<volatile char*>(p)[3], 'r');
 }
@@ -75,11 +75,11 @@ SIGIPC_TEST(SysvShmAttach, AlignedAddressIsUsedAsGiven, "sysv_shm.attach.at-alig
             "XSH shmat()",
             "shmat() with a non-null address that is a multiple of SHMLBA attaches at that "
             "address") {
-  sysvshm::Segment seg(4096);
+  sysv_shm::Segment seg(4096);
   const std::size_t lba = static_cast<std::size_t>(SHMLBA);
   std::uintptr_t a = free_aligned_range(4096, lba);
   void* p = shmat(seg.get(), reinterpret_cast<void*>(a), 0);
-  ASSERT_NE(p, sysvshm::kShmatFailed) << ErrnoText(errno);
+  ASSERT_NE(p, sysv_shm::kShmatFailed) << ErrnoText(errno);
   ShmAttachment at(p);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p), a);
 }
@@ -87,11 +87,11 @@ SIGIPC_TEST(SysvShmAttach, AlignedAddressIsUsedAsGiven, "sysv_shm.attach.at-alig
 SIGIPC_TEST(SysvShmAttach, RoundFlagRoundsAddressDownToShmlba, "sysv_shm.attach.shm-rnd",
             "XSH shmat()",
             "With SHM_RND a non-null address is rounded down to a multiple of SHMLBA") {
-  sysvshm::Segment seg(4096);
+  sysv_shm::Segment seg(4096);
   const std::size_t lba = static_cast<std::size_t>(SHMLBA);
   std::uintptr_t a = free_aligned_range(4096, lba);
   void* p = shmat(seg.get(), reinterpret_cast<void*>(a + 123), SHM_RND);
-  ASSERT_NE(p, sysvshm::kShmatFailed) << ErrnoText(errno);
+  ASSERT_NE(p, sysv_shm::kShmatFailed) << ErrnoText(errno);
   ShmAttachment at(p);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p), a);
 }
@@ -100,13 +100,13 @@ SIGIPC_TEST(SysvShmAttach, MisalignedAddressWithoutRoundFailsEinval,
             "sysv_shm.attach.misaligned-einval", "XSH shmat()",
             "A non-null address that is not a multiple of SHMLBA, without SHM_RND, fails with "
             "EINVAL") {
-  sysvshm::Segment seg(4096);
+  sysv_shm::Segment seg(4096);
   const std::size_t lba = static_cast<std::size_t>(SHMLBA);
   std::uintptr_t a = free_aligned_range(4096, lba);
   void* p = shmat(seg.get(), reinterpret_cast<void*>(a + 123), 0);
   int e = errno;
-  if (p != sysvshm::kShmatFailed) shmdt(p);
-  EXPECT_EQ(p, sysvshm::kShmatFailed);
+  if (p != sysv_shm::kShmatFailed) shmdt(p);
+  EXPECT_EQ(p, sysv_shm::kShmatFailed);
   EXPECT_EQ(e, EINVAL) << ErrnoText(e);
 }
 
@@ -116,8 +116,8 @@ SIGIPC_TEST(SysvShmAttach, InvalidIdFailsEinval, "sysv_shm.attach.invalid-id-ein
   SETUP_OK(shmctl(id, IPC_RMID, nullptr));
   void* p = shmat(id, nullptr, 0);
   int e = errno;
-  if (p != sysvshm::kShmatFailed) shmdt(p);
-  EXPECT_EQ(p, sysvshm::kShmatFailed);
+  if (p != sysv_shm::kShmatFailed) shmdt(p);
+  EXPECT_EQ(p, sysv_shm::kShmatFailed);
   EXPECT_EQ(e, EINVAL) << ErrnoText(e);
 }
 
@@ -125,20 +125,20 @@ SIGIPC_TEST(SysvShmAttach, DetachOfUnattachedAddressFailsEinval,
             "sysv_shm.detach.not-attached-einval", "XSH shmdt()",
             "shmdt() of an address that is not the start of an attached segment fails with "
             "EINVAL") {
-  sysvshm::Segment seg(2 * sysvshm::page_size());
-  ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
+  sysv_shm::Segment seg(2 * page_size());
+  ShmAttachment at(sysv_shm::attach_or_setup_error(seg.get()));
   int local = 0;
   EXPECT_FAILS_WITH(shmdt(&local), EINVAL);
-  EXPECT_FAILS_WITH(shmdt(static_cast<char*>(at.get()) + sysvshm::page_size()), EINVAL);
-  EXPECT_EQ(sysvshm::nattch(seg.get()), 1) << "the real attachment is untouched";
+  EXPECT_FAILS_WITH(shmdt(static_cast<char*>(at.get()) + page_size()), EINVAL);
+  EXPECT_EQ(sysv_shm::nattch(seg.get()), 1) << "the real attachment is untouched";
 }
 
 SIGIPC_TEST(SysvShmAttach, AccessAfterDetachFaults, "sysv_shm.detach.access-sigsegv", "XSH shmdt()",
             "After shmdt() the range is no longer mapped: a reference delivers SIGSEGV") {
-  sysvshm::Segment seg(4096);
-  WaitStatus st = sysvshm::RunFaultingChild(SIGSEGV, [&] {
+  sysv_shm::Segment seg(4096);
+  WaitStatus st = RunFaultingChild(SIGSEGV, [&] {
     void* p = shmat(seg.get(), nullptr, 0);
-    CHILD_CHECK(p != sysvshm::kShmatFailed);
+    CHILD_CHECK(p != sysv_shm::kShmatFailed);
     static_cast<volatile char*>(p)[0] = 1;
     CHILD_CHECK_OK(shmdt(p));
     static_cast<volatile char*>(p)[0] = 2;
@@ -150,11 +150,11 @@ SIGIPC_TEST(SysvShmAttach, AttachWithoutReadPermissionFailsEacces, "sysv_shm.att
             "XSH shmat()",
             "shmat() by a process without read permission on the segment fails with EACCES") {
   SIGIPC_REQUIRE_USER_SWITCH();
-  sysvshm::Segment seg(4096, 0600);
+  sysv_shm::Segment seg(4096, 0600);
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     void* p = shmat(seg.get(), nullptr, SHM_RDONLY);
     int e = errno;
-    CHILD_CHECK(p == sysvshm::kShmatFailed);
+    CHILD_CHECK(p == sysv_shm::kShmatFailed);
     CHILD_CHECK_EQ(e, EACCES);
   });
   EXPECT_CHILD_OK(st);
@@ -165,14 +165,14 @@ SIGIPC_TEST(SysvShmAttach, ReadWriteAttachNeedsWritePermission, "sysv_shm.attach
             "Without SHM_RDONLY, shmat() needs read and write permission: read-only permission "
             "gives EACCES, while SHM_RDONLY succeeds") {
   SIGIPC_REQUIRE_USER_SWITCH();
-  sysvshm::Segment seg(4096, 0644);
+  sysv_shm::Segment seg(4096, 0644);
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     void* p = shmat(seg.get(), nullptr, 0);
     int e = errno;
-    CHILD_CHECK(p == sysvshm::kShmatFailed);
+    CHILD_CHECK(p == sysv_shm::kShmatFailed);
     CHILD_CHECK_EQ(e, EACCES);
     p = shmat(seg.get(), nullptr, SHM_RDONLY);
-    CHILD_CHECK(p != sysvshm::kShmatFailed);
+    CHILD_CHECK(p != sysv_shm::kShmatFailed);
     CHILD_CHECK_OK(shmdt(p));
   });
   EXPECT_CHILD_OK(st);

@@ -19,8 +19,8 @@ namespace {
 
 SIGIPC_TEST(SysvShmCtl, StatReportsSegmentSize, "sysv_shm.stat.segsz", "XSH shmctl()",
             "IPC_STAT reports shm_segsz, the size given when the segment was created") {
-  const std::size_t len = 3 * sysvshm::page_size() + 1;
-  sysvshm::Segment seg(len);
+  const std::size_t len = 3 * page_size() + 1;
+  sysv_shm::Segment seg(len);
   struct shmid_ds ds {};
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_STAT, &ds));
   EXPECT_EQ(ds.shm_segsz, len);
@@ -30,13 +30,13 @@ SIGIPC_TEST(SysvShmCtl, SetChangesOwnerGroupAndMode, "sysv_shm.set.uid-gid-mode"
             "IPC_SET by the owner sets shm_perm.uid, shm_perm.gid and the low nine mode bits, "
             "leaving cuid/cgid") {
   SIGIPC_REQUIRE_IDS(kNobodyUid, kNobodyGid);
-  sysvshm::Segment seg(4096, 0600);
-  struct shmid_ds ds = sysvshm::stat_of(seg.get());
+  sysv_shm::Segment seg(4096, 0600);
+  struct shmid_ds ds = sysv_shm::stat_of(seg.get());
   ds.shm_perm.uid = kNobodyUid;
   ds.shm_perm.gid = kNobodyGid;
   ds.shm_perm.mode = 0640;
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_SET, &ds));
-  struct shmid_ds after = sysvshm::stat_of(seg.get());
+  struct shmid_ds after = sysv_shm::stat_of(seg.get());
   EXPECT_EQ(after.shm_perm.uid, kNobodyUid);
   EXPECT_EQ(after.shm_perm.gid, kNobodyGid);
   EXPECT_EQ(after.shm_perm.mode & 0777, 0640u);
@@ -46,19 +46,19 @@ SIGIPC_TEST(SysvShmCtl, SetChangesOwnerGroupAndMode, "sysv_shm.set.uid-gid-mode"
 
 SIGIPC_TEST_T(SysvShmCtl, SetUpdatesCtime, 15.0, "sysv_shm.set.ctime", "XSH shmctl()",
               "IPC_SET sets shm_ctime to the current time") {
-  sysvshm::Segment seg(4096, 0600);
-  struct shmid_ds ds = sysvshm::stat_of(seg.get());
+  sysv_shm::Segment seg(4096, 0600);
+  struct shmid_ds ds = sysv_shm::stat_of(seg.get());
   StampWindow w = StampWindow::after(ds.shm_ctime);
   ds.shm_perm.mode = 0604;
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_SET, &ds));
-  EXPECT_STAMP_CURRENT(w, sysvshm::stat_of(seg.get()).shm_ctime);
+  EXPECT_STAMP_CURRENT(w, sysv_shm::stat_of(seg.get()).shm_ctime);
 }
 
 SIGIPC_TEST(SysvShmCtl, SetByNonOwnerFailsEperm, "sysv_shm.set.non-owner-eperm", "XSH shmctl()",
             "IPC_SET by a process that is neither privileged nor the creator or owner fails with "
             "EPERM") {
   SIGIPC_REQUIRE_USER_SWITCH();
-  sysvshm::Segment seg(4096, 0666);
+  sysv_shm::Segment seg(4096, 0666);
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     struct shmid_ds ds {};
     CHILD_CHECK_OK(shmctl(seg.get(), IPC_STAT, &ds));
@@ -66,14 +66,14 @@ SIGIPC_TEST(SysvShmCtl, SetByNonOwnerFailsEperm, "sysv_shm.set.non-owner-eperm",
     CHILD_CHECK_ERRNO(shmctl(seg.get(), IPC_SET, &ds), EPERM);
   });
   EXPECT_CHILD_OK(st);
-  EXPECT_EQ(sysvshm::stat_of(seg.get()).shm_perm.mode & 0777, 0666u);
+  EXPECT_EQ(sysv_shm::stat_of(seg.get()).shm_perm.mode & 0777, 0666u);
 }
 
 SIGIPC_TEST(SysvShmCtl, RmidByNonOwnerFailsEperm, "sysv_shm.rmid.non-owner-eperm", "XSH shmctl()",
             "IPC_RMID by a process that is neither privileged nor the creator or owner fails "
             "with EPERM and the segment stays") {
   SIGIPC_REQUIRE_USER_SWITCH();
-  sysvshm::Segment seg(4096, 0666);
+  sysv_shm::Segment seg(4096, 0666);
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     CHILD_CHECK_ERRNO(shmctl(seg.get(), IPC_RMID, nullptr), EPERM);
   });
@@ -87,8 +87,8 @@ SIGIPC_TEST(SysvShmCtl, OwnerThatIsNotCreatorMayRemove, "sysv_shm.rmid.owner-all
             "IPC_RMID by an unprivileged process whose effective uid equals shm_perm.uid (not "
             "the creator) succeeds") {
   SIGIPC_REQUIRE_USER_SWITCH();
-  sysvshm::Segment seg(4096, 0600);
-  struct shmid_ds ds = sysvshm::stat_of(seg.get());
+  sysv_shm::Segment seg(4096, 0600);
+  struct shmid_ds ds = sysv_shm::stat_of(seg.get());
   ds.shm_perm.uid = kNobodyUid;
   SETUP_OK(shmctl(seg.get(), IPC_SET, &ds));
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid,
@@ -101,7 +101,7 @@ SIGIPC_TEST(SysvShmCtl, StatWithoutReadPermissionFailsEacces, "sysv_shm.stat.no-
             "XSH shmctl()",
             "IPC_STAT by a process without read permission on the segment fails with EACCES") {
   SIGIPC_REQUIRE_USER_SWITCH();
-  sysvshm::Segment seg(4096, 0600);
+  sysv_shm::Segment seg(4096, 0600);
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     struct shmid_ds ds {};
     CHILD_CHECK_ERRNO(shmctl(seg.get(), IPC_STAT, &ds), EACCES);
@@ -120,7 +120,7 @@ SIGIPC_TEST(SysvShmCtl, InvalidIdFailsEinval, "sysv_shm.ctl.invalid-id-einval", 
 
 SIGIPC_TEST(SysvShmCtl, InvalidCommandFailsEinval, "sysv_shm.ctl.invalid-cmd-einval",
             "XSH shmctl()", "shmctl() with a cmd that is not a valid command fails with EINVAL") {
-  sysvshm::Segment seg(4096);
+  sysv_shm::Segment seg(4096);
   struct shmid_ds ds {};
   EXPECT_FAILS_WITH(shmctl(seg.get(), 0x7fff, &ds), EINVAL);
 }

@@ -102,9 +102,9 @@ SIGIPC_TEST(SysvShmGet, SmallerOrZeroSizeFindsExisting, "sysv_shm.get.size-zero-
 SIGIPC_TEST(SysvShmGet, NewSegmentIsZeroFilled, "sysv_shm.get.zero-initialised",
             "Linux-only, shmget(2)",
             "The contents of a newly created segment are initialised to zero") {
-  const std::size_t len = 3 * sysvshm::page_size() + 5;
-  sysvshm::Segment seg(len);
-  ShmAttachment at(sysvshm::attach_or_setup_error(seg.get(), SHM_RDONLY));
+  const std::size_t len = 3 * page_size() + 5;
+  sysv_shm::Segment seg(len);
+  ShmAttachment at(sysv_shm::attach_or_setup_error(seg.get(), SHM_RDONLY));
   const volatile char* p = static_cast<const volatile char*>(at.get());
   std::size_t nonzero = 0;
   for (std::size_t i = 0; i < len; ++i) nonzero += p[i] != 0;
@@ -138,7 +138,7 @@ SIGIPC_TEST(SysvShmGet, CreatorAndOwnerAreEffectiveIds, "sysv_shm.get.init-perm-
   ASSERT_CHILD_OK(st);
   ASSERT_EQ(read(p.rd(), &id, sizeof id), static_cast<ssize_t>(sizeof id));
   SysvId seg(SysvId::kShm, id);
-  struct shmid_ds ds = sysvshm::stat_of(id);
+  struct shmid_ds ds = sysv_shm::stat_of(id);
   EXPECT_EQ(ds.shm_perm.cuid, kNobodyUid);
   EXPECT_EQ(ds.shm_perm.uid, kNobodyUid);
   EXPECT_EQ(ds.shm_perm.cgid, kNobodyGid);
@@ -153,15 +153,15 @@ SIGIPC_TEST(SysvShmGet, ModeIsLowNineBitsOfFlagsWithoutUmask, "sysv_shm.get.init
   int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0666);
   ASSERT_SUCCEEDS(id);
   SysvId seg(SysvId::kShm, id);
-  EXPECT_EQ(sysvshm::stat_of(id).shm_perm.mode & 0777, 0666u);
+  EXPECT_EQ(sysv_shm::stat_of(id).shm_perm.mode & 0777, 0666u);
 }
 
 SIGIPC_TEST(SysvShmGet, NewSegmentCountersAndTimesStartAtZero, "sysv_shm.get.init-counters",
             "XSH shmget()",
             "A new segment has shm_segsz = size, and shm_lpid, shm_nattch, shm_atime and "
             "shm_dtime 0") {
-  sysvshm::Segment seg(12345);
-  struct shmid_ds ds = sysvshm::stat_of(seg.get());
+  sysv_shm::Segment seg(12345);
+  struct shmid_ds ds = sysv_shm::stat_of(seg.get());
   EXPECT_EQ(ds.shm_segsz, 12345u);
   EXPECT_EQ(ds.shm_lpid, 0);
   EXPECT_EQ(ds.shm_nattch, 0u);
@@ -172,8 +172,8 @@ SIGIPC_TEST(SysvShmGet, NewSegmentCountersAndTimesStartAtZero, "sysv_shm.get.ini
 SIGIPC_TEST(SysvShmGet, CtimeIsCreationTime, "sysv_shm.get.init-ctime", "XSH shmget()",
             "A new segment's shm_ctime is set to the current time") {
   StampWindow w;
-  sysvshm::Segment seg(4096);
-  EXPECT_STAMP_CURRENT(w, sysvshm::stat_of(seg.get()).shm_ctime);
+  sysv_shm::Segment seg(4096);
+  EXPECT_STAMP_CURRENT(w, sysv_shm::stat_of(seg.get()).shm_ctime);
 }
 
 SIGIPC_TEST(SysvShmGet, CpidIsCreatorPid, "sysv_shm.stat.cpid", "XSH <sys/shm.h>",
@@ -192,7 +192,7 @@ SIGIPC_TEST(SysvShmGet, CpidIsCreatorPid, "sysv_shm.stat.cpid", "XSH <sys/shm.h>
   ASSERT_EQ(read(p.rd(), &id, sizeof id), static_cast<ssize_t>(sizeof id));
   ASSERT_EQ(read(p.rd(), &child, sizeof child), static_cast<ssize_t>(sizeof child));
   SysvId seg(SysvId::kShm, id);
-  EXPECT_EQ(sysvshm::stat_of(id).shm_cpid, child);
+  EXPECT_EQ(sysv_shm::stat_of(id).shm_cpid, child);
   EXPECT_NE(child, getpid());
 }
 

@@ -30,7 +30,7 @@ bool read_ull(const char* path, unsigned long long* v) {
 SIGIPC_TEST(SysvShmLinux, LockAndUnlockToggleShmLocked, "sysv_shm.linux.shm-lock",
             "Linux-only, shmctl(2)",
             "SHM_LOCK sets SHM_LOCKED in shm_perm.mode and SHM_UNLOCK clears it") {
-  sysvshm::Segment seg(4096);
+  sysv_shm::Segment seg(4096);
   errno = 0;
   if (shmctl(seg.get(), SHM_LOCK, nullptr) != 0) {
     int e = errno;
@@ -39,9 +39,9 @@ SIGIPC_TEST(SysvShmLinux, LockAndUnlockToggleShmLocked, "sysv_shm.linux.shm-lock
       SIGIPC_UNSUPPORTED("SHM_LOCK denied without CAP_IPC_LOCK: " + ErrnoText(e));
     FAIL() << "SHM_LOCK failed with " << ErrnoText(e);
   }
-  EXPECT_NE(sysvshm::stat_of(seg.get()).shm_perm.mode & SHM_LOCKED, 0u);
+  EXPECT_NE(sysv_shm::stat_of(seg.get()).shm_perm.mode & SHM_LOCKED, 0u);
   ASSERT_SUCCEEDS(shmctl(seg.get(), SHM_UNLOCK, nullptr));
-  EXPECT_EQ(sysvshm::stat_of(seg.get()).shm_perm.mode & SHM_LOCKED, 0u);
+  EXPECT_EQ(sysv_shm::stat_of(seg.get()).shm_perm.mode & SHM_LOCKED, 0u);
 }
 
 SIGIPC_TEST(SysvShmLinux, LockByUnprivilegedNonOwnerFailsEperm,
@@ -49,7 +49,7 @@ SIGIPC_TEST(SysvShmLinux, LockByUnprivilegedNonOwnerFailsEperm,
             "SHM_LOCK by an unprivileged process that is neither owner nor creator fails with "
             "EPERM") {
   SIGIPC_REQUIRE_USER_SWITCH();
-  sysvshm::Segment seg(4096, 0666);
+  sysv_shm::Segment seg(4096, 0666);
   WaitStatus st = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     CHILD_CHECK_ERRNO(shmctl(seg.get(), SHM_LOCK, nullptr), EPERM);
   });
@@ -99,7 +99,7 @@ SIGIPC_TEST(SysvShmLinux, ShmInfoCountsSegmentsInUse, "sysv_shm.linux.shm-info",
   SIGIPC_REQUIRE_PRIVATE_IPC_NAMESPACE();
   struct shm_info before {};
   ASSERT_SUCCEEDS(shmctl(0, SHM_INFO, reinterpret_cast<struct shmid_ds*>(&before)));
-  sysvshm::Segment seg(4096);
+  sysv_shm::Segment seg(4096);
   struct shm_info after {};
   int highest = shmctl(0, SHM_INFO, reinterpret_cast<struct shmid_ds*>(&after));
   ASSERT_SUCCEEDS(highest);
@@ -111,7 +111,7 @@ SIGIPC_TEST(SysvShmLinux, ShmStatTakesIndexAndReturnsId, "sysv_shm.linux.shm-sta
             "Linux-only, shmctl(2)",
             "SHM_STAT takes an index into the kernel's array (0..highest from SHM_INFO) and "
             "returns the id of the segment there") {
-  sysvshm::Segment seg(4096);
+  sysv_shm::Segment seg(4096);
   struct shm_info info {};
   int highest = shmctl(0, SHM_INFO, reinterpret_cast<struct shmid_ds*>(&info));
   ASSERT_SUCCEEDS(highest);

@@ -18,9 +18,9 @@ SIGIPC_TEST(SysvShmRmid, AttachedMemoryStaysUsableAfterRmid, "sysv_shm.rmid.atta
             "XSH shmctl()",
             "After IPC_RMID, addresses already attached keep reading and writing the segment's "
             "data until detached") {
-  sysvshm::Segment seg(4096);
-  ShmAttachment a(sysvshm::attach_or_setup_error(seg.get()));
-  ShmAttachment b(sysvshm::attach_or_setup_error(seg.get()));
+  sysv_shm::Segment seg(4096);
+  ShmAttachment a(sysv_shm::attach_or_setup_error(seg.get()));
+  ShmAttachment b(sysv_shm::attach_or_setup_error(seg.get()));
   static_cast<volatile char*>(a.get())[0] = 'd';
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_RMID, nullptr));
   EXPECT_EQ(static_cast<volatile char*>(b.get())[0], 'd');
@@ -34,7 +34,7 @@ SIGIPC_TEST(SysvShmRmid, RmidFreesKeyAtOnce, "sysv_shm.rmid.key-released", "XSH 
             "one") {
   key_t key;
   SysvId seg(SysvId::kShm, create_sysv_shm(4096, 0600, &key));
-  ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
+  ShmAttachment at(sysv_shm::attach_or_setup_error(seg.get()));
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_RMID, nullptr));
   EXPECT_FAILS_WITH(shmget(key, 0, 0600), ENOENT);
   int fresh = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
@@ -47,8 +47,8 @@ SIGIPC_TEST(SysvShmRmid, SegmentGoneAfterLastDetach, "sysv_shm.rmid.gone-after-l
             "XSH shmctl()",
             "A segment removed while attached is destroyed at the last detach: its id is then "
             "invalid (EINVAL)") {
-  sysvshm::Segment seg(4096);
-  void* p = sysvshm::attach_or_setup_error(seg.get());
+  sysv_shm::Segment seg(4096);
+  void* p = sysv_shm::attach_or_setup_error(seg.get());
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_RMID, nullptr));
   ASSERT_SUCCEEDS(shmdt(p));
   struct shmid_ds ds {};
@@ -72,14 +72,14 @@ SIGIPC_TEST(SysvShmRmid, AttachByIdAfterRmidFails, "sysv_shm.rmid.attach-after-r
             "XSH shmctl()",
             "After IPC_RMID the identifier is removed: shmat() with it fails with EINVAL even "
             "while other attaches remain") {
-  sysvshm::Segment seg(4096);
-  ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
+  sysv_shm::Segment seg(4096);
+  ShmAttachment at(sysv_shm::attach_or_setup_error(seg.get()));
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_RMID, nullptr));
   void* p = shmat(seg.get(), nullptr, 0);
   int e = errno;
-  if (p != sysvshm::kShmatFailed) shmdt(p);
-  EXPECT_EQ(p, sysvshm::kShmatFailed) << "shmat() of a removed identifier succeeded";
-  if (p == sysvshm::kShmatFailed) {
+  if (p != sysv_shm::kShmatFailed) shmdt(p);
+  EXPECT_EQ(p, sysv_shm::kShmatFailed) << "shmat() of a removed identifier succeeded";
+  if (p == sysv_shm::kShmatFailed) {
     EXPECT_EQ(e, EINVAL) << ErrnoText(e);
   }
 }
@@ -90,8 +90,8 @@ SIGIPC_TEST(SysvShmRmid, StatByIdAfterRmidFails, "sysv_shm.rmid.stat-after-rmid-
             "XSH shmctl()",
             "After IPC_RMID the identifier and its shmid_ds are removed: IPC_STAT fails with "
             "EINVAL even while attaches remain") {
-  sysvshm::Segment seg(4096);
-  ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
+  sysv_shm::Segment seg(4096);
+  ShmAttachment at(sysv_shm::attach_or_setup_error(seg.get()));
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_RMID, nullptr));
   struct shmid_ds ds {};
   EXPECT_FAILS_WITH(shmctl(seg.get(), IPC_STAT, &ds), EINVAL);
@@ -101,12 +101,12 @@ SIGIPC_TEST(SysvShmRmid, LinuxAllowsAttachOfMarkedSegment, "sysv_shm.rmid.linux-
             "Linux-only, shmctl(2)",
             "Linux lets a process attach, by id, a segment marked for destruction that is still "
             "attached elsewhere, and it is the same memory") {
-  sysvshm::Segment seg(4096);
-  ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
+  sysv_shm::Segment seg(4096);
+  ShmAttachment at(sysv_shm::attach_or_setup_error(seg.get()));
   static_cast<volatile char*>(at.get())[0] = 'm';
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_RMID, nullptr));
   void* p = shmat(seg.get(), nullptr, 0);
-  ASSERT_NE(p, sysvshm::kShmatFailed) << ErrnoText(errno);
+  ASSERT_NE(p, sysv_shm::kShmatFailed) << ErrnoText(errno);
   ShmAttachment second(p);
   EXPECT_EQ(static_cast<volatile char*>(p)[0], 'm');
 }
@@ -115,9 +115,9 @@ SIGIPC_TEST(SysvShmRmid, LinuxMarksRemovedSegmentWithShmDest, "sysv_shm.rmid.lin
             "Linux-only, shmctl(2)",
             "On Linux IPC_STAT of a segment removed while attached shows SHM_DEST in "
             "shm_perm.mode") {
-  sysvshm::Segment seg(4096);
-  ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
-  EXPECT_EQ(sysvshm::stat_of(seg.get()).shm_perm.mode & SHM_DEST, 0u) << "before IPC_RMID";
+  sysv_shm::Segment seg(4096);
+  ShmAttachment at(sysv_shm::attach_or_setup_error(seg.get()));
+  EXPECT_EQ(sysv_shm::stat_of(seg.get()).shm_perm.mode & SHM_DEST, 0u) << "before IPC_RMID";
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_RMID, nullptr));
   struct shmid_ds ds {};
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_STAT, &ds));

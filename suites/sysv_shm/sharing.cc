@@ -45,7 +45,7 @@ SIGIPC_TEST(SysvShmShare, UnrelatedProcessFindsSegmentByKey, "sysv_shm.get.share
             "from the key: each side sees the other's stores") {
   key_t key;
   SysvId seg(SysvId::kShm, create_sysv_shm(4096, 0600, &key));
-  ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
+  ShmAttachment at(sysv_shm::attach_or_setup_error(seg.get()));
   static_cast<volatile char*>(at.get())[0] = 'K';
   ExecArgv argv("sysv_shm_by_key", {std::to_string(key), "K"});
   Child child([&] {
@@ -66,14 +66,14 @@ SIGIPC_TEST(SysvShmShare, ChildDetachLeavesParentAttached, "sysv_shm.detach.per-
             "XSH shmdt()",
             "shmdt() in a child detaches only the child's copy: the parent's attachment at the "
             "same address keeps working") {
-  sysvshm::Segment seg(4096);
-  ShmAttachment at(sysvshm::attach_or_setup_error(seg.get()));
+  sysv_shm::Segment seg(4096);
+  ShmAttachment at(sysv_shm::attach_or_setup_error(seg.get()));
   volatile char* p = static_cast<volatile char*>(at.get());
   WaitStatus st = RunInChild([&] { CHILD_CHECK_OK(shmdt(const_cast<char*>(p))); });
   ASSERT_CHILD_OK(st);
   p[0] = 'k';
   EXPECT_EQ(p[0], 'k');
-  EXPECT_EQ(sysvshm::nattch(seg.get()), 1);
+  EXPECT_EQ(sysv_shm::nattch(seg.get()), 1);
 }
 
 SIGIPC_TEST(SysvShmShare, SetModeGovernsLaterAccess, "sysv_shm.set.mode-governs-access",
@@ -81,17 +81,17 @@ SIGIPC_TEST(SysvShmShare, SetModeGovernsLaterAccess, "sysv_shm.set.mode-governs-
             "Permission bits set with IPC_SET decide later access checks: a process denied "
             "before is allowed after the mode grants it") {
   SIGIPC_REQUIRE_USER_SWITCH();
-  sysvshm::Segment seg(4096, 0600);
+  sysv_shm::Segment seg(4096, 0600);
   WaitStatus before = RunAsUser(kNobodyUid, kNobodyGid, [&] {
-    CHILD_CHECK(shmat(seg.get(), nullptr, SHM_RDONLY) == sysvshm::kShmatFailed);
+    CHILD_CHECK(shmat(seg.get(), nullptr, SHM_RDONLY) == sysv_shm::kShmatFailed);
   });
   ASSERT_CHILD_OK(before);
-  struct shmid_ds ds = sysvshm::stat_of(seg.get());
+  struct shmid_ds ds = sysv_shm::stat_of(seg.get());
   ds.shm_perm.mode = 0604;
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_SET, &ds));
   WaitStatus after = RunAsUser(kNobodyUid, kNobodyGid, [&] {
     void* p = shmat(seg.get(), nullptr, SHM_RDONLY);
-    CHILD_CHECK(p != sysvshm::kShmatFailed);
+    CHILD_CHECK(p != sysv_shm::kShmatFailed);
     CHILD_CHECK_OK(shmdt(p));
   });
   EXPECT_CHILD_OK(after);
@@ -101,13 +101,13 @@ SIGIPC_TEST(SysvShmShare, SetIgnoresNonPermissionFields, "sysv_shm.set.only-perm
             "XSH shmctl()",
             "IPC_SET changes only shm_perm.uid, gid and mode: a different shm_segsz or shm_cpid "
             "in the buffer is ignored") {
-  sysvshm::Segment seg(4096);
-  struct shmid_ds ds = sysvshm::stat_of(seg.get());
+  sysv_shm::Segment seg(4096);
+  struct shmid_ds ds = sysv_shm::stat_of(seg.get());
   pid_t cpid = ds.shm_cpid;
   ds.shm_segsz = 8192;
   ds.shm_cpid = cpid + 1;
   ASSERT_SUCCEEDS(shmctl(seg.get(), IPC_SET, &ds));
-  struct shmid_ds after = sysvshm::stat_of(seg.get());
+  struct shmid_ds after = sysv_shm::stat_of(seg.get());
   EXPECT_EQ(after.shm_segsz, 4096u);
   EXPECT_EQ(after.shm_cpid, cpid);
 }

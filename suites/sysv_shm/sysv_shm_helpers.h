@@ -10,13 +10,12 @@
 
 #include "fixtures/check.h"
 #include "fixtures/ipc_guards.h"
+#include "fixtures/probes.h"
 #include "fixtures/process.h"
-#include "suites/posix_shm/shm_helpers.h"
+#include "fixtures/shared_memory.h"
 
 namespace sigipc {
-namespace sysvshm {
-
-inline std::size_t page_size() { return static_cast<std::size_t>(sysconf(_SC_PAGESIZE)); }
+namespace sysv_shm {
 
 // IPC_STAT whose failure is a setup error (for tests about something else).
 inline struct shmid_ds stat_of(int id) {
@@ -45,8 +44,5 @@ struct Segment {
   int get() const { return id.get(); }
 };
 
-// Memory-fault children: the POSIX shm helper serves both mechanisms.
-using pshm::RunFaultingChild;
-
-}  // namespace sysvshm
+}  // namespace sysv_shm
 }  // namespace sigipc
