@@ -1,10 +1,15 @@
-// mmap() arguments and protections on a shared memory object: offset and
-// flag errors, private writable mappings of read-only descriptors, stores to
-// read-only mappings, munmap() of one mapping. XSH mmap(), XSH munmap().
+// mmap() on shared memory objects and anonymous shared memory: offset, flag
+// and address errors, MAP_FIXED, PROT_NONE, MAP_ANONYMOUS, private writable
+// mappings of read-only descriptors, stores to read-only mappings, munmap()
+// of one mapping; and the Linux-only file interface of an object
+// (read/write/lseek on tmpfs). XSH mmap(), XSH munmap(), shm_overview(7).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdint>
 
 #include "fixtures/check.h"
 #include "fixtures/ipc_guards.h"
@@ -114,6 +119,118 @@ SIGIPC_TEST(PosixShmMmap, MunmapOfOneMappingLeavesOthers, "posix_shm.munmap.othe
   EXPECT_EQ(keep.as<volatile char>()[0], 'u');
   keep.as<volatile char>()[1] = 'v';
   EXPECT_EQ(keep.as<volatile char>()[1], 'v');
+}
+
+SIGIPC_TEST(PosixShmMoreMmap, FixedMappingReplacesExistingOne, "posix_shm.mmap.fixed-replaces",
+            "XSH mmap()",
+            "MAP_FIXED at the address of an existing mapping places the new mapping exactly "
+            "there and replaces the old one's pages") {
+  ShmName name_a("a"), name_b("b");
+  const std::size_t pg = page_size();
+  UniqueFd fa = posix_shm::create_sized(name_a, pg);
+  UniqueFd fb = posix_shm::create_sized(name_b, pg);
+  {
+    Mapping mb = posix_shm::map_or_setup_error(fb.get(), pg);
+    mb.as<char>()[0] = 'b';
+  }
+  Mapping ma = posix_shm::map_or_setup_error(fa.get(), pg);
+  ma.as<char>()[0] = 'a';
+  void* p = mmap(ma.get(), pg, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fb.get(), 0);
+  ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
+  ASSERT_EQ(p, ma.get()) << "MAP_FIXED must use addr exactly";
+  EXPECT_EQ(ma.as<volatile char>()[0], 'b');
+}
+
+SIGIPC_TEST(PosixShmMoreMmap, FixedMisalignedAddressFailsEinval,
+            "posix_shm.mmap.fixed-misaligned-einval", "XSH mmap()",
+            "MAP_FIXED with an address that is not a multiple of the page size fails with "
+            "EINVAL") {
+  ShmName name;
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping base = posix_shm::map_or_setup_error(fd.get(), 2 * pg);
+  void* odd = base.as<char>() + 1;
+  void* p = mmap(odd, pg, PROT_READ, MAP_SHARED | MAP_FIXED, fd.get(), 0);
+  int e = errno;
+  ASSERT_EQ(p, MAP_FAILED) << "mapped at " << p;
+  EXPECT_EQ(e, EINVAL) << ErrnoText(e);
+}
+
+SIGIPC_TEST(PosixShmMoreMmap, ProtNoneAccessRaisesSigsegv, "posix_shm.mmap.prot-none-sigsegv",
+            "XSH mmap()", "A read of a PROT_NONE mapping of an object is not permitted: SIGSEGV") {
+  ShmName name;
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg, PROT_NONE);
+  const volatile char* c = m.as<const volatile char>();
+  WaitStatus st = RunFaultingChild(SIGSEGV, [&] {
+    char v = c[0];
+    (void)v;
+  });
+  EXPECT_TRUE(KilledBy(st, SIGSEGV));
+}
+
+SIGIPC_TEST(PosixShmMoreMmap, SharedAnonymousMemoryIsSharedWithChild,
+            "posix_shm.mmap.anonymous-shared-fork", "XSH mmap() (POSIX.1-2024 MAP_ANONYMOUS)",
+            "MAP_SHARED|MAP_ANONYMOUS memory is shared with a forked child: its store is seen by "
+            "the parent") {
+  const std::size_t pg = page_size();
+  void* p = mmap(nullptr, pg, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
+  Mapping m(p, pg);
+  WaitStatus st = RunInChild([&] { m.as<volatile char>()[11] = 's'; });
+  ASSERT_CHILD_OK(st);
+  EXPECT_EQ(m.as<volatile char>()[11], 's');
+}
+
+SIGIPC_TEST(PosixShmMoreMmap, AnonymousMemoryIsZeroFilled, "posix_shm.mmap.anonymous-zero",
+            "XSH mmap() (POSIX.1-2024 MAP_ANONYMOUS)",
+            "A new MAP_ANONYMOUS mapping reads as all bits zero") {
+  const std::size_t len = 4 * page_size();
+  void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(p, MAP_FAILED) << ErrnoText(errno);
+  Mapping m(p, len);
+  const volatile unsigned char* c = m.as<const volatile unsigned char>();
+  std::size_t nonzero = 0;
+  for (std::size_t i = 0; i < len; ++i) nonzero += c[i] != 0;
+  EXPECT_EQ(nonzero, 0u);
+}
+
+// Linux objects are tmpfs files (shm_overview(7)), so the file interface
+// works on them and sees the same pages as mappings.
+SIGIPC_TEST(PosixShmMoreMmap, WriteThroughDescriptorIsSeenInMapping,
+            "posix_shm.linux.write-seen-in-mapping", "Linux-only, shm_overview(7)",
+            "Bytes written with pwrite() to an object's descriptor appear in its shared mapping") {
+  ShmName name;
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg, PROT_READ);
+  ASSERT_EQ(pwrite(fd.get(), "wx", 2, 300), 2) << ErrnoText(errno);
+  EXPECT_EQ(m.as<volatile char>()[300], 'w');
+  EXPECT_EQ(m.as<volatile char>()[301], 'x');
+}
+
+SIGIPC_TEST(PosixShmMoreMmap, ReadThroughDescriptorSeesMappingStores,
+            "posix_shm.linux.read-sees-mapping", "Linux-only, shm_overview(7)",
+            "read() from an object's descriptor returns bytes stored through a shared mapping") {
+  ShmName name;
+  const std::size_t pg = page_size();
+  UniqueFd fd = posix_shm::create_sized(name, pg);
+  Mapping m = posix_shm::map_or_setup_error(fd.get(), pg);
+  m.as<char>()[0] = 'r';
+  m.as<char>()[1] = 'm';
+  char buf[2] = {0, 0};
+  ASSERT_EQ(read(fd.get(), buf, 2), 2) << ErrnoText(errno);
+  EXPECT_EQ(buf[0], 'r');
+  EXPECT_EQ(buf[1], 'm');
+}
+
+SIGIPC_TEST(PosixShmMoreMmap, LseekEndReturnsObjectSize, "posix_shm.linux.lseek-end-size",
+            "Linux-only, shm_overview(7)",
+            "lseek(fd, 0, SEEK_END) on an object's descriptor returns the object's size") {
+  ShmName name;
+  UniqueFd fd = posix_shm::create_sized(name, 777);
+  EXPECT_EQ(lseek(fd.get(), 0, SEEK_END), 777) << ErrnoText(errno);
 }
 
 }  // namespace

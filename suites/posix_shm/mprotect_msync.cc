@@ -10,7 +10,6 @@
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
-#include "suites/posix_shm/more_helpers.h"
 #include "suites/posix_shm/shm_helpers.h"
 
 namespace sigipc {
