@@ -37,6 +37,7 @@ extern "C" {
 #endif
 
 #include "fixtures/errno_name.h"
+#include "fixtures/io.h"
 #include "fixtures/process.h"
 #include "fixtures/result_channel.h"
 #include "injectors/signal_injector.h"
@@ -117,31 +118,6 @@ int send_tgkill(pid_t pid, pid_t tid, int sig) {
 #else
   return static_cast<int>(syscall(SYS_tgkill, pid, tid, sig));
 #endif
-}
-
-bool write_full(int fd, const void* p, std::size_t n) {
-  const char* c = static_cast<const char*>(p);
-  while (n > 0) {
-    ssize_t w = write(fd, c, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    c += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-// Reads up to n bytes until EOF; returns the count read.
-std::size_t read_full(int fd, void* p, std::size_t n) {
-  char* c = static_cast<char*>(p);
-  std::size_t got = 0;
-  while (got < n) {
-    ssize_t r = read(fd, c + got, n - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    got += static_cast<std::size_t>(r);
-  }
-  return got;
 }
 
 enum class Wake { kDue, kStop, kTargetGone };
@@ -269,15 +245,15 @@ int send_one(const SenderArgs& a, int sig, std::uint64_t seq) {
     }
     if (!ready) {
       char c = 1;
-      write_full(a.ready_fd, &c, 1);
+      write_all(a.ready_fd, &c, 1);
       ready = true;
     }
   }
   if (!ready) {
     char c = 1;
-    write_full(a.ready_fd, &c, 1);
+    write_all(a.ready_fd, &c, 1);
   }
-  child_exit(write_full(a.report_fd, &r, sizeof r) ? 0 : 2);
+  child_exit(write_all(a.report_fd, &r, sizeof r) ? 0 : 2);
 }
 
 SignalCounts counts_of(const Report& r) {
@@ -408,7 +384,7 @@ void SignalInjector::State::start_sender(pid_t pid, pid_t tid) {
   ready_wr.reset();
   report_wr.reset();
   char c;
-  if (read_full(ready_rd.get(), &c, 1) != 1) {
+  if (read_all(ready_rd.get(), &c, 1) != 1) {
     // The sender died before sending: stop() reports how.
     stop_wr.reset();
   }
@@ -422,7 +398,7 @@ void SignalInjector::State::timer_main(int ready_fd, int done_fd) {
   const auto mark_ready = [&] {
     if (!ready) {
       char c = 1;
-      write_full(ready_fd, &c, 1);
+      write_all(ready_fd, &c, 1);
       close(ready_fd);
       ready = true;
     }
@@ -467,7 +443,7 @@ void SignalInjector::State::timer_main(int ready_fd, int done_fd) {
   mark_ready();
   // A byte, not just EOF: children the caller forks meanwhile hold copies.
   char c = 1;
-  write_full(done_fd, &c, 1);
+  write_all(done_fd, &c, 1);
   close(done_fd);
 }
 
@@ -522,7 +498,7 @@ void SignalInjector::State::start_timer(pid_t tid) {
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   char c;
-  read_full(ready_rd.get(), &c, 1);
+  read_all(ready_rd.get(), &c, 1);
 }
 
 void SignalInjector::start(pid_t pid, pid_t tid) {
@@ -542,7 +518,7 @@ SignalCounts SignalInjector::stop() {
   s.stopped = true;
   if (s.stop_wr.get() >= 0) {
     char c = 1;
-    write_full(s.stop_wr.get(), &c, 1);
+    write_all(s.stop_wr.get(), &c, 1);
   }
   if (s.plan.via == Via::kTimer) {
     if (s.timer_thread.joinable()) s.timer_thread.join();
@@ -554,7 +530,7 @@ SignalCounts SignalInjector::stop() {
     return s.result;
   }
   Report r{};
-  const std::size_t got = read_full(s.report_rd.get(), &r, sizeof r);
+  const std::size_t got = read_all(s.report_rd.get(), &r, sizeof r);
   s.report_rd.reset();
   s.stop_wr.reset();
   s.stop_rd_keep.reset();

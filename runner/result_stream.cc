@@ -7,24 +7,12 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "fixtures/io.h"
 #include "reports/stream.h"
 
 namespace sigipc {
 
 namespace {
-
-// Writes all of text, retrying short writes; false on an error (EPIPE when
-// standard output is a pipe whose reader has gone: SIGPIPE is ignored).
-bool write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 std::string one_line(const std::string& s) {
   std::string o;
@@ -82,7 +70,11 @@ void ResultStream::put(const std::string& line, bool sync) {
   if (format_ == StdoutFormat::kJsonl) to_stdout(line);
 }
 
-void ResultStream::to_stdout(const std::string& text) { write_all(STDOUT_FILENO, text); }
+// A failed write (EPIPE when standard output is a pipe whose reader has
+// gone: SIGPIPE is ignored) is left to the file copy of the stream.
+void ResultStream::to_stdout(const std::string& text) {
+  write_all(STDOUT_FILENO, text.data(), text.size());
+}
 
 void ResultStream::header(const nlohmann::json& environment,
                           const std::vector<std::string>& planned,
