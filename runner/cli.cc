@@ -147,6 +147,7 @@ struct RunArgs {
   std::string repeat = "1";
   std::string wrapper;
   std::string isolation = "auto";
+  std::string test_start = "auto";
   bool fork_server = false;
   std::vector<std::string> expect_files;
   std::string resume, rerun_failed, shard, durations, stdout_format = "progress";
@@ -292,7 +293,29 @@ double parse_timeout_mul(const std::string& text) {
   return v;
 }
 
-// --isolation and --fork-server against what this machine allows.
+// --test-start (and its old spelling --fork-server): forking each test from
+// one started copy saves the program's start-up, but a forked test carries
+// no environment token, so it needs namespace isolation to be found.
+void choose_test_start(const RunArgs& a, Setup& s) {
+  if (a.fork_server && a.test_start != "auto" && a.test_start != "fork-server")
+    throw UsageError("--fork-server contradicts --test-start " + a.test_start);
+  const std::string start = a.fork_server ? "fork-server" : a.test_start;
+  if (start != "auto" && start != "exec" && start != "fork-server")
+    throw UsageError("--test-start must be auto, exec or fork-server, not '" + start + "'");
+  const bool namespaces = s.o.isolation == Isolation::kNamespaces;
+  if (start == "fork-server" && !namespaces) {
+    if (a.isolation != "auto")
+      throw UsageError(std::string(a.fork_server ? "--fork-server" : "--test-start fork-server") +
+                       " needs namespace isolation (process-group isolation finds a test's "
+                       "processes by an environment token a forked test does not carry)");
+    s.start_note =
+        "--test-start fork-server asked for, but namespaces are not available here: tests are "
+        "exec'd";
+  }
+  s.o.fork_server = start != "exec" && namespaces;
+}
+
+// --isolation against what this machine allows, then how tests start.
 void choose_isolation(const RunArgs& a, Setup& s) {
   SchedulerOptions& o = s.o;
   std::string& why = s.isolation_why;
@@ -307,15 +330,7 @@ void choose_isolation(const RunArgs& a, Setup& s) {
   } else {
     throw UsageError("--isolation must be auto, namespaces or process-group");
   }
-  if (a.fork_server && o.isolation == Isolation::kProcessGroup) {
-    if (a.isolation != "auto")
-      throw UsageError(
-          "--fork-server needs namespace isolation (process-group isolation finds a "
-          "test's processes by an environment token a forked test does not carry)");
-    s.start_note =
-        "--fork-server asked for, but namespaces are not available here: tests are exec'd";
-  }
-  o.fork_server = a.fork_server && o.isolation == Isolation::kNamespaces;
+  choose_test_start(a, s);
 }
 
 Setup setup_scheduler(const RunArgs& a) {
@@ -601,10 +616,11 @@ void add_scheduling_options(CLI::App* run, RunArgs& a) {
                   "$SIGIPC_WRAPPER)")
       ->envname("SIGIPC_WRAPPER");
   run->add_option("--isolation", a.isolation, "auto, namespaces or process-group (default: auto)");
-  run->add_flag(
-      "--fork-server", a.fork_server,
-      "Fork each test from one started copy of the program (behind the wrapper) instead of "
-      "executing it afresh: much faster under emulators; needs namespace isolation");
+  run->add_option("--test-start", a.test_start,
+                  "fork-server: fork each test from one started copy of the program (behind the "
+                  "wrapper), needs namespace isolation; exec: start the program afresh per test; "
+                  "auto: fork-server where namespaces are available (default: auto)");
+  run->add_flag("--fork-server", a.fork_server, "Same as --test-start fork-server");
 }
 
 }  // namespace

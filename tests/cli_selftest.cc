@@ -58,6 +58,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "--isolation", "process-group", "--fork-server", "--out", "@OUT"},
                  {},
                  "--fork-server"},
+        BadUsage{
+            {"run", "--isolation", "process-group", "--test-start", "fork-server", "--out", "@OUT"},
+            {},
+            "--test-start fork-server"},
+        BadUsage{{"run", "--test-start", "vfork", "--out", "@OUT"}, {}, "--test-start"},
+        BadUsage{
+            {"run", "--fork-server", "--test-start", "exec", "--out", "@OUT"}, {}, "contradicts"},
         BadUsage{{"run", "--out", "/proc/no/such/dir"}, {}, "/proc/no/such/dir"},
         BadUsage{{"run", "--out", "@OUT"}, {"SIGIPC_TIMEOUT_MUL=fast"}, "SIGIPC_TIMEOUT_MUL"},
         BadUsage{{"list", "--filter", "zzz*"}, {}, "no test matches"},

@@ -83,12 +83,13 @@ TEST_P(HarnessVerdicts, EveryOutcomeReachesTheResult) {
   std::string mark = "SIGIPC_SELFTEST_RUN=" + std::to_string(getpid()) + "-" + isolation;
   auto shm_before = sigipc_shm_entries();
   int msg_before = sysv_count("msg"), sem_before = sysv_count("sem");
-  // "fork-server": namespaces, tests forked from the fork server.
+  // "namespaces": each test exec'd; "fork-server": namespaces, tests forked
+  // from the fork server (the default where namespaces work).
   const bool fork_server = isolation == "fork-server";
   std::vector<std::string> argv = {
       HARNESS_BIN, "run", "--out",       out.path(),
       "--jobs",    "4",   "--isolation", fork_server ? "namespaces" : isolation};
-  if (fork_server) argv.push_back("--fork-server");
+  if (isolation == "namespaces") argv.insert(argv.end(), {"--test-start", "exec"});
   auto r = run_cmd(argv, {"SIGIPC_SELFTEST_MARK=passed-through", mark});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   auto j = read_json(out.path() + "/results.json");
