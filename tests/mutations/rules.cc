@@ -1,0 +1,12 @@
+// Shims of the signal rules the source chapter names: terminal-generated
+// signals, signal-driven and asynchronous I/O, core dumps, alternate stack
+// sizes, signal().
+#include "tests/mutation_selftest.h"
+
+using selftest::Mutation;
+
+SIGIPC_MUTATIONS(NewRules,
+                 Mutation{"libshim_rules_tcsetattr_keeps_isig.so",
+                          "SignalTerminal.SpecialCharactersAreDataWhenIsigIsClear"},
+                 Mutation{"libshim_jobctl_tcsetpgrp_noop.so",
+                          "SignalTerminal.IntrQuitSuspCharactersSignalNoBackgroundProcess"});
