@@ -9,4 +9,8 @@ SIGIPC_MUTATIONS(NewRules,
                  Mutation{"libshim_rules_tcsetattr_keeps_isig.so",
                           "SignalTerminal.SpecialCharactersAreDataWhenIsigIsClear"},
                  Mutation{"libshim_jobctl_tcsetpgrp_noop.so",
-                          "SignalTerminal.IntrQuitSuspCharactersSignalNoBackgroundProcess"});
+                          "SignalTerminal.IntrQuitSuspCharactersSignalNoBackgroundProcess"},
+                 Mutation{"libshim_rules_fcntl_drops_o_async.so",
+                          "SignalSigio.AsyncPipeSendsSigioToOwnerWhenDataArrives"},
+                 Mutation{"libshim_rules_aio_drops_sigev_value.so",
+                          "SignalSiginfoAio.AioWriteCompletionSignalCarriesSiAsyncioAndValue"});
