@@ -1,7 +1,7 @@
-// MINSIGSTKSZ in the POSIX environment. The rest of the suite is compiled
+// MINSIGSTKSZ and SIGSTKSZ in the POSIX environment. The rest of the suite is compiled
 // with _GNU_SOURCE (g++ defines it, and so does the build), under which
-// glibc 2.34+ replaces the XBD <signal.h> constant with a run-time
-// sysconf(_SC_SIGSTKSZ) value. This file includes nothing but <signal.h>,
+// glibc 2.34+ replaces both XBD <signal.h> constants with run-time
+// sysconf(_SC_SIGSTKSZ) values. This file includes nothing but <signal.h>,
 // so undefining _GNU_SOURCE before it is safe.
 #undef _GNU_SOURCE
 #undef _DYNAMIC_STACK_SIZE_SOURCE
@@ -13,6 +13,7 @@ namespace sigipc {
 namespace signals {
 
 long posix_minsigstksz() { return MINSIGSTKSZ; }
+long posix_sigstksz() { return SIGSTKSZ; }
 
 }  // namespace signals
 }  // namespace sigipc

@@ -200,6 +200,8 @@ inline stack_t query_alt_stack() {
 // sysconf(_SC_SIGSTKSZ). Defined in altstack_posix_minsigstksz.cc, a
 // translation unit compiled in the POSIX environment.
 long posix_minsigstksz();
+// SIGSTKSZ likewise (glibc 2.34+ under _GNU_SOURCE: sysconf(_SC_SIGSTKSZ)).
+long posix_sigstksz();
 
 }  // namespace signals
 }  // namespace sigipc

@@ -13,4 +13,8 @@ SIGIPC_MUTATIONS(NewRules,
                  Mutation{"libshim_rules_fcntl_drops_o_async.so",
                           "SignalSigio.AsyncPipeSendsSigioToOwnerWhenDataArrives"},
                  Mutation{"libshim_rules_aio_drops_sigev_value.so",
-                          "SignalSiginfoAio.AioWriteCompletionSignalCarriesSiAsyncioAndValue"});
+                          "SignalSiginfoAio.AioWriteCompletionSignalCarriesSiAsyncioAndValue"},
+                 Mutation{"libshim_rules_setrlimit_no_core.so",
+                          "SignalDefaultActionCore.SegvAbrtQuitDumpCoreWhenRlimitCoreAllows"},
+                 Mutation{"libshim_rules_sigaltstack_noop.so",
+                          "SignalAltStack.SigstkszStackWithGuardHoldsASaSiginfoFrame"});
