@@ -1,6 +1,7 @@
 // What a child created by fork() does not inherit of the signal state:
 // alarms, interval timers, per-process timers, queued real-time signals;
-// and whose mask it starts with when a thread forks. (Dispositions, the mask
+// and whose mask it starts with when a thread forks; and that its memory is a
+// copy of its own. (Dispositions, the mask
 // of a single-threaded parent and standard pending signals: dispositions.cc,
 // masks.cc, pending.cc.) XSH fork().
 #include <signal.h>
@@ -119,6 +120,33 @@ SIGIPC_TEST(SignalForkExec, ForkChildDoesNotInheritPerProcessTimers,
     CHILD_CHECK_ERRNO(timer_gettime(id, &v), EINVAL);
   });
   EXPECT_CHILD_OK(st);
+}
+
+// Ordinary static data, written on one side of a fork() after it.
+int g_static_value = 1;
+char g_static_text[8] = "parent";
+
+SIGIPC_TEST(SignalForkExec, ForkChildStoresToStaticDataStayInTheChild,
+            "signal.forkexec.fork-separate-memory", "XSH fork()",
+            "A child created by fork() has its own copy of the parent's memory: its stores to "
+            "ordinary static data are not seen by the parent, and the parent's later stores "
+            "are not seen by the child") {
+  g_static_value = 1;
+  Gate stored, checked;
+  Child c([&stored, &checked] {
+    g_static_value = 2;
+    g_static_text[0] = 'C';
+    stored.open();
+    checked.wait();  // the parent has stored 3 by now
+    CHILD_CHECK_EQ(g_static_value, 2);
+    CHILD_CHECK_EQ(g_static_text[0], 'C');
+  });
+  stored.wait();  // the child's stores are done and it is still alive
+  EXPECT_EQ(g_static_value, 1) << "the parent sees the child's store";
+  EXPECT_EQ(g_static_text[0], 'p') << "the parent sees the child's store";
+  g_static_value = 3;
+  checked.open();
+  EXPECT_CHILD_OK(c.wait());
 }
 
 }  // namespace

@@ -83,5 +83,28 @@ SIGIPC_TEST(SignalRtRange, RangeOverlapsNoStandardSignal, "signal.rt.no-overlap"
   check(SIGCONT);
 }
 
+SIGIPC_TEST(SignalRtRange, StandardSignalsAreExactlyOneToThirtyOne, "signal.rt.standard-one-to-31",
+            "signal(7) (Linux-only: the numbering)",
+            "The standard signals of signal(7) are numbered exactly 1..31, one signal each, and "
+            "the real-time range starts above them (SIGRTMIN > 31)") {
+  const int standard[] = {
+      SIGHUP,    SIGINT,    SIGQUIT, SIGILL,   SIGTRAP, SIGABRT, SIGBUS,  SIGFPE,
+      SIGKILL,   SIGUSR1,   SIGSEGV, SIGUSR2,  SIGPIPE, SIGALRM, SIGTERM,
+#ifdef SIGSTKFLT
+      SIGSTKFLT,
+#endif
+      SIGCHLD,   SIGCONT,   SIGSTOP, SIGTSTP,  SIGTTIN, SIGTTOU, SIGURG,  SIGXCPU,
+      SIGXFSZ,   SIGVTALRM, SIGPROF, SIGWINCH, SIGIO,   SIGPWR,  SIGSYS,
+  };
+  bool seen[32] = {};
+  for (int sig : standard) {
+    ASSERT_TRUE(sig >= 1 && sig <= 31) << SignalText(sig) << " is outside 1..31";
+    EXPECT_FALSE(seen[sig]) << "two standard signals share number " << sig;
+    seen[sig] = true;
+  }
+  for (int n = 1; n <= 31; ++n) EXPECT_TRUE(seen[n]) << "no standard signal has number " << n;
+  EXPECT_GT(SIGRTMIN, 31) << "SIGRTMIN";
+}
+
 }  // namespace
 }  // namespace sigipc

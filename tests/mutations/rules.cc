@@ -17,4 +17,6 @@ SIGIPC_MUTATIONS(NewRules,
                  Mutation{"libshim_rules_setrlimit_no_core.so",
                           "SignalDefaultActionCore.SegvAbrtQuitDumpCoreWhenRlimitCoreAllows"},
                  Mutation{"libshim_rules_sigaltstack_noop.so",
-                          "SignalAltStack.SigstkszStackWithGuardHoldsASaSiginfoFrame"});
+                          "SignalAltStack.SigstkszStackWithGuardHoldsASaSiginfoFrame"},
+                 Mutation{"libshim_rules_signal_accepts_bad_numbers.so",
+                          "SignalDisposition.SignalRejectsInvalidSignalNumbers"});
