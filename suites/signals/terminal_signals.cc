@@ -136,6 +136,7 @@ WaitStatus RunForegroundSession(const Pty& pty, bool check_fg) {
     CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, &set, nullptr));  // inherited by every member
     Gate joined, in_foreground, seen_bg, marker_read;
     pid_t a1 = fork_member(0, [&] {
+      in_foreground.close_opener();  // EOF, not a hang, if the leader dies first
       joined.open();
       in_foreground.wait();
       if (check_fg) {
