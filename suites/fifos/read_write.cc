@@ -4,10 +4,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "fixtures/check.h"
+#include "fixtures/io.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
@@ -156,6 +158,48 @@ SIGIPC_TEST(FifoReadWrite, NonblockingWriteToFullFifoFailsWithEagain,
   EXPECT_FAILS_WITH(write(e.wr.get(), "z", 1), EAGAIN);
   EXPECT_EQ(fifos::drain_count(e.rd.get()), total)
       << "a write that failed with EAGAIN transferred data";
+}
+
+// The FIFO is filled, one {PIPE_BUF} taken out, then all but kLeft bytes of
+// that put back: some room, less than the request. On Linux the room is the
+// tail of the last page, which small writes may still fill.
+SIGIPC_TEST(FifoReadWrite, NonblockingWriteLargerThanTheRoomLeftWritesAllOrNothing,
+            "fifo.write.nonblock-partial-room-eagain", "XSH write()",
+            "A write of at most {PIPE_BUF} bytes with O_NONBLOCK to a FIFO with some room, but "
+            "less than the write needs, transfers no data and fails with EAGAIN (all of it "
+            "where it fits after all, never a part)") {
+  constexpr long kLeft = 100;
+  TempFifo f;
+  fifos::FifoEnds e = fifos::open_both(f.path());
+  SIGIPC_PIPE_BUF_OR_SKIP(pb, e.wr.get());
+  if (pb <= kLeft) SIGIPC_UNSUPPORTED("{PIPE_BUF} is too small to leave part of it free");
+  set_nonblocking(e.wr.get(), true);
+  PatternStream s;
+  while (s.write_next(e.wr.get(), static_cast<std::size_t>(pb)) > 0) {
+  }
+  while (s.write_next(e.wr.get(), 1) > 0) {
+  }
+  if (errno != EAGAIN) setup_error_errno(__FILE__, __LINE__, "filling the FIFO", errno);
+  std::string why;
+  while (s.consumed() < static_cast<std::uint64_t>(pb))
+    ASSERT_GT(s.read_next(e.rd.get(), static_cast<std::size_t>(pb) - s.consumed(), &why), 0)
+        << "setup: reading {PIPE_BUF} bytes back: " << ErrnoText(errno);
+  ASSERT_EQ(s.write_next(e.wr.get(), static_cast<std::size_t>(pb - kLeft)), pb - kLeft)
+      << "setup: refilling all but " << kLeft << " bytes: " << ErrnoText(errno);
+
+  const ssize_t w = s.write_next(e.wr.get(), static_cast<std::size_t>(pb));
+  const int err = errno;
+  const bool had_room = s.write_next(e.wr.get(), 1) == 1;
+  if (w == -1 && !had_room)
+    SIGIPC_UNSUPPORTED("the FIFO kept no room for a 1-byte write: the partial case is not reached");
+  EXPECT_TRUE(w == pb || (w == -1 && err == EAGAIN))
+      << "write() of {PIPE_BUF} = " << pb << " bytes returned " << w
+      << (w == -1 ? " with " + ErrnoText(err) : std::string(" (a partial write)"));
+  while (s.read_next(e.rd.get(), 4096, &why) > 0) {
+  }
+  EXPECT_EQ(errno, EAGAIN) << "draining: " << ErrnoText(errno);
+  EXPECT_EQ(why, "") << "the FIFO's content";
+  EXPECT_EQ(s.consumed(), s.written()) << "bytes in the FIFO, against the bytes write() reported";
 }
 
 SIGIPC_TEST(FifoReadWrite, WriteAfterReaderClosedFailsWithEpipeWhenIgnored,

@@ -222,5 +222,19 @@ inline int take_signal(int sig, siginfo_t* info, int wait_ms) {
   return r;
 }
 
+// How long a test waits to see that a notification it must not get stays
+// away. Linux generates the signal inside mq_send(), but POSIX does not say
+// the notification is synchronous: a platform that sends it later from
+// elsewhere would pass a zero-length check vacuously. A bound, not a
+// synchronisation: a correct platform waits it out in full.
+constexpr int kNoSignalWaitMs = 150;
+
+// True when no sig arrived (blocked, taken if it did) within
+// kNoSignalWaitMs.
+inline bool no_signal_arrives(int sig) {
+  siginfo_t info{};
+  return take_signal(sig, &info, kNoSignalWaitMs) == -1;
+}
+
 }  // namespace posix_mq
 }  // namespace sigipc

@@ -7,12 +7,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <string>
 #include <vector>
 
 #include "fixtures/check.h"
+#include "fixtures/exclusive_race.h"
 #include "fixtures/ipc_guards.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
+#include "fixtures/result_channel.h"
 #include "suites/posix_shm/shm_helpers.h"
 
 namespace sigipc {
@@ -50,33 +53,28 @@ SIGIPC_TEST(PosixShmObject, CreateFlagDoesNotChangeExistingMode,
 }
 
 SIGIPC_TEST(PosixShmObject, ExclusiveCreateIsAtomic, "posix_shm.open.excl-atomic", "XSH shm_open()",
-            "The existence check and creation of O_CREAT|O_EXCL are atomic: of several processes "
-            "racing to create one name exactly one succeeds, the others get EEXIST") {
-  ShmName name;
-  constexpr int kRacers = 4;
-  Pipe results;
-  Pipe start;  // closing the write end releases every racer at once
-  std::vector<Child> racers;
-  for (int i = 0; i < kRacers; ++i) {
-    racers.emplace_back([&] {
-      results.close_rd();
-      start.close_wr();
-      char c;
-      CHILD_CHECK(read(start.rd(), &c, 1) == 0);
-      int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
-      char verdict = fd >= 0 ? 'C' : (errno == EEXIST ? 'E' : '?');
-      CHILD_CHECK(write(results.wr(), &verdict, 1) == 1);
-    });
-  }
-  results.close_wr();
-  start.close_wr();
-  int created = 0, exists = 0, other = 0;
-  char v;
-  while (read(results.rd(), &v, 1) == 1) (v == 'C' ? created : v == 'E' ? exists : other)++;
-  for (auto& c : racers) EXPECT_CHILD_OK(c.wait());
-  EXPECT_EQ(created, 1);
-  EXPECT_EQ(exists, kRacers - 1);
-  EXPECT_EQ(other, 0);
+            "The existence check and creation of O_CREAT|O_EXCL are atomic: of processes "
+            "racing to create one name exactly one succeeds, the others get EEXIST (hundreds of "
+            "rounds, some with the calls overlapping in time)") {
+  ShmName a("race"), b("race");
+  const char* names[kRaceSlots] = {a.c_str(), b.c_str()};
+  ExclusiveRaceReport rep = RunExclusiveRace(
+      0.5,
+      [&](int slot) {
+        const int fd = shm_open(names[slot], O_RDWR | O_CREAT | O_EXCL, 0600);
+        const char out = fd >= 0 ? kRaceCreated : errno == EEXIST ? kRaceExists : kRaceOther;
+        if (fd >= 0) close(fd);
+        return out;
+      },
+      [&](int slot) { shm_unlink(names[slot]); });
+  ASSERT_EQ(rep.bad_round, -1) << "round " << rep.bad_round << " of " << rep.rounds << ": outcomes "
+                               << rep.bad_outcomes << " (C created, E EEXIST, ? other)";
+  if (rep.overlapped < kMinOverlappedRounds)
+    SIGIPC_UNSUPPORTED("the calls overlapped in only " + std::to_string(rep.overlapped) + " of " +
+                       std::to_string(rep.rounds) + " rounds");
+  note(("the calls overlapped in " + std::to_string(rep.overlapped) + " of " +
+        std::to_string(rep.rounds) + " rounds")
+           .c_str());
 }
 
 SIGIPC_TEST(PosixShmObject, AccessModeFollowsOflag, "posix_shm.open.access-mode", "XSH shm_open()",

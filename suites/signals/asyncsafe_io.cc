@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <vector>
 
 #include "fixtures/check.h"
@@ -200,22 +201,45 @@ SIGIPC_TEST(SignalAsyncSafeIo, WriteInterruptedAfterMovingDataReturnsTheCount,
   EXPECT_GE(g_ticks, 1);
 }
 
-// Records of the pipe-records test: every byte of a record is its tag.
-constexpr int kRecordLen = 512;
-constexpr int kMainRecords = 2000;
+// Records of the pipe-records test (fixtures/io.h): writer 0 is the main
+// flow, writer 1 the handler; lengths vary up to PIPE_BUF, so records start
+// at every offset within a page of the pipe.
+constexpr unsigned kMainWriter = 0, kHandlerWriter = 1;
+constexpr int kMainRecords = 1500;
 std::atomic<int> g_record_fd{-1};
 volatile sig_atomic_t g_handler_records = 0;
 volatile sig_atomic_t g_handler_record_errors = 0;
 
 void write_handler_record(int) {
   const int saved = errno;
-  char rec[kRecordLen];
-  for (char& c : rec) c = 'H';
-  if (write(g_record_fd.load(), rec, kRecordLen) == kRecordLen)
+  char rec[PIPE_BUF];
+  const auto seq = static_cast<std::uint32_t>(g_handler_records);
+  const std::size_t len = record_length(kHandlerWriter, seq, PIPE_BUF);
+  make_record(rec, len, kHandlerWriter, seq);
+  if (write(g_record_fd.load(), rec, len) == static_cast<ssize_t>(len))
     g_handler_records = g_handler_records + 1;
   else
     g_handler_record_errors = g_handler_record_errors + 1;
   errno = saved;
+}
+
+// The reader: checks every record and its writer's sequence (ending the
+// child with the failure otherwise), and reports the count per writer on
+// result_fd.
+void read_records(int fd, int result_fd) {
+  long long counts[2] = {0, 0};
+  char rec[PIPE_BUF];
+  for (;;) {
+    RecordHeader h{};
+    const char* why = "";
+    const int r = read_record(fd, rec, PIPE_BUF, &h, &why);
+    if (r == 0) break;
+    if (r < 0 || h.writer > kHandlerWriter || h.seq != counts[h.writer])
+      check_fail(__FILE__, __LINE__, "the records read from the pipe",
+                 r < 0 ? why : "a record out of its writer's sequence", true);
+    ++counts[h.writer];
+  }
+  CHILD_CHECK_EQ(write(result_fd, counts, sizeof counts), static_cast<ssize_t>(sizeof counts));
 }
 
 // Pipe writes of at most PIPE_BUF bytes are atomic (XSH write()); a handler
@@ -223,8 +247,8 @@ void write_handler_record(int) {
 // must not split either record.
 SIGIPC_TEST(SignalAsyncSafeIo, HandlerAndMainWritesToOnePipeStayWhole,
             "signal.asyncsafe.pipe-records-whole", "XSH write()",
-            "Records of at most PIPE_BUF bytes written to one pipe by the main flow and by a "
-            "handler interrupting it arrive whole, none split or lost") {
+            "Records of at most PIPE_BUF bytes (of varied lengths) written to one pipe by the "
+            "main flow and by a handler interrupting it arrive whole, none split or lost") {
   g_handler_records = 0;
   g_handler_record_errors = 0;
   Pipe p, result;
@@ -234,39 +258,27 @@ SIGIPC_TEST(SignalAsyncSafeIo, HandlerAndMainWritesToOnePipeStayWhole,
   g_record_fd = p.wr();
   Child reader([&] {
     p.close_wr();
-    long long counts[2] = {0, 0};  // 'M' records, 'H' records
-    char rec[kRecordLen];
-    for (;;) {
-      ssize_t got = 0;
-      while (got < kRecordLen) {
-        ssize_t n = read(p.rd(), rec + got, kRecordLen - got);
-        if (n < 0 && errno == EINTR) continue;
-        CHILD_CHECK(n >= 0);
-        if (n == 0) break;
-        got += n;
-      }
-      if (got == 0) break;
-      CHILD_CHECK_EQ(got, kRecordLen);  // a stream that ends mid-record
-      for (char c : rec) CHILD_CHECK_EQ(c, rec[0]);
-      CHILD_CHECK(rec[0] == 'M' || rec[0] == 'H');
-      ++counts[rec[0] == 'M' ? 0 : 1];
-    }
-    CHILD_CHECK_EQ(write(result.wr(), counts, sizeof counts), static_cast<ssize_t>(sizeof counts));
+    read_records(p.rd(), result.wr());
   });
   p.close_rd();
   result.close_wr();
 
   SignalAction action(SIGUSR1, write_handler_record, SA_RESTART);
-  char rec[kRecordLen];
-  for (char& c : rec) c = 'M';
+  // A reader that found a broken record has ended: EPIPE, not SIGPIPE.
+  SignalAction no_sigpipe(SIGPIPE, SIG_IGN);
+  char rec[PIPE_BUF];
   int short_writes = 0;
-  long long main_records = 0;
+  std::uint32_t main_records = 0;
   {
     // At least kMainRecords, and on until the handler has written a few.
     signals::RepeatingSignal ticks(SIGUSR1, 500);
     while (main_records < kMainRecords ||
-           (g_handler_records < 5 && main_records < 100 * kMainRecords)) {
-      if (write(p.wr(), rec, kRecordLen) != kRecordLen) ++short_writes;
+           (g_handler_records < 20 && main_records < 100 * kMainRecords)) {
+      const std::size_t len = record_length(kMainWriter, main_records, PIPE_BUF);
+      make_record(rec, len, kMainWriter, main_records);
+      const ssize_t w = write(p.wr(), rec, len);
+      if (w < 0 && errno == EPIPE) break;
+      if (w != static_cast<ssize_t>(len)) ++short_writes;
       ++main_records;
     }
   }
