@@ -108,14 +108,33 @@ SIGIPC_TEST(SignalForkExec, ExecKeepsTheSignalMask, "signal.forkexec.exec-keeps-
   EXPECT_CHILD_OK(st);
 }
 
+// raise() sends to the calling thread; the process-directed case is below.
 SIGIPC_TEST(SignalForkExec, ExecKeepsPendingSignals, "signal.forkexec.exec-keeps-pending",
-            "XSH exec", "Signals pending for the calling image are pending in the new image") {
+            "XSH exec",
+            "Signals pending for the calling thread (raise()) are pending in the new image") {
   const sigset_t pending = make_sigset({SIGUSR1, SIGHUP, SIGRTMIN + 2});
   ExecArgv argv(signals::kPendingHelper, {signals_arg(pending)});
   const int rt = SIGRTMIN + 2;
   WaitStatus st = ExecAfter(argv, [&] {
     CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, &pending, nullptr));
     for (int sig : {SIGUSR1, SIGHUP, rt}) CHILD_CHECK_OK(raise(sig));
+  });
+  EXPECT_CHILD_OK(st);
+}
+
+// kill() to the own pid is directed at the process, not at one thread (XSH
+// 2.4.1): such signals are pending for the process, and exec must keep them
+// too ("The new process shall inherit ... pending signals").
+SIGIPC_TEST(SignalForkExec, ExecKeepsProcessDirectedPendingSignals,
+            "signal.forkexec.exec-keeps-process-pending", "XSH exec; XSH 2.4.1",
+            "Signals pending for the process (sent by kill() while blocked) are pending in the "
+            "new image") {
+  const int rt = SIGRTMIN + 3;
+  const sigset_t pending = make_sigset({SIGUSR2, SIGWINCH, rt});
+  ExecArgv argv(signals::kPendingHelper, {signals_arg(pending)});
+  WaitStatus st = ExecAfter(argv, [&] {
+    CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, &pending, nullptr));
+    for (int sig : {SIGUSR2, SIGWINCH, rt}) CHILD_CHECK_OK(kill(getpid(), sig));
   });
   EXPECT_CHILD_OK(st);
 }

@@ -1,7 +1,9 @@
 // Signals at the end of a controlling process or of a process group's last
 // link to its session: SIGHUP to the foreground group when the controlling
-// process exits; SIGHUP then SIGCONT to a newly orphaned group with a stopped
-// member; EIO instead of SIGTTIN/SIGTTOU for an orphaned background group.
+// process exits; SIGHUP and SIGCONT to a newly orphaned group with a stopped
+// member (POSIX sends SIGHUP first; the receiver cannot see the order: both
+// are pending together when it continues, and delivery order among pending
+// signals is unspecified); EIO instead of SIGTTIN/SIGTTOU for an orphaned background group.
 // The test process becomes a subreaper, so orphans come back to it (in
 // another session: their groups stay orphaned) and are reaped by the test.
 // XSH _Exit() (Consequences of Process Termination), XSH read(), XSH write(),
@@ -69,8 +71,9 @@ SIGIPC_TEST(SignalJobControl, ControllingProcessExitSendsSighupToForeground,
 
 SIGIPC_TEST(SignalJobControl, NewlyOrphanedGroupWithStoppedMemberGetsSighupAndSigcont,
             "signal.jobctl.orphaned-stopped-hup-cont", "XSH _Exit()",
-            "When an exit orphans a process group that has a stopped member, SIGHUP and then "
-            "SIGCONT are sent to each process in that group") {
+            "When an exit orphans a process group that has a stopped member, SIGHUP and "
+            "SIGCONT are both sent to each process in that group (their order is not "
+            "checked)") {
   signals::become_subreaper();
   Pipe pids;
   // The parent's own session: once it exits, the group's only link to the
