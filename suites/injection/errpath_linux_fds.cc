@@ -27,7 +27,7 @@ injection::Run failed_eventfd(const char* err_name, int err) {
 }
 
 #define EVENTFD_CASE(Name, id, ERR)                                                          \
-  ERRPATH_CASE(Name, id, "Linux eventfd(2) RETURN VALUE, ERRORS",                            \
+  ERRPATH_CASE(Name, id, "Linux-only, eventfd(2) RETURN VALUE, ERRORS",                      \
                "eventfd() whose kernel call fails with " #ERR " returns -1 with errno " #ERR \
                " (Linux-only)",                                                              \
                failed_eventfd, "eventfd2", ERR)
@@ -54,9 +54,9 @@ injection::Run failed_eventfd_read(const char* err_name, int err) {
                failed_eventfd_read, "read", ERR)
 
 EVENTFD_READ_CASE(EventfdReadEagainIsReported, "injection.errpath.eventfd-read-eagain",
-                  "Linux eventfd(2) RETURN VALUE, ERRORS", EAGAIN)
+                  "Linux-only, eventfd(2) RETURN VALUE, ERRORS", EAGAIN)
 EVENTFD_READ_CASE(EventfdReadEintrIsReported, "injection.errpath.eventfd-read-eintr",
-                  "Linux eventfd(2), read(2)", EINTR)
+                  "Linux-only, eventfd(2), read(2)", EINTR)
 
 // eventfd_write(3) fails with err.
 injection::Run failed_eventfd_write(const char* err_name, int err) {
@@ -66,7 +66,7 @@ injection::Run failed_eventfd_write(const char* err_name, int err) {
 }
 
 ERRPATH_CASE(EventfdWriteEagainIsReported, "injection.errpath.eventfd-write-eagain",
-             "Linux eventfd(2) RETURN VALUE, ERRORS",
+             "Linux-only, eventfd(2) RETURN VALUE, ERRORS",
              "write() to an eventfd whose kernel call fails with EAGAIN returns -1 with errno "
              "EAGAIN (Linux-only)",
              failed_eventfd_write, "write", EAGAIN)
@@ -80,10 +80,10 @@ injection::Run failed_signalfd_create(const char* err_name, int err) {
   });
 }
 
-#define SIGNALFD_CASE(Name, id, ERR)                                  \
-  ERRPATH_CASE(Name, id, "Linux signalfd(2) RETURN VALUE, ERRORS",    \
-               "signalfd(-1, ...) whose kernel call fails with " #ERR \
-               " returns -1 with errno " #ERR " (Linux-only)",        \
+#define SIGNALFD_CASE(Name, id, ERR)                                     \
+  ERRPATH_CASE(Name, id, "Linux-only, signalfd(2) RETURN VALUE, ERRORS", \
+               "signalfd(-1, ...) whose kernel call fails with " #ERR    \
+               " returns -1 with errno " #ERR " (Linux-only)",           \
                failed_signalfd_create, "signalfd4", ERR)
 
 SIGNALFD_CASE(SignalfdEmfileIsReported, "injection.errpath.signalfd-emfile", EMFILE)
@@ -107,7 +107,7 @@ injection::Run failed_signalfd_update(const char* err_name, int err) {
 }
 
 #define SIGNALFD_UPDATE_CASE(Name, id, ERR)                                            \
-  ERRPATH_CASE(Name, id, "Linux signalfd(2) RETURN VALUE, ERRORS",                     \
+  ERRPATH_CASE(Name, id, "Linux-only, signalfd(2) RETURN VALUE, ERRORS",               \
                "signalfd() on an existing signalfd whose kernel call fails with " #ERR \
                " returns -1 with errno " #ERR " (Linux-only)",                         \
                failed_signalfd_update, "signalfd4", ERR)
@@ -138,9 +138,9 @@ injection::Run failed_signalfd_read(const char* err_name, int err) {
                failed_signalfd_read, "read", ERR)
 
 SIGNALFD_READ_CASE(SignalfdReadEagainIsReported, "injection.errpath.signalfd-read-eagain",
-                   "Linux signalfd(2) RETURN VALUE, ERRORS", EAGAIN)
+                   "Linux-only, signalfd(2) RETURN VALUE, ERRORS", EAGAIN)
 SIGNALFD_READ_CASE(SignalfdReadEintrIsReported, "injection.errpath.signalfd-read-eintr",
-                   "Linux signalfd(2), read(2)", EINTR)
+                   "Linux-only, signalfd(2), read(2)", EINTR)
 
 injection::Run failed_pidfd_open(const char* err_name, int err) {
   return injection::run({injection::rule("pidfd_open", "", err_name)},
@@ -148,7 +148,7 @@ injection::Run failed_pidfd_open(const char* err_name, int err) {
 }
 
 #define PIDFD_OPEN_CASE(Name, id, ERR)                                                          \
-  ERRPATH_CASE(Name, id, "Linux pidfd_open(2) RETURN VALUE, ERRORS",                            \
+  ERRPATH_CASE(Name, id, "Linux-only, pidfd_open(2) RETURN VALUE, ERRORS",                      \
                "pidfd_open() whose kernel call fails with " #ERR " returns -1 with errno " #ERR \
                " (Linux-only)",                                                                 \
                failed_pidfd_open, "pidfd_open", ERR)
@@ -170,10 +170,10 @@ injection::Run failed_pidfd_send(const char* err_name, int err) {
       });
 }
 
-#define PIDFD_SEND_CASE(Name, id, ERR)                                      \
-  ERRPATH_CASE(Name, id, "Linux pidfd_send_signal(2) RETURN VALUE, ERRORS", \
-               "pidfd_send_signal() whose kernel call fails with " #ERR     \
-               " returns -1 with errno " #ERR " (Linux-only)",              \
+#define PIDFD_SEND_CASE(Name, id, ERR)                                            \
+  ERRPATH_CASE(Name, id, "Linux-only, pidfd_send_signal(2) RETURN VALUE, ERRORS", \
+               "pidfd_send_signal() whose kernel call fails with " #ERR           \
+               " returns -1 with errno " #ERR " (Linux-only)",                    \
                failed_pidfd_send, "pidfd_send_signal", ERR)
 
 PIDFD_SEND_CASE(PidfdSendSignalEpermIsReported, "injection.errpath.pidfd-send-eperm", EPERM)

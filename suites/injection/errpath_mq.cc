@@ -55,7 +55,7 @@ MQ_CREATE_CASE(MqOpenCreateEmfileIsReported, "injection.errpath.mq-open-create-e
 MQ_CREATE_CASE(MqOpenCreateEnfileIsReported, "injection.errpath.mq-open-create-enfile", ENFILE)
 MQ_CREATE_CASE(MqOpenCreateEnospcIsReported, "injection.errpath.mq-open-create-enospc", ENOSPC)
 ERRPATH_CASE(MqOpenCreateEnomemIsReported, "injection.errpath.mq-open-create-enomem",
-             "Linux mq_open(3) RETURN VALUE, ERRORS",
+             "Linux-only, mq_open(3) RETURN VALUE, ERRORS",
              "mq_open() with O_CREAT whose kernel call fails with ENOMEM returns (mqd_t)-1 with "
              "errno ENOMEM (Linux-only errno)",
              failed_create, "mq_open", ENOMEM)
@@ -135,7 +135,7 @@ MQ_NOTIFY_CASE(MqNotifyEbusyIsReported, "injection.errpath.mq-notify-ebusy",
 MQ_NOTIFY_CASE(MqNotifyEbadfIsReported, "injection.errpath.mq-notify-ebadf",
                "XSH mq_notify() RETURN VALUE, ERRORS", EBADF, "")
 MQ_NOTIFY_CASE(MqNotifyEnomemIsReported, "injection.errpath.mq-notify-enomem",
-               "Linux mq_notify(3) RETURN VALUE, ERRORS", ENOMEM, " (Linux-only errno)")
+               "Linux-only, mq_notify(3) RETURN VALUE, ERRORS", ENOMEM, " (Linux-only errno)")
 
 // Posted by the notification function, in the child that registered it.
 sem_t notified;
@@ -208,7 +208,7 @@ injection::Run failed_setattr(const char* err_name, int err) {
 MQ_SETATTR_CASE(MqSetattrEbadfIsReported, "injection.errpath.mq-setattr-ebadf",
                 "XSH mq_setattr() RETURN VALUE, ERRORS", EBADF, "")
 MQ_SETATTR_CASE(MqSetattrEinvalIsReported, "injection.errpath.mq-setattr-einval",
-                "Linux mq_setattr(3) RETURN VALUE, ERRORS", EINVAL, " (Linux-only errno)")
+                "Linux-only, mq_setattr(3) RETURN VALUE, ERRORS", EINVAL, " (Linux-only errno)")
 
 // mq_unlink() fails with err.
 injection::Run failed_unlink(const char* err_name, int err) {

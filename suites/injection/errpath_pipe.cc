@@ -40,7 +40,7 @@ PIPE_CASE(PipeEmfileIsReported, "injection.errpath.pipe-emfile", "XSH pipe() RET
 PIPE_CASE(PipeEnfileIsReported, "injection.errpath.pipe-enfile", "XSH pipe() RETURN VALUE, ERRORS",
           "pipe()", failed_pipe1, ENFILE, "")
 PIPE_CASE(Pipe2EinvalIsReported, "injection.errpath.pipe2-einval",
-          "Linux pipe2(2) RETURN VALUE, ERRORS", "pipe2()", failed_pipe2, EINVAL,
+          "Linux-only, pipe2(2) RETURN VALUE, ERRORS", "pipe2()", failed_pipe2, EINVAL,
           " (Linux-only function)")
 
 // "data" waits in the pipe; read(rd) fails with err.
@@ -66,7 +66,7 @@ PIPE_READ_CASE(PipeReadEintrIsReported, "injection.errpath.pipe-read-eintr",
 PIPE_READ_CASE(PipeReadEioIsReported, "injection.errpath.pipe-read-eio",
                "XSH read() RETURN VALUE, ERRORS", EIO, "")
 PIPE_READ_CASE(PipeReadEfaultIsReported, "injection.errpath.pipe-read-efault",
-               "Linux read(2) RETURN VALUE, ERRORS", EFAULT, " (Linux-only errno)")
+               "Linux-only, read(2) RETURN VALUE, ERRORS", EFAULT, " (Linux-only errno)")
 
 // write(wr) fails with err.
 injection::Run failed_write(const char* err_name, int err) {

@@ -37,7 +37,7 @@ ERRPATH_CASE(SigactionEinvalIsReported, "injection.errpath.sigaction-einval",
              "sigaction() whose kernel call fails with EINVAL returns -1 with errno EINVAL",
              failed_sigaction, "rt_sigaction", EINVAL)
 ERRPATH_CASE(SigactionEfaultIsReported, "injection.errpath.sigaction-efault",
-             "Linux sigaction(2) RETURN VALUE, ERRORS",
+             "Linux-only, sigaction(2) RETURN VALUE, ERRORS",
              "sigaction() whose kernel call fails with EFAULT returns -1 with errno EFAULT "
              "(Linux-only errno)",
              failed_sigaction, "rt_sigaction", EFAULT)
@@ -86,7 +86,7 @@ ERRPATH_CASE(SigprocmaskEinvalIsReported, "injection.errpath.sigprocmask-einval"
              "sigprocmask() whose kernel call fails with EINVAL returns -1 with errno EINVAL",
              failed_sigprocmask, "rt_sigprocmask", EINVAL)
 ERRPATH_CASE(SigprocmaskEfaultIsReported, "injection.errpath.sigprocmask-efault",
-             "Linux sigprocmask(2) RETURN VALUE, ERRORS",
+             "Linux-only, sigprocmask(2) RETURN VALUE, ERRORS",
              "sigprocmask() whose kernel call fails with EFAULT returns -1 with errno EFAULT "
              "(Linux-only errno)",
              failed_sigprocmask, "rt_sigprocmask", EFAULT)
@@ -96,7 +96,7 @@ ERRPATH_CASE(PthreadSigmaskReturnsEinval, "injection.errpath.pthread-sigmask-ein
              "number, not -1)",
              failed_pthread_sigmask, "rt_sigprocmask", EINVAL)
 ERRPATH_CASE(PthreadSigmaskReturnsEfault, "injection.errpath.pthread-sigmask-efault-returned",
-             "Linux pthread_sigmask(3) RETURN VALUE",
+             "Linux-only, pthread_sigmask(3) RETURN VALUE",
              "pthread_sigmask() whose kernel call fails with EFAULT returns EFAULT (the error "
              "number, not -1; Linux-only errno)",
              failed_pthread_sigmask, "rt_sigprocmask", EFAULT)

@@ -36,7 +36,7 @@ MSGGET_CASE(MsggetEexistIsReported, "injection.errpath.msgget-eexist", EEXIST)
 MSGGET_CASE(MsggetEnoentIsReported, "injection.errpath.msgget-enoent", ENOENT)
 MSGGET_CASE(MsggetEnospcIsReported, "injection.errpath.msgget-enospc", ENOSPC)
 ERRPATH_CASE(MsggetEnomemIsReported, "injection.errpath.msgget-enomem",
-             "Linux msgget(2) RETURN VALUE, ERRORS",
+             "Linux-only, msgget(2) RETURN VALUE, ERRORS",
              "msgget(IPC_CREAT) whose kernel call fails with ENOMEM returns -1 with errno ENOMEM "
              "(Linux-only errno)",
              failed_msgget, "msgget", ENOMEM)
@@ -61,7 +61,7 @@ MSGSND_CASE(MsgsndEidrmIsReported, "injection.errpath.msgsnd-eidrm", EIDRM)
 MSGSND_CASE(MsgsndEintrIsReported, "injection.errpath.msgsnd-eintr", EINTR)
 MSGSND_CASE(MsgsndEinvalIsReported, "injection.errpath.msgsnd-einval", EINVAL)
 ERRPATH_CASE(MsgsndEnomemIsReported, "injection.errpath.msgsnd-enomem",
-             "Linux msgsnd(2) RETURN VALUE, ERRORS",
+             "Linux-only, msgsnd(2) RETURN VALUE, ERRORS",
              "msgsnd() whose kernel call fails with ENOMEM returns -1 with errno ENOMEM "
              "(Linux-only errno)",
              failed_msgsnd, "msgsnd", ENOMEM)

@@ -34,7 +34,7 @@ SEMGET_CASE(SemgetEinvalIsReported, "injection.errpath.semget-einval", EINVAL)
 SEMGET_CASE(SemgetEnoentIsReported, "injection.errpath.semget-enoent", ENOENT)
 SEMGET_CASE(SemgetEnospcIsReported, "injection.errpath.semget-enospc", ENOSPC)
 ERRPATH_CASE(SemgetEnomemIsReported, "injection.errpath.semget-enomem",
-             "Linux semget(2) RETURN VALUE, ERRORS",
+             "Linux-only, semget(2) RETURN VALUE, ERRORS",
              "semget(IPC_CREAT) whose kernel call fails with ENOMEM returns -1 with errno ENOMEM "
              "(Linux-only errno)",
              failed_semget, "semget", ENOMEM)
@@ -79,10 +79,10 @@ SEMOP_CASE(SemopEinvalIsReported, "injection.errpath.semop-einval", EINVAL)
 SEMOP_CASE(SemopEnospcIsReported, "injection.errpath.semop-enospc", ENOSPC)
 SEMOP_CASE(SemopErangeIsReported, "injection.errpath.semop-erange", ERANGE)
 
-#define SEMTIMEDOP_CASE(Name, id, ERR, why)                             \
-  ERRPATH_CASE(Name, id, "Linux semtimedop(2) RETURN VALUE, ERRORS",    \
-               "semtimedop() whose kernel call fails with " #ERR why    \
-               " returns -1 with errno " #ERR " (Linux-only function)", \
+#define SEMTIMEDOP_CASE(Name, id, ERR, why)                                \
+  ERRPATH_CASE(Name, id, "Linux-only, semtimedop(2) RETURN VALUE, ERRORS", \
+               "semtimedop() whose kernel call fails with " #ERR why       \
+               " returns -1 with errno " #ERR " (Linux-only function)",    \
                failed_semop_timed, "semtimedop", ERR)
 
 SEMTIMEDOP_CASE(SemtimedopEagainIsReported, "injection.errpath.semtimedop-eagain", EAGAIN,

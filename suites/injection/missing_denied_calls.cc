@@ -194,19 +194,19 @@ MISSING_AND_DENIED(PipeWithPipe2, "injection.missing.pipe-pipe2-enosys",
                    "injection.missing.pipe-pipe2-eperm", "XSH pipe(); Linux pipe(2)", "pipe()",
                    try_pipe, "pipe2", false, "2.36")
 MISSING_AND_DENIED(EventfdWithEventfd2, "injection.missing.eventfd-eventfd2-enosys",
-                   "injection.missing.eventfd-eventfd2-eperm", "Linux eventfd(2)", "eventfd()",
-                   try_eventfd, "eventfd2", false, "")
+                   "injection.missing.eventfd-eventfd2-eperm", "Linux-only, eventfd(2)",
+                   "eventfd()", try_eventfd, "eventfd2", false, "")
 MISSING_AND_DENIED(SignalfdWithSignalfd4, "injection.missing.signalfd-signalfd4-enosys",
-                   "injection.missing.signalfd-signalfd4-eperm", "Linux signalfd(2)", "signalfd()",
-                   try_signalfd, "signalfd4", false, "")
+                   "injection.missing.signalfd-signalfd4-eperm", "Linux-only, signalfd(2)",
+                   "signalfd()", try_signalfd, "signalfd4", false, "")
 MISSING_AND_DENIED(PidfdOpen, "injection.missing.pidfd-open-enosys",
-                   "injection.missing.pidfd-open-eperm", "Linux pidfd_open(2)", "pidfd_open()",
-                   try_pidfd_open, "pidfd_open", false, "")
+                   "injection.missing.pidfd-open-eperm", "Linux-only, pidfd_open(2)",
+                   "pidfd_open()", try_pidfd_open, "pidfd_open", false, "")
 MISSING_AND_DENIED(PidfdSendSignal, "injection.missing.pidfd-send-signal-enosys",
-                   "injection.missing.pidfd-send-signal-eperm", "Linux pidfd_send_signal(2)",
+                   "injection.missing.pidfd-send-signal-eperm", "Linux-only, pidfd_send_signal(2)",
                    "pidfd_send_signal()", try_pidfd_send_signal, "pidfd_send_signal", false, "")
 MISSING_AND_DENIED(MemfdCreate, "injection.missing.memfd-create-enosys",
-                   "injection.missing.memfd-create-eperm", "Linux memfd_create(2)",
+                   "injection.missing.memfd-create-eperm", "Linux-only, memfd_create(2)",
                    "memfd_create()", try_memfd, "memfd_create", false, "")
 MISSING_CASE(TimerCreateMissing, "injection.missing.timer-create-enosys",
              "XSH timer_create(); Linux timer_create(2)", "timer_create()", try_timer_create,
@@ -217,8 +217,9 @@ MISSING_AND_DENIED(ClockNanosleep, "injection.missing.clock-nanosleep-enosys",
 MISSING_CASE(NanosleepWithClockNanosleepMissing,
              "injection.missing.nanosleep-clock-nanosleep-enosys", "XSH nanosleep()", "nanosleep()",
              try_nanosleep, "clock_nanosleep", ENOSYS, false, "2.31")
-MISSING_CASE(CloseRangeMissing, "injection.missing.close-range-enosys", "Linux close_range(2)",
-             "close_range()", try_close_range, "close_range", ENOSYS, false, "")
+MISSING_CASE(CloseRangeMissing, "injection.missing.close-range-enosys",
+             "Linux-only, close_range(2)", "close_range()", try_close_range, "close_range", ENOSYS,
+             false, "")
 
 // call under "syscall=ERR": the injection shows, and call failed with -1 and
 // err unchanged (no fallback). since: as for MISSING_CASE.

@@ -42,7 +42,7 @@ struct FdOwner {
 };
 
 SIGIPC_TEST(LinuxPidfdGetfd, DuplicatesTargetDescriptor, "linux.pidfd.getfd-duplicates",
-            "pidfd_getfd(2)",
+            "Linux-only, pidfd_getfd(2)",
             "pidfd_getfd() returns a new descriptor referring to the same open file description "
             "as targetfd in the process the pidfd refers to") {
   SIGIPC_REQUIRE_PIDFD();
@@ -60,7 +60,8 @@ SIGIPC_TEST(LinuxPidfdGetfd, DuplicatesTargetDescriptor, "linux.pidfd.getfd-dupl
 }
 
 SIGIPC_TEST(LinuxPidfdGetfd, NewDescriptorIsCloseOnExec, "linux.pidfd.getfd-cloexec",
-            "pidfd_getfd(2)", "the descriptor returned by pidfd_getfd() has FD_CLOEXEC set") {
+            "Linux-only, pidfd_getfd(2)",
+            "the descriptor returned by pidfd_getfd() has FD_CLOEXEC set") {
   SIGIPC_REQUIRE_PIDFD();
   FdOwner o;
   int r = pidfd_getfd(o.pidfd.get(), o.target, 0);
@@ -72,7 +73,7 @@ SIGIPC_TEST(LinuxPidfdGetfd, NewDescriptorIsCloseOnExec, "linux.pidfd.getfd-cloe
 }
 
 SIGIPC_TEST(LinuxPidfdGetfd, TargetFdNotOpenInTargetFailsWithEbadf,
-            "linux.pidfd.getfd-bad-target-ebadf", "pidfd_getfd(2)",
+            "linux.pidfd.getfd-bad-target-ebadf", "Linux-only, pidfd_getfd(2)",
             "pidfd_getfd() with a targetfd that is not open in the target process fails with "
             "EBADF") {
   SIGIPC_REQUIRE_PIDFD();
@@ -81,14 +82,15 @@ SIGIPC_TEST(LinuxPidfdGetfd, TargetFdNotOpenInTargetFailsWithEbadf,
 }
 
 SIGIPC_TEST(LinuxPidfdGetfd, NonzeroFlagsFailWithEinval, "linux.pidfd.getfd-flags-einval",
-            "pidfd_getfd(2)", "pidfd_getfd() with flags other than 0 fails with EINVAL") {
+            "Linux-only, pidfd_getfd(2)",
+            "pidfd_getfd() with flags other than 0 fails with EINVAL") {
   SIGIPC_REQUIRE_PIDFD();
   FdOwner o;
   EXPECT_FAILS_WITH(pidfd_getfd(o.pidfd.get(), o.target, 1), EINVAL);
 }
 
 SIGIPC_TEST(LinuxPidfdGetfd, DescriptorThatIsNotPidfdFailsWithEbadf,
-            "linux.pidfd.getfd-not-pidfd-ebadf", "pidfd_getfd(2)",
+            "linux.pidfd.getfd-not-pidfd-ebadf", "Linux-only, pidfd_getfd(2)",
             "pidfd_getfd() with a pidfd argument that is not a PID file descriptor fails with "
             "EBADF") {
   SIGIPC_REQUIRE_PIDFD();
@@ -97,7 +99,7 @@ SIGIPC_TEST(LinuxPidfdGetfd, DescriptorThatIsNotPidfdFailsWithEbadf,
 }
 
 SIGIPC_TEST(LinuxPidfdGetfd, WithoutPtracePermissionFailsWithEperm, "linux.pidfd.getfd-eperm",
-            "pidfd_getfd(2)",
+            "Linux-only, pidfd_getfd(2)",
             "pidfd_getfd() fails with EPERM when the caller lacks PTRACE_MODE_ATTACH_REALCREDS "
             "permission over the target (unprivileged caller, root target)") {
   SIGIPC_REQUIRE_PIDFD();
@@ -110,7 +112,7 @@ SIGIPC_TEST(LinuxPidfdGetfd, WithoutPtracePermissionFailsWithEperm, "linux.pidfd
 }
 
 SIGIPC_TEST(LinuxPidfdGetfd, ReapedTargetFailsWithEsrch, "linux.pidfd.getfd-reaped-esrch",
-            "pidfd_getfd(2)",
+            "Linux-only, pidfd_getfd(2)",
             "pidfd_getfd() on a pidfd whose process has terminated and been waited on fails "
             "with ESRCH") {
   SIGIPC_REQUIRE_PIDFD();

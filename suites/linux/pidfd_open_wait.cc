@@ -92,7 +92,7 @@ SIGIPC_TEST(LinuxPidfdOpen, PollReadableWhenProcessTerminates, "linux.pidfd.poll
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, SignalToExitedUnreapedProcessSucceeds, "linux.pidfd.send-zombie-ok",
-            "pidfd_send_signal(2)",
+            "Linux-only, pidfd_send_signal(2)",
             "pidfd_send_signal() fails with ESRCH only once the target has terminated and been "
             "waited on: to a terminated, unreaped process it returns 0") {
   SIGIPC_REQUIRE_PIDFD();
@@ -108,7 +108,8 @@ SIGIPC_TEST(LinuxPidfdOpen, SignalToExitedUnreapedProcessSucceeds, "linux.pidfd.
   EXPECT_CHILD_OK(child.wait());
 }
 
-SIGIPC_TEST(LinuxPidfdOpen, WaitidPPidfdReapsChild, "linux.pidfd.waitid-reaps", "waitid(2) P_PIDFD",
+SIGIPC_TEST(LinuxPidfdOpen, WaitidPPidfdReapsChild, "linux.pidfd.waitid-reaps",
+            "Linux-only, waitid(2) P_PIDFD",
             "waitid(P_PIDFD, pidfd, WEXITED) waits for and reaps the child the pidfd refers to, "
             "reporting its pid and exit status") {
   SIGIPC_REQUIRE_PIDFD();
@@ -132,7 +133,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidPPidfdReapsChild, "linux.pidfd.waitid-reaps", 
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, WaitidWnohangOnRunningChildReturnsZeroPid,
-            "linux.pidfd.waitid-wnohang-running", "waitid(2) P_PIDFD",
+            "linux.pidfd.waitid-wnohang-running", "Linux-only, waitid(2) P_PIDFD",
             "waitid(P_PIDFD, WEXITED|WNOHANG) on a running child returns 0 with si_pid 0") {
   SIGIPC_REQUIRE_PIDFD();
   Gate release;
@@ -163,7 +164,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidOnNonblockingPidfdOfRunningChildFailsWithEagai
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, WaitidOnPidfdOfNonChildFailsWithEchild,
-            "linux.pidfd.waitid-nonchild-echild", "waitid(2) P_PIDFD",
+            "linux.pidfd.waitid-nonchild-echild", "Linux-only, waitid(2) P_PIDFD",
             "waitid(P_PIDFD) on a pidfd of a process that is not a child of the caller fails "
             "with ECHILD") {
   SIGIPC_REQUIRE_PIDFD();
@@ -191,7 +192,7 @@ SIGIPC_TEST(LinuxPidfdOpen, OpenOfExitedUnreapedProcessSucceeds, "linux.pidfd.op
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, WaitidWnowaitLeavesChildWaitable, "linux.pidfd.waitid-wnowait",
-            "waitid(2) P_PIDFD",
+            "Linux-only, waitid(2) P_PIDFD",
             "waitid(P_PIDFD, WEXITED|WNOWAIT) reports the exited child but leaves it waitable") {
   SIGIPC_REQUIRE_PIDFD();
   Child child([] { _exit(4); });
@@ -205,7 +206,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidWnowaitLeavesChildWaitable, "linux.pidfd.waiti
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, WaitidWstoppedReportsStoppedChild, "linux.pidfd.waitid-wstopped",
-            "waitid(2) P_PIDFD",
+            "Linux-only, waitid(2) P_PIDFD",
             "waitid(P_PIDFD, WSTOPPED) reports a child stopped by a signal with CLD_STOPPED and "
             "the stop signal") {
   SIGIPC_REQUIRE_PIDFD();
@@ -222,7 +223,7 @@ SIGIPC_TEST(LinuxPidfdOpen, WaitidWstoppedReportsStoppedChild, "linux.pidfd.wait
 }
 
 SIGIPC_TEST(LinuxPidfdOpen, WaitidReportsChildKilledBySignal, "linux.pidfd.waitid-killed",
-            "waitid(2) P_PIDFD",
+            "Linux-only, waitid(2) P_PIDFD",
             "waitid(P_PIDFD, WEXITED) on a child ended by a signal reports CLD_KILLED and the "
             "signal in si_status") {
   SIGIPC_REQUIRE_PIDFD();

@@ -52,7 +52,7 @@ struct Receiver {
 };
 
 SIGIPC_TEST(LinuxPidfdSignal, SendSignalDeliversToReferredProcess,
-            "linux.pidfd.send-signal-delivers", "pidfd_send_signal(2)",
+            "linux.pidfd.send-signal-delivers", "Linux-only, pidfd_send_signal(2)",
             "pidfd_send_signal() returns 0 and sends the signal to the process the pidfd refers "
             "to") {
   SIGIPC_REQUIRE_PIDFD();
@@ -65,7 +65,7 @@ SIGIPC_TEST(LinuxPidfdSignal, SendSignalDeliversToReferredProcess,
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, NullInfoIsLikeKill, "linux.pidfd.null-info-si-user",
-            "pidfd_send_signal(2)",
+            "Linux-only, pidfd_send_signal(2)",
             "with info NULL the signal carries si_code SI_USER and the sender's pid and uid, as "
             "kill() would") {
   SIGIPC_REQUIRE_PIDFD();
@@ -80,7 +80,7 @@ SIGIPC_TEST(LinuxPidfdSignal, NullInfoIsLikeKill, "linux.pidfd.null-info-si-user
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, InfoWithSiQueueIsDeliveredAsGiven, "linux.pidfd.info-si-queue",
-            "pidfd_send_signal(2)",
+            "Linux-only, pidfd_send_signal(2)",
             "with a siginfo whose si_code is SI_QUEUE the target receives that si_code and "
             "si_value, as with rt_sigqueueinfo()") {
   SIGIPC_REQUIRE_PIDFD();
@@ -101,7 +101,7 @@ SIGIPC_TEST(LinuxPidfdSignal, InfoWithSiQueueIsDeliveredAsGiven, "linux.pidfd.in
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, InfoWithKernelSiCodeToOtherProcessFailsWithEperm,
-            "linux.pidfd.info-kernel-code-eperm", "pidfd_send_signal(2)",
+            "linux.pidfd.info-kernel-code-eperm", "Linux-only, pidfd_send_signal(2)",
             "pidfd_send_signal() to another process with an info whose si_code is not allowed "
             "from user space (SI_KERNEL, >= 0) fails with EPERM") {
   SIGIPC_REQUIRE_PIDFD();
@@ -120,7 +120,7 @@ SIGIPC_TEST(LinuxPidfdSignal, InfoWithKernelSiCodeToOtherProcessFailsWithEperm,
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, InfoWithKernelSiCodeToSelfIsAllowed,
-            "linux.pidfd.info-kernel-code-self-ok", "pidfd_send_signal(2)",
+            "linux.pidfd.info-kernel-code-self-ok", "Linux-only, pidfd_send_signal(2)",
             "the si_code restriction applies only when the pidfd does not refer to the caller: "
             "to itself a process may send an info with si_code SI_KERNEL") {
   SIGIPC_REQUIRE_PIDFD();
@@ -141,7 +141,7 @@ SIGIPC_TEST(LinuxPidfdSignal, InfoWithKernelSiCodeToSelfIsAllowed,
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, SignalZeroChecksLiveProcess, "linux.pidfd.signal-zero",
-            "pidfd_send_signal(2)",
+            "Linux-only, pidfd_send_signal(2)",
             "sig 0 performs the checks without sending: 0 for a live process, which keeps "
             "running") {
   SIGIPC_REQUIRE_PIDFD();
@@ -155,7 +155,7 @@ SIGIPC_TEST(LinuxPidfdSignal, SignalZeroChecksLiveProcess, "linux.pidfd.signal-z
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, SignalToReapedProcessFailsWithEsrch, "linux.pidfd.send-reaped-esrch",
-            "pidfd_send_signal(2)",
+            "Linux-only, pidfd_send_signal(2)",
             "pidfd_send_signal() to a process that has terminated and been waited for fails "
             "with ESRCH") {
   SIGIPC_REQUIRE_PIDFD();
@@ -166,7 +166,7 @@ SIGIPC_TEST(LinuxPidfdSignal, SignalToReapedProcessFailsWithEsrch, "linux.pidfd.
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, InvalidSignalFailsWithEinval, "linux.pidfd.invalid-signal-einval",
-            "pidfd_send_signal(2)",
+            "Linux-only, pidfd_send_signal(2)",
             "pidfd_send_signal() with an invalid signal number fails "
             "with EINVAL") {
   SIGIPC_REQUIRE_PIDFD();
@@ -176,7 +176,7 @@ SIGIPC_TEST(LinuxPidfdSignal, InvalidSignalFailsWithEinval, "linux.pidfd.invalid
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, UnknownFlagsFailWithEinval, "linux.pidfd.send-flags-einval",
-            "pidfd_send_signal(2)",
+            "Linux-only, pidfd_send_signal(2)",
             "pidfd_send_signal() with flags not defined fails with "
             "EINVAL") {
   SIGIPC_REQUIRE_PIDFD();
@@ -187,7 +187,7 @@ SIGIPC_TEST(LinuxPidfdSignal, UnknownFlagsFailWithEinval, "linux.pidfd.send-flag
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, DescriptorThatIsNotPidfdFailsWithEbadf,
-            "linux.pidfd.send-not-pidfd-ebadf", "pidfd_send_signal(2)",
+            "linux.pidfd.send-not-pidfd-ebadf", "Linux-only, pidfd_send_signal(2)",
             "pidfd_send_signal() on a descriptor that is not a PID file descriptor fails with "
             "EBADF") {
   SIGIPC_REQUIRE_PIDFD();
@@ -196,7 +196,7 @@ SIGIPC_TEST(LinuxPidfdSignal, DescriptorThatIsNotPidfdFailsWithEbadf,
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, UnprivilegedSenderToRootProcessFailsWithEperm,
-            "linux.pidfd.send-eperm", "pidfd_send_signal(2)",
+            "linux.pidfd.send-eperm", "Linux-only, pidfd_send_signal(2)",
             "pidfd_send_signal() fails with EPERM when the caller lacks permission to signal the "
             "target (unprivileged sender, root target)") {
   SIGIPC_REQUIRE_PIDFD();
@@ -213,7 +213,7 @@ SIGIPC_TEST(LinuxPidfdSignal, UnprivilegedSenderToRootProcessFailsWithEperm,
 }
 
 SIGIPC_TEST(LinuxPidfdSignal, ProcDirectoryFdWorksAsPidfd, "linux.pidfd.send-via-proc-dir",
-            "pidfd_send_signal(2)",
+            "Linux-only, pidfd_send_signal(2)",
             "a descriptor from opening /proc/<pid> may be used as pidfd: the signal reaches "
             "that process") {
   SIGIPC_REQUIRE_PIDFD();

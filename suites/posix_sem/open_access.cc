@@ -88,7 +88,7 @@ SIGIPC_TEST(PosixSemAccess, CreateOfExistingNameIgnoresMode,
 }
 
 SIGIPC_TEST(PosixSemAccess, GlibcKeepsNamedSemaphoreAsDevShmSemFile,
-            "posix_sem.glibc.dev-shm-file-mode", "sem_overview(7) (Linux/glibc-specific)",
+            "posix_sem.glibc.dev-shm-file-mode", "Linux-only (glibc), sem_overview(7)",
             "glibc keeps a named semaphore /name as the file /dev/shm/sem.name, with mode & "
             "~umask as its permission bits") {
   REQUIRE_GLIBC_SEM_FILE();

@@ -50,7 +50,7 @@ SIGIPC_TEST(PosixSemNames, ExclusiveCreateIsAtomicBetweenProcesses,
 }
 
 SIGIPC_TEST(PosixSemNames, GlibcSemFileOwnedByCreator, "posix_sem.glibc.creator-euid-owner",
-            "sem_open(3), sem_overview(7) (Linux/glibc-specific)",
+            "Linux-only (glibc), sem_open(3), sem_overview(7)",
             "The owner of a new semaphore is the creator's effective user ID and its group the "
             "effective group ID, as glibc's file /dev/shm/sem.name shows (POSIX XSH sem_open() "
             "requires the uid)") {

@@ -126,7 +126,7 @@ SIGIPC_TEST(PosixSemUnlink, OverlongNameIsRejected, "posix_sem.unlink.overlong-n
 }
 
 SIGIPC_TEST(PosixSemUnlink, GlibcUnlinkRemovesDevShmSemFile, "posix_sem.glibc.unlink-removes-file",
-            "sem_overview(7) (Linux/glibc-specific)",
+            "Linux-only (glibc), sem_overview(7)",
             "glibc's sem_unlink() removes the semaphore's file /dev/shm/sem.name") {
   REQUIRE_GLIBC_SEM_FILE();
   SemName n;
