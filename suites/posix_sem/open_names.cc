@@ -29,7 +29,7 @@ SIGIPC_TEST(PosixSemNames, ExclusiveCreateIsAtomicBetweenProcesses,
   SemName a("race"), b("race");
   const char* names[kRaceSlots] = {a.c_str(), b.c_str()};
   ExclusiveRaceReport rep = RunExclusiveRace(
-      0.5,
+      0.7,
       [&](int slot) {
         sem_t* s = sem_open(names[slot], O_CREAT | O_EXCL, 0600, 0);
         const char out = s != SEM_FAILED   ? kRaceCreated

@@ -59,7 +59,7 @@ SIGIPC_TEST(PosixShmObject, ExclusiveCreateIsAtomic, "posix_shm.open.excl-atomic
   ShmName a("race"), b("race");
   const char* names[kRaceSlots] = {a.c_str(), b.c_str()};
   ExclusiveRaceReport rep = RunExclusiveRace(
-      0.5,
+      0.7,
       [&](int slot) {
         const int fd = shm_open(names[slot], O_RDWR | O_CREAT | O_EXCL, 0600);
         const char out = fd >= 0 ? kRaceCreated : errno == EEXIST ? kRaceExists : kRaceOther;
