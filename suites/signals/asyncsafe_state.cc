@@ -61,31 +61,30 @@ void store_extremes(int) {
   g_runs = g_runs + 1;
 }
 
+// Whether a store can be seen torn is not checked: sig_atomic_t is an
+// aligned machine word everywhere the suite runs, stored by one instruction
+// a handler cannot split, so such a check could never fail.
 SIGIPC_TEST(SignalAsyncSafeState, SigAtomicValueAssignedInAHandlerIsSeenWhole,
             "signal.asyncsafe.sig-atomic-visible", "XSH 2.4.3 Signal Actions",
-            "A volatile sig_atomic_t assigned in a handler is seen by the interrupted code, "
-            "with any value from SIG_ATOMIC_MIN to SIG_ATOMIC_MAX and never a torn one") {
+            "A volatile sig_atomic_t that a handler assigns SIG_ATOMIC_MAX and SIG_ATOMIC_MIN "
+            "is read back with those values by the code the handler interrupted") {
   g_runs = 0;
   g_value = 0;
   SignalAction action(SIGUSR1, store_extremes);
   signals::RepeatingSignal ticks(SIGUSR1, kTickUs);
   bool seen_max = false, seen_min = false;
-  long long other = 0;
   for (long long i = 0; i < 4000000000LL && !(seen_max && seen_min); ++i) {
     const sig_atomic_t v = g_value;
     if (v == SIG_ATOMIC_MAX)
       seen_max = true;
     else if (v == SIG_ATOMIC_MIN)
       seen_min = true;
-    else if (v != 0)
-      other = v;
   }
   ticks.stop();
   EXPECT_TRUE(seen_max) << "SIG_ATOMIC_MAX stored by the handler never seen (" << g_runs
                         << " handler runs)";
   EXPECT_TRUE(seen_min) << "SIG_ATOMIC_MIN stored by the handler never seen (" << g_runs
                         << " handler runs)";
-  EXPECT_EQ(other, 0) << "a value the handler never stored";
 }
 
 std::atomic<int> g_counter{0};
@@ -95,10 +94,16 @@ void add_thousand(int) {
   g_runs = g_runs + 1;
 }
 
+// Where fetch_add is one instruction (x86 "lock xadd", AArch64 LSE "ldadd")
+// a handler cannot land inside it and this cannot fail; it discriminates
+// where the operation is a load-linked/store-conditional loop (armhf, AArch64
+// without LSE) or is emulated (qemu-user), where a handler that lands between
+// the load and the store must make the store fail and the loop retry.
 SIGIPC_TEST(SignalAsyncSafeState, LockFreeAtomicUpdatesFromAHandlerAreNotLost,
             "signal.asyncsafe.lock-free-atomic", "XSH 2.4.3 Signal Actions",
-            "Read-modify-write operations on a lock-free atomic object by a handler and by the "
-            "code it interrupts never lose an update") {
+            "fetch_add on a lock-free std::atomic<int> by a handler and by the code it "
+            "interrupts loses no update (a check that discriminates only where the operation "
+            "is an instruction sequence: load-linked/store-conditional or emulated)") {
   if (!std::atomic<int>::is_always_lock_free)
     SIGIPC_UNSUPPORTED("std::atomic<int> is not lock-free here: not usable in a handler");
   g_runs = 0;
