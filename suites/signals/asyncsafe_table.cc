@@ -40,12 +40,12 @@ namespace {
 // target waits for a CPU while sends pile up, and a pending standard signal
 // is delivered once (the sends coalesce), hence the longer bound.
 constexpr int kWantInside = 4;
-constexpr long long kPhaseNs = 30000000LL;
+constexpr long long kPhaseNs = 15000000LL;
 constexpr long long kPhaseMaxNs = 250000000LL;
 int g_want_inside = kWantInside;
 long long g_phase_max_ns = kPhaseMaxNs;
 // Far below the livelock rate (docs/DESIGN.md section 5) and fast enough
-// that a 30 ms phase sees hundreds of signals.
+// that a 15 ms phase sees hundreds of signals.
 constexpr double kRateHz = 20000;
 
 std::uint64_t row_seed(const char* function) {
@@ -269,9 +269,9 @@ RowFigures run_phases(const Row& row, FILE* sink, int ready_fd = -1) {
 // holds) runs its phases in a forked child, longer (kIsolatedWant handlers
 // inside, at most kIsolatedMaxNs a phase), so a deadlock is a FAIL rather
 // than the test's TIMEOUT.
-constexpr int kIsolatedWant = 200;
-constexpr long long kIsolatedMaxNs = 400000000LL;
-constexpr int kIsolatedBoundMs = 2500;
+constexpr int kIsolatedWant = 100;
+constexpr long long kIsolatedMaxNs = 300000000LL;
+constexpr int kIsolatedBoundMs = 1500;
 
 std::optional<RowFigures> run_phases_isolated(const Row& row, FILE* sink, std::string* why) {
   int pipefd[2];
