@@ -81,7 +81,7 @@ SIGIPC_ASYNCSAFE_ROW(Socketpair, socketpair, "signal.asyncsafe.table.socketpair"
 })
 SIGIPC_ASYNCSAFE_ROW(Socket, socket, "signal.asyncsafe.table.socket", [](int) {
   const int s = socket(AF_UNIX, SOCK_DGRAM, 0);
-  return s >= 0 && close(s) == 0 && failed_with(socket(AF_UNIX, 12345, 0), EINVAL);
+  return s >= 0 && close(s) == 0 && socket(AF_UNIX, 12345, 0) == -1;
 })
 SIGIPC_ASYNCSAFE_ROW(Shutdown, shutdown, "signal.asyncsafe.table.shutdown", [](int side) {
   int sv[2];
