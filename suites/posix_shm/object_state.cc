@@ -67,14 +67,7 @@ SIGIPC_TEST(PosixShmObject, ExclusiveCreateIsAtomic, "posix_shm.open.excl-atomic
         return out;
       },
       [&](int slot) { shm_unlink(names[slot]); });
-  ASSERT_EQ(rep.bad_round, -1) << "round " << rep.bad_round << " of " << rep.rounds << ": outcomes "
-                               << rep.bad_outcomes << " (C created, E EEXIST, ? other)";
-  if (rep.overlapped < kMinOverlappedRounds)
-    SIGIPC_UNSUPPORTED("the calls overlapped in only " + std::to_string(rep.overlapped) + " of " +
-                       std::to_string(rep.rounds) + " rounds");
-  note(("the calls overlapped in " + std::to_string(rep.overlapped) + " of " +
-        std::to_string(rep.rounds) + " rounds")
-           .c_str());
+  SIGIPC_EXPECT_EXCLUSIVE_RACE_HELD(rep);
 }
 
 SIGIPC_TEST(PosixShmObject, AccessModeFollowsOflag, "posix_shm.open.access-mode", "XSH shm_open()",
