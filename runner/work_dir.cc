@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -79,7 +80,10 @@ WorkDir::WorkDir() {
 }
 
 WorkDir::~WorkDir() {
+  struct stat st {};
   if (!path_.empty()) remove_tree(path_);
+  if (!path_.empty() && lstat(path_.c_str(), &st) == 0)
+    std::fprintf(stderr, "sigipc: could not remove the work folder %s\n", path_.c_str());
   if (lock_fd_ >= 0) close(lock_fd_);
 }
 

@@ -21,7 +21,7 @@ inline void PrintTo(const Mutation& m, std::ostream* os) { *os << m.shim << " vs
 
 class MutationSelfTest : public ::testing::TestWithParam<Mutation> {};
 
-// "libshim_a_b.so" -> "aXb": a gtest parameter name.
+// "libshim_a_b.so" vs "Suite.Test" -> "aXbForTest": a gtest parameter name.
 std::string mutation_name(const ::testing::TestParamInfo<Mutation>& info);
 
 }  // namespace selftest

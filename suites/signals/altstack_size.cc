@@ -8,6 +8,9 @@
 // handler put below ss_sp faults, and with the handler's stack overflowed
 // the SIGSEGV kills the child. XSH sigaltstack(), XSH sigaction()
 // (SA_ONSTACK, SA_SIGINFO), XSH 2.4.3 (the interrupted computation resumes).
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <sys/auxv.h>
@@ -49,11 +52,26 @@ struct DeepRun {
 };
 DeepRun g_run;
 
+#if defined(__x86_64__)
+// AVX is usable when the CPU has it and the kernel saves its state (OSXSAVE,
+// with XCR0 holding SSE and AVX). Read with cpuid/xgetbv, not
+// __builtin_cpu_supports: that needs libgcc's __cpu_model, which a clang or
+// zig toolchain (the musl cell) does not link.
+bool avx_usable() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_AVX) || !(c & bit_OSXSAVE)) return false;
+  unsigned lo = 0, hi = 0;
+  asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return (lo & 6u) == 6u;
+}
+const bool g_avx = avx_usable();
+#endif
+
 // Clobbers every SSE (and, with AVX, every YMM) register, as any handler
 // using vector code may: the kernel must restore the interrupted values.
 void clobber_vector_registers() {
 #if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx")) asm volatile("vzeroall" ::: "memory");
+  if (g_avx) asm volatile("vzeroall" ::: "memory");
   asm volatile(
       "pxor %%xmm0, %%xmm0\n\tpxor %%xmm1, %%xmm1\n\tpxor %%xmm2, %%xmm2\n\t"
       "pxor %%xmm3, %%xmm3\n\tpxor %%xmm4, %%xmm4\n\tpxor %%xmm5, %%xmm5\n\t"

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "fixtures/check.h"
+#include "fixtures/interrupt.h"
 #include "fixtures/io.h"
 #include "fixtures/names.h"
 #include "fixtures/process.h"
@@ -268,7 +269,8 @@ RowFigures run_phases(const Row& row, FILE* sink, int ready_fd = -1) {
 // A row whose op may deadlock in the handler (a lock the interrupted call
 // holds) runs its phases in a forked child, longer (kIsolatedWant handlers
 // inside, at most kIsolatedMaxNs a phase), so a deadlock is a FAIL rather
-// than the test's TIMEOUT.
+// than the test's TIMEOUT. The bound on the child scales with
+// SIGIPC_TIMEOUT_MUL: an emulator starts the child and its phases slower.
 // A lock such a call holds covers only part of it (aio_suspend() waits
 // without it), so many handlers must land inside before a pass means much.
 constexpr int kIsolatedWant = 400;
@@ -294,8 +296,9 @@ std::optional<RowFigures> run_phases_isolated(const Row& row, FILE* sink, std::s
   char ready = 0;
   if (read_all(pipefd[0], &ready, 1) == 1) injector.start(pid);
   pollfd p{pipefd[0], POLLIN, 0};
+  const int bound_ms = static_cast<int>(kIsolatedBoundMs * timeout_mul());
   int polled;
-  while ((polled = poll(&p, 1, kIsolatedBoundMs)) < 0 && errno == EINTR) {
+  while ((polled = poll(&p, 1, bound_ms)) < 0 && errno == EINTR) {
   }
   RowFigures f{};
   const bool got = polled == 1 && read_all(pipefd[0], &f, sizeof f) == sizeof f;
@@ -307,7 +310,7 @@ std::optional<RowFigures> run_phases_isolated(const Row& row, FILE* sink, std::s
   copy_text(f.sent, sizeof f.sent, inject::describe(sent));
   close(pipefd[0]);
   if (got) return f;
-  *why = polled == 0 ? "never returned within " + std::to_string(kIsolatedBoundMs) +
+  *why = polled == 0 ? "never returned within " + std::to_string(bound_ms) +
                            " ms (a deadlock): the child running the row was killed"
                      : "ended the child running the row: " + WaitStatus(st).describe();
   return std::nullopt;
@@ -367,21 +370,21 @@ void on_ending_signal(int) {
   _exit(97);  // the op returned
 }
 
-[[noreturn]] void ending_child(int ready_fd) {
+[[noreturn]] void ending_child(int ready_fd, long long wait_ns) {
   FILE* sink = fopen("/dev/null", "we");
   if (!sink) _exit(96);
   SignalAction usr1(SIGUSR1, on_ending_signal);
   const char c = 'r';
   if (write(ready_fd, &c, 1) != 1) _exit(96);
   close(ready_fd);
-  const long long deadline = signals::monotonic_ns() + 2000000000LL;
+  const long long deadline = signals::monotonic_ns() + wait_ns;
   for (int round = 0; signals::monotonic_ns() < deadline; ++round) {
     g_tally[1].inside = 1;
     const bool ok = busy_round(sink, round);
     g_tally[1].inside = 0;
     if (!ok) _exit(95);
   }
-  _exit(94);  // no signal within two seconds
+  _exit(94);  // no signal within the wait
 }
 
 struct Attempt {
@@ -395,12 +398,15 @@ Attempt run_ending_attempt(const Row& row) {
   SETUP_OK(pipe2(ready, O_CLOEXEC));
   g_op = row.op;
   g_tally[1] = Tally{};
+  // Two seconds for the injector's first signal, scaled like every limit
+  // (SIGIPC_TIMEOUT_MUL): a sandbox or emulator starts the sender slower.
+  const long long wait_ns = static_cast<long long>(2e9 * timeout_mul());
   const pid_t pid = SETUP_OK(fork());
   if (pid == 0) {
     close(report[0]);
     close(ready[0]);
     g_report_fd = report[1];
-    ending_child(ready[1]);
+    ending_child(ready[1], wait_ns);
   }
   close(report[1]);
   close(ready[1]);

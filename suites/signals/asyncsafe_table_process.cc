@@ -101,11 +101,13 @@ SIGIPC_ASYNCSAFE_ROW(
 SIGIPC_ASYNCSAFE_ROW(
     Setgid, setgid, "signal.asyncsafe.table.setgid",
     [](int) { return setgid(g_ids.gid) == 0 && getgid() == g_ids.gid; }, save_ids)
+// XSH setpgid() [EINVAL]: a pgid below 0. (A pid of -1 is ESRCH by that
+// page and EINVAL on Linux, so it is not used.)
 SIGIPC_ASYNCSAFE_ROW(
     Setpgid, setpgid, "signal.asyncsafe.table.setpgid",
     [](int) {
       return setpgid(0, g_ids.pgrp) == 0 && getpgrp() == g_ids.pgrp &&
-             failed_with(setpgid(-1, 0), EINVAL);
+             failed_with(setpgid(0, -1), EINVAL);
     },
     save_ids)
 // A process group leader cannot make a session (XSH setsid() [EPERM]).

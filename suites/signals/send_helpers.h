@@ -358,9 +358,16 @@ inline Child StoppableChild(Gate& ready, Gate& release, int exit_code = 0) {
 
 // Waits for pid (a child or an adopted orphan of the caller) to end, for at
 // most `seconds`; on timeout kills and reaps it and returns raw status -1.
-// A pidfd gives the bounded wait without signals or sleeps.
+// A pidfd gives the bounded wait without signals or sleeps; without pidfds
+// (ENOSYS: valgrind, kernels before 5.3) SIGCHLD does.
 inline WaitStatus wait_within(pid_t pid, int seconds = kSafetyNetS) {
   UniqueFd pidfd(pidfd_open(pid, 0));
+  if (!pidfd && errno == ENOSYS) {
+    if (std::optional<WaitStatus> s = waitpid_bounded(pid, 0, seconds)) return *s;
+    kill(pid, SIGKILL);
+    xwaitpid(pid);
+    return WaitStatus(-1);
+  }
   if (!pidfd) setup_error_errno(__FILE__, __LINE__, "pidfd_open()", errno);
   if (!readable_within(pidfd.get(), seconds)) {
     kill(pid, SIGKILL);

@@ -34,23 +34,33 @@ int child_leader_on(const char* slave, int master, bool keep_default) noexcept {
   return fd;
 }
 
+// A session leader on the pty, SIGHUP blocked, waits for it; the test process
+// closes the last master once the leader is ready. After SIGHUP came, the
+// leader runs then(slave fd). Returns the leader's wait status.
+template <typename Then>
+WaitStatus hang_up_ready_leader(Pty& pty, Then then) {
+  Gate ready;
+  const char* slave = pty.slave.c_str();
+  const int master = pty.master.get();
+  Child leader([&ready, &then, slave, master] {
+    int fd = child_leader_on(slave, master, false);
+    ready.open();
+    CHILD_CHECK_EQ(signals::await_signal(SIGHUP), SIGHUP);
+    then(fd);
+  });
+  ready.wait();
+  pty.master.reset();
+  return leader.wait();
+}
+
 SIGIPC_TEST(SignalTerminalHangup, LastCloseOfPtyMasterSendsSighupToControllingProcess,
             "signal.terminal.master-close-sighup", "XSH close(); XBD 11.1.10 Modem Disconnect",
             "The last close of a pseudo-terminal master sends SIGHUP to the controlling process "
             "whose controlling terminal is its slave") {
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
-  Gate ready;
-  const char* slave = pty.slave.c_str();
-  const int master = pty.master.get();
-  Child leader([&ready, slave, master] {
-    child_leader_on(slave, master, false);
-    ready.open();
-    CHILD_CHECK_EQ(signals::await_signal(SIGHUP), SIGHUP);
-  });
-  ready.wait();
-  pty.master.reset();
-  EXPECT_CHILD_OK(leader.wait()) << "the controlling process waiting for SIGHUP";
+  EXPECT_CHILD_OK(hang_up_ready_leader(pty, [](int) {}))
+      << "the controlling process waiting for SIGHUP";
 }
 
 SIGIPC_TEST(SignalTerminalHangup, HungUpTerminalReadsEndOfFileAndRefusesWrites,
@@ -59,20 +69,11 @@ SIGIPC_TEST(SignalTerminalHangup, HungUpTerminalReadsEndOfFileAndRefusesWrites,
             "returns 0 (end-of-file) and write() to it fails with EIO") {
   Pty pty;
   SIGIPC_REQUIRE_PTY(pty);
-  Gate ready;
-  const char* slave = pty.slave.c_str();
-  const int master = pty.master.get();
-  Child leader([&ready, slave, master] {
-    int fd = child_leader_on(slave, master, false);
-    ready.open();
-    CHILD_CHECK_EQ(signals::await_signal(SIGHUP), SIGHUP);
+  EXPECT_CHILD_OK(hang_up_ready_leader(pty, [](int fd) {
     char c;
     CHILD_CHECK_EQ(read(fd, &c, 1), 0);
     CHILD_CHECK_ERRNO(write(fd, "x", 1), EIO);
-  });
-  ready.wait();
-  pty.master.reset();
-  EXPECT_CHILD_OK(leader.wait()) << "the controlling process after the hangup";
+  })) << "the controlling process after the hangup";
 }
 
 SIGIPC_TEST(SignalTerminalHangup, VhangupSendsSighupToControllingProcess,

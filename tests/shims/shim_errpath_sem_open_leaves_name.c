@@ -6,26 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <semaphore.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "shim_common.h"
+#include "shim_sem_open.h"
 
-SHIM_REAL(sem_t*, sem_open, const char*, int, ...)
-
-sem_t* sem_open(const char* name, int oflag, ...) {
-  shim_init_sem_open();
-  mode_t mode = 0;
-  unsigned value = 0;
-  if (oflag & O_CREAT) {
-    va_list ap;
-    va_start(ap, oflag);
-    mode = va_arg(ap, mode_t);
-    value = va_arg(ap, unsigned);
-    va_end(ap);
-  }
+static sem_t* shim_sem_open(const char* name, int oflag, mode_t mode, unsigned value) {
   sem_t* s = real_sem_open(name, oflag, mode, value);
   if (s != SEM_FAILED || !(oflag & O_CREAT) || !shim_active()) return s;
   int saved = errno;

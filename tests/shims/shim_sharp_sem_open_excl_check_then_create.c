@@ -7,24 +7,11 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <semaphore.h>
-#include <stdarg.h>
 #include <sys/types.h>
 
-#include "shim_common.h"
+#include "shim_sem_open.h"
 
-SHIM_REAL(sem_t*, sem_open, const char*, int, ...)
-
-sem_t* sem_open(const char* name, int oflag, ...) {
-  shim_init_sem_open();
-  mode_t mode = 0;
-  unsigned value = 0;
-  if (oflag & O_CREAT) {
-    va_list ap;
-    va_start(ap, oflag);
-    mode = va_arg(ap, mode_t);
-    value = va_arg(ap, unsigned);
-    va_end(ap);
-  }
+static sem_t* shim_sem_open(const char* name, int oflag, mode_t mode, unsigned value) {
   if (!shim_active() || (oflag & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL))
     return real_sem_open(name, oflag, mode, value);
   sem_t* probe = real_sem_open(name, 0);
