@@ -332,13 +332,15 @@ bool same_termios(const termios& a, const termios& b) {
 }
 #define SIGIPC_TTY_ROW(Name, fn, id, op) \
   SIGIPC_ASYNCSAFE_ROW(Name, fn, id, op, open_ptys, close_ptys, nullptr, need_ptys)
+// Zeroed first: musl's tcgetattr() hands the caller's termios to the kernel,
+// which fills only its own 19 c_cc entries of musl's 32.
 SIGIPC_TTY_ROW(Tcgetattr, tcgetattr, "signal.asyncsafe.table.tcgetattr", [](int side) {
-  termios t;
+  termios t{};
   return tcgetattr(tty(side), &t) == 0 && same_termios(t, g_tio[side]) &&
          failed_with(tcgetattr(g_scratch[side].file_fd, &t), ENOTTY);
 })
 SIGIPC_TTY_ROW(Tcsetattr, tcsetattr, "signal.asyncsafe.table.tcsetattr", [](int side) {
-  termios t;
+  termios t{};
   return tcsetattr(tty(side), TCSANOW, &g_tio[side]) == 0 && tcgetattr(tty(side), &t) == 0 &&
          same_termios(t, g_tio[side]);
 })
