@@ -1,5 +1,5 @@
 # The platform matrix's own checks (ci/): the package check under pipefail,
-# the lock around apt, the matrix's exit status, and no early-exiting reader
+# the lock around apt, the matrix's exit status, the test kernel's pieces, and no early-exiting reader
 # at the end of a pipeline in any ci/ script. Run with: ctest -R '^ci\.'
 add_test(NAME ci.pipefail_lint
   COMMAND ${SIGIPC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/ci_pipefail_lint.py ${CMAKE_SOURCE_DIR})
@@ -14,3 +14,5 @@ add_test(NAME ci.console_stream
 add_test(NAME ci.loader_wrapper
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ci_loader_wrapper.sh $<TARGET_FILE:sigipc>)
 set_tests_properties(ci.loader_wrapper PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
+add_test(NAME ci.test_kernel
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ci_test_kernel.sh ${CMAKE_SOURCE_DIR})

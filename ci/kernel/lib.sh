@@ -10,6 +10,8 @@
 #                               returns 0 green, 1 red; exits 3 when unreachable
 #   kernel_image_cell IMAGE OUTDIR
 #                               the same for any x86_64 bzImage
+#   kernel_coverage_report TREE OUTDIR
+#                               the kernel-coverage cell's reports (gcovr)
 
 # The static binary and the initramfs holding it, brought up to date by one
 # holder of the kernels folder's lock at a time (kernel cells run in
@@ -23,7 +25,7 @@ kernel_initramfs() {
   sigipc_lock "$dir/.initramfs.lock" || cell_die "cannot lock $dir/.initramfs.lock"
   "$SIGIPC_REPO/ci/kernel/static-sigipc" "${native%/*}" "$static" || cell_die "static link of sigipc failed"
   if [ ! -f "$initrd" ] || [ "$static" -nt "$initrd" ] || [ "$SIGIPC_REPO/ci/kernel/init" -nt "$initrd" ] ||
-     [ "$SIGIPC_REPO/ci/kernel/initramfs" -nt "$initrd" ]; then
+     [ "$SIGIPC_REPO/ci/kernel/initramfs" -nt "$initrd" ] || [ "$SIGIPC_REPO/ci/kernel/gcov.sh" -nt "$initrd" ]; then
     "$SIGIPC_REPO/ci/kernel/initramfs" "$static" "$initrd" || cell_die "initramfs build failed"
   fi
   sigipc_unlock "$dir/.initramfs.lock"
@@ -86,4 +88,17 @@ kernel_boot_cell() {
   cell_check_env "$out" emulator none
   cell_summary "$out"
   return "$rc"
+}
+
+# The kernel-coverage cell's reports from what its guest sent: gcovr over the
+# test kernel's tree (ci/kernel/coverage-report) into OUTDIR/kernel-coverage.
+# Returns 1 when the report could not be made.
+kernel_coverage_report() {
+  local tree=$1 out=$2
+  cell_log "kernel coverage report (gcovr over $tree)"
+  "$SIGIPC_REPO/ci/kernel/coverage-report" --tree "$tree" --gcov "$out/guest/kernel-gcov" \
+    --out "$out/kernel-coverage" >"$out/kernel-coverage.log" 2>&1 ||
+    { tail -5 "$out/kernel-coverage.log" >&2; cell_log "the kernel coverage report failed"; return 1; }
+  [ -f "$out/kernel-coverage/summary.md" ] && sed -n '1,40p' "$out/kernel-coverage/summary.md" >&2
+  return 0
 }
