@@ -49,7 +49,8 @@ done
 # gcov_collect on a fake debugfs, in the shell the guest runs (busybox sh
 # when present, else sh).
 build=/work/tree/linux
-mkdir -p "$tmp/debugfs$build/kernel" "$tmp/debugfs$build/ipc"
+mkdir -p "$tmp/debugfs$build/kernel" "$tmp/debugfs$build/ipc" "$tmp/debugfs$build/arch/x86/kernel"
+printf 'arch counters' >"$tmp/debugfs$build/arch/x86/kernel/signal.gcda"
 printf 'signal counters' >"$tmp/debugfs$build/kernel/signal.gcda"
 printf 'msg counters' >"$tmp/debugfs$build/ipc/msg.gcda"
 ln -s /nonexistent/signal.gcno "$tmp/debugfs$build/kernel/signal.gcno"
@@ -61,6 +62,8 @@ gcov="$tmp/debugfs" $shell -c ". '$repo/ci/kernel/gcov.sh' && gcov_collect famil
 [ "$(cat "$tmp/out/kernel-gcov/family-x/kernel/signal.gcda" 2>/dev/null)" = 'signal counters' ] ||
   fail "kernel/signal.gcda not copied whole"
 [ "$(cat "$tmp/out/kernel-gcov/family-x/ipc/msg.gcda" 2>/dev/null)" = 'msg counters' ] || fail "ipc/msg.gcda not copied"
+[ "$(cat "$tmp/out/kernel-gcov/family-x/arch/x86/kernel/signal.gcda" 2>/dev/null)" = 'arch counters' ] ||
+  fail "arch/x86/kernel/signal.gcda not copied to its place in the tree"
 [ ! -e "$tmp/out/kernel-gcov/family-x/kernel/signal.gcno" ] || fail "a .gcno link was copied"
 
 [ "$fails" -eq 0 ] && echo "test kernel checks: all passed"

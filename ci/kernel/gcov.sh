@@ -11,7 +11,12 @@ gcov=${gcov:-/sys/kernel/debug/gcov}
 
 gcov_collect() {
   _unit=$1 _top=$2/kernel-gcov
-  _build=$(find "$gcov" -name signal.gcda -path '*/kernel/signal.gcda')
+  # The tree's root holds kernel/signal.gcda; arch/x86/kernel/signal.gcda
+  # matches too, deeper: the shortest match is the root's.
+  _build=""
+  for _f in $(find "$gcov" -path '*/kernel/signal.gcda'); do
+    if [ -z "$_build" ] || [ ${#_f} -lt ${#_build} ]; then _build=$_f; fi
+  done
   [ -n "$_build" ] || { echo "gcov_collect: no kernel/signal.gcda under $gcov" >&2; return 1; }
   _build=${_build%/kernel/signal.gcda}
   mkdir -p "$_top/$_unit"
