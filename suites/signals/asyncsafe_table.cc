@@ -57,10 +57,11 @@ std::uint64_t row_seed(const char* function) {
 }
 
 struct Tally {
-  volatile sig_atomic_t inside;    // the main flow is inside a call
-  volatile sig_atomic_t runs;      // handler runs
-  volatile sig_atomic_t landed;    // ... of which interrupted a call
-  volatile sig_atomic_t failures;  // ... of which the op went wrong
+  volatile sig_atomic_t inside;       // the main flow is inside a call
+  volatile sig_atomic_t runs;         // handler runs
+  volatile sig_atomic_t landed;       // ... of which interrupted a call
+  volatile sig_atomic_t failures;     // ... of which the op went wrong
+  volatile sig_atomic_t first_errno;  // errno the first failing op left (0: none)
 };
 Tally g_tally[2];  // per phase
 volatile sig_atomic_t g_phase = 0;
@@ -76,7 +77,11 @@ void on_row_signal(int) {
   Tally& t = g_tally[g_phase];
   t.runs = t.runs + 1;
   if (t.inside) t.landed = t.landed + 1;
-  if (!g_op(kHandler)) t.failures = t.failures + 1;
+  errno = 0;
+  if (!g_op(kHandler)) {
+    if (t.failures == 0) t.first_errno = errno;
+    t.failures = t.failures + 1;
+  }
   errno = saved;
 }
 
@@ -316,6 +321,8 @@ std::optional<RowFigures> run_phases_isolated(const Row& row, FILE* sink, std::s
   return std::nullopt;
 }
 
+std::string first_errno_text(int err) { return err ? ErrnoText(err) : "none set"; }
+
 }  // namespace
 
 void run_row(const Row& row) {
@@ -339,7 +346,8 @@ void run_row(const Row& row) {
   EXPECT_EQ(a.failures + b.failures, 0)
       << row.function << "() in the handler went wrong: " << a.failures << " of " << a.runs
       << " runs interrupting " << row.function << "(), " << b.failures << " of " << b.runs
-      << " interrupting malloc/stdio/locale calls";
+      << " interrupting malloc/stdio/locale calls (errno after the first failing run: "
+      << first_errno_text(a.failures ? a.first_errno : b.first_errno) << ")";
   EXPECT_EQ(f.same.main_failures, 0) << "of " << f.same.calls << " main-flow " << row.function
                                      << "() calls (" << a.landed << " interrupted by the handler)";
   EXPECT_EQ(f.busy.main_failures, 0) << "of " << f.busy.calls << " malloc/stdio/locale rounds ("
