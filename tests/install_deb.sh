@@ -10,14 +10,28 @@
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 build=$(cd "$1" && pwd)
+# A run killed by SIGKILL (no trap runs) would leave its package installed,
+# and every later run would then take it for the machine's own and keep it:
+# the marker says this test installed it, and the next run purges it.
+marker=/var/tmp/sigipc-deb-test.installed
+if [ -f "$marker" ] && [ "$(id -u)" -eq 0 ]; then
+  echo "install_deb: purging the sigipc package a killed run of this test left installed"
+  dpkg --purge sigipc >/dev/null 2>&1 || true
+  rm -f "$marker"
+fi
+# The same for the temporary folders of killed runs: each names its owner.
+for old in "${TMPDIR:-/tmp}"/sigipc-deb-test.*; do
+  [ -f "$old/owner.pid" ] && ! kill -0 "$(cat "$old/owner.pid")" 2>/dev/null && rm -rf "$old"
+done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sigipc-deb-test.XXXXXX")
+echo $$ >"$tmp/owner.pid"
 installed=""
 cleanup() {
-  [ -z "$installed" ] || dpkg --purge sigipc >/dev/null 2>&1 || true
+  [ -z "$installed" ] || { dpkg --purge sigipc >/dev/null 2>&1 && rm -f "$marker"; } || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 # Whatever the runs below make in TMPDIR goes with the rest.
 export TMPDIR="$tmp"
 fail() { echo "install_deb: $*" >&2; exit 1; }
@@ -50,6 +64,7 @@ grep -q " ./usr/lib/cmake/sigipc/sigipcConfig.cmake\$" "$tmp/dev.list" || fail "
 
 if [ "$(id -u)" -eq 0 ] && ! dpkg-query -W sigipc >/dev/null 2>&1; then
   installed=yes
+  : >"$marker"
   dpkg -i "$deb" >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg -i failed"; }
   sigipc=$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v sigipc) \
     || fail "no sigipc on PATH after dpkg -i"
@@ -68,6 +83,7 @@ fi
 tail -n 1 "$tmp/run.log"
 if [ -n "$installed" ]; then
   dpkg --purge sigipc >/dev/null || fail "dpkg --purge failed"
+  rm -f "$marker"
   installed=""
   [ ! -e /usr/bin/sigipc ] || fail "/usr/bin/sigipc left after dpkg --purge"
 fi
