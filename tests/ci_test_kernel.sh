@@ -48,7 +48,7 @@ done
 
 # gcov_collect on a fake debugfs, in the shell the guest runs (busybox sh
 # when present, else sh).
-build=/work/tree/linux
+build=/srv/kernel-build/linux
 mkdir -p "$tmp/debugfs$build/kernel" "$tmp/debugfs$build/ipc" "$tmp/debugfs$build/arch/x86/kernel"
 printf 'arch counters' >"$tmp/debugfs$build/arch/x86/kernel/signal.gcda"
 printf 'signal counters' >"$tmp/debugfs$build/kernel/signal.gcda"
