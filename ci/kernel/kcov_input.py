@@ -1,0 +1,241 @@
+"""The guest's kernel counters (the kernel-gcov/ folder of a kernel-coverage
+run) and their reading with the kernel tree's notes files.
+
+Layout of GCOV_DIR (written by the guest, ci/kernel/init):
+  build-path          one line: the absolute path the kernel was built in
+  units.tsv           <unit>\\t<kind>\\t<filter> per line; kind is all (unit
+                      "all"), family or test
+  <unit>/<rel>.gcda   the counters of object <rel>.o, relative to the build
+                      tree, as that unit alone left them (reset before it)
+
+gcov needs a .gcda beside its .gcno. The kernel tree belongs to its build
+cache and is never written to: each unit is read in a scratch mirror that
+holds copies of that unit's .gcda files, links to the tree's .gcno files and
+copies of the profiled sources (gcovr resolves links to their real path,
+which would take the sources out of its --root)."""
+import json
+import os
+import re
+import shutil
+import subprocess
+
+UNIT_NAME = re.compile(r'^[A-Za-z0-9_.]+$')
+KINDS = ('all', 'family', 'test')
+
+
+class InputError(Exception):
+    """Bad input: one line, exit 2."""
+
+
+class Unit:
+    def __init__(self, name, kind, filter_, folder):
+        self.name, self.kind, self.filter, self.folder = name, kind, filter_, folder
+
+    def gcda_files(self):
+        """Paths of this unit's .gcda files, relative to the build tree."""
+        found = []
+        for root, _, files in os.walk(self.folder):
+            for f in files:
+                if f.endswith('.gcda'):
+                    found.append(os.path.relpath(os.path.join(root, f), self.folder))
+        return sorted(found)
+
+
+class GuestCounters:
+    """build-path, units.tsv and the unit folders of GCOV_DIR."""
+
+    def __init__(self, gcov_dir):
+        self.dir = gcov_dir
+        if not os.path.isdir(gcov_dir):
+            raise InputError(f'{gcov_dir} is not a folder (the guest report\'s kernel-gcov/)')
+        self.build_path = self._read_build_path()
+        self.units = self._read_units()
+        kinds = {u.kind for u in self.units if u.kind != 'all'}
+        if len(kinds) > 1:
+            raise InputError(f'{self._tsv()}: mixes family and test units; one granularity a run')
+        self.granularity = kinds.pop() if kinds else None
+
+    def _tsv(self):
+        return os.path.join(self.dir, 'units.tsv')
+
+    def _read_build_path(self):
+        path = os.path.join(self.dir, 'build-path')
+        try:
+            with open(path, encoding='utf-8') as f:
+                text = f.read().strip()
+        except OSError as e:
+            raise InputError(f'cannot read {path}: {e.strerror}') from None
+        if not text.startswith('/') or '\n' in text:
+            raise InputError(f'{path}: expected one absolute path, got {text[:60]!r}')
+        return text
+
+    def _read_units(self):
+        try:
+            with open(self._tsv(), encoding='utf-8') as f:
+                lines = f.read().split('\n')
+        except OSError as e:
+            raise InputError(f'cannot read {self._tsv()}: {e.strerror}') from None
+        units, seen = [], set()
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            units.append(self._parse_unit(n, line, seen))
+        if not units:
+            raise InputError(f'{self._tsv()}: no units')
+        return units
+
+    def _parse_unit(self, n, line, seen):
+        where = f'{self._tsv()}:{n}'
+        fields = line.split('\t')
+        if len(fields) != 3:
+            raise InputError(f'{where}: expected <unit> TAB <kind> TAB <filter>, got {len(fields)} fields')
+        name, kind, filter_ = fields
+        if kind not in KINDS:
+            raise InputError(f'{where}: kind must be all, family or test, not {kind!r}')
+        if not UNIT_NAME.match(name) or name in ('.', '..'):
+            raise InputError(f'{where}: unit name {name!r} is not [A-Za-z0-9_.]')
+        if (kind == 'all') != (name == 'all'):
+            raise InputError(f'{where}: only the unit "all" has kind all')
+        if name in seen:
+            raise InputError(f'{where}: unit {name} listed twice')
+        seen.add(name)
+        folder = os.path.join(self.dir, name)
+        if not os.path.isdir(folder):
+            raise InputError(f'{where}: unit {name} has no counter folder {folder}')
+        return Unit(name, kind, filter_, folder)
+
+    def unit(self, name):
+        return next((u for u in self.units if u.name == name), None)
+
+    def attributed_units(self):
+        return [u for u in self.units if u.kind != 'all']
+
+    def objects(self):
+        """Every object some unit has counters for (relative .gcda paths)."""
+        objs = set()
+        for u in self.units:
+            objs.update(u.gcda_files())
+        if not objs:
+            raise InputError(f'{self.dir}: no .gcda file in any unit folder')
+        return sorted(objs)
+
+
+def check_tree(tree, objects):
+    """Every object needs the tree's notes file (.gcno)."""
+    if not os.path.isdir(tree):
+        raise InputError(f'--tree {tree} is not a folder')
+    for rel in objects:
+        gcno = os.path.join(tree, rel[:-len('.gcda')] + '.gcno')
+        if not os.path.isfile(gcno):
+            raise InputError(f'{gcno} is missing: --tree is not the tree the guest kernel was '
+                             f'built from (or not built with GCOV_PROFILE for {rel[:-5]}.o)')
+
+
+class Mirror:
+    """A scratch tree: every directory on the way to a profiled object is a
+    real directory whose other entries link to the tree's (so gcov finds the
+    .gcno files and every header); .gcda files are copied in per unit and
+    the profiled sources copied on demand."""
+
+    def __init__(self, tree, root, objects, build_path):
+        self.tree, self.root, self.objects, self.build_path = tree, root, objects, build_path
+        self.real_dirs = {''}
+        for rel in objects:
+            d = os.path.dirname(rel)
+            while d:
+                self.real_dirs.add(d)
+                d = os.path.dirname(d)
+        for d in sorted(self.real_dirs):
+            os.makedirs(os.path.join(root, d), exist_ok=True)
+            self._link_entries(d)
+
+    def _link_entries(self, d):
+        src = os.path.join(self.tree, d)
+        for name in os.listdir(src):
+            rel = os.path.join(d, name)
+            if rel in self.real_dirs or name.endswith(('.gcda', '.gcov')):
+                continue
+            os.symlink(os.path.join(src, name), os.path.join(self.root, rel))
+
+    def exclude_dirs_regex(self):
+        """For gcovr --exclude-directories: every directory but the real
+        ones, so its search never walks the tree through the links (an
+        absolute pattern, which gcovr matches against the real path)."""
+        keep = '|'.join(re.escape(os.path.realpath(os.path.join(self.root, d))[1:])
+                        for d in sorted(self.real_dirs) if d)
+        return f'/(?!(?:{keep})$).*' if keep else '/.*'
+
+    def load(self, folder):
+        """Puts the .gcda files of FOLDER (a unit's, or merged) in place;
+        returns the objects it has."""
+        present = []
+        for rel in self.objects:
+            dst = os.path.join(self.root, rel)
+            src = os.path.join(folder, rel)
+            if os.path.exists(dst):
+                os.unlink(dst)
+            if os.path.isfile(src):
+                shutil.copyfile(src, dst)
+                present.append(rel)
+        return present
+
+    def relative(self, path):
+        """A source path from gcov, relative to the build tree (None when it
+        lies outside it)."""
+        if os.path.isabs(path):
+            for base in (self.build_path, os.path.abspath(self.tree)):
+                if path.startswith(base.rstrip('/') + '/'):
+                    return os.path.normpath(path[len(base.rstrip('/')) + 1:])
+            return None
+        path = os.path.normpath(path)
+        return None if path.startswith('..') else path
+
+    def add_source(self, rel):
+        """Puts a copy of the tree's source REL in place of its link: gcovr
+        follows links to their real path, which would be outside its --root."""
+        src, dst = os.path.join(self.tree, rel), os.path.join(self.root, rel)
+        if not os.path.islink(dst) or os.path.dirname(rel) not in self.real_dirs:
+            return
+        os.unlink(dst)
+        shutil.copy2(src, dst)  # its time too: gcov warns of a source newer than its notes
+
+
+def gcov_functions(mirror, present, gcov='gcov'):
+    """Runs gcov's JSON output over the loaded objects. Returns {source
+    file: [function records]} for the profiled sources (not headers): each
+    record has name, start_line, end_line, count. Raises InputError when a
+    .gcda does not belong to the tree's .gcno (another build)."""
+    files = {}
+    for i in range(0, len(present), 200):
+        chunk = present[i:i + 200]
+        p = subprocess.run([gcov, '--json-format', '--stdout', *chunk], cwd=mirror.root,
+                           capture_output=True, text=True)
+        check_gcov_errors(p, chunk)
+        for line in p.stdout.split('\n'):
+            if line.strip():
+                add_gcov_document(mirror, json.loads(line), files)
+    return files
+
+
+def check_gcov_errors(p, chunk):
+    for line in p.stderr.split('\n'):
+        if re.search(r'stamp mismatch|version .* prefer|cannot open notes|not a gcov', line):
+            raise InputError(f'gcov: {line.strip()}: the counters are not from a kernel built '
+                             f'in this --tree')
+    if p.returncode != 0:
+        raise InputError(f'gcov failed on {" ".join(chunk[:3])}...: '
+                         f'{p.stderr.strip().splitlines()[-1:] or p.returncode}')
+
+
+def add_gcov_document(mirror, doc, files):
+    for f in doc.get('files', []):
+        rel = mirror.relative(f['file'])
+        if rel is None or rel.endswith('.h'):
+            continue
+        recs = files.setdefault(rel, {})
+        for fn in f.get('functions', []):
+            name = fn.get('demangled_name') or fn['name']
+            old = recs.get(name)
+            count = fn['execution_count'] + (old['count'] if old else 0)
+            recs[name] = {'name': name, 'start_line': fn['start_line'],
+                          'end_line': fn['end_line'], 'count': count}

@@ -1,0 +1,116 @@
+"""Which profiled kernel functions no unit reaches, and whether user space
+could reach them at all.
+
+A function compiled out (its #ifdef's option off) has no counters and is
+never listed. Of the rest, a function is unreachable from user space when:
+- its definition is marked __init (runs once at boot, before the first
+  unit's counters are reset, and is freed after boot) or __exit (module
+  unload code, discarded when built in), or the same file registers it as
+  an initcall (core_initcall(fn), module_init(fn), __setup(..., fn), ...);
+- ci/kernel/unreachable.yaml says so, with the reason (its only callers).
+Every other function is reachable and simply not reached by a test yet."""
+import os
+import re
+
+import yaml
+
+DEFAULT_REASON = 'reachable, no test reaches it yet'
+FUNCTION_KEY = re.compile(r'^[A-Za-z0-9_./-]+\.[chS]:[A-Za-z_][A-Za-z0-9_.]*$')
+INITCALL = re.compile(
+    r'\b(?:(?:pure|core|postcore|arch|subsys|fs|rootfs|device|late)_initcall(?:_sync)?|'
+    r'early_initcall|module_init|module_exit|console_initcall|security_initcall)'
+    r'\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)')
+SETUP = re.compile(r'\b(?:__setup|early_param)\s*\([^,]*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)')
+
+
+def load_curated(path):
+    """{file:function: reason} from the curated YAML file."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            data = yaml.safe_load(f)
+    except OSError as e:
+        raise ValueError(f'cannot read {path}: {e.strerror}') from None
+    except yaml.YAMLError as e:
+        raise ValueError(f'{path}: not YAML: {str(e).splitlines()[0]}') from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError(f'{path}: expected a mapping file:function -> reason')
+    for key, reason in data.items():
+        if not isinstance(key, str) or not FUNCTION_KEY.match(key):
+            raise ValueError(f'{path}: {key!r} is not FILE:FUNCTION (e.g. kernel/signal.c:foo)')
+        if not isinstance(reason, str) or len(reason.strip()) < 10:
+            raise ValueError(f'{path}: {key}: the reason must say why (name the only callers)')
+    return data
+
+
+class SourceFacts:
+    """What a profiled source file says about its functions' reachability."""
+
+    def __init__(self, path):
+        try:
+            with open(path, encoding='utf-8', errors='replace') as f:
+                self.lines = f.read().split('\n')
+        except OSError:
+            self.lines = []
+        text = '\n'.join(self.lines)
+        self.initcalls = set(INITCALL.findall(text)) | set(SETUP.findall(text))
+
+    def declaration(self, line):
+        """The declaration text of a function whose name is on LINE (1-based):
+        that line and the lines before it that belong to the same
+        declaration (kernel style puts `static int __init` on its own line)."""
+        if not 1 <= line <= len(self.lines):
+            return ''
+        parts = [self.lines[line - 1]]
+        i = line - 2
+        while i >= 0 and len(parts) < 4:
+            prev = self.lines[i].rstrip()
+            if not prev or prev.endswith((';', '}', '*/', '{')) or prev.lstrip().startswith('#'):
+                break
+            parts.insert(0, prev)
+            i -= 1
+        return ' '.join(parts)
+
+    def reason(self, name, line):
+        decl = self.declaration(line)
+        if re.search(r'\b__init\b', decl):
+            return 'marked __init: runs once at boot, before the first unit, and is freed then'
+        if re.search(r'\b__exit\b', decl):
+            return 'marked __exit: module unload code, discarded in a built-in kernel'
+        if name in self.initcalls:
+            return 'registered as an initcall or boot parameter in its file: runs at boot only'
+        return None
+
+
+def classify(unreached, tree, curated):
+    """unreached: [(file, record)]. Returns the entries of unreached.json,
+    sorted by function key."""
+    facts, out = {}, []
+    for rel, rec in unreached:
+        key = f'{rel}:{rec["name"]}'
+        if rel not in facts:
+            facts[rel] = SourceFacts(os.path.join(tree, rel))
+        auto = facts[rel].reason(rec['name'], rec['start_line'])
+        entry = {'function': key, 'file': rel, 'line': rec['start_line']}
+        if auto:
+            entry.update(reachable=False, reason=auto, decided_by='source')
+        elif key in curated:
+            entry.update(reachable=False, reason=curated[key].strip(),
+                         decided_by='ci/kernel/unreachable.yaml')
+        else:
+            entry.update(reachable=True, reason=DEFAULT_REASON, decided_by='default')
+        out.append(entry)
+    return sorted(out, key=lambda e: e['function'])
+
+
+def curated_problems(curated, reached, profiled):
+    """Curated entries the counters contradict (reached) or that name no
+    profiled function: both make the list untrustworthy."""
+    problems = []
+    for key in sorted(curated):
+        if key in reached:
+            problems.append(f'{key} is listed unreachable but the run reaches it')
+        elif key not in profiled:
+            problems.append(f'{key} is listed unreachable but is not a profiled function')
+    return problems
