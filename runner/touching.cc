@@ -43,13 +43,31 @@ std::string joined(const std::vector<std::string>& v, std::size_t limit = 6) {
   return s;
 }
 
+// Profiled functions of the same file whose name contains the one asked
+// for: SYSCALL_DEFINE makes sys_kill into __do_sys_kill, __se_sys_kill and
+// __x64_sys_kill.
+std::vector<std::string> similar_functions(const KernelAttribution& a,
+                                           const std::string& function) {
+  const std::size_t colon = function.rfind(':');
+  if (colon == std::string::npos || colon + 1 == function.size()) return {};
+  const std::string file = function.substr(0, colon + 1), name = function.substr(colon + 1);
+  std::vector<std::string> out;
+  for (auto it = a.functions.lower_bound(file);
+       it != a.functions.end() && it->first.compare(0, file.size(), file) == 0; ++it)
+    if (it->first.find(name, file.size()) != std::string::npos) out.push_back(it->first);
+  return out;
+}
+
 // The units that reach `function`, or UsageError saying why there are none.
 const std::vector<std::string>& units_reaching(const KernelAttribution& a,
                                                const std::string& function) {
   auto it = a.functions.find(function);
-  if (it == a.functions.end())
+  if (it == a.functions.end()) {
+    std::vector<std::string> near = similar_functions(a, function);
     throw UsageError(function + " is not a profiled function in " + a.path +
-                     " (FILE:FUNCTION, e.g. kernel/signal.c:do_sigaction)");
+                     (near.empty() ? " (FILE:FUNCTION, e.g. kernel/signal.c:do_sigaction)"
+                                   : " (did you mean " + joined(near, 3) + "?)"));
+  }
   if (it->second.empty())
     throw UsageError(function + " is reached by no test in " + a.path +
                      ": it is in the report's unreached list (unreached.json)");

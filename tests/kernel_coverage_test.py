@@ -373,6 +373,8 @@ class TouchingTest(unittest.TestCase):
         self.assert_bad(['--touching', 'ipc/msg.c:do_msgsnd'], 'needs the attribution file', env)
         self.assert_bad(['--touching', 'kernel/signal.c:foo', '--attribution', self.attr],
                         f'kernel/signal.c:foo is not a profiled function in {self.attr}')
+        self.assert_bad(['--touching', 'kernel/signal.c:sigaction', '--attribution', self.attr],
+                        'did you mean kernel/signal.c:do_sigaction?')
         self.assert_bad(['--touching', 'kernel/signal.c:never_called', '--attribution', self.attr],
                         'reached by no test')
         self.assert_bad(['--touching', 'kernel/signal.c:never_called', '--attribution', self.attr],
