@@ -122,7 +122,7 @@ def attribution_html(attribution, unreached):
     if attribution:
         for key, units in attribution['functions'].items():
             rows.append(f'<tr><td><code>{esc(key)}</code></td><td>{len(units)}</td>'
-                        f'<td>{esc(", ".join(units)) or "<em>none</em>"}</td></tr>')
+                        f'<td>{esc(short_units(units, 40)) or "<em>none</em>"}</td></tr>')
     unr = ''.join(
         f'<tr><td><code>{esc(e["function"])}</code></td>'
         f'<td>{"yes" if e["reachable"] else "no"}</td><td>{esc(e["reason"])}</td></tr>'
