@@ -245,6 +245,24 @@ class ReportTest(unittest.TestCase):
         self.assertIn('run reaches it', p.stderr)
 
 
+class InterruptTest(unittest.TestCase):
+    def test_sigterm_leaves_no_scratch(self):
+        """A gcov that has the report killed (SIGTERM) while it reads a
+        unit: exit 128+15, the scratch mirrors removed."""
+        gcov = os.path.join(Fake.dir, 'int-gcov')
+        write_guest(gcov, Fake.tree, [('signal', 'family', 'signal.*', ['s'])])
+        fake_gcov = os.path.join(Fake.dir, 'gcov-that-kills')
+        with open(fake_gcov, 'w') as f:
+            f.write('#!/bin/sh\nkill -TERM "$PPID"\n')
+        os.chmod(fake_gcov, 0o755)
+        p = subprocess.run([os.path.join(SOURCE_DIR, 'ci/kernel/coverage-report'), '--tree',
+                            Fake.tree, '--gcov', gcov, '--out', os.path.join(Fake.dir, 'int-out'),
+                            '--gcov-executable', fake_gcov, '--jobs', '1'],
+                           capture_output=True, text=True, env=dict(os.environ, TMPDIR=Fake.tmp))
+        self.assertEqual(p.returncode, 128 + 15, p.stderr)
+        self.assertEqual(os.listdir(Fake.tmp), [])
+
+
 class TestUnitsTest(unittest.TestCase):
     def test_test_granularity(self):
         gcov = os.path.join(Fake.dir, 'test-gcov')
