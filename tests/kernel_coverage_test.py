@@ -9,6 +9,7 @@ guest's kernel-gcov/ unit folder.
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -214,6 +215,22 @@ class ReportTest(unittest.TestCase):
             md = f.read()
         self.assertIn('`kernel/signal.c:never_called`', md)
         self.assertIn('| `kernel/signal.c:shared_path` | 2 | signal, sysv_msg |', md)
+
+    def test_zero_counter_files_are_recognised(self):
+        sys.path.insert(0, os.path.join(SOURCE_DIR, 'ci/kernel'))
+        from kcov_input import all_counters_zero
+        unit = os.path.join(self.gcov, 'signal')
+        self.assertTrue(all_counters_zero(os.path.join(unit, 'ipc/msg.gcda')))
+        self.assertFalse(all_counters_zero(os.path.join(unit, 'kernel/signal.gcda')))
+        # The kernel's own layout (kernel/gcov/gcc_4_7.c): zero counters
+        # written out, no end mark.
+        head = b'adcg' + b'*22B' + b'\1\2\3\4' + bytes(4)
+        fn = struct.pack('<II', 0x01000000, 12) + bytes([1] * 12)
+        path = os.path.join(Fake.dir, 'kernel-style.gcda')
+        for value, zero in ((0, True), (5, False)):
+            with open(path, 'wb') as f:
+                f.write(head + fn + struct.pack('<IIQQ', 0x01a10000, 16, 0, value))
+            self.assertEqual(all_counters_zero(path), zero)
 
     def test_sum_of_units_without_all_gives_the_same_figures(self):
         gcov = os.path.join(Fake.dir, 'sum-gcov')

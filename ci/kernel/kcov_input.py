@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 
 UNIT_NAME = re.compile(r'^[A-Za-z0-9_.]+$')
@@ -165,16 +166,18 @@ class Mirror:
                         for d in sorted(self.real_dirs) if d)
         return f'/(?!(?:{keep})$).*' if keep else '/.*'
 
-    def load(self, folder):
+    def load(self, folder, skip_zero=False):
         """Puts the .gcda files of FOLDER (a unit's, or merged) in place;
-        returns the objects it has."""
+        returns the objects it has. skip_zero leaves out those whose
+        counters are all zero (the guest copies every object's, reached
+        or not), which reach no function."""
         present = []
         for rel in self.objects:
             dst = os.path.join(self.root, rel)
             src = os.path.join(folder, rel)
             if os.path.exists(dst):
                 os.unlink(dst)
-            if os.path.isfile(src):
+            if os.path.isfile(src) and not (skip_zero and all_counters_zero(src)):
                 shutil.copyfile(src, dst)
                 present.append(rel)
         return present
@@ -198,6 +201,38 @@ class Mirror:
             return
         os.unlink(dst)
         shutil.copy2(src, dst)  # its time too: gcov warns of a source newer than its notes
+
+
+GCDA_MAGIC = b'adcg'  # "gcda", little-endian
+TAG_COUNTER_FIRST, TAG_COUNTER_END = 0x01a10000, 0x01b00000
+
+
+def all_counters_zero(path):
+    """True when a .gcda (GCC 12 or later: a checksum in the header, record
+    lengths in bytes) holds no counter above zero. Any other layout is
+    answered False, and gcov reads the file."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    if len(data) < 16 or data[:4] != GCDA_MAGIC or data[7:8] != b'B' or data[5:7] < b'20':
+        return False
+    pos = 16
+    while pos + 4 <= len(data):
+        tag = struct.unpack_from('<I', data, pos)[0]
+        if tag == 0:  # the end mark
+            return True
+        if pos + 8 > len(data):
+            return False
+        length = struct.unpack_from('<i', data, pos + 4)[0]
+        pos += 8
+        if length < 0:  # a record of -length bytes of zero counters, not written out
+            continue
+        if pos + length > len(data):
+            return False
+        if TAG_COUNTER_FIRST <= tag < TAG_COUNTER_END and (tag & 0xffff) == 0 \
+                and any(data[pos:pos + length]):
+            return False
+        pos += length
+    return pos == len(data)
 
 
 def gcov_functions(mirror, present, gcov='gcov'):
