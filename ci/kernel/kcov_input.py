@@ -19,6 +19,7 @@ import re
 import shutil
 import struct
 import subprocess
+import threading
 
 UNIT_NAME = re.compile(r'^[A-Za-z0-9_.]+$')
 KINDS = ('all', 'family', 'test')
@@ -235,12 +236,96 @@ def all_counters_zero(path):
     return pos == len(data)
 
 
+class Counts:
+    """What gcov says of the loaded objects, for the profiled sources (not
+    headers): functions {file: {name: {name, start_line, end_line,
+    count}}} and executed lines {file: {line: count}}."""
+
+    def __init__(self):
+        self.functions, self.lines = {}, {}
+
+    def add_document(self, mirror, doc):
+        for f in doc.get('files', []):
+            rel = mirror.relative(f['file'])
+            if rel is None or rel.endswith('.h'):
+                continue
+            recs = self.functions.setdefault(rel, {})
+            for fn in f.get('functions', []):
+                name = fn.get('demangled_name') or fn['name']
+                old = recs.get(name)
+                recs[name] = {'name': name, 'start_line': fn['start_line'],
+                              'end_line': fn['end_line'],
+                              'count': fn['execution_count'] + (old['count'] if old else 0)}
+            lines = self.lines.setdefault(rel, {})
+            for ln in f.get('lines', []):
+                lines[ln['line_number']] = lines.get(ln['line_number'], 0) + ln['count']
+
+    def reached(self, sources):
+        """{file:function} of the functions that ran: counted on entry, or
+        inlined. gcov counts a function that the compiler inlined into its
+        callers before the profiling pass (find_pid_ns into find_vpid) only
+        when it is called out of line: one whose call, `name(`, stands on an
+        executed line of another function of its file ran too (unless it
+        is __weak: never inlined, and the call may go to the strong
+        definition elsewhere). sources(rel) gives the file's lines."""
+        keys = set()
+        for rel, recs in self.functions.items():
+            hot = [n for n, c in self.lines.get(rel, {}).items() if c > 0]
+            text = None
+            for name, r in recs.items():
+                if r['count'] > 0:
+                    keys.add(f'{rel}:{name}')
+                    continue
+                text = text if text is not None else sources(rel)
+                if re.search(r'\b__weak\b', declaration(text, r['start_line'])):
+                    continue
+                call = re.compile(r'\b' + re.escape(name) + r'\s*\(')
+                if any(not r['start_line'] <= n <= r['end_line'] and 0 < n <= len(text)
+                       and call.search(text[n - 1]) for n in hot):
+                    keys.add(f'{rel}:{name}')
+        return keys
+
+
+def declaration(lines, line):
+    """The declaration of a function whose name is on LINE (1-based) of
+    LINES: that line and those before it that belong to it (kernel style
+    puts `static int __init` on a line of its own)."""
+    if not 1 <= line <= len(lines):
+        return ''
+    parts = [lines[line - 1]]
+    i = line - 2
+    while i >= 0 and len(parts) < 4:
+        prev = lines[i].rstrip()
+        if not prev or prev.endswith((';', '}', '*/', '{')) or prev.lstrip().startswith('#'):
+            break
+        parts.insert(0, prev)
+        i -= 1
+    return ' '.join(parts)
+
+
+class SourceCache:
+    """The tree's profiled sources as lists of lines, read once."""
+
+    def __init__(self, tree):
+        self.tree, self.cache, self.lock = tree, {}, threading.Lock()
+
+    def __call__(self, rel):
+        with self.lock:
+            if rel not in self.cache:
+                try:
+                    with open(os.path.join(self.tree, rel), encoding='utf-8',
+                              errors='replace') as f:
+                        self.cache[rel] = f.read().split('\n')
+                except OSError:
+                    self.cache[rel] = []
+            return self.cache[rel]
+
+
 def gcov_functions(mirror, present, gcov='gcov'):
-    """Runs gcov's JSON output over the loaded objects. Returns {source
-    file: [function records]} for the profiled sources (not headers): each
-    record has name, start_line, end_line, count. Raises InputError when a
-    .gcda does not belong to the tree's .gcno (another build)."""
-    files = {}
+    """Runs gcov's JSON output over the loaded objects: their Counts.
+    Raises InputError when a .gcda does not belong to the tree's .gcno
+    (another build)."""
+    counts = Counts()
     for i in range(0, len(present), 200):
         chunk = present[i:i + 200]
         p = subprocess.run([gcov, '--json-format', '--stdout', *chunk], cwd=mirror.root,
@@ -248,8 +333,8 @@ def gcov_functions(mirror, present, gcov='gcov'):
         check_gcov_errors(p, chunk)
         for line in p.stdout.split('\n'):
             if line.strip():
-                add_gcov_document(mirror, json.loads(line), files)
-    return files
+                counts.add_document(mirror, json.loads(line))
+    return counts
 
 
 def check_gcov_errors(p, chunk):
@@ -260,17 +345,3 @@ def check_gcov_errors(p, chunk):
     if p.returncode != 0:
         raise InputError(f'gcov failed on {" ".join(chunk[:3])}...: '
                          f'{p.stderr.strip().splitlines()[-1:] or p.returncode}')
-
-
-def add_gcov_document(mirror, doc, files):
-    for f in doc.get('files', []):
-        rel = mirror.relative(f['file'])
-        if rel is None or rel.endswith('.h'):
-            continue
-        recs = files.setdefault(rel, {})
-        for fn in f.get('functions', []):
-            name = fn.get('demangled_name') or fn['name']
-            old = recs.get(name)
-            count = fn['execution_count'] + (old['count'] if old else 0)
-            recs[name] = {'name': name, 'start_line': fn['start_line'],
-                          'end_line': fn['end_line'], 'count': count}

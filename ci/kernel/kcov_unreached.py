@@ -14,6 +14,8 @@ import re
 
 import yaml
 
+from kcov_input import declaration
+
 DEFAULT_REASON = 'reachable, no test reaches it yet'
 FUNCTION_KEY = re.compile(r'^[A-Za-z0-9_./-]+\.[chS]:[A-Za-z_][A-Za-z0-9_.]*$')
 INITCALL = re.compile(
@@ -56,24 +58,8 @@ class SourceFacts:
         text = '\n'.join(self.lines)
         self.initcalls = set(INITCALL.findall(text)) | set(SETUP.findall(text))
 
-    def declaration(self, line):
-        """The declaration text of a function whose name is on LINE (1-based):
-        that line and the lines before it that belong to the same
-        declaration (kernel style puts `static int __init` on its own line)."""
-        if not 1 <= line <= len(self.lines):
-            return ''
-        parts = [self.lines[line - 1]]
-        i = line - 2
-        while i >= 0 and len(parts) < 4:
-            prev = self.lines[i].rstrip()
-            if not prev or prev.endswith((';', '}', '*/', '{')) or prev.lstrip().startswith('#'):
-                break
-            parts.insert(0, prev)
-            i -= 1
-        return ' '.join(parts)
-
     def reason(self, name, line):
-        decl = self.declaration(line)
+        decl = declaration(self.lines, line)
         if re.search(r'\b__init\b', decl):
             return 'marked __init: runs once at boot, before the first unit, and is freed then'
         if re.search(r'\b__exit\b', decl):
