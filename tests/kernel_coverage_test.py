@@ -40,6 +40,10 @@ inline __attribute__((always_inline)) int find_helper(int v) { return v + 11; }
 #define __weak __attribute__((weak))
 int __weak arch_hook(int v) { return v; }
 int uses_helpers(int v) { return find_helper(v) + arch_hook(v); }
+/* SYSCALL_DEFINE's functions: oldcall is only in the 32-bit table. */
+long __do_sys_oldcall(long v) { return v; }
+long __x64_sys_oldcall(long v) { return __do_sys_oldcall(v); }
+long __x64_sys_newcall(long v) { return v; }
 '''
 MSG_C = r'''
 int do_msgsnd(int v) { if (v == 7) return 1; return 0; }
@@ -69,7 +73,9 @@ OBJECTS = ('kernel/signal', 'ipc/msg', 'fs/pipe')
 def build_fake_kernel(tree, signal_c=SIGNAL_C):
     """The fake kernel's objects, compiled from the tree's top as kbuild
     does (relative names), profiled like GCOV_PROFILE; main is not."""
-    sources = {'include/fake.h': HEADER, 'kernel/signal.c': signal_c, 'ipc/msg.c': MSG_C,
+    sources = {'include/fake.h': HEADER, '.config': '# CONFIG_IA32_EMULATION is not set\n',
+               'arch/x86/entry/syscalls/syscall_64.tbl':
+                   '# number abi name entry\n1 common newcall sys_newcall\n2 x32 oldcall sys_oldcall\n', 'kernel/signal.c': signal_c, 'ipc/msg.c': MSG_C,
                'fs/pipe.c': PIPE_C, 'main.c': MAIN_C}
     for rel, text in sources.items():
         os.makedirs(os.path.join(tree, os.path.dirname(rel)), exist_ok=True)
@@ -211,7 +217,9 @@ class ReportTest(unittest.TestCase):
     def test_unreached_marks_reachability_with_reasons(self):
         u = load(os.path.join(self.out, 'unreached.json'))
         by = {e['function']: e for e in u['functions']}
-        self.assertEqual(sorted(by), ['ipc/msg.c:msg_unused', 'kernel/signal.c:arch_hook',
+        self.assertEqual(sorted(by), ['ipc/msg.c:msg_unused', 'kernel/signal.c:__do_sys_oldcall',
+                                      'kernel/signal.c:__x64_sys_newcall',
+                                      'kernel/signal.c:__x64_sys_oldcall', 'kernel/signal.c:arch_hook',
                                       'kernel/signal.c:kthread_only',
                                       'kernel/signal.c:never_called', 'kernel/signal.c:sig_setup',
                                       'kernel/signal.c:signals_init'])
@@ -222,7 +230,12 @@ class ReportTest(unittest.TestCase):
         self.assertFalse(by['kernel/signal.c:kthread_only']['reachable'])
         self.assertIn('kernel thread', by['kernel/signal.c:kthread_only']['reason'])
         self.assertTrue(by['kernel/signal.c:never_called']['reachable'])
-        self.assertEqual((u['reachable'], u['not_reachable']), (3, 3))
+        self.assertTrue(by['kernel/signal.c:__x64_sys_newcall']['reachable'])
+        for f in ('__x64_sys_oldcall', '__do_sys_oldcall'):
+            self.assertFalse(by['kernel/signal.c:' + f]['reachable'])
+            self.assertIn('no entry in the x86_64 system call table', by['kernel/signal.c:' + f]['reason'])
+        self.assertIn('IA32_EMULATION is off', by['kernel/signal.c:__do_sys_oldcall']['reason'])
+        self.assertEqual((u['reachable'], u['not_reachable']), (4, 5))
         with open(os.path.join(self.out, 'summary.md')) as f:
             md = f.read()
         self.assertIn('`kernel/signal.c:never_called`', md)

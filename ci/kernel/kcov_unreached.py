@@ -3,6 +3,9 @@ could reach them at all.
 
 A function compiled out (its #ifdef's option off) has no counters and is
 never listed. Of the rest, a function is unreachable from user space when:
+- it is a system call the x86_64 table lacks (SYSCALL_DEFINE makes
+  __x64_sys_waitpid, but only the 32-bit table has waitpid), and for its
+  __do_sys_/__se_sys_ body, when IA32_EMULATION is off too;
 - its definition is marked __init (runs once at boot, before the first
   unit's counters are reset, and is freed after boot) or __exit (module
   unload code, discarded when built in), or the same file registers it as
@@ -69,15 +72,56 @@ class SourceFacts:
         return None
 
 
+class TreeFacts:
+    """What the kernel tree says: the x86_64 system call table and the
+    configuration it was built with."""
+    TABLE = 'arch/x86/entry/syscalls/syscall_64.tbl'
+
+    def __init__(self, tree):
+        self.entries = self._table(os.path.join(tree, self.TABLE))
+        self.ia32 = self._option(os.path.join(tree, '.config'), 'CONFIG_IA32_EMULATION')
+
+    @staticmethod
+    def _table(path):
+        """Entry points of the 64-bit ABI (common and 64), or None."""
+        try:
+            with open(path, encoding='utf-8') as f:
+                rows = [line.split() for line in f if line.strip() and not line.startswith('#')]
+        except OSError:
+            return None
+        return {r[3] for r in rows if len(r) >= 4 and r[1] in ('common', '64')}
+
+    @staticmethod
+    def _option(path, name):
+        try:
+            with open(path, encoding='utf-8') as f:
+                return any(line.strip() == f'{name}=y' for line in f)
+        except OSError:
+            return True  # unknown: assume the 32-bit entry exists
+
+    def reason(self, name):
+        """Why a SYSCALL_DEFINE function cannot be called: a system call the
+        64-bit table lacks (waitpid, signal, sigprocmask: 32-bit only)."""
+        m = re.match(r'^__(x64|do|se)_sys_(\w+)$', name)
+        if not m or self.entries is None or f'sys_{m.group(2)}' in self.entries:
+            return None
+        where = f'sys_{m.group(2)} has no entry in the x86_64 system call table ({self.TABLE})'
+        if m.group(1) == 'x64':
+            return where + ': only 32-bit processes have this call'
+        if not self.ia32:
+            return where + ' and CONFIG_IA32_EMULATION is off: no process can make it'
+        return None
+
+
 def classify(unreached, tree, curated):
     """unreached: [(file, record)]. Returns the entries of unreached.json,
     sorted by function key."""
-    facts, out = {}, []
+    facts, out, tree_facts = {}, [], TreeFacts(tree)
     for rel, rec in unreached:
         key = f'{rel}:{rec["name"]}'
         if rel not in facts:
             facts[rel] = SourceFacts(os.path.join(tree, rel))
-        auto = facts[rel].reason(rec['name'], rec['start_line'])
+        auto = facts[rel].reason(rec['name'], rec['start_line']) or tree_facts.reason(rec['name'])
         entry = {'function': key, 'file': rel, 'line': rec['start_line']}
         if auto:
             entry.update(reachable=False, reason=auto, decided_by='source')
