@@ -262,18 +262,20 @@ class Counts:
 
     def reached(self, sources):
         """{file:function} of the functions that ran: counted on entry, or
-        inlined. gcov counts a function that the compiler inlined into its
-        callers before the profiling pass (find_pid_ns into find_vpid) only
-        when it is called out of line: one whose call, `name(`, stands on an
-        executed line of another function of its file ran too (unless it
-        is __weak: never inlined, and the call may go to the strong
+        inlined. gcov counts the entries of a function that the compiler
+        inlined into its callers before the profiling pass only when it is
+        called out of line. Its code ran when a line of its body was
+        executed (set_task_stack_end_magic in dup_task_struct), or when its
+        call, `name(`, stands on an executed line of another function of its
+        file (find_pid_ns in find_vpid: the body's lines count 0), unless it
+        is __weak (never inlined, and the call may go to the strong
         definition elsewhere). sources(rel) gives the file's lines."""
         keys = set()
         for rel, recs in self.functions.items():
             hot = [n for n, c in self.lines.get(rel, {}).items() if c > 0]
             text = None
             for name, r in recs.items():
-                if r['count'] > 0:
+                if r['count'] > 0 or any(r['start_line'] <= n <= r['end_line'] for n in hot):
                     keys.add(f'{rel}:{name}')
                     continue
                 text = text if text is not None else sources(rel)
