@@ -287,6 +287,16 @@ class ReportTest(unittest.TestCase):
         self.assertIn('run reaches it', p.stderr)
 
 
+class CuratedListTest(unittest.TestCase):
+    def test_repository_list_loads_and_gives_reasons(self):
+        sys.path.insert(0, os.path.join(SOURCE_DIR, 'ci/kernel'))
+        from kcov_unreached import load_curated
+        curated = load_curated(os.path.join(SOURCE_DIR, 'ci/kernel/unreachable.yaml'))
+        for key, reason in curated.items():
+            self.assertRegex(key, r'^(kernel|ipc|fs|arch/x86/kernel)/[a-z0-9_/-]+\.c:\w+$')
+            self.assertGreater(len(reason), 20, key)
+
+
 class InterruptTest(unittest.TestCase):
     def test_sigterm_leaves_no_scratch(self):
         """A gcov that has the report killed (SIGTERM) while it reads a
@@ -371,6 +381,15 @@ class BadInputTest(unittest.TestCase):
     def test_tree_without_notes(self):
         self.assert_refused(self.good, 'is missing: --tree is not the tree',
                             tree=os.path.join(Fake.dir, 'tmp'))
+
+    def test_curated_list_without_reasons(self):
+        bad = os.path.join(Fake.dir, 'bad.yaml')
+        with open(bad, 'w') as f:
+            f.write('kernel/signal.c:foo: x\n')
+        p = Fake.report(self.good, os.path.join(Fake.dir, 'bad-out'), bad)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn('kernel/signal.c:foo: the reason must say why', p.stderr)
+        self.assertEqual(os.listdir(Fake.tmp), [])
 
     def test_counters_of_another_build(self):
         other = os.path.join(Fake.dir, 'other-tree')
