@@ -172,6 +172,10 @@ class ReportTest(unittest.TestCase):
             self.assertTrue(os.path.isfile(os.path.join(self.out, f)), f)
         with open(os.path.join(self.out, 'html/index.html')) as f:
             self.assertIn('attribution.html', f.read())
+        with open(os.path.join(self.out, 'coverage.xml')) as f:
+            xml = f.read()
+        self.assertIn(f'<source>{Fake.tree}</source>', xml)
+        self.assertIn('filename="kernel/signal.c"', xml)
 
     def test_tree_untouched_and_no_scratch_left(self):
         self.assertEqual(tree_state(Fake.tree), self.before)

@@ -152,6 +152,17 @@ def link_from_index(index_path):
             f.write(text)
 
 
+def point_cobertura_at(xml_path, tree):
+    """gcovr names the sources relative to its root, a scratch folder: the
+    XML's <source> becomes the kernel tree, where they are."""
+    with open(xml_path, encoding='utf-8') as f:
+        text = f.read()
+    text = text.replace('<sources><source>.</source></sources>',
+                        f'<sources><source>{html.escape(tree)}</source></sources>', 1)
+    with open(xml_path, 'w', encoding='utf-8') as f:
+        f.write(text)
+
+
 def write_json(path, data):
     with open(path, 'w', encoding='utf-8') as f:
         json.dump(data, f, indent=2)
