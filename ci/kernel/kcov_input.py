@@ -281,7 +281,8 @@ class Counts:
                 text = text if text is not None else sources(rel)
                 if re.search(r'\b__weak\b', declaration(text, r['start_line'])):
                     continue
-                call = re.compile(r'\b' + re.escape(name) + r'\s*\(')
+                # A direct call: not ops->name( or s.name(, a member.
+                call = re.compile(r'(?<![\w.>])' + re.escape(name) + r'\s*\(')
                 if any(not r['start_line'] <= n <= r['end_line'] and 0 < n <= len(text)
                        and call.search(text[n - 1]) for n in hot):
                     keys.add(f'{rel}:{name}')
