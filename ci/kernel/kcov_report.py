@@ -84,10 +84,17 @@ def short_units(units, limit=8):
 
 def attribution_markdown(attribution):
     g = attribution['granularity']
+    per_unit = {u: 0 for u in attribution['units']}
+    for units in attribution['functions'].values():
+        for u in units:
+            per_unit[u] = per_unit.get(u, 0) + 1
     out = ['', f'## Which {g} units reach each kernel function', '',
            f'Select the tests of a function with `sigipc run --touching FILE:FUNCTION '
            f'--attribution attribution.json`.', '',
-           f'| function | {g} units | reached by |', '|---|---|---|']
+           f'Profiled functions each {g} unit reaches (of {len(attribution["functions"])}):', '',
+           f'| {g} | functions |', '|---|---|']
+    out += [f'| {u} | {n} |' for u, n in sorted(per_unit.items(), key=lambda x: (-x[1], x[0]))]
+    out += ['', f'| function | {g} units | reached by |', '|---|---|---|']
     for key, units in attribution['functions'].items():
         if units:
             out.append(f'| `{key}` | {len(units)} | {short_units(units)} |')
