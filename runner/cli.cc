@@ -36,6 +36,7 @@
 #include "runner/result_stream.h"
 #include "runner/scheduler.h"
 #include "runner/spawn.h"
+#include "runner/touching.h"
 #include "runner/work_dir.h"
 #include "sigipc_revision.h"
 
@@ -103,9 +104,27 @@ const Expectation* skip_entry(const std::vector<Expectation>& expectations,
   return e && e->status == Status::kSkip ? e : nullptr;
 }
 
+// sigipc list and run select tests by kernel function with these.
+struct TouchingArgs {
+  std::vector<std::string> functions;
+  std::string attribution;
+};
+
+void add_touching_options(CLI::App* cmd, TouchingArgs& a) {
+  cmd->add_option("--touching", a.functions,
+                  "Only the tests whose kernel coverage unit reaches FILE:FUNCTION, e.g. "
+                  "kernel/signal.c:do_sigaction (repeatable; needs --attribution)");
+  cmd->add_option("--attribution", a.attribution,
+                  "attribution.json of a kernel coverage report, for --touching (default: "
+                  "$SIGIPC_KERNEL_ATTRIBUTION)")
+      ->envname("SIGIPC_KERNEL_ATTRIBUTION");
+}
+
 int cmd_list(const std::vector<std::string>& filters, const std::vector<std::string>& excludes,
-             const std::vector<std::string>& expect_files, bool json) {
-  auto tests = select_tests(filters, excludes);
+             const TouchingArgs& touching, const std::vector<std::string>& expect_files,
+             bool json) {
+  auto tests =
+      select_touching(select_tests(filters, excludes), touching.functions, touching.attribution);
   auto expectations = load_expectation_files(expect_files);
   // The platform as the runner itself sees it (a run probes it through the
   // wrapper): enough to preview which entries apply.
@@ -140,6 +159,7 @@ int cmd_list(const std::vector<std::string>& filters, const std::vector<std::str
 struct RunArgs {
   std::vector<std::string> filters;
   std::vector<std::string> excludes;
+  TouchingArgs touching;
   std::string out = "sigipc-results";
   int jobs = 0;
   std::string timeout_mul = "1";
@@ -219,8 +239,9 @@ Earlier load_earlier(const std::string& path) {
 // DIR has no result for), --rerun-failed (what was red) and --shard.
 std::vector<const TestMeta*> plan_tests(const RunArgs& a, const Earlier& resume,
                                         const Earlier& rerun) {
-  const bool filtered = !a.filters.empty() || !a.excludes.empty();
-  auto tests = select_tests(a.filters, a.excludes);
+  const bool filtered = !a.filters.empty() || !a.excludes.empty() || !a.touching.functions.empty();
+  auto tests = select_touching(select_tests(a.filters, a.excludes), a.touching.functions,
+                               a.touching.attribution);
   std::set<std::string> keep;
   bool narrow = false;
   if (resume.given) {
@@ -575,6 +596,7 @@ void add_selection_options(CLI::App* run, RunArgs& a) {
   run->add_option("--filter", a.filters,
                   "Glob over test ids or requirement ids (repeatable; A*:B* is two globs)");
   run->add_option("--exclude", a.excludes, "Glob of tests to leave out (repeatable)");
+  add_touching_options(run, a.touching);
   run->add_option(
       "--shard", a.shard,
       "Run only shard I of N (I/N, 1-based), split by recorded durations; merge the shards "
@@ -628,6 +650,7 @@ void add_scheduling_options(CLI::App* run, RunArgs& a) {
 CommandAction add_list_command(CLI::App& app) {
   struct Args {
     std::vector<std::string> filters, excludes, expect;
+    TouchingArgs touching;
     bool json = false;
   };
   auto a = std::make_shared<Args>();
@@ -637,12 +660,15 @@ CommandAction add_list_command(CLI::App& app) {
                    "Glob over test ids or requirement ids (repeatable; A*:B* is two globs)");
   list->add_option("--exclude", a->excludes,
                    "Glob of tests to leave out (repeatable), as sigipc run does");
+  add_touching_options(list, a->touching);
   list->add_option(
       "--expect", a->expect,
       "Expectation file (repeatable): leave out the tests its SKIP entries skip on this "
       "machine, naming them on stderr");
   list->add_flag("--json", a->json, "Print JSON");
-  return [a](const CommandLine&) { return cmd_list(a->filters, a->excludes, a->expect, a->json); };
+  return [a](const CommandLine&) {
+    return cmd_list(a->filters, a->excludes, a->touching, a->expect, a->json);
+  };
 }
 
 CommandAction add_run_command(CLI::App& app) {
