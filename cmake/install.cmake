@@ -32,7 +32,8 @@ target_link_libraries(sigipc_main PUBLIC sigipc_runner)
 # The runner's public header, for programs with a main of their own.
 target_include_directories(sigipc_runner PUBLIC $<INSTALL_INTERFACE:${SIGIPC_INSTALL_INCLUDEDIR}>)
 
-set(SIGIPC_EXPORTED sigipc_fixtures sigipc_injectors sigipc_reports sigipc_runner sigipc_main)
+set(SIGIPC_EXPORTED sigipc_fixtures sigipc_injectors sigipc_reports sigipc_bench sigipc_runner
+  sigipc_main)
 foreach(lib ${SIGIPC_EXPORTED})
   string(REPLACE "sigipc_" "" short ${lib})
   set_target_properties(${lib} PROPERTIES EXPORT_NAME ${short})

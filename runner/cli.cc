@@ -738,7 +738,7 @@ struct Commands {
                                           SIGIPC_REVISION + ")");
     app.require_subcommand(1);
     for (auto add : {add_list_command, add_run_command, add_inject_command, add_report_command,
-                     add_diff_command, add_merge_command}) {
+                     add_diff_command, add_merge_command, add_bench_command}) {
       CommandAction action = add(app);
       actions.emplace(app.get_subcommands([](CLI::App*) { return true; }).back(),
                       std::move(action));
@@ -772,10 +772,11 @@ int cli_main(int argc, char** argv) {
   }
   Commands c;
   if (argc >= 2 && argv[1][0] != '-' && !c.is_command(argv[1])) {
-    std::fprintf(stderr,
-                 "sigipc: unknown command '%s' (commands: list, run, inject, report, diff, merge; "
-                 "see: sigipc --help)\n",
-                 argv[1]);
+    std::fprintf(
+        stderr,
+        "sigipc: unknown command '%s' (commands: list, run, inject, report, diff, merge, bench; "
+        "see: sigipc --help)\n",
+        argv[1]);
     return 2;
   }
   // What follows "--" is sigipc inject's program, never options of sigipc.

@@ -33,6 +33,7 @@ CommandAction add_inject_command(CLI::App& app);  // runner/inject_cmd.cc
 CommandAction add_report_command(CLI::App& app);  // runner/report_cmd.cc
 CommandAction add_diff_command(CLI::App& app);    // runner/diff_cmd.cc
 CommandAction add_merge_command(CLI::App& app);   // runner/merge_cmd.cc
+CommandAction add_bench_command(CLI::App& app);   // runner/bench_cmd.cc
 
 // Runs a command's action: UsageError and unreadable input (InputError) are
 // "PREFIX: what" and exit 2, any other exception "PREFIX: error: what" and

@@ -1,0 +1,125 @@
+// sigipc bench as a command: a quick pipe run writes a sigipc-bench/1
+// document and its page; bad input exits 2 with one line; the baseline
+// gate's exit statuses on fabricated documents.
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/selftest_util.h"
+
+namespace {
+
+using selftest::run_cmd;
+using selftest::TempDir;
+
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+nlohmann::json pipe_doc(const std::vector<double>& p50s) {
+  nlohmann::json runs = nlohmann::json::array();
+  for (double v : p50s)
+    runs.push_back({{"p50", v}, {"p99", v * 2}, {"p999", v * 3}, {"max", v * 4}});
+  return {{"schema", "sigipc-bench/1"},
+          {"latency",
+           {{{"mechanism", "pipe"}, {"topology", "process"}, {"unit", "ns"}, {"runs", runs}}}},
+          {"throughput", nlohmann::json::array()}};
+}
+
+TEST(BenchCli, QuickPipeRunWritesABenchDocument) {
+  TempDir d;
+  auto r = run_cmd({SIGIPC_BIN, "bench", "--quick", "--filter", "pipe", "--out", d.path() + "/b"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("latency pipe/process"), std::string::npos) << r.err;
+  nlohmann::json doc = selftest::read_json(d.path() + "/b/bench.json");
+  EXPECT_EQ(doc["schema"], "sigipc-bench/1");
+  for (const char* key : {"kernel_release", "arch", "load_before", "load_after", "pinning",
+                          "emulated", "sigipc_version"})
+    EXPECT_TRUE(doc["environment"].contains(key)) << key;
+  EXPECT_EQ(doc["config"]["repeats"], 3);
+  ASSERT_EQ(doc["latency"].size(), 2u);  // process and thread
+  for (const auto& row : doc["latency"]) {
+    EXPECT_EQ(row["mechanism"], "pipe");
+    EXPECT_EQ(row["unit"], "ns");
+    ASSERT_EQ(row["runs"].size(), 3u);
+    for (const auto& run : row["runs"]) {
+      EXPECT_GT(run["p50"].get<double>(), 0);
+      EXPECT_LE(run["p50"].get<double>(), run["p99"].get<double>());
+      EXPECT_LE(run["p999"].get<double>(), run["max"].get<double>());
+    }
+    const auto& s = row["summary"]["p50"];
+    EXPECT_LE(s["min"].get<double>(), s["median"].get<double>());
+    EXPECT_LE(s["median"].get<double>(), s["max"].get<double>());
+    EXPECT_EQ(s["ci95"].size(), 2u);
+    std::uint64_t total = 0;
+    for (const auto& c : row["histogram"]["counts"]) total += c.get<std::uint64_t>();
+    EXPECT_EQ(total, 3u * 300u);  // every round trip of every repeat
+    EXPECT_EQ(row["histogram"]["edges_ns"].size(), row["histogram"]["counts"].size() + 1);
+  }
+  ASSERT_EQ(doc["throughput"].size(), 3u);  // 1, PIPE_BUF, 65536 bytes
+  for (const auto& row : doc["throughput"]) {
+    EXPECT_EQ(row["unit"], "bytes/s");
+    EXPECT_EQ(row["runs"].size(), 3u);
+  }
+  EXPECT_TRUE(doc["observations"].is_array());
+  EXPECT_TRUE(doc["unsupported"].is_array());
+  std::ifstream html(d.path() + "/b/bench.html");
+  EXPECT_TRUE(html.good());
+}
+
+TEST(BenchCli, BadInputIsOneLineAndExit2) {
+  TempDir d;
+  const std::string notjson = d.path() + "/not.json", wrong = d.path() + "/wrong.json";
+  write_file(notjson, "{ nope");
+  write_file(wrong, R"({"schema": "sigipc-results/1"})");
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  } cases[] = {
+      {{"--filter", "carrier-pigeon"}, "--filter 'carrier-pigeon' matches no mechanism"},
+      {{"--baseline", d.path() + "/absent.json"}, "cannot be read"},
+      {{"--baseline", notjson}, "not JSON"},
+      {{"--baseline", wrong}, "expected \"sigipc-bench/1\""},
+      {{"--count", "0"}, "--count must be"},
+      {{"--count", "many"}, "count"},
+      {{"--repeats", "0"}, "--repeats must be"},
+      {{"--current", wrong}, "--current needs --baseline"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> argv = {SIGIPC_BIN, "bench", "--out", d.path() + "/o"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto r = run_cmd(argv);
+    EXPECT_EQ(r.exit_code, 2) << c.says << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
+  }
+}
+
+TEST(BenchCli, BaselineGateExitStatus) {
+  TempDir d;
+  const std::string base = d.path() + "/base.json", slow = d.path() + "/slow.json",
+                    noisy = d.path() + "/noisy.json";
+  write_file(base, pipe_doc({1000, 1020, 990, 1010, 1000}).dump());
+  write_file(slow, pipe_doc({2000, 2040, 1980, 2020, 2000}).dump());
+  write_file(noisy, pipe_doc({700, 1800, 1000, 1500, 1300}).dump());
+  auto gate = [&](const std::string& cur) {
+    return run_cmd({SIGIPC_BIN, "bench", "--baseline", base, "--current", cur});
+  };
+  auto r = gate(slow);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("regression: latency pipe/process"), std::string::npos) << r.out;
+  r = gate(base);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("bench gate: pass"), std::string::npos) << r.out;
+  r = gate(noisy);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("bench gate: cannot tell"), std::string::npos) << r.out;
+  // With --out the judged document is written with its baseline block.
+  r = run_cmd(
+      {SIGIPC_BIN, "bench", "--baseline", base, "--current", slow, "--out", d.path() + "/judged"});
+  nlohmann::json doc = selftest::read_json(d.path() + "/judged/bench.json");
+  EXPECT_EQ(doc["baseline"]["verdict"], "regression");
+  EXPECT_EQ(doc["baseline"]["rows"][0]["metric"], "p50");
+}
+
+}  // namespace
