@@ -30,9 +30,13 @@ nlohmann::json latency_json(const LatencyRow& row) {
 }
 
 nlohmann::json throughput_json(const ThroughputRow& row) {
-  return {{"mechanism", row.mechanism}, {"topology", "process"},
-          {"size", row.size},           {"unit", "bytes/s"},
-          {"runs", row.runs},           {"summary", summary_json(summarize(row.runs))}};
+  return {{"mechanism", row.mechanism},
+          {"topology", "process"},
+          {"size", row.size},
+          {"messages", row.messages},
+          {"unit", "bytes/s"},
+          {"runs", row.runs},
+          {"summary", summary_json(summarize(row.runs))}};
 }
 
 namespace {

@@ -28,6 +28,7 @@ struct LatencyRow {
 struct ThroughputRow {
   std::string mechanism;
   std::size_t size = 0;
+  std::size_t messages = 0;  // a repeat
   std::vector<double> runs;  // bytes per second
   std::string unsupported;
 };

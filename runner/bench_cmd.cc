@@ -36,6 +36,7 @@ struct BenchArgs {
   std::vector<std::string> filters;
   std::string out = "sigipc-bench", baseline, current;
   int count = 10000, repeats = 5, max_repeats = 0;
+  long long messages = 0;
   double threshold = 20, timeout = 120;
   bool quick = false, no_pin = false;
 };
@@ -44,6 +45,7 @@ struct Plan {
   int count, warmup, repeats;
   std::vector<std::size_t> sizes;
   std::size_t budget_bytes, max_messages;
+  std::size_t fixed_messages = 0;  // --messages
 };
 
 std::vector<std::string> known_mechanisms() {
@@ -99,6 +101,8 @@ Plan make_plan(const BenchArgs& a, const CLI::App& cmd) {
   if (!(a.threshold > 0 && a.threshold <= 1000)) throw UsageError("--threshold must be above 0");
   if (!(a.timeout > 0)) throw UsageError("--timeout must be above 0 seconds");
   if (a.max_repeats < 0) throw UsageError("--max-repeats must not be negative");
+  if (a.messages < 0 || a.messages > 100000000)
+    throw UsageError("--messages must be 1 to 100000000 (0: the default)");
   const std::size_t pipe_buf =
       static_cast<std::size_t>(probe_limits().pipe_buf > 0 ? probe_limits().pipe_buf : 4096);
   Plan p{a.count, std::max(1, a.count / 10), a.repeats, {}, 16u << 20, 20000};
@@ -110,6 +114,7 @@ Plan make_plan(const BenchArgs& a, const CLI::App& cmd) {
     if (cmd.count("--repeats")) p.repeats = a.repeats;
   }
   p.sizes.assign(sizes.begin(), sizes.end());
+  if (a.messages > 0) p.fixed_messages = static_cast<std::size_t>(a.messages);
   return p;
 }
 
@@ -153,8 +158,8 @@ class BenchRun {
     for (const auto& mech : bench::throughput_mechanisms()) {
       if (!selected(a_.filters, mech)) continue;
       for (std::size_t size : p_.sizes) {
-        ThroughputRow row{mech, size, {}, {}};
-        session_.measure(row, messages(size), p_.repeats);
+        ThroughputRow row{mech, size, messages(size), {}, {}};
+        session_.measure(row, row.messages, p_.repeats);
         progress(
             ++done, total, "throughput " + mech + " " + std::to_string(size) + " B",
             row.unsupported,
@@ -180,7 +185,7 @@ class BenchRun {
       } else {
         for (auto& row : m.throughput)
           if (row.mechanism == r.mechanism && static_cast<long long>(row.size) == r.size)
-            session_.measure(row, messages(row.size), p_.repeats);
+            session_.measure(row, row.messages, p_.repeats);
       }
       std::fprintf(stderr, "sigipc bench: gate: %s undecided (ratio %.3f), %d more repeats\n",
                    bench::row_label(r).c_str(), r.ratio, p_.repeats);
@@ -189,6 +194,7 @@ class BenchRun {
 
  private:
   std::size_t messages(std::size_t size) const {
+    if (p_.fixed_messages) return p_.fixed_messages;
     return bench::throughput_messages(size, p_.budget_bytes, p_.max_messages);
   }
   static std::string latency_line(const LatencyRow& row) {
@@ -247,19 +253,21 @@ nlohmann::json document(const BenchArgs& a, const Plan& p, const Measurement& m,
                              {"size", r.size},
                              {"reason", r.unsupported}});
   }
-  nlohmann::json doc = {{"schema", bench::kBenchSchema},
-                        {"environment", std::move(env)},
-                        {"config",
-                         {{"count", p.count},
-                          {"warmup", p.warmup},
-                          {"repeats", p.repeats},
-                          {"sizes", p.sizes},
-                          {"filter", a.filters},
-                          {"quick", a.quick}}},
-                        {"latency", latency},
-                        {"throughput", throughput},
-                        {"observations", bench::observations(m.throughput)},
-                        {"unsupported", unsupported}};
+  nlohmann::json doc = {
+      {"schema", bench::kBenchSchema},
+      {"environment", std::move(env)},
+      {"config",
+       {{"count", p.count},
+        {"warmup", p.warmup},
+        {"repeats", p.repeats},
+        {"sizes", p.sizes},
+        {"messages", p.fixed_messages ? nlohmann::json(p.fixed_messages) : nlohmann::json()},
+        {"filter", a.filters},
+        {"quick", a.quick}}},
+      {"latency", latency},
+      {"throughput", throughput},
+      {"observations", bench::observations(m.throughput)},
+      {"unsupported", unsupported}};
   if (!m.interrupted.empty()) doc["interrupted"] = m.interrupted;
   return doc;
 }
@@ -363,6 +371,9 @@ CommandAction add_bench_command(CLI::App& app) {
                   "Judge this bench.json against --baseline instead of measuring");
   cmd->add_option("--count", a->count, "Round trips a repeat (default: 10000; --quick: 300)");
   cmd->add_option("--repeats", a->repeats, "Repeats of each row (default: 5; --quick: 3)");
+  cmd->add_option("--messages", a->messages,
+                  "Messages a throughput repeat (default: 16 MiB worth, 64 to 20000; --quick: 1 "
+                  "MiB, at most 2000)");
   cmd->add_option("--max-repeats", a->max_repeats,
                   "With --baseline: repeats of an undecided row at most (default: 4 x --repeats)");
   cmd->add_option("--threshold", a->threshold,
