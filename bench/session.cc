@@ -52,9 +52,10 @@ nlohmann::json percentiles_json(const Percentiles& p) {
 }  // namespace
 
 Session::Session(const Pinning& pin, double timeout_s) : pin_(pin), timeout_s_(timeout_s) {
-  char tmpl[] = "/tmp/sigipc-bench-XXXXXX";
-  if (!mkdtemp(tmpl))
-    throw std::runtime_error("mkdtemp(/tmp/sigipc-bench-XXXXXX): " + ErrnoText(errno));
+  // $TMPDIR, as the runner's own folders.
+  const char* tmp = getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/sigipc-bench-XXXXXX";
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp(" + tmpl + "): " + ErrnoText(errno));
   dir_ = tmpl;
   std::filesystem::create_directory(dir_ + "/tmp");
   // Measurement processes put their FIFOs in the session's folder (names.h)

@@ -124,6 +124,12 @@ std::string micros(double ns) {
   return buf;
 }
 
+std::string mb_per_s(double bytes_per_s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g MB/s", bytes_per_s / 1e6);
+  return buf;
+}
+
 nlohmann::json loadavg() {
   double l[3] = {0, 0, 0};
   if (getloadavg(l, 3) != 3) return nullptr;
@@ -160,13 +166,9 @@ class BenchRun {
       for (std::size_t size : p_.sizes) {
         ThroughputRow row{mech, size, messages(size), {}, {}};
         session_.measure(row, row.messages, p_.repeats);
-        progress(
-            ++done, total, "throughput " + mech + " " + std::to_string(size) + " B",
-            row.unsupported,
-            row.runs.empty()
-                ? ""
-                : std::to_string(static_cast<long long>(bench::summarize(row.runs).median / 1e6)) +
-                      " MB/s");
+        progress(++done, total, "throughput " + mech + " " + std::to_string(size) + " B",
+                 row.unsupported,
+                 row.runs.empty() ? "" : mb_per_s(bench::summarize(row.runs).median));
         m.throughput.push_back(std::move(row));
       }
     }

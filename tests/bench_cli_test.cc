@@ -1,7 +1,15 @@
 // sigipc bench as a command: a quick pipe run writes a sigipc-bench/1
 // document and its page; bad input exits 2 with one line; the baseline
 // gate's exit statuses on fabricated documents.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -13,6 +21,36 @@ namespace {
 
 using selftest::run_cmd;
 using selftest::TempDir;
+
+// Processes whose environment holds needle.
+std::set<std::string> pids_with_env(const std::string& needle) {
+  std::set<std::string> pids;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream f(e.path() / "environ", std::ios::binary);
+    std::string env((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    if (env.find(needle) != std::string::npos) pids.insert(name);
+  }
+  return pids;
+}
+
+// System V message queues (/proc/sysvipc/msg) created by one of pids.
+int queues_created_by(const std::set<std::string>& pids) {
+  std::ifstream f("/proc/sysvipc/msg");
+  std::string line;
+  std::getline(f, line);  // header: key msqid perms cbytes qnum lspid lrpid uid ...
+  int n = 0;
+  while (std::getline(f, line)) {
+    std::istringstream in(line);
+    std::string key, id, perms, cbytes, qnum, lspid, lrpid;
+    in >> key >> id >> perms >> cbytes >> qnum >> lspid >> lrpid;
+    // The creator's pid is not in this file; lspid/lrpid are the last
+    // sender's and receiver's, which the measurement processes are.
+    if (pids.count(lspid) || pids.count(lrpid)) ++n;
+  }
+  return n;
+}
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
@@ -120,6 +158,47 @@ TEST(BenchCli, BaselineGateExitStatus) {
   nlohmann::json doc = selftest::read_json(d.path() + "/judged/bench.json");
   EXPECT_EQ(doc["baseline"]["verdict"], "regression");
   EXPECT_EQ(doc["baseline"]["rows"][0]["metric"], "p50");
+}
+
+// SIGINT in the middle of a row: the measurement processes are ended, what
+// was measured is written with "interrupted", the session's folder is gone,
+// exit 130.
+TEST(BenchCli, InterruptLeavesNothingBehind) {
+  TempDir d;
+  const std::string tmp = d.path() + "/tmp", marker = "SIGIPC_BENCH_SELFTEST=" + d.path();
+  std::filesystem::create_directory(tmp);
+  std::vector<std::string> args = {SIGIPC_BIN, "bench",    "--filter", "sysv-msg",
+                                   "--count",  "10000000", "--out",    d.path() + "/o"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_strings = {marker, "TMPDIR=" + tmp};
+  for (char** e = environ; *e; ++e) env_strings.push_back(*e);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid;
+  ASSERT_EQ(posix_spawn(&pid, SIGIPC_BIN, nullptr, nullptr, argv.data(), envp.data()), 0);
+  // The bench, its measurement process and its peer, sending messages on
+  // their queue: the row is running. (/proc polled; the bound is a safety
+  // net.)
+  std::set<std::string> pids;
+  for (int i = 0; i < 20000; ++i, usleep(500)) {
+    pids = pids_with_env(marker);
+    if (pids.size() >= 3 && queues_created_by(pids) > 0) break;
+  }
+  ASSERT_EQ(queues_created_by(pids), 1) << "the measurement never sent a message";
+  kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(selftest::processes_with_env(marker), 0);
+  EXPECT_TRUE(std::filesystem::is_empty(tmp)) << "the session's folder is left in " << tmp;
+  EXPECT_EQ(queues_created_by(pids), 0) << "a message queue of the measurement is left";
+  nlohmann::json doc = selftest::read_json(d.path() + "/o/bench.json");
+  EXPECT_EQ(doc["interrupted"], "interrupted by SIGINT");
+  EXPECT_TRUE(doc["latency"].empty());
 }
 
 }  // namespace
