@@ -35,7 +35,7 @@ using bench::ThroughputRow;
 struct BenchArgs {
   std::vector<std::string> filters;
   std::string out = "sigipc-bench", baseline, current;
-  int count = 10000, repeats = 5, max_repeats = 0;
+  int count = 5000, repeats = 5, max_repeats = 0;
   long long messages = 0;
   double threshold = 20, timeout = 120;
   bool quick = false, no_pin = false;
@@ -105,7 +105,7 @@ Plan make_plan(const BenchArgs& a, const CLI::App& cmd) {
     throw UsageError("--messages must be 1 to 100000000 (0: the default)");
   const std::size_t pipe_buf =
       static_cast<std::size_t>(probe_limits().pipe_buf > 0 ? probe_limits().pipe_buf : 4096);
-  Plan p{a.count, std::max(1, a.count / 10), a.repeats, {}, 16u << 20, 20000};
+  Plan p{a.count, std::max(1, a.count / 10), a.repeats, {}, 8u << 20, 10000};
   std::set<std::size_t> sizes = {1, 64, 1024, pipe_buf, 16384, 65536};
   if (a.quick) {
     p = {300, 50, 3, {}, 1u << 20, 2000};
@@ -371,10 +371,10 @@ CommandAction add_bench_command(CLI::App& app) {
                   "95% confidence (undecided rows are measured again, up to --max-repeats)");
   cmd->add_option("--current", a->current,
                   "Judge this bench.json against --baseline instead of measuring");
-  cmd->add_option("--count", a->count, "Round trips a repeat (default: 10000; --quick: 300)");
+  cmd->add_option("--count", a->count, "Round trips a repeat (default: 5000; --quick: 300)");
   cmd->add_option("--repeats", a->repeats, "Repeats of each row (default: 5; --quick: 3)");
   cmd->add_option("--messages", a->messages,
-                  "Messages a throughput repeat (default: 16 MiB worth, 64 to 20000; --quick: 1 "
+                  "Messages a throughput repeat (default: 8 MiB worth, 64 to 10000; --quick: 1 "
                   "MiB, at most 2000)");
   cmd->add_option("--max-repeats", a->max_repeats,
                   "With --baseline: repeats of an undecided row at most (default: 4 x --repeats)");
