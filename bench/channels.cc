@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -263,14 +264,20 @@ class ShmFutexDuplex : public Duplex {
 };
 
 // Messages copied through a ring of slots in shared memory, handed over with
-// two POSIX semaphores a direction (free slots, filled slots).
+// two POSIX semaphores a direction (free slots, filled slots). The ring
+// holds 64 KiB of messages (at least 4), as a Linux pipe does by default,
+// so a sender runs ahead of its receiver as far as through a pipe.
 class ShmRingDuplex : public Duplex {
  public:
-  static constexpr std::size_t kSlots = 4;
   explicit ShmRingDuplex(std::size_t max_size)
-      : slot_(max_size), map_(Mapping::shared_anonymous(2 * (sizeof(Header) + kSlots * slot_))) {
+      : slot_(max_size),
+        slots_(std::max<std::size_t>(4, 65536 / std::max<std::size_t>(max_size, 1))),
+        // Each direction's header on a 64-byte boundary (sem_t's alignment).
+        stride_((sizeof(Header) + slots_ * slot_ + 63) / 64 * 64),
+        map_(Mapping::shared_anonymous(2 * stride_)) {
     for (int dir = 0; dir < 2; ++dir) {
-      refused_if_failed(sem_init(&header(dir)->free, 1, kSlots), "sem_init(pshared)");
+      refused_if_failed(sem_init(&header(dir)->free, 1, static_cast<unsigned>(slots_)),
+                        "sem_init(pshared)");
       refused_if_failed(sem_init(&header(dir)->filled, 1, 0), "sem_init(pshared)");
     }
   }
@@ -282,12 +289,12 @@ class ShmRingDuplex : public Duplex {
   }
   void send(int dir, const void* d, std::size_t n) override {
     sem_wait_retrying(&header(dir)->free);
-    std::memcpy(slot(dir, next_send_[dir]++ % kSlots), d, n);
+    std::memcpy(slot(dir, next_send_[dir]++ % slots_), d, n);
     refused_if_failed(sem_post(&header(dir)->filled), "sem_post");
   }
   void recv(int dir, void* d, std::size_t n) override {
     sem_wait_retrying(&header(dir)->filled);
-    std::memcpy(d, slot(dir, next_recv_[dir]++ % kSlots), n);
+    std::memcpy(d, slot(dir, next_recv_[dir]++ % slots_), n);
     refused_if_failed(sem_post(&header(dir)->free), "sem_post");
   }
 
@@ -295,13 +302,11 @@ class ShmRingDuplex : public Duplex {
   struct Header {
     sem_t free, filled;
   };
-  Header* header(int dir) {
-    return reinterpret_cast<Header*>(map_.as<char>() + dir * (sizeof(Header) + kSlots * slot_));
-  }
+  Header* header(int dir) { return reinterpret_cast<Header*>(map_.as<char>() + dir * stride_); }
   char* slot(int dir, std::size_t i) {
     return reinterpret_cast<char*>(header(dir) + 1) + i * slot_;
   }
-  std::size_t slot_;
+  std::size_t slot_, slots_, stride_;
   Mapping map_;
   // Each index is used by one side only.
   std::size_t next_send_[2] = {0, 0}, next_recv_[2] = {0, 0};

@@ -43,7 +43,7 @@ namespace {
 
 std::string mb_per_s(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MB/s", v / 1e6);
+  std::snprintf(buf, sizeof buf, "%.3g MB/s", v / 1e6);
   return buf;
 }
 
