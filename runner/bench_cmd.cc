@@ -98,7 +98,6 @@ nlohmann::json read_bench_file(const std::string& path, const char* option) {
 Plan make_plan(const BenchArgs& a, const CLI::App& cmd) {
   if (a.count < 1 || a.count > 10000000) throw UsageError("--count must be 1 to 10000000");
   if (a.repeats < 1 || a.repeats > 1000) throw UsageError("--repeats must be 1 to 1000");
-  if (!(a.threshold > 0 && a.threshold <= 1000)) throw UsageError("--threshold must be above 0");
   if (!(a.timeout > 0)) throw UsageError("--timeout must be above 0 seconds");
   if (a.max_repeats < 0) throw UsageError("--max-repeats must not be negative");
   if (a.messages < 0 || a.messages > 100000000)
@@ -318,6 +317,8 @@ int judge_existing(const BenchArgs& a, const CLI::App& cmd) {
 
 int bench_main(const BenchArgs& a, const CLI::App& cmd) {
   check_filters(a.filters);
+  if (!(a.threshold > 0 && a.threshold <= 1000))
+    throw UsageError("--threshold must be above 0 and at most 1000 (percent)");
   if (!a.current.empty()) return judge_existing(a, cmd);
   const Plan p = make_plan(a, cmd);
   nlohmann::json base;

@@ -122,6 +122,7 @@ TEST(BenchCli, BadInputIsOneLineAndExit2) {
       {{"--count", "many"}, "count"},
       {{"--repeats", "0"}, "--repeats must be"},
       {{"--current", wrong}, "--current needs --baseline"},
+      {{"--threshold", "0", "--baseline", wrong, "--current", wrong}, "--threshold must be"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> argv = {SIGIPC_BIN, "bench", "--out", d.path() + "/o"};
