@@ -22,6 +22,10 @@
 #include "fixtures/probes.h"
 #include "fixtures/process.h"
 
+#ifndef MSG_COPY
+#define MSG_COPY 040000  // the kernel's value (linux/msg.h); musl's <sys/msg.h> lacks the name
+#endif
+
 namespace sigipc {
 namespace sysv_msg {
 
@@ -80,3 +84,16 @@ inline Outcome read_outcome(int fd) {
 
 }  // namespace sysv_msg
 }  // namespace sigipc
+
+// MSG_COPY exists only with CONFIG_CHECKPOINT_RESTORE (ENOSYS otherwise) and
+// where an emulator passes it on.
+#define REQUIRE_MSG_COPY(id)                                                             \
+  do {                                                                                   \
+    ::sigipc::sysv_msg::SmallMsg m_{};                                                   \
+    errno = 0;                                                                           \
+    if (msgrcv(id, &m_, sizeof m_.mtext, 0, IPC_NOWAIT | MSG_COPY) == -1 &&              \
+        (errno == ENOSYS || errno == EINVAL))                                            \
+      SIGIPC_UNSUPPORTED("msgrcv(MSG_COPY) unavailable (" + ::sigipc::ErrnoText(errno) + \
+                         "): a kernel without CONFIG_CHECKPOINT_RESTORE or an "          \
+                         "emulator without MSG_COPY");                                   \
+  } while (0)

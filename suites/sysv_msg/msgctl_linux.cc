@@ -6,10 +6,6 @@
 
 #include <cstring>
 
-#ifndef MSG_COPY
-#define MSG_COPY 040000  // the kernel's value (linux/msg.h); musl's <sys/msg.h> lacks the name
-#endif
-
 #include "fixtures/check.h"
 #include "fixtures/isolation.h"
 #include "fixtures/registry.h"
@@ -132,19 +128,6 @@ SIGIPC_TEST(SysvMsgLinux, MsgStatAnyIgnoresReadPermission, "sysv_msg.linux.msg-s
   EXPECT_CHILD_OK(s);
 #endif
 }
-
-// MSG_COPY exists only with CONFIG_CHECKPOINT_RESTORE (ENOSYS otherwise) and
-// where an emulator passes it on.
-#define REQUIRE_MSG_COPY(id)                                                    \
-  do {                                                                          \
-    sysv_msg::SmallMsg m_{};                                                    \
-    errno = 0;                                                                  \
-    if (msgrcv(id, &m_, sizeof m_.mtext, 0, IPC_NOWAIT | MSG_COPY) == -1 &&     \
-        (errno == ENOSYS || errno == EINVAL))                                   \
-      SIGIPC_UNSUPPORTED("msgrcv(MSG_COPY) unavailable (" + ErrnoText(errno) +  \
-                         "): a kernel without CONFIG_CHECKPOINT_RESTORE or an " \
-                         "emulator without MSG_COPY");                          \
-  } while (0)
 
 SIGIPC_TEST(SysvMsgLinux, MsgCopyReadsByPositionWithoutRemoving, "sysv_msg.linux.msg-copy",
             "Linux-only, msgop(2)",
