@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "reports/bench_matrix.h"
 #include "reports/html_common.h"
 #include "reports/writers.h"
 
@@ -186,7 +187,7 @@ std::string matrix_html(const std::vector<MatrixColumn>& cols) {
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>sigipc "
        "matrix: "
     << cols.size() << " platforms, " << disagree << " rules disagree</title>\n<style>"
-    << report_css() << kMatrixCss << "</style></head>\n<body>\n<main>\n";
+    << report_css() << kMatrixCss << bench_matrix_css() << "</style></head>\n<body>\n<main>\n";
   h << "<header><h1>sigipc platform matrix</h1><span class=\"verdict "
     << (disagree ? "info\">" : "green\">") << disagree << " disagreements</span></header>\n";
   h << "<p class=\"platform\">" << cols.size() << " runs, " << rows.size()
@@ -228,7 +229,7 @@ std::string matrix_html(const std::vector<MatrixColumn>& cols) {
         << "</td>";
     h << "</tr>\n";
   }
-  h << "</tbody></table>\n";
+  h << "</tbody></table>\n" << bench_matrix_html(cols);
 
   h << "<h2>Rules</h2>\n<div class=\"filters\"><label><input type=\"checkbox\" "
        "id=\"only-disagree\"> only "
@@ -296,7 +297,7 @@ std::string matrix_markdown(const std::vector<MatrixColumn>& cols) {
       m << " " << (diff ? "**" : "") << md_cell(value_or(v, k)) << (diff ? "**" : "") << " |";
     m << "\n";
   }
-  m << "\n## Rules\n\n";
+  m << "\n" << bench_matrix_markdown(cols) << "## Rules\n\n";
   header("test");
   for (const auto& r : rows) {
     m << "| " << (r.disagree ? "≠ " : "") << "`" << md_cell(r.id) << "` |";

@@ -21,6 +21,9 @@ struct MatrixColumn {
   std::string label;   // from --label, else platform_label(environment)
   std::string source;  // the results file
   RunRecord run;
+  // The bench.json measured on the same platform (null: none), drawn in the
+  // matrix's performance section (reports/bench_matrix.h).
+  nlohmann::json bench;
 };
 
 struct MatrixRow {

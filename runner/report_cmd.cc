@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "fixtures/registry.h"
+#include "reports/bench_doc.h"
 #include "reports/expectations.h"
 #include "reports/load.h"
 #include "reports/matrix.h"
@@ -114,6 +115,23 @@ int one_run(const std::string& file, const std::string& out,
   return run.green() ? 0 : 1;
 }
 
+// The bench.json measured on the platform of a run: sigipc bench --out
+// RUN/bench (as matrix cells write it), or RUN/bench.json; null when none.
+nlohmann::json bench_beside(const std::string& results_file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const char* name : {"bench/bench.json", "bench.json"}) {
+    std::string path = run_folder_of(results_file) + "/" + name;
+    if (!fs::is_regular_file(path, ec)) continue;
+    try {
+      return load_bench_file(path);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());
+    }
+  }
+  return nullptr;
+}
+
 int matrix(const std::vector<std::string>& files, const std::string& out,
            const std::vector<std::string>& labels) {
   if (files.size() < 2) throw UsageError("--matrix needs at least two results files");
@@ -126,6 +144,7 @@ int matrix(const std::vector<std::string>& files, const std::string& out,
     c.source = files[i];
     c.run = load_run(files[i]);
     c.label = i < labels.size() ? labels[i] : platform_label(c.run.environment);
+    c.bench = bench_beside(files[i]);
     cols.push_back(std::move(c));
   }
   // Two runs of one platform would carry the same label: number them.
