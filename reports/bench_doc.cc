@@ -1,5 +1,7 @@
 #include "reports/bench_doc.h"
 
+#include <limits.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -153,6 +155,16 @@ double bench_median(const json& row, const std::string& metric) {
   }
   auto med = v->find("median");
   return med != v->end() && med->is_number() ? med->get<double>() : -1;
+}
+
+double bench_pipe_buf(const json& doc) {
+  const json* v = &doc;
+  for (const char* k : {"environment", "limits", "pipe_buf"}) {
+    auto it = v->find(k);
+    if (it == v->end()) return PIPE_BUF;
+    v = &*it;
+  }
+  return v->is_number() && v->get<double>() > 0 ? v->get<double>() : PIPE_BUF;
 }
 
 std::string bench_emulator(const json& doc) {

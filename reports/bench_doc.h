@@ -28,6 +28,9 @@ double bench_median(const nlohmann::json& row, const std::string& metric = "");
 // Whether the run happened on an emulator (absolute times not comparable
 // with native): environment.emulated, else an emulator named in it.
 bool bench_emulated(const nlohmann::json& doc);
+// PIPE_BUF of the measured platform: environment.limits.pipe_buf, else this
+// build's.
+double bench_pipe_buf(const nlohmann::json& doc);
 // The emulator or sandbox the environment names, "" for none.
 std::string bench_emulator(const nlohmann::json& doc);
 

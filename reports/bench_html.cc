@@ -4,8 +4,6 @@
 // what was drawn (svg_plot_script) for the headless-browser check.
 #include "reports/bench_html.h"
 
-#include <limits.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -199,7 +197,7 @@ std::map<std::string, std::vector<const json*>> throughput_series(const json& ro
   return s;
 }
 
-void throughput_plot(std::ostringstream& h, const json& rows) {
+void throughput_plot(std::ostringstream& h, const json& rows, double pipe_buf) {
   auto series = throughput_series(rows);
   double xlo = 1e300, xhi = 0, ylo = 1e300, yhi = 0;
   for (const auto& r : rows) {
@@ -217,7 +215,7 @@ void throughput_plot(std::ostringstream& h, const json& rows) {
   PlotAxis y(std::max(ylo, 1.0) / 1.5, yhi * 1.5, true, "throughput (log)");
   y.format = fmt_rate;
   SvgPlot plot(PlotBox{820, 340, 70, 16, 14, 40}, x, y);
-  if (PIPE_BUF >= xlo && PIPE_BUF <= xhi) plot.marker(PIPE_BUF, "PIPE_BUF", "marker m-pipebuf");
+  if (pipe_buf >= xlo && pipe_buf <= xhi) plot.marker(pipe_buf, "PIPE_BUF", "marker m-pipebuf");
   h << "<div class=\"legend\">";
   int c = 0;
   for (const auto& [mech, pts] : series) {
@@ -315,12 +313,15 @@ void baseline(std::ostringstream& h, const json& b) {
 }
 
 void unsupported(std::ostringstream& h, const json& rows) {
-  h << "<table id=\"unsupported\"><thead><tr><th>mechanism</th><th>between</th><th>reason</th>"
-       "</tr></thead><tbody>\n";
-  for (const auto& u : rows)
+  h << "<table id=\"unsupported\"><thead><tr><th>mechanism</th><th>between</th><th>size</th>"
+       "<th>reason</th></tr></thead><tbody>\n";
+  for (const auto& u : rows) {
+    auto size = u.find("size");
     h << "<tr><td><code>" << html_escape(str(u, "mechanism")) << "</code></td><td>"
-      << html_escape(str(u, "topology")) << "</td><td>" << html_escape(str(u, "reason"))
-      << "</td></tr>\n";
+      << html_escape(str(u, "topology")) << "</td><td>"
+      << (size != u.end() && size->is_number() ? fmt_bytes(size->get<double>()) : "") << "</td><td>"
+      << html_escape(str(u, "reason")) << "</td></tr>\n";
+  }
   h << "</tbody></table>\n";
 }
 
@@ -355,7 +356,7 @@ void sections(std::ostringstream& h, const json& doc) {
   if (!tp.empty()) {
     h << "<h2>Throughput against message size</h2>\n<p class=\"platform\">Median over the "
          "repeats; the bars span the slowest to the fastest repeat.</p>\n";
-    throughput_plot(h, tp);
+    throughput_plot(h, tp, bench_pipe_buf(doc));
     throughput_table(h, tp);
   }
   if (!bench_rows(doc, "unsupported").empty()) {

@@ -1,7 +1,5 @@
 #include "reports/bench_matrix.h"
 
-#include <limits.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -54,23 +52,26 @@ const json* throughput_row(const json& doc, const std::string& mech, double size
   return nullptr;
 }
 
-// The reason a platform gave for not measuring k, "" when it gave none.
-std::string unsupported_reason(const json& doc, const Key& k) {
-  for (const auto& u : bench_rows(doc, "unsupported"))
-    if (str(u, "mechanism") == k.mechanism &&
-        (str(u, "topology").empty() || str(u, "topology") == k.topology)) {
-      std::string r = str(u, "reason");
-      return r.empty() ? "unsupported" : r;
-    }
+// The reason a platform gave for not measuring k (at size, for
+// throughput; latency rows have none), "" when it gave none.
+std::string unsupported_reason(const json& doc, const Key& k, double size = 0) {
+  for (const auto& u : bench_rows(doc, "unsupported")) {
+    auto s = u.find("size");
+    double at = s != u.end() && s->is_number() ? s->get<double>() : 0;
+    if (str(u, "mechanism") != k.mechanism || at != size) continue;
+    if (!str(u, "topology").empty() && str(u, "topology") != k.topology) continue;
+    std::string r = str(u, "reason");
+    return r.empty() ? "unsupported" : r;
+  }
   return "";
 }
 
-std::vector<double> shown_sizes(std::vector<double> all) {
+std::vector<double> shown_sizes(std::vector<double> all, double pipe_buf) {
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   if (all.size() <= 3) return all;
   std::vector<double> v{all.front()};
-  if (std::find(all.begin(), all.end(), PIPE_BUF) != all.end()) v.push_back(PIPE_BUF);
+  if (std::find(all.begin(), all.end(), pipe_buf) != all.end()) v.push_back(pipe_buf);
   if (v.back() != all.back()) v.push_back(all.back());
   return v;
 }
@@ -91,8 +92,9 @@ Grid grid_of(const std::vector<MatrixColumn>& cols) {
         g.tp_mechanisms.push_back(str(r, "mechanism"));
     }
   }
-  g.sizes = shown_sizes(sizes);
   g.ref = bench_reference(cols);
+  if (!g.cols.empty())
+    g.sizes = shown_sizes(sizes, bench_pipe_buf(cols[g.ref >= 0 ? g.ref : g.cols[0]].bench));
   return g;
 }
 
@@ -195,12 +197,18 @@ void html_throughput(std::ostringstream& h, const std::vector<MatrixColumn>& col
       for (double s : g.sizes) {
         const json* r = throughput_row(cols[c].bench, m, s);
         const json* ref = g.ref >= 0 ? throughput_row(cols[g.ref].bench, m, s) : nullptr;
-        h << "<td class=\"num" << (bench_emulated(cols[c].bench) ? " emu" : "") << "\">";
-        if (r) h << fmt_rate(bench_median(*r));
-        if (r && ref && static_cast<int>(c) != g.ref)
+        if (!r) {
+          std::string why = unsupported_reason(cols[c].bench, {m, "process"}, s);
+          h << "<td class=\"nr\" title=\"" << html_escape(why) << "\">"
+            << (why.empty() ? "—" : "unsupported") << "</td>";
+          continue;
+        }
+        h << "<td class=\"num" << (bench_emulated(cols[c].bench) ? " emu" : "") << "\">"
+          << fmt_rate(bench_median(*r));
+        if (ref && static_cast<int>(c) != g.ref)
           h << "<br><span class=\"ratio\">" << ratio_text(bench_median(*r), bench_median(*ref))
             << "</span>";
-        h << (r ? "" : "—") << "</td>";
+        h << "</td>";
       }
     h << "</tr>\n";
   }
@@ -377,7 +385,8 @@ std::string bench_matrix_markdown(const std::vector<MatrixColumn>& cols) {
       const json* ref = g.ref >= 0 ? throughput_row(cols[g.ref].bench, mech, s) : nullptr;
       for (std::size_t c : g.cols) {
         const json* r = throughput_row(cols[c].bench, mech, s);
-        m << " " << (r ? fmt_rate(bench_median(*r)) : "—");
+        bool why = !r && !unsupported_reason(cols[c].bench, {mech, "process"}, s).empty();
+        m << " " << (r ? fmt_rate(bench_median(*r)) : why ? "unsupported" : "—");
         if (r && ref && static_cast<int>(c) != g.ref)
           m << " (" << ratio_text(bench_median(*r), bench_median(*ref)) << ")";
         m << " |";

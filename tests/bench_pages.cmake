@@ -1,6 +1,8 @@
 # The pages drawn from bench.json: bench.html and the matrix's performance
 # section, on the fabricated documents of bench_pages/cells (two matrix cells,
-# native and qemu-x86_64), in unit tests and in headless Chromium.
+# native and qemu-x86_64) and a real one (bench_pages/sample.bench.json,
+# sigipc bench --quick on a loaded 2-core machine), in unit tests and in
+# headless Chromium.
 
 set(BENCH_CELLS ${CMAKE_CURRENT_SOURCE_DIR}/bench_pages/cells)
 
@@ -22,6 +24,7 @@ add_test(NAME bench_pages.write
   COMMAND sh -c "rm -rf '${BENCH_PAGES}' && mkdir -p '${BENCH_PAGES}' && \
 '$<TARGET_FILE:sigipc-bench-page>' '${BENCH_CELLS}/native/bench/bench.json' '${BENCH_PAGES}/native.html' && \
 '$<TARGET_FILE:sigipc-bench-page>' '${BENCH_CELLS}/qemu-x86_64/bench/bench.json' '${BENCH_PAGES}/qemu-x86_64.html' && \
+'$<TARGET_FILE:sigipc-bench-page>' '${CMAKE_CURRENT_SOURCE_DIR}/bench_pages/sample.bench.json' '${BENCH_PAGES}/sample.html' && \
 '$<TARGET_FILE:sigipc>' report --matrix '${BENCH_CELLS}/native/results.json' \
   '${BENCH_CELLS}/qemu-x86_64/results.json' --label native --label qemu-x86_64 \
   --out '${BENCH_PAGES}/matrix' >/dev/null && \
@@ -45,6 +48,9 @@ foreach(cell native qemu-x86_64)
     COMMAND ${SIGIPC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/check_bench_html.py page
             ${BENCH_PAGES}/${cell}.html ${BENCH_CELLS}/${cell}/bench/bench.json)
 endforeach()
+add_test(NAME bench_pages.chromium_sample
+  COMMAND ${SIGIPC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/check_bench_html.py page
+          ${BENCH_PAGES}/sample.html ${CMAKE_CURRENT_SOURCE_DIR}/bench_pages/sample.bench.json)
 add_test(NAME bench_pages.chromium_matrix
   COMMAND ${SIGIPC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/check_bench_html.py matrix
           ${BENCH_PAGES}/matrix/matrix.html ${BENCH_CELLS}/native/bench/bench.json
@@ -54,5 +60,6 @@ add_test(NAME bench_pages.chromium_matrix_rules
           ${BENCH_PAGES}/matrix/matrix.html ${BENCH_CELLS}/native/results.json
           ${BENCH_CELLS}/qemu-x86_64/results.json)
 set_tests_properties(bench_pages.chromium_native bench_pages.chromium_qemu-x86_64
+  bench_pages.chromium_sample
   bench_pages.chromium_matrix bench_pages.chromium_matrix_rules
   PROPERTIES FIXTURES_REQUIRED bench_pages SKIP_RETURN_CODE 77 TIMEOUT 120)

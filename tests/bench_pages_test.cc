@@ -23,6 +23,9 @@ json fixture(const std::string& cell) {
   return load_bench_file(std::string(BENCH_FIXTURES) + "/" + cell + "/bench/bench.json");
 }
 
+// A real document, written by sigipc bench --quick on this machine under load.
+json sample() { return load_bench_file(std::string(BENCH_FIXTURES) + "/../sample.bench.json"); }
+
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + what.size())) ++n;
@@ -116,6 +119,19 @@ TEST(BenchPage, WarnsThatEmulatedTimesAreNotNative) {
   std::string unsupported = element_with(html, "id=\"unsupported\"", "table");
   EXPECT_NE(unsupported.find("pidfd_open: ENOSYS under qemu-user"), std::string::npos);
   EXPECT_EQ(unbalanced_tag(html), "");
+}
+
+TEST(BenchPage, DrawsARealDocument) {
+  json doc = sample();
+  std::string html = bench_html_text(doc);
+  EXPECT_EQ(unbalanced_tag(html), "");
+  EXPECT_EQ(count(html, "data-plot=\"histogram\""), doc["latency"].size());
+  std::string tp = element_with(html, "data-plot=\"throughput\"", "svg");
+  EXPECT_EQ(count(tp, "<circle class=\"pt "), doc["throughput"].size());
+  // Sizes a queue refuses are listed with the size and the platform's limit.
+  std::string unsupported = element_with(html, "id=\"unsupported\"", "table");
+  EXPECT_EQ(count(unsupported, "<td>64 KiB</td>"), 2u);
+  EXPECT_NE(unsupported.find("/proc/sys/kernel/msgmax"), std::string::npos);
 }
 
 TEST(BenchPage, EscapesWhatTheDocumentSays) {
@@ -215,6 +231,23 @@ TEST(BenchMatrix, NoBenchNoSection) {
   EXPECT_EQ(bench_matrix_html(cols), "");
   EXPECT_EQ(matrix_html(cols).find("id=\"bench\""), std::string::npos);
   EXPECT_EQ(matrix_markdown(cols).find("Performance"), std::string::npos);
+}
+
+TEST(BenchMatrix, UnsupportedSizesAreNamedNotBlank) {
+  auto cols = two_cells();
+  cols[0].bench = sample();
+  std::string html = bench_matrix_html(cols);
+  std::string tp = element_with(html, "id=\"bench-throughput\"", "table");
+  std::string mq = element_with(tp, "data-mechanism=\"posix-mq\"", "tr");
+  EXPECT_EQ(count(mq, ">unsupported</td>"), 1u) << mq;  // 64 KiB above mq_msgsize natively
+  EXPECT_NE(mq.find("title=\"a 65536-byte message is above"), std::string::npos);
+  // A queue's refusal at one size does not mark its latency row.
+  std::string lat = element_with(html, "id=\"bench-latency\"", "table");
+  std::string row =
+      element_with(lat, "data-mechanism=\"posix-mq\" data-topology=\"process\"", "tr");
+  EXPECT_EQ(row.find("unsupported"), std::string::npos) << row;
+  // Rows only one platform measured (tgkill, threads only natively here).
+  EXPECT_NE(lat.find("data-mechanism=\"tgkill\" data-topology=\"process\""), std::string::npos);
 }
 
 TEST(BenchMatrix, OnlyEmulatedPlatformsGiveNoRatios) {
