@@ -63,3 +63,10 @@ set_tests_properties(bench_pages.chromium_native bench_pages.chromium_qemu-x86_6
   bench_pages.chromium_sample
   bench_pages.chromium_matrix bench_pages.chromium_matrix_rules
   PROPERTIES FIXTURES_REQUIRED bench_pages SKIP_RETURN_CODE 77 TIMEOUT 120)
+
+# ci/matrix --bench with stand-in cells: each cell's bench beside its results,
+# checked to have run where the cell says, in the summary and side by side
+# in matrix.md, also through ci/merge-cells.
+add_test(NAME ci.matrix_bench
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ci_matrix_bench.sh $<TARGET_FILE:sigipc> ${BENCH_CELLS})
+set_tests_properties(ci.matrix_bench PROPERTIES TIMEOUT 120)

@@ -37,6 +37,12 @@
 #                                     results.json (runs that cannot read host files)
 #   cell_check_env OUTDIR KEY VALUE   red unless results.json environment.KEY == VALUE
 #                                     (proves the run really happened on the platform)
+#   cell_run_bench OUTDIR EMULATED SIGIPC [PREFIX...]
+#                                     only with SIGIPC_CELL_BENCH=1 (ci/matrix --bench):
+#                                     PREFIX... SIGIPC bench $SIGIPC_BENCH_ARGS (unset:
+#                                     --quick) --out OUTDIR/bench; red unless it wrote
+#                                     bench.json saying environment.emulated EMULATED
+#                                     (true/false: it ran where the cell says)
 #   cell_summary OUTDIR               one line of counts from results.json on stderr
 
 set -euo pipefail
@@ -237,6 +243,22 @@ cell_check_env() {
   got=$(cell_json_get "$out/results.json" "environment.$key")
   [ "$got" = "$want" ] ||
     cell_die "results.json says $key '$got', expected '$want': the tests did not run on this platform"
+}
+
+cell_run_bench() {
+  [ "${SIGIPC_CELL_BENCH:-0}" = 1 ] || return 0
+  local out=$1 emulated=$2 sigipc=$3; shift 3
+  local args=(); read -ra args <<<"${SIGIPC_BENCH_ARGS---quick}"
+  local rc=0 got
+  cell_log "measuring: ${*:+$* }$sigipc bench ${args[*]} --out $out/bench"
+  "$@" "$sigipc" bench "${args[@]}" --out "$out/bench" >"$out/bench.log" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ] || [ ! -f "$out/bench/bench.json" ]; then
+    tail -5 "$out/bench.log" >&2
+    cell_die "sigipc bench failed (exit $rc; log: $out/bench.log)"
+  fi
+  got=$(cell_json_get "$out/bench/bench.json" environment.emulated)
+  [ "$got" = "$([ "$emulated" = true ] && echo True || echo False)" ] ||
+    cell_die "bench.json says emulated '$got', expected $emulated: it did not run on this platform"
 }
 
 cell_summary() {
