@@ -43,6 +43,9 @@
 #                                     --quick) --out OUTDIR/bench; red unless it wrote
 #                                     bench.json saying environment.emulated EMULATED
 #                                     (true/false: it ran where the cell says)
+#   cell_check_bench OUTDIR EMULATED  red unless OUTDIR/bench/bench.json exists and says
+#                                     environment.emulated EMULATED (for a cell whose
+#                                     bench runs elsewhere, e.g. in a guest)
 #   cell_summary OUTDIR               one line of counts from results.json on stderr
 
 set -euo pipefail
@@ -249,13 +252,19 @@ cell_run_bench() {
   [ "${SIGIPC_CELL_BENCH:-0}" = 1 ] || return 0
   local out=$1 emulated=$2 sigipc=$3; shift 3
   local args=(); read -ra args <<<"${SIGIPC_BENCH_ARGS---quick}"
-  local rc=0 got
+  local rc=0
   cell_log "measuring: ${*:+$* }$sigipc bench ${args[*]} --out $out/bench"
   "$@" "$sigipc" bench "${args[@]}" --out "$out/bench" >"$out/bench.log" 2>&1 || rc=$?
-  if [ "$rc" -ne 0 ] || [ ! -f "$out/bench/bench.json" ]; then
+  if [ "$rc" -ne 0 ]; then
     tail -5 "$out/bench.log" >&2
     cell_die "sigipc bench failed (exit $rc; log: $out/bench.log)"
   fi
+  cell_check_bench "$out" "$emulated"
+}
+
+cell_check_bench() {
+  local out=$1 emulated=$2 got
+  [ -f "$out/bench/bench.json" ] || cell_die "no bench/bench.json in $out"
   got=$(cell_json_get "$out/bench/bench.json" environment.emulated)
   [ "$got" = "$([ "$emulated" = true ] && echo True || echo False)" ] ||
     cell_die "bench.json says emulated '$got', expected $emulated: it did not run on this platform"
