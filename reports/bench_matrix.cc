@@ -303,6 +303,35 @@ void html_claims(std::ostringstream& h, const std::vector<MatrixColumn>& cols, c
   h << "</tbody></table>\n";
 }
 
+// How each platform's figures were taken: what tells noise from a
+// difference (the load around the run, the pinning, the counts).
+std::string conditions(const json& doc) {
+  const json env = doc.value("environment", json::object());
+  const json cfg = doc.value("config", json::object());
+  std::ostringstream o;
+  auto load = [&](const char* k) {
+    const json l = env.value(k, json());
+    char b[16] = "?";
+    if (l.is_array() && !l.empty() && l[0].is_number())
+      std::snprintf(b, sizeof b, "%.2f", l[0].get<double>());
+    return std::string(b);
+  };
+  o << "load " << load("load_before") << " → " << load("load_after");
+  const json pin = env.value("pinning", json::object());
+  o << ", " << (pin.value("enabled", false) ? "pinned" : "not pinned");
+  if (cfg.contains("count") && cfg.contains("repeats"))
+    o << ", " << cfg["count"].dump() << " round trips × " << cfg["repeats"].dump() << " repeats";
+  return o.str();
+}
+
+void html_conditions(std::ostringstream& h, const std::vector<MatrixColumn>& cols, const Grid& g) {
+  h << "<table class=\"envm\" id=\"bench-conditions\"><tbody>\n";
+  for (std::size_t c : g.cols)
+    h << "<tr><td>" << html_escape(col_title(cols[c])) << "</td><td>"
+      << html_escape(conditions(cols[c].bench)) << "</td></tr>\n";
+  h << "</tbody></table>\n";
+}
+
 const char* kBenchMatrixCss = R"CSS(
 .benchm th.col{text-align:center}.benchm th.emu,.benchm td.emu{background:#fff3e0}
 .benchm td.emu{font-style:italic;color:#8d6e63}.benchm .ratio{font-weight:600}
@@ -337,6 +366,7 @@ std::string bench_matrix_html(const std::vector<MatrixColumn>& cols) {
     << (g.ref >= 0 ? "<b>" + html_escape(cols[g.ref].label) + "</b>"
                    : std::string("nothing: every platform here was emulated"))
     << "; above 1 is slower for latency, below 1 is slower for throughput.</p>\n";
+  html_conditions(h, cols, g);
   html_ratio_plot(h, cols, g);
   h << "<h3>Round-trip latency</h3>\n";
   html_latency(h, cols, g);
@@ -356,7 +386,10 @@ std::string bench_matrix_markdown(const std::vector<MatrixColumn>& cols) {
   m << "## Performance (sigipc bench)\n\nRound trip p50 / p99 per platform"
     << (g.ref >= 0 ? ", and p50 against " + cols[g.ref].label : std::string()) << ". "
     << "Platforms marked _(emulated)_ ran under an emulator or in a sandbox: do not compare "
-       "their absolute times with native.\n\n| mechanism |";
+       "their absolute times with native.\n\n";
+  for (std::size_t c : g.cols)
+    m << "- " << col_title(cols[c]) << ": " << conditions(cols[c].bench) << "\n";
+  m << "\n| mechanism |";
   for (std::size_t c : g.cols) m << " " << col_title(cols[c]) << " |";
   m << "\n|---|";
   for (std::size_t i = 0; i < g.cols.size(); ++i) m << "---|";

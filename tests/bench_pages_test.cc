@@ -224,6 +224,9 @@ TEST(BenchMatrix, MarkdownMarksTheEmulatedColumn) {
   EXPECT_NE(md.find("| `pidfd-send-signal` | 3"), std::string::npos);
   EXPECT_NE(md.find(" | unsupported |"), std::string::npos);
   EXPECT_LT(md.find("## Performance"), md.find("## Rules"));
+  EXPECT_NE(md.find("- qemu-x86_64 (emulated): load 0.40 → 0.90, pinned, 10000 round trips × 5 "
+                    "repeats\n"),
+            std::string::npos);
 }
 
 TEST(BenchMatrix, NoBenchNoSection) {
