@@ -101,7 +101,8 @@ Grid grid_of(const std::vector<MatrixColumn>& cols) {
 std::string ratio_text(double v, double ref) {
   if (v <= 0 || ref <= 0) return "—";
   char b[32];
-  std::snprintf(b, sizeof b, v / ref >= 10 ? "×%.0f" : "×%.2g", v / ref);
+  double r = v / ref;
+  std::snprintf(b, sizeof b, r >= 10 ? "×%.0f" : r >= 0.1 ? "×%.2f" : "×%.2g", r);
   return b;
 }
 
@@ -241,8 +242,8 @@ void html_ratio_plot(std::ostringstream& h, const std::vector<MatrixColumn>& col
   PlotAxis y(0, n, false, "");
   for (std::size_t i = 0; i < g.latency.size(); ++i)
     y.ticks.emplace_back(n - i - 0.5, key_label(g.latency[i]));
-  SvgPlot plot(PlotBox{820, static_cast<int>(8 + 12 * others.size()) * static_cast<int>(n) + 52,
-                       150, 16, 10, 40},
+  SvgPlot plot(PlotBox{820, static_cast<int>(8 + 12 * others.size()) * static_cast<int>(n) + 62,
+                       150, 16, 20, 40},
                x, y);
   int bars = 0;
   for (std::size_t i = 0; i < g.latency.size(); ++i)
@@ -257,7 +258,7 @@ void html_ratio_plot(std::ostringstream& h, const std::vector<MatrixColumn>& col
                    1.0);
       ++bars;
     }
-  plot.marker(1, cols[g.ref].label, "marker");
+  plot.marker(1, cols[g.ref].label, "marker", -1);
   h << "<div class=\"legend\">";
   for (std::size_t j = 0; j < others.size(); ++j)
     h << "<span><i class=\"sw c" << j % 8 << "\"></i>" << html_escape(col_title(cols[others[j]]))

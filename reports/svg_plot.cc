@@ -232,8 +232,8 @@ void SvgPlot::marker(double x, const std::string& label, const std::string& cls,
   double X = px(x);
   marks_ << "<g class=\"" << cls << "\"><line x1=\"" << num(X) << "\" x2=\"" << num(X) << "\" y1=\""
          << num(box_.top) << "\" y2=\"" << num(box_.height - box_.bottom) << "\"/><text x=\""
-         << num(X + 2) << "\" y=\"" << num(box_.top + 9 + 10 * row) << "\">" << xml_escape(label)
-         << "</text></g>";
+         << num(X + 2) << "\" y=\"" << num(row < 0 ? box_.top - 3 : box_.top + 9 + 10 * row)
+         << "\">" << xml_escape(label) << "</text></g>";
 }
 
 std::string SvgPlot::svg(const std::string& kind, const std::string& aria_label,

@@ -54,7 +54,8 @@ class SvgPlot {
   void whisker(double at, double lo, double hi, bool horizontal, const std::string& cls,
                const std::string& title);
   // A vertical line over the whole plot at x, labelled at its top (in text
-  // line `row`, so that close markers do not write over each other).
+  // line `row`, so that close markers do not write over each other; above
+  // the frame when row is negative: leave a top margin for it).
   void marker(double x, const std::string& label, const std::string& cls, int row = 0);
 
   // The whole <svg> element: frame, grid, ticks, axis labels, then the marks

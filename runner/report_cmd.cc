@@ -156,10 +156,12 @@ int matrix(const std::vector<std::string>& files, const std::string& out,
   make_dir(out);
   write_file_atomically(out + "/matrix.html", matrix_html(cols));
   write_file_atomically(out + "/matrix.md", matrix_markdown(cols));
-  int disagree = 0;
+  int disagree = 0, benches = 0;
   for (const auto& r : matrix_rows(cols)) disagree += r.disagree;
-  std::printf("%zu platforms, %d rules disagree\nreports in %s/: matrix.html matrix.md\n",
-              cols.size(), disagree, out.c_str());
+  for (const auto& c : cols) benches += !c.bench.is_null();
+  std::printf("%zu platforms, %d rules disagree\n", cols.size(), disagree);
+  if (benches) std::printf("performance of %d platforms side by side (bench.json)\n", benches);
+  std::printf("reports in %s/: matrix.html matrix.md\n", out.c_str());
   return 0;
 }
 

@@ -27,7 +27,7 @@ add_test(NAME bench_pages.write
 '$<TARGET_FILE:sigipc-bench-page>' '${CMAKE_CURRENT_SOURCE_DIR}/bench_pages/sample.bench.json' '${BENCH_PAGES}/sample.html' && \
 '$<TARGET_FILE:sigipc>' report --matrix '${BENCH_CELLS}/native/results.json' \
   '${BENCH_CELLS}/qemu-x86_64/results.json' --label native --label qemu-x86_64 \
-  --out '${BENCH_PAGES}/matrix' >/dev/null && \
+  --out '${BENCH_PAGES}/matrix' | grep '^performance of 2 platforms side by side' >/dev/null && \
 grep -q '^| mechanism | native | qemu-x86_64 (emulated) |$' '${BENCH_PAGES}/matrix/matrix.md'")
 set_tests_properties(bench_pages.write PROPERTIES FIXTURES_SETUP bench_pages TIMEOUT 60)
 
