@@ -77,8 +77,11 @@ kernel_boot_cell() {
   local boot=0
   # SIGIPC_CELL_ARGS (e.g. --shard 1/2) reach the guest's sigipc run too.
   local extra=(); read -ra extra <<<"${SIGIPC_CELL_ARGS:-}"
-  "$SIGIPC_REPO/ci/kernel/boot" "$vmlinuz" "$initrd" "$out/guest" --timeout-mul "${SIGIPC_KERNEL_TIMEOUT_MUL:-6}" --fork-server \
-    "${extra[@]}" || boot=$?
+  # ci/matrix --bench: sigipc bench in the guest too (ci/kernel/init).
+  local append=${SIGIPC_KERNEL_APPEND:-}
+  [ "${SIGIPC_CELL_BENCH:-0}" = 1 ] && append="${append:+$append }sigipc.bench=1"
+  SIGIPC_KERNEL_APPEND=$append "$SIGIPC_REPO/ci/kernel/boot" "$vmlinuz" "$initrd" "$out/guest" \
+    --timeout-mul "${SIGIPC_KERNEL_TIMEOUT_MUL:-6}" --fork-server "${extra[@]}" || boot=$?
   case $boot in
     0) cell_report "$CELL_NAME" "$out/guest/results.json" "$out" "$native" || rc=$? ;;
     3) kernel_report_stream "$out" "$native" || rc=$? ;;
@@ -87,6 +90,10 @@ kernel_boot_cell() {
   cell_check_env "$out" kernel_release "$release"
   cell_check_env "$out" emulator none
   cell_summary "$out"
+  if [ "${SIGIPC_CELL_BENCH:-0}" = 1 ]; then
+    [ -d "$out/guest/bench" ] && cp -r "$out/guest/bench" "$out/bench"
+    cell_check_bench "$out" true
+  fi
   return "$rc"
 }
 
