@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -139,6 +140,22 @@ std::string Session::in_child(const std::function<std::string()>& body, std::str
   return text;
 }
 
+// What a measurement process printed, parsed; nullopt with the reason in
+// unsupported when the process or the mechanism gave no figures.
+static std::optional<nlohmann::json> measured(const std::string& text, const std::string& refused,
+                                              std::string& unsupported) {
+  if (!refused.empty()) {
+    unsupported = refused;
+    return std::nullopt;
+  }
+  nlohmann::json j = nlohmann::json::parse(text);
+  if (j.contains("unsupported")) {
+    unsupported = j["unsupported"].get<std::string>();
+    return std::nullopt;
+  }
+  return j;
+}
+
 void Session::measure(const LatencyCase& c, int warmup, int count, int repeats, LatencyRow& row) {
   LatencySpec spec{warmup, count, pin_};
   std::string refused;
@@ -154,19 +171,12 @@ void Session::measure(const LatencyCase& c, int warmup, int count, int repeats, 
         return nlohmann::json{{"runs", runs}, {"histogram", h.counts()}}.dump();
       },
       refused);
-  if (!refused.empty()) {
-    row.unsupported = refused;
-    return;
-  }
-  nlohmann::json j = nlohmann::json::parse(text);
-  if (j.contains("unsupported")) {
-    row.unsupported = j["unsupported"].get<std::string>();
-    return;
-  }
-  for (const auto& r : j["runs"])
+  const std::optional<nlohmann::json> j = measured(text, refused, row.unsupported);
+  if (!j) return;
+  for (const auto& r : (*j)["runs"])
     row.runs.push_back({r["p50"], r["p99"], r["p999"], r["max"], r["mean"]});
   LogHistogram h;
-  h.set_counts(j["histogram"].get<std::vector<std::uint64_t>>());
+  h.set_counts((*j)["histogram"].get<std::vector<std::uint64_t>>());
   row.histogram.merge(h);
 }
 
@@ -180,16 +190,9 @@ void Session::measure(ThroughputRow& row, std::size_t messages, int repeats) {
         return nlohmann::json{{"runs", runs}}.dump();
       },
       refused);
-  if (!refused.empty()) {
-    row.unsupported = refused;
-    return;
-  }
-  nlohmann::json j = nlohmann::json::parse(text);
-  if (j.contains("unsupported")) {
-    row.unsupported = j["unsupported"].get<std::string>();
-    return;
-  }
-  for (const auto& r : j["runs"]) row.runs.push_back(r.get<double>());
+  const std::optional<nlohmann::json> j = measured(text, refused, row.unsupported);
+  if (!j) return;
+  for (const auto& r : (*j)["runs"]) row.runs.push_back(r.get<double>());
 }
 
 }  // namespace sigipc::bench
