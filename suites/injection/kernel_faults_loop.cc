@@ -1,0 +1,207 @@
+// The N = 1, 2, ... loop of the injection.kernel family
+// (kernel_faults_helpers.h).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fixtures/errno_name.h"
+#include "fixtures/ipc_guards.h"
+#include "fixtures/process.h"
+#include "suites/injection/kernel_faults_helpers.h"
+
+namespace sigipc {
+namespace kernel_faults {
+
+namespace {
+
+// What one child saw, in memory shared with the test process.
+struct Outcome {
+  int done;
+  int fired;  // FailNth::fired()
+  long ret;
+  int err;
+  char change[768];
+};
+
+// Copies text into the outcome's fixed buffer. Async-signal-safe.
+void put_change(Outcome* out, const char* text) {
+  const std::size_t n = std::min(std::strlen(text), sizeof out->change - 1);
+  std::memcpy(out->change, text, n);
+  out->change[n] = '\0';
+}
+
+// Faults in the stack the call and the checks will use.
+__attribute__((noinline)) void prefault_stack() {
+  volatile char area[64 * 1024];
+  for (std::size_t i = 0; i < sizeof area; i += 512) area[i] = 0;
+}
+
+[[noreturn]] void run_child(const Call& call, unsigned n, Outcome* out) {
+  kfault::FailNth nth;
+  if (!nth.ok()) {
+    SafeBuf b;
+    b.str("cannot open ").str(kfault::kFailNthPath).str(": ").errno_text(nth.open_errno());
+    put_change(out, b.c_str());
+    child_exit(kChildSetupErrorExit);
+  }
+  call.prepare();
+  prefault_stack();
+  std::memset(out->change, 0, sizeof out->change);
+  if (!nth.arm(n)) child_exit(kChildSetupErrorExit);
+  errno = 0;
+  const long ret = call.invoke();
+  const int err = errno;
+  const int fired = nth.fired();
+  out->ret = ret;
+  out->err = err;
+  out->fired = fired;
+  SafeBuf change;
+  call.check_child(ret == -1, ret, change);
+  put_change(out, change.c_str());
+  out->done = 1;
+  child_exit(0);
+}
+
+std::string errno_label(int e) {
+  const char* n = errno_name(e);
+  return n ? n : std::to_string(e);
+}
+
+// What the loop saw, for the verdict and the notes.
+struct Tally {
+  unsigned points = 0;  // fault points the call reached (the last N that fired)
+  unsigned failed = 0;
+  unsigned absorbed = 0;  // fired, yet the call succeeded
+  std::map<std::string, unsigned> errnos;
+  std::vector<std::string> sites;
+  std::vector<std::string> problems;
+  std::string pids;  // "pid:N,..."
+  bool finished = false;
+};
+
+void add_site(Tally& t, const std::string& s) {
+  if (std::find(t.sites.begin(), t.sites.end(), s) == t.sites.end()) t.sites.push_back(s);
+}
+
+// One N: fork, call under the armed fault, checks. False ends the loop.
+bool attempt(const Call& call, unsigned n, Outcome* out, Tally& t) {
+  std::memset(out, 0, sizeof *out);
+  kfault::KernelLog log;
+  const pid_t pid = xfork();
+  if (pid == 0) run_child(call, n, out);
+  const WaitStatus st = xwaitpid(pid);
+  t.pids += (t.pids.empty() ? "" : ",") + std::to_string(pid) + ":" + std::to_string(n);
+  const std::string where = std::string(call.name) + " N=" + std::to_string(n) + ": ";
+  if (!st.exited() || st.exit_code() != 0 || !out->done) {
+    t.problems.push_back(where + "the child " + st.describe() +
+                         (out->change[0] ? std::string(" (") + out->change + ")" : ""));
+    return false;
+  }
+  if (out->fired < 0) {
+    t.problems.push_back(where + "cannot read fail-nth back");
+    return false;
+  }
+  const bool failed = out->ret == -1;
+  for (const auto& s : kfault::fault_sites(log.read_new(), pid)) add_site(t, s);
+  std::string change = out->change;
+  const std::string parent = call.check_parent(failed);
+  if (!parent.empty()) change += (change.empty() ? "" : "; ") + parent;
+  if (out->fired) t.points = n;
+  if (failed) {
+    ++t.failed;
+    ++t.errnos[errno_label(out->err)];
+    const auto& ok = call.resource_errnos;
+    if (!out->fired)
+      t.problems.push_back(where + "failed with " + errno_label(out->err) +
+                           " although no fault fired");
+    else if (std::find(ok.begin(), ok.end(), out->err) == ok.end())
+      t.problems.push_back(where + "failed with " + errno_label(out->err) +
+                           ", not an errno its man page documents for a resource shortage");
+  } else if (out->fired) {
+    ++t.absorbed;
+  }
+  if (!change.empty()) t.problems.push_back(where + (failed ? "failed, yet " : "") + change);
+  if (!out->fired && !failed) t.finished = true;
+  return !t.finished;
+}
+
+std::string joined(const std::vector<std::string>& v, const char* sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+// Parseable lines for the cell: one summary, then the child pids in chunks
+// that fit a record.
+void emit_notes(const Call& call, const Tally& t) {
+  std::string errnos;
+  for (const auto& [e, c] : t.errnos)
+    errnos += (errnos.empty() ? "" : ",") + e + ":" + std::to_string(c);
+  std::string line = std::string("kernel-fault call=") + call.name +
+                     " points=" + std::to_string(t.points) + " failed=" + std::to_string(t.failed) +
+                     " absorbed=" + std::to_string(t.absorbed) +
+                     " errnos=" + (errnos.empty() ? "-" : errnos) +
+                     " sites=" + (t.sites.empty() ? "-" : joined(t.sites, ","));
+  if (line.size() > kMaxRecord - 64) line.resize(kMaxRecord - 64);
+  note(line.c_str());
+  const std::string head = std::string("kernel-fault-pids call=") + call.name + " pids=";
+  std::size_t start = 0;
+  while (start < t.pids.size()) {
+    std::size_t end = std::min(t.pids.size(), start + 700);
+    if (end < t.pids.size()) end = t.pids.rfind(',', end);
+    note((head + t.pids.substr(start, end - start)).c_str());
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
+int lowest_free_fd() noexcept {
+  const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) close(fd);
+  return fd;
+}
+
+void check_no_new_fd(int before, SafeBuf& change) noexcept {
+  const int now = lowest_free_fd();
+  if (now != before)
+    change.str("a new descriptor was left (lowest free fd was ")
+        .num(before)
+        .str(", is ")
+        .num(now)
+        .str(")");
+}
+
+::testing::AssertionResult FaultsLeaveNoTrace(const Call& call) {
+  std::unique_ptr<kfault::FaultKnobs> knobs;
+  try {
+    knobs = std::make_unique<kfault::FaultKnobs>();
+    knobs->configure_for_fail_nth(2);
+  } catch (const kfault::Error& e) {
+    setup_error(__FILE__, __LINE__, e.what());
+  }
+  Mapping shared = Mapping::shared_anonymous(sizeof(Outcome));
+  Outcome* out = shared.as<Outcome>();
+  Tally t;
+  unsigned n = 1;
+  while (n <= kMaxPoints && attempt(call, n, out, t)) ++n;
+  if (!t.finished && t.problems.empty())
+    t.problems.push_back(std::string(call.name) +
+                         " still reached a fault point at N=" + std::to_string(kMaxPoints));
+  emit_notes(call, t);
+  if (t.problems.empty()) return ::testing::AssertionSuccess();
+  auto r = ::testing::AssertionFailure();
+  for (std::size_t i = 0; i < t.problems.size() && i < 6; ++i) r << t.problems[i] << "\n";
+  if (t.problems.size() > 6) r << "and " << t.problems.size() - 6 << " more";
+  return r;
+}
+
+}  // namespace kernel_faults
+}  // namespace sigipc
