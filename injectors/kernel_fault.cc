@@ -128,13 +128,17 @@ FailNth::~FailNth() {
   }
 }
 
+// A newline ends each number, as echo writes it: the kernel accepts it, and
+// a plain file standing in for fail-nth then reads back as what was last
+// written.
 bool FailNth::arm(unsigned n) noexcept {
   char buf[16];
-  const std::size_t len = format_uint(n, buf);
+  std::size_t len = format_uint(n, buf);
+  buf[len++] = '\n';
   return pwrite(fd_, buf, len, 0) == static_cast<ssize_t>(len);
 }
 
-bool FailNth::disarm() noexcept { return pwrite(fd_, "0", 1, 0) == 1; }
+bool FailNth::disarm() noexcept { return pwrite(fd_, "0\n", 2, 0) == 2; }
 
 long FailNth::read_value() noexcept {
   char buf[24];
