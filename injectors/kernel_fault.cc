@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <sstream>
 
 namespace sigipc::kfault {
@@ -228,7 +229,18 @@ std::string kmsg_text(const std::string& record) {
   return out;
 }
 
-std::vector<std::string> fault_sites(const std::string& text, pid_t pid) {
+namespace {
+
+// The dump_stack header's "Comm: NAME " field, or "".
+std::string header_comm(const std::string& line) {
+  const std::size_t c = line.find("Comm: ");
+  if (c == std::string::npos) return "";
+  const std::size_t end = line.find(' ', c + 6);
+  return line.substr(c + 6, end == std::string::npos ? std::string::npos : end - c - 6);
+}
+
+std::vector<std::string> sites_where(const std::string& text,
+                                     const std::function<bool(const std::string&)>& mine) {
   std::vector<std::string> sites;
   std::istringstream in(text);
   std::string line;
@@ -251,7 +263,7 @@ std::vector<std::string> fault_sites(const std::string& text, pid_t pid) {
     }
     const long hp = header_pid(line);
     if (hp >= 0) {
-      if (state == kForced && hp == pid)
+      if (state == kForced && mine(line))
         state = kMine;
       else if (state == kMine)
         finish();
@@ -271,9 +283,22 @@ std::vector<std::string> fault_sites(const std::string& text, pid_t pid) {
   return sites;
 }
 
+}  // namespace
+
+std::vector<std::string> fault_sites(const std::string& text, pid_t pid) {
+  return sites_where(text, [pid](const std::string& h) { return header_pid(h) == pid; });
+}
+
+std::vector<std::string> fault_sites(const std::string& text, const std::string& comm) {
+  return sites_where(text, [&comm](const std::string& h) { return header_comm(h) == comm; });
+}
+
 KernelLog::KernelLog(const char* path) noexcept {
   fd_ = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd_ >= 0) lseek(fd_, 0, SEEK_END);
+  if (fd_ >= 0)
+    lseek(fd_, 0, SEEK_END);
+  else
+    open_errno_ = errno;
 }
 
 KernelLog::~KernelLog() {

@@ -89,7 +89,10 @@ class FaultKnobs {
 
 // The allocation site of each forced failure the kernel logged for pid:
 // the first stack frames below the allocator ("load_msg<do_msgsnd").
+// The pid is the one in the kernel's initial PID namespace; a process in
+// another one is found by its name (comm) instead.
 std::vector<std::string> fault_sites(const std::string& kmsg_text, pid_t pid);
+std::vector<std::string> fault_sites(const std::string& kmsg_text, const std::string& comm);
 // One kernel log record's text ("6,123,456,-;text" -> "text"), with \xNN
 // escapes decoded.
 std::string kmsg_text(const std::string& record);
@@ -102,11 +105,13 @@ class KernelLog {
   KernelLog(const KernelLog&) = delete;
   KernelLog& operator=(const KernelLog&) = delete;
   bool ok() const { return fd_ >= 0; }
+  int open_errno() const { return open_errno_; }
   // Every record since construction or the last call, one text per line.
   std::string read_new();
 
  private:
   int fd_ = -1;
+  int open_errno_ = 0;
 };
 
 }  // namespace sigipc::kfault

@@ -175,7 +175,7 @@ const char kLog[] =
     " </TASK>\n"
     "FAULT_INJECTION: forcing a failure.\n"
     "name failslab, interval 1, probability 0, space 0, times 1\n"
-    "CPU: 0 PID: 301 Comm: sigipc Not tainted 6.1.0 #1\n"
+    "CPU: 0 PID: 301 Comm: kfmsgget@2 Not tainted 6.1.0 #1\n"
     "Call Trace:\n"
     " <TASK>\n"
     " dump_stack_lvl+0x44/0x5c\n"
@@ -189,6 +189,9 @@ TEST(KfaultKmsg, SiteIsTheFirstCallersBelowTheAllocator) {
   EXPECT_EQ(fault_sites(kLog, 300), std::vector<std::string>{"load_msg<do_msgsnd"});
   EXPECT_EQ(fault_sites(kLog, 301), std::vector<std::string>{"newque<ipcget"});
   EXPECT_TRUE(fault_sites(kLog, 302).empty());
+  EXPECT_EQ(fault_sites(kLog, std::string("kfmsgget@2")),
+            std::vector<std::string>{"newque<ipcget"});
+  EXPECT_TRUE(fault_sites(kLog, std::string("kfmsgget@1")).empty());
 }
 
 }  // namespace

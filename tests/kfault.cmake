@@ -16,3 +16,8 @@ target_compile_definitions(sigipc-kfault-trace PRIVATE
   INJECT_TARGET="$<TARGET_FILE:sigipc-inject-target>")
 add_dependencies(sigipc-kfault-trace sigipc sigipc-inject-target)
 gtest_discover_tests(sigipc-kfault-trace DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 60)
+
+# The kmemleak attributor on a fabricated run folder and dump.
+add_test(NAME kfault.kmemleak_attribute
+  COMMAND ${SIGIPC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/kmemleak_attribute_test.py
+          ${CMAKE_SOURCE_DIR}/ci/kernel/kmemleak-attribute)

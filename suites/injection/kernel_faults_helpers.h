@@ -2,8 +2,8 @@
 // with its Nth kernel fault point failed (injectors/kernel_fault.h, fail-nth
 // with failslab), for N = 1, 2, ... until it runs through every fault point
 // it reaches and succeeds. Each N runs in a fresh forked child, so a leak
-// kmemleak finds later names the child's pid, which the test logs with the
-// call and N (ci/kernel/kmemleak-attribute).
+// kmemleak finds later names the child, whose name carries the call's tag
+// and N ("kfmsgsnd@3"; ci/kernel/kmemleak-attribute).
 //
 // Every failure must be an errno the call's man page documents for running
 // out of a resource (the page's other errnos name conditions the setup
@@ -44,6 +44,7 @@ struct Call {
   Call(const char* call_name, std::vector<int> errnos)
       : name(call_name), resource_errnos(std::move(errnos)) {}
   const char* name;                  // "msgsnd": the call, as in notes and reports
+  const char* tag = nullptr;         // children's name tag (<= 8 chars); default from name
   std::vector<int> resource_errnos;  // what a failure may return
   // In the child before arming: touch the call's buffers, take snapshots.
   std::function<void()> prepare = [] {};

@@ -1,6 +1,7 @@
 // The N = 1, 2, ... loop of the injection.kernel family
 // (kernel_faults_helpers.h).
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,7 +44,17 @@ __attribute__((noinline)) void prefault_stack() {
   for (std::size_t i = 0; i < sizeof area; i += 512) area[i] = 0;
 }
 
-[[noreturn]] void run_child(const Call& call, unsigned n, Outcome* out) {
+// The child's name, "kf<tag>@<N>": kmemleak reports name the allocating
+// task by comm and by its pid in the initial namespace, which a test in a
+// PID namespace cannot see, so the name carries the call and N.
+void name_child(const char* tag, unsigned n) {
+  SafeBuf b;
+  b.str("kf").str(tag).str("@").num(n);
+  prctl(PR_SET_NAME, b.c_str(), 0, 0, 0);
+}
+
+[[noreturn]] void run_child(const Call& call, const char* tag, unsigned n, Outcome* out) {
+  name_child(tag, n);
   kfault::FailNth nth;
   if (!nth.ok()) {
     SafeBuf b;
@@ -82,7 +93,8 @@ struct Tally {
   std::map<std::string, unsigned> errnos;
   std::vector<std::string> sites;
   std::vector<std::string> problems;
-  std::string pids;  // "pid:N,..."
+  std::string tag;    // of the children's names
+  int log_errno = 0;  // why /dev/kmsg could not be read
   bool finished = false;
 };
 
@@ -94,10 +106,10 @@ void add_site(Tally& t, const std::string& s) {
 bool attempt(const Call& call, unsigned n, Outcome* out, Tally& t) {
   std::memset(out, 0, sizeof *out);
   kfault::KernelLog log;
+  if (!log.ok()) t.log_errno = log.open_errno();
   const pid_t pid = xfork();
-  if (pid == 0) run_child(call, n, out);
+  if (pid == 0) run_child(call, t.tag.c_str(), n, out);
   const WaitStatus st = xwaitpid(pid);
-  t.pids += (t.pids.empty() ? "" : ",") + std::to_string(pid) + ":" + std::to_string(n);
   const std::string where = std::string(call.name) + " N=" + std::to_string(n) + ": ";
   if (!st.exited() || st.exit_code() != 0 || !out->done) {
     t.problems.push_back(where + "the child " + st.describe() +
@@ -109,7 +121,8 @@ bool attempt(const Call& call, unsigned n, Outcome* out, Tally& t) {
     return false;
   }
   const bool failed = out->ret == -1;
-  for (const auto& s : kfault::fault_sites(log.read_new(), pid)) add_site(t, s);
+  const std::string comm = "kf" + t.tag + "@" + std::to_string(n);
+  for (const auto& s : kfault::fault_sites(log.read_new(), comm)) add_site(t, s);
   std::string change = out->change;
   const std::string parent = call.check_parent(failed);
   if (!parent.empty()) change += (change.empty() ? "" : "; ") + parent;
@@ -127,7 +140,9 @@ bool attempt(const Call& call, unsigned n, Outcome* out, Tally& t) {
   } else if (out->fired) {
     ++t.absorbed;
   }
-  if (!change.empty()) t.problems.push_back(where + (failed ? "failed, yet " : "") + change);
+  if (!change.empty())
+    t.problems.push_back(where + (failed ? "failed with " + errno_label(out->err) + ", yet " : "") +
+                         change);
   if (!out->fired && !failed) t.finished = true;
   return !t.finished;
 }
@@ -138,27 +153,30 @@ std::string joined(const std::vector<std::string>& v, const char* sep) {
   return s;
 }
 
-// Parseable lines for the cell: one summary, then the child pids in chunks
-// that fit a record.
-void emit_notes(const Call& call, const Tally& t) {
+// The parseable line for the cell (ci/kernel/kmemleak-attribute): the
+// call, its children's name tag, the fault points it reached, the errnos
+// of its failures, the allocation sites that failed.
+std::string summary(const Call& call, const Tally& t) {
   std::string errnos;
   for (const auto& [e, c] : t.errnos)
     errnos += (errnos.empty() ? "" : ",") + e + ":" + std::to_string(c);
-  std::string line = std::string("kernel-fault call=") + call.name +
+  std::string sites = t.sites.empty() ? "-" : joined(t.sites, ",");
+  if (t.log_errno != 0) sites = std::string("unreadable:") + errno_label(t.log_errno);
+  std::string line = std::string("kernel-fault call=") + call.name + " tag=kf" + t.tag +
                      " points=" + std::to_string(t.points) + " failed=" + std::to_string(t.failed) +
                      " absorbed=" + std::to_string(t.absorbed) +
-                     " errnos=" + (errnos.empty() ? "-" : errnos) +
-                     " sites=" + (t.sites.empty() ? "-" : joined(t.sites, ","));
-  if (line.size() > kMaxRecord - 64) line.resize(kMaxRecord - 64);
-  note(line.c_str());
-  const std::string head = std::string("kernel-fault-pids call=") + call.name + " pids=";
-  std::size_t start = 0;
-  while (start < t.pids.size()) {
-    std::size_t end = std::min(t.pids.size(), start + 700);
-    if (end < t.pids.size()) end = t.pids.rfind(',', end);
-    note((head + t.pids.substr(start, end - start)).c_str());
-    start = end + 1;
-  }
+                     " errnos=" + (errnos.empty() ? "-" : errnos) + " sites=" + sites;
+  if (line.size() > 600) line.resize(600);
+  return line;
+}
+
+// "mq_timedsend" -> "mqtimeds": at most 8 characters, so "kf<tag>@<N>"
+// fits a task name (15 characters).
+std::string default_tag(const char* name) {
+  std::string tag;
+  for (const char* c = name; *c && tag.size() < 8; ++c)
+    if (*c != '_') tag += *c;
+  return tag;
 }
 
 }  // namespace
@@ -190,16 +208,19 @@ void check_no_new_fd(int before, SafeBuf& change) noexcept {
   Mapping shared = Mapping::shared_anonymous(sizeof(Outcome));
   Outcome* out = shared.as<Outcome>();
   Tally t;
+  t.tag = call.tag ? call.tag : default_tag(call.name);
   unsigned n = 1;
   while (n <= kMaxPoints && attempt(call, n, out, t)) ++n;
   if (!t.finished && t.problems.empty())
     t.problems.push_back(std::string(call.name) +
                          " still reached a fault point at N=" + std::to_string(kMaxPoints));
-  emit_notes(call, t);
+  const std::string line = summary(call, t);
+  note(line.c_str());
   if (t.problems.empty()) return ::testing::AssertionSuccess();
-  auto r = ::testing::AssertionFailure();
-  for (std::size_t i = 0; i < t.problems.size() && i < 6; ++i) r << t.problems[i] << "\n";
-  if (t.problems.size() > 6) r << "and " << t.problems.size() - 6 << " more";
+  // The summary first: a failure record is cut at kMaxRecord.
+  auto r = ::testing::AssertionFailure() << line << "\n";
+  for (std::size_t i = 0; i < t.problems.size() && i < 4; ++i) r << t.problems[i] << "\n";
+  if (t.problems.size() > 4) r << "and " << t.problems.size() - 4 << " more";
   return r;
 }
 

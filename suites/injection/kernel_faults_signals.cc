@@ -60,8 +60,9 @@ pid_t g_self;
 
 // sigqueue(self, sig) with sig blocked: a failure leaves it not pending; a
 // success leaves it pending with the value it was sent with.
-Call sigqueue_call(int sig) {
+Call sigqueue_call(int sig, const char* tag) {
   Call c{"sigqueue", {EAGAIN}};
+  c.tag = tag;
   static int s;
   s = sig;
   c.prepare = [] {
@@ -110,7 +111,7 @@ KERNEL_FAULT_TEST(SigqueueRealtimeFailureLeavesNothingPending,
                   "sigqueue() of a blocked real-time signal whose Nth kernel allocation fails "
                   "returns -1 with EAGAIN and leaves the signal not pending; when it succeeds the "
                   "signal is pending with its value",
-                  [] { return sigqueue_call(SIGRTMIN); })
+                  [] { return sigqueue_call(SIGRTMIN, "sigqrt"); })
 
 KERNEL_FAULT_TEST(SigqueueStandardSignalKeepsItsValue,
                   "injection.kernel.sigqueue.standard-failure-or-value-delivered",
@@ -118,7 +119,7 @@ KERNEL_FAULT_TEST(SigqueueStandardSignalKeepsItsValue,
                   "sigqueue() of a blocked standard signal whose Nth kernel allocation fails "
                   "either returns -1 with EAGAIN, leaving the signal not pending, or succeeds with "
                   "the signal pending with si_code SI_QUEUE and its value",
-                  [] { return sigqueue_call(SIGUSR1); })
+                  [] { return sigqueue_call(SIGUSR1, "sigqstd"); })
 
 }  // namespace
 }  // namespace sigipc
