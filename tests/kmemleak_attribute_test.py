@@ -78,8 +78,14 @@ def main():
         md = open(os.path.join(d, "kernel-injection.md")).read()
         if "N=2 64 B at __kmalloc<load_msg<do_msgsnd" not in md:
             failures.append("markdown lacks the leak line:\n" + md)
+        # The dump named elsewhere (--kmemleak), the reports elsewhere (--out).
+        os.rename(os.path.join(d, "kmemleak.txt"), os.path.join(d, "dump.txt"))
+        r = subprocess.run([script, d, "--kmemleak", os.path.join(d, "dump.txt"), "--out",
+                            os.path.join(d, "o")], capture_output=True, text=True)
+        rep = json.load(open(os.path.join(d, "o", "kernel-injection.json")))
+        if r.returncode != 1 or rep["kmemleak"] != "scanned":
+            failures.append(f"--kmemleak: exit {r.returncode}, state {rep['kmemleak']}")
         # Without the dump nothing is attributed and the verdict says so.
-        os.remove(os.path.join(d, "kmemleak.txt"))
         r = subprocess.run([script, d], capture_output=True, text=True)
         rep = json.load(open(os.path.join(d, "kernel-injection.json")))
         if r.returncode != 0 or rep["kmemleak"] != "missing" or \

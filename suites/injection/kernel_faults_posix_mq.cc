@@ -70,7 +70,7 @@ SIGIPC_TEST_T(KernelFaults, MqOpenFailureCreatesNoQueue, kernel_faults::kTimeout
   std::string why;
   if (!kfault::available(&why)) SIGIPC_UNSUPPORTED(why);
   MqName name("kfault");
-  EXPECT_TRUE(kernel_faults::FaultsLeaveNoTrace(mq_open_call(name.c_str())));
+  kernel_faults::ExpectFaultsLeaveNoTrace(mq_open_call(name.c_str()));
 }
 
 std::vector<std::string> drain(mqd_t q) {
@@ -107,7 +107,7 @@ Call mq_timedsend_call(mqd_t q, mqd_t reader) {
     if (got != want) {
       std::string s;
       for (const auto& g : got) s += (s.empty() ? "" : " ") + g;
-      change += (change.empty() ? "" : "; ") + std::string("queue holds [") + s + "]";
+      change += (change.empty() ? "" : ", and ") + std::string("queue holds [") + s + "]";
     }
     SETUP_OK(mq_send(reader, "one", 3, 1));
     return change;
@@ -128,7 +128,7 @@ SIGIPC_TEST_T(KernelFaults, MqTimedsendFailureLeavesQueueUnchanged, kernel_fault
   MqHandle q(SETUP_OK(mq_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600, &a)));
   MqHandle reader(SETUP_OK(mq_open(name.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC)));
   SETUP_OK(mq_send(q.get(), "one", 3, 1));
-  EXPECT_TRUE(kernel_faults::FaultsLeaveNoTrace(mq_timedsend_call(q.get(), reader.get())));
+  kernel_faults::ExpectFaultsLeaveNoTrace(mq_timedsend_call(q.get(), reader.get()));
 }
 
 Call mq_notify_call(mqd_t q) {
@@ -171,7 +171,7 @@ SIGIPC_TEST_T(KernelFaults, MqNotifyFailureRegistersNothing, kernel_faults::kTim
   MqName name("kfault");
   mq_attr a = small_attr();
   MqHandle q(SETUP_OK(mq_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600, &a)));
-  EXPECT_TRUE(kernel_faults::FaultsLeaveNoTrace(mq_notify_call(q.get())));
+  kernel_faults::ExpectFaultsLeaveNoTrace(mq_notify_call(q.get()));
 }
 
 }  // namespace
