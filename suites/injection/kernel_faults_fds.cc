@@ -1,11 +1,12 @@
 // injection.kernel: the calls that make a descriptor, with a kernel
 // allocation failed (kernel_faults_helpers.h). Allowed errnos, the resource
 // errnos of each page's ERRORS: pipe(2) EMFILE, ENFILE (the page lists no
-// ENOMEM); eventfd(2), signalfd(2) and pidfd_open(2) EMFILE, ENFILE, ENODEV,
-// ENOMEM. A failure must leave no new descriptor.
+// ENOMEM); eventfd(2), signalfd(2), timerfd_create(2) and pidfd_open(2)
+// EMFILE, ENFILE, ENODEV, ENOMEM. A failure must leave no new descriptor.
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -90,6 +91,22 @@ KERNEL_FAULT_TEST(SignalfdFailureLeavesNoDescriptor,
                   "signalfd(-1, ...) whose Nth kernel allocation fails returns -1 with EMFILE, "
                   "ENFILE, ENODEV or ENOMEM and leaves no new descriptor",
                   signalfd_call)
+
+Call timerfd_create_call() {
+  Call c{"timerfd_create", {EMFILE, ENFILE, ENODEV, ENOMEM}};
+  c.tag = "timerfd";
+  c.prepare = snapshot_fds;
+  c.invoke = [] { return static_cast<long>(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC)); };
+  c.check_child = no_new_fd;
+  return c;
+}
+
+KERNEL_FAULT_TEST(TimerfdCreateFailureLeavesNoDescriptor,
+                  "injection.kernel.timerfd_create.failure-leaves-no-fd",
+                  "Linux-only, timerfd_create(2) ERRORS; fault-injection.rst fail-nth",
+                  "timerfd_create() whose Nth kernel allocation fails returns -1 with EMFILE, "
+                  "ENFILE, ENODEV or ENOMEM and leaves no new descriptor",
+                  timerfd_create_call)
 
 pid_t g_self;
 
