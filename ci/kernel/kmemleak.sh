@@ -1,7 +1,10 @@
 # kmemleak around a run of the injection.kernel family, for a kernel built
 # with CONFIG_DEBUG_KMEMLEAK. Sourced by the guest's /init (busybox sh):
-#   kmemleak_begin            before the run: forget what boot leaked
-#   kmemleak_collect OUTDIR   after it: OUTDIR/kmemleak.txt
+#   kmemleak_begin            before the run: mount debugfs (the family's
+#                             failslab knobs live there), forget what boot
+#                             leaked
+#   kmemleak_collect OUTDIR   after it, once the report folder OUTDIR
+#                             exists: OUTDIR/kmemleak.txt
 # The host maps each leaked object to the call and N that allocated it
 # (ci/kernel/kmemleak-attribute): the family names each child "kf<tag>@<N>",
 # and kmemleak records the allocating task's name.
@@ -17,6 +20,7 @@ kmemleak_begin() {
 }
 
 kmemleak_collect() {
+  [ -d "$1" ] || { echo "kmemleak_collect: no folder $1" >&2; return 0; }
   if [ ! -w "$kmemleak_file" ]; then
     echo "# kmemleak: absent (no CONFIG_DEBUG_KMEMLEAK, or debugfs not mounted)" >"$1/kmemleak.txt"
     return 0
