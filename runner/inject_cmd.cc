@@ -34,6 +34,7 @@
 #include "injectors/supervisor_thread.h"
 #include "injectors/syscall_fail.h"
 #include "runner/commands.h"
+#include "runner/inject_kernel.h"
 #include "runner/spawn.h"
 
 namespace sigipc {
@@ -50,6 +51,14 @@ void forward(int sig) {
     kill(t, sig);
   else
     g_pending = sig;
+}
+
+void install_forwarding() {
+  struct sigaction sa {};
+  sa.sa_handler = forward;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaction(s, &sa, nullptr);
 }
 
 // execvp's lookup, done before forking so a missing program is a usage error.
@@ -74,6 +83,7 @@ bool program_exists(const std::string& prog) {
 
 struct Options {
   std::vector<std::string> fail;
+  std::string fail_kernel;
   std::uint64_t seed = 0;
   bool seed_set = false;
   std::vector<std::string> signals;
@@ -157,11 +167,7 @@ std::unique_ptr<inject::FailureInjector> make_injector(std::vector<inject::FailR
 // its exec closes *execd, or reports its errno there.
 pid_t fork_program(const std::vector<std::string>& program, inject::FailureInjector* inj,
                    int* notify_fd, UniqueFd* execd) {
-  struct sigaction sa {};
-  sa.sa_handler = forward;
-  sa.sa_flags = SA_RESTART;
-  sigemptyset(&sa.sa_mask);
-  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaction(s, &sa, nullptr);
+  install_forwarding();
 
   std::vector<char*> argv = exec_array(program);
   // Closed by a successful exec: signals go to the program, never to the
@@ -247,7 +253,21 @@ void report(const Options& o, FILE* log, const inject::FailureInjector* inj,
   if (!o.quiet) std::fputs(summary_line.c_str(), stderr);
 }
 
+// --fail-kernel runs the program under its own tracer, alone.
+int run_fail_kernel(const Options& o, FILE* log) {
+  install_forwarding();
+  return run_kernel_fault(o.fail_kernel, o.program, o.quiet, log, [](pid_t pid) {
+    g_target = pid;
+    if (const int sig = g_pending) kill(pid, sig);
+  });
+}
+
 int run(const Options& o) {
+  if (!o.fail_kernel.empty()) {
+    if (!o.fail.empty() || !o.signals.empty())
+      throw UsageError("--fail-kernel cannot be combined with --fail or --signal");
+    check_kernel_fault_spec(o.fail_kernel);
+  }
   auto rules = parse_rules(o.fail);
   const std::uint64_t seed = o.seed_set ? o.seed : std::random_device{}() % 1000000000ULL;
   auto plan = make_plan(o, seed);
@@ -256,6 +276,7 @@ int run(const Options& o) {
   if (!program_exists(o.program[0]))
     throw UsageError("program '" + o.program[0] + "' not found or not executable");
   LogFile log = open_log(o.log_file);
+  if (!o.fail_kernel.empty()) return run_fail_kernel(o, log.get());
   auto inj = make_injector(std::move(rules), seed);
 
   int nfd = -1;
@@ -297,6 +318,9 @@ CommandAction add_inject_command(CLI::App& app) {
       "Usage: sigipc inject [OPTIONS] -- PROGRAM [ARGS...]");
   auto o = std::make_shared<Options>();
   cmd->add_option("--fail", o->fail, "Failure rule (repeatable)");
+  cmd->add_option("--fail-kernel", o->fail_kernel,
+                  "Fail kernel fault point N of the program's first NAME call: NAME@N or "
+                  "NAME@all (needs a fail-nth kernel; exit 77 without)");
   auto* seed = cmd->add_option(
       "--seed", o->seed, "Seed for %P rules and the signal schedule (default: random, printed)");
   cmd->add_option("--signal", o->signals,
