@@ -12,6 +12,8 @@
 #                               the same for any x86_64 bzImage
 #   kernel_coverage_report TREE OUTDIR
 #                               the kernel-coverage cell's reports (gcovr)
+#   kernel_injection_report OUTDIR
+#                               its kernel-side failure injection results
 
 # The static binary and the initramfs holding it, brought up to date by one
 # holder of the kernels folder's lock at a time (kernel cells run in
@@ -25,7 +27,8 @@ kernel_initramfs() {
   sigipc_lock "$dir/.initramfs.lock" || cell_die "cannot lock $dir/.initramfs.lock"
   "$SIGIPC_REPO/ci/kernel/static-sigipc" "${native%/*}" "$static" || cell_die "static link of sigipc failed"
   if [ ! -f "$initrd" ] || [ "$static" -nt "$initrd" ] || [ "$SIGIPC_REPO/ci/kernel/init" -nt "$initrd" ] ||
-     [ "$SIGIPC_REPO/ci/kernel/initramfs" -nt "$initrd" ] || [ "$SIGIPC_REPO/ci/kernel/gcov.sh" -nt "$initrd" ]; then
+     [ "$SIGIPC_REPO/ci/kernel/initramfs" -nt "$initrd" ] || [ "$SIGIPC_REPO/ci/kernel/gcov.sh" -nt "$initrd" ] ||
+     [ "$SIGIPC_REPO/ci/kernel/kmemleak.sh" -nt "$initrd" ]; then
     "$SIGIPC_REPO/ci/kernel/initramfs" "$static" "$initrd" || cell_die "initramfs build failed"
   fi
   sigipc_unlock "$dir/.initramfs.lock"
@@ -94,6 +97,19 @@ kernel_boot_cell() {
     [ -d "$out/guest/bench" ] && cp -r "$out/guest/bench" "$out/bench"
     cell_check_bench "$out" true
   fi
+  return "$rc"
+}
+
+# The kernel-coverage cell's kernel-side failure injection results: each
+# object kmemleak found leaked, mapped to the call and N that allocated it,
+# into OUTDIR/kernel-injection. Returns 1 when a leak is attributed to a call
+# (or the report could not be made).
+kernel_injection_report() {
+  local out=$1 rc=0
+  "$SIGIPC_REPO/ci/kernel/kmemleak-attribute" "$out" --kmemleak "$out/guest/kmemleak.txt" \
+    --out "$out/kernel-injection" >"$out/kernel-injection.log" 2>&1 || rc=$?
+  tail -3 "$out/kernel-injection.log" >&2
+  [ "$rc" -eq 0 ] || cell_log "kernel-side failure injection: red (exit $rc, $out/kernel-injection/)"
   return "$rc"
 }
 
