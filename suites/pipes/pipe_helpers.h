@@ -5,6 +5,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -65,6 +66,23 @@ inline ::testing::AssertionResult DrainMatches(PatternStream& s, int rd) {
            << "writes accepted " << s.written() << " bytes but the pipe gave back " << s.consumed();
   return ::testing::AssertionSuccess();
 }
+
+// A page with no access: a transfer through it faults (EFAULT).
+class InaccessiblePage {
+ public:
+  InaccessiblePage() {
+    void* p = mmap(nullptr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) setup_error_errno(__FILE__, __LINE__, "mmap(PROT_NONE)", errno);
+    addr_ = p;
+  }
+  ~InaccessiblePage() { munmap(addr_, 4096); }
+  InaccessiblePage(const InaccessiblePage&) = delete;
+  InaccessiblePage& operator=(const InaccessiblePage&) = delete;
+  void* get() const { return addr_; }
+
+ private:
+  void* addr_ = nullptr;
+};
 
 }  // namespace pipes
 }  // namespace sigipc
