@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
 
 #include "fixtures/check.h"
 #include "fixtures/io.h"
@@ -35,6 +36,20 @@ SIGIPC_TEST(Pipes, WriteFromAnInaccessibleBufferFailsWithEfault, "pipe.write.bad
   Pipe p;
   InaccessiblePage page;
   EXPECT_FAILS_WITH(write(p.wr(), page.get(), 4), EFAULT);
+}
+
+SIGIPC_TEST(Pipes, WriteFromAnInaccessibleBufferFailsWithEfaultAfterData,
+            "pipe.write.bad-buffer-efault-after-data", "write(2) (Linux-only)",
+            "write() of a few bytes from a buffer outside the accessible address space to a pipe "
+            "already holding data fails with EFAULT, and the data already there stays intact") {
+  Pipe p;
+  ASSERT_TRUE(write_all(p.wr(), "kept", 4));
+  InaccessiblePage page;
+  EXPECT_FAILS_WITH(write(p.wr(), page.get(), 4), EFAULT);
+  ASSERT_TRUE(write_all(p.wr(), "!", 1));
+  char buf[5];
+  ASSERT_EQ(read_all(p.rd(), buf, 5), 5u);
+  EXPECT_EQ(std::string(buf, 5), "kept!");
 }
 
 SIGIPC_TEST(Pipes, BlockedWriterGetsEpipeWhenTheLastReaderCloses, "pipe.write.blocked-writer-epipe",

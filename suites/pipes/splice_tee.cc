@@ -3,6 +3,7 @@
 // consuming them, waiting for data or for room unless nonblocking; splice(2)
 // moves up to len bytes from a file into a pipe.
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,8 +36,8 @@ std::string read_n(int fd, std::size_t n) {
 
 SIGIPC_TEST(PipeTee, TeeDuplicatesWithoutConsuming, "pipe.tee.duplicates-without-consuming",
             "tee(2) (Linux-only)",
-            "tee() copies the data of one pipe into another and returns the count; the input "
-            "pipe still holds the same data") {
+            "tee() copies the data of one pipe into another (either way round) and returns the "
+            "count; the input pipe still holds the same data") {
   Pipe in, out;
   ASSERT_TRUE(write_all(in.wr(), "duplicate me", 12));
   ssize_t r = tee(in.rd(), out.wr(), 100, 0);
@@ -44,6 +45,11 @@ SIGIPC_TEST(PipeTee, TeeDuplicatesWithoutConsuming, "pipe.tee.duplicates-without
   ASSERT_EQ(r, 12) << ErrnoText(errno);
   EXPECT_EQ(read_n(out.rd(), 12), "duplicate me");
   EXPECT_EQ(read_n(in.rd(), 12), "duplicate me") << "tee() must not consume its input";
+  // And the other way round, from the former output into the former input.
+  ASSERT_TRUE(write_all(out.wr(), "back", 4));
+  ASSERT_EQ(tee(out.rd(), in.wr(), 100, 0), 4) << ErrnoText(errno);
+  EXPECT_EQ(read_n(in.rd(), 4), "back");
+  EXPECT_EQ(read_n(out.rd(), 4), "back") << "tee() must not consume its input";
 }
 
 SIGIPC_TEST(PipeTee, NonblockingTeeOnAnEmptyPipeFailsWithEagain, "pipe.tee.nonblock-empty-eagain",
@@ -110,6 +116,23 @@ SIGIPC_TEST(PipeSplice, SpliceMovesFileDataIntoAPipe, "pipe.splice.file-into-pip
   std::string got = read_n(p.rd(), static_cast<std::size_t>(r));
   ASSERT_EQ(got.size(), static_cast<std::size_t>(r));
   EXPECT_EQ(pattern_mismatch(got.data(), got.size(), 4), -1) << "first wrong byte";
+}
+
+SIGIPC_TEST(PipeSplice, SpliceFromAHoleGivesZeroBytes, "pipe.splice.file-hole-zeros",
+            "splice(2) (Linux-only), XSH lseek()",
+            "splice() from a region of a file that was never written (a hole after ftruncate) "
+            "moves bytes of value 0 into the pipe, as read() would give") {
+  UniqueFd file(memfd_create("sigipc-splice-hole", MFD_CLOEXEC));
+  if (!file) SIGIPC_UNSUPPORTED("memfd_create() is not available: " + ErrnoText(errno));
+  SETUP_OK(ftruncate(file.get(), 3000));
+  Pipe p;
+  ssize_t r = splice(file.get(), nullptr, p.wr(), nullptr, 3000, 0);
+  if (r < 0 && (errno == ENOSYS || errno == EINVAL))
+    SIGIPC_UNSUPPORTED("splice() from a memfd is refused here: " + ErrnoText(errno));
+  ASSERT_GT(r, 0) << ErrnoText(errno);
+  ASSERT_LE(r, 3000);
+  std::string got = read_n(p.rd(), static_cast<std::size_t>(r));
+  EXPECT_EQ(got, std::string(static_cast<std::size_t>(r), '\0'));
 }
 
 }  // namespace

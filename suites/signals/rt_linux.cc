@@ -110,5 +110,44 @@ SIGIPC_TEST(SignalRtLinux, PthreadSigqueueTargetsOneThread, "signal.rt.pthread-s
 #endif
 }
 
+SIGIPC_TEST(SignalRtLinux, SigqueueinfoToSelfCarriesAFaultLayout,
+            "signal.rt.sigqueueinfo-self-fault-layout", "Linux-only, rt_sigqueueinfo(2)",
+            "rt_sigqueueinfo() of SIGSEGV to the calling process with a positive fault code "
+            "(SEGV_MAPERR) is accepted and delivers that si_code and the si_addr given") {
+  Receiver rx({SIGSEGV});  // blocked: taken by sigtimedwait(), never acted on
+  siginfo_t info{};
+  info.si_signo = SIGSEGV;
+  info.si_code = SEGV_MAPERR;
+  info.si_addr = reinterpret_cast<void*>(0x5000);
+  ASSERT_SUCCEEDS(syscall(SYS_rt_sigqueueinfo, getpid(), SIGSEGV, &info));
+  siginfo_t got{};
+  ASSERT_EQ(signals::accept_signal(SIGSEGV, &got), SIGSEGV) << ErrnoText(errno);
+  EXPECT_EQ(got.si_code, SEGV_MAPERR);
+  EXPECT_EQ(got.si_addr, reinterpret_cast<void*>(0x5000));
+}
+
+SIGIPC_TEST(SignalRtLinux, TgsigqueueinfoRefusesForgedOriginToOtherProcess,
+            "signal.rt.tgsigqueueinfo-forged-code", "Linux-only, rt_tgsigqueueinfo(2)",
+            "rt_tgsigqueueinfo() to a thread of another process fails with EPERM when si_code "
+            "is >= 0 (SI_USER) or SI_TKILL; SI_QUEUE is accepted") {
+  const int sig = SIGRTMIN;
+  Receiver rx({sig});  // the target inherits it blocked
+  Gate release;
+  Child target([&release] { release.wait(); });
+  siginfo_t info{};
+  info.si_signo = sig;
+  info.si_pid = getpid();
+  info.si_uid = getuid();
+  for (int code : {SI_USER, SI_TKILL}) {
+    info.si_code = code;
+    EXPECT_FAILS_WITH(syscall(SYS_rt_tgsigqueueinfo, target.pid(), target.pid(), sig, &info), EPERM)
+        << "si_code " << code;
+  }
+  info.si_code = SI_QUEUE;
+  EXPECT_SUCCEEDS(syscall(SYS_rt_tgsigqueueinfo, target.pid(), target.pid(), sig, &info));
+  release.open();
+  EXPECT_CHILD_OK(target.wait());
+}
+
 }  // namespace
 }  // namespace sigipc
