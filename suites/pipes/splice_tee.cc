@@ -3,9 +3,11 @@
 // consuming them, waiting for data or for room unless nonblocking; splice(2)
 // moves up to len bytes from a file into a pipe.
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -20,10 +22,19 @@
 namespace sigipc {
 namespace {
 
-// Exactly n bytes of fd as a string (fewer on EOF or error).
+// Up to n bytes that fd holds now, as a string: every byte a test reads was
+// put in the pipe before, so a read that would wait ends the string instead
+// of hanging.
 std::string read_n(int fd, std::size_t n) {
-  std::string s(n, '\0');
-  s.resize(read_all(fd, s.data(), n));
+  std::string s;
+  char buf[4096];
+  while (s.size() < n) {
+    pollfd pfd{fd, POLLIN, 0};
+    if (poll(&pfd, 1, 0) != 1) break;
+    ssize_t r = read(fd, buf, std::min(sizeof buf, n - s.size()));
+    if (r <= 0) break;
+    s.append(buf, static_cast<std::size_t>(r));
+  }
   return s;
 }
 
