@@ -5,13 +5,11 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include <cstdint>
-#include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "fixtures/check.h"
 #include "fixtures/ipc_guards.h"
+#include "fixtures/proc_util.h"
 #include "fixtures/registry.h"
 #include "suites/sysv_shm/sysv_shm_helpers.h"
 
@@ -73,16 +71,9 @@ SIGIPC_TEST(SysvShmAttachLinux, RemapWithoutAddressFailsEinval,
 
 // The permission letters of the /proc/self/maps line starting at addr.
 std::string maps_perms(const void* addr) {
-  std::ifstream maps("/proc/self/maps");
-  char start[32];
-  snprintf(start, sizeof start, "%lx-",
-           static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(addr)));
-  for (std::string line; std::getline(maps, line);) {
-    if (line.rfind(start, 0) != 0) continue;
-    std::size_t sp = line.find(' ');
-    return line.substr(sp + 1, 4);
-  }
-  return "";
+  const std::string line = mapping_line(addr);
+  const std::size_t sp = line.find(' ');
+  return sp == std::string::npos ? std::string() : line.substr(sp + 1, 4);
 }
 
 SIGIPC_TEST(SysvShmAttachLinux, ShmExecAttachesExecutable, "sysv_shm.linux.attach-shm-exec",
