@@ -204,6 +204,15 @@ struct WaitForRelease {
   }
 };
 
+// Sends SIGSTOP to a seized tracee and passes it on at its delivery-stop,
+// which starts a group-stop; *group is what waitpid() reports next.
+void enter_group_stop(Tracee& t, WaitStatus* group) {
+  ASSERT_SUCCEEDS(kill(t.pid(), SIGSTOP));
+  ASSERT_TRUE(StoppedForDelivery(t.next(), SIGSTOP));
+  t.restart(PTRACE_CONT, SIGSTOP);
+  *group = t.next();
+}
+
 SIGIPC_TEST(SignalPtrace, SeizedTraceeReportsGroupStopAsEventStop,
             "signal.ptrace.seize-group-stop-event-stop", "ptrace(2) (Linux-only)",
             "A stopping signal injected into a PTRACE_SEIZEd tracee starts a group-stop, reported "
@@ -211,10 +220,8 @@ SIGIPC_TEST(SignalPtrace, SeizedTraceeReportsGroupStopAsEventStop,
   Gate release;
   Tracee t(WaitForRelease{release});
   SIGIPC_SEIZE_OR_SKIP(t, 0);
-  ASSERT_SUCCEEDS(kill(t.pid(), SIGSTOP));
-  ASSERT_TRUE(StoppedForDelivery(t.next(), SIGSTOP));
-  t.restart(PTRACE_CONT, SIGSTOP);
-  WaitStatus group = t.next();
+  WaitStatus group;
+  ASSERT_NO_FATAL_FAILURE(enter_group_stop(t, &group));
   EXPECT_TRUE(group.stopped()) << group.describe();
   EXPECT_EQ(group.stop_sig(), SIGSTOP);
   EXPECT_EQ(event_of(group), PTRACE_EVENT_STOP) << "status " << group.raw();
@@ -230,10 +237,8 @@ SIGIPC_TEST(SignalPtrace, ListenKeepsTheTraceeStoppedUntilSigcont,
   Gate release;
   Tracee t(WaitForRelease{release});
   SIGIPC_SEIZE_OR_SKIP(t, 0);
-  ASSERT_SUCCEEDS(kill(t.pid(), SIGSTOP));
-  ASSERT_TRUE(StoppedForDelivery(t.next(), SIGSTOP));
-  t.restart(PTRACE_CONT, SIGSTOP);
-  WaitStatus group = t.next();
+  WaitStatus group;
+  ASSERT_NO_FATAL_FAILURE(enter_group_stop(t, &group));
   ASSERT_EQ(event_of(group), PTRACE_EVENT_STOP) << group.describe();
   t.restart(PTRACE_LISTEN, 0);
   // Listening, the tracee has nothing to report until SIGCONT.
