@@ -1,5 +1,7 @@
 #include "runner/launcher.h"
 
+#include <sys/stat.h>
+
 #include <stdexcept>
 #include <utility>
 
@@ -18,12 +20,15 @@ class ForkServerLauncher : public Launcher {
  public:
   ForkServerLauncher(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                      const std::string& log_path)
-      : server_(argv, env, log_path) {}
+      : server_(argv, env, log_path), log_path_(log_path) {}
 
   Launched start(const SpawnSpec& spec) override {
     if (server_.alive()) {
       try {
-        return {server_.spawn(spec), true};
+        // The server may not have opened its log yet: then it is empty.
+        struct stat st {};
+        const long long from = stat(log_path_.c_str(), &st) == 0 ? st.st_size : 0;
+        return {server_.spawn(spec), true, from};
       } catch (const std::runtime_error&) {
         // A server that still serves could not start this one test: that is
         // the test's problem. A server that died hands over to exec.
@@ -48,8 +53,11 @@ class ForkServerLauncher : public Launcher {
 
   std::string failure() const override { return server_.alive() ? "" : server_.failure(); }
 
+  std::string shared_log() const override { return log_path_; }
+
  private:
   ForkServer server_;
+  std::string log_path_;
 };
 
 }  // namespace

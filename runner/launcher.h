@@ -16,6 +16,10 @@ namespace sigipc {
 struct Launched {
   Spawned sp;
   bool via_server = false;  // sp.pid is the fork server's child, not the runner's
+  // Where the launcher's shared log ended when the test started, or -1. A
+  // wrapper such as valgrind keeps writing its own messages to the stderr it
+  // was started with, so a test forked from the server leaves them there.
+  long long shared_log_from = -1;
 };
 
 class Launcher {
@@ -33,6 +37,9 @@ class Launcher {
   virtual bool notices_lost() const { return false; }
   // Why it stopped starting tests its own way; "" while it still does.
   virtual std::string failure() const { return ""; }
+  // The file every test it starts shares for output written outside the
+  // test's own log, or "".
+  virtual std::string shared_log() const { return ""; }
 };
 
 // Every test process is spawn_test()'s child.

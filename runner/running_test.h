@@ -34,6 +34,7 @@ class RunningTest {
   pid_t pid() const { return launched_.sp.pid; }
   int result_fd() const { return launched_.sp.result_fd; }
   bool via_server() const { return launched_.via_server; }
+  long long shared_log_from() const { return launched_.shared_log_from; }
   Clock::time_point start_time() const { return start_; }
 
   // Whether the result channel is still open (worth polling).

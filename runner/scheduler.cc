@@ -236,6 +236,7 @@ class Scheduler {
   void complete(const TestMeta& t);
   void kill_everything();
   void stop_launcher();
+  void append_shared_log(const RunningTest& r, std::ofstream& dst) const;
   SchedulerResult results();
 
   const std::vector<const TestMeta*>& tests_;
@@ -404,6 +405,29 @@ void Scheduler::keep_log(const RunningTest& r, const Verdict& v) {
                         (o_.repeat > 1 ? "." + std::to_string(r.iteration()) : "") + ".log",
                     std::ios::binary | std::ios::trunc);
   dst << src.rdbuf();
+  append_shared_log(r, dst);
+}
+
+// What the fork server's stderr gained while the test ran: a wrapper's own
+// report of why the test process died (valgrind's "the 'impossible'
+// happened") lands there, not in the test's log. Tests running beside this
+// one may have written there too, so the part is labelled as shared.
+void Scheduler::append_shared_log(const RunningTest& r, std::ofstream& dst) const {
+  const std::string path = launcher_->shared_log();
+  if (!r.via_server() || r.shared_log_from() < 0 || path.empty()) return;
+  std::ifstream log(path, std::ios::binary);
+  log.seekg(0, std::ios::end);
+  const long long end = log.tellg();
+  if (!log || end <= r.shared_log_from()) return;
+  constexpr long long kMax = 64 * 1024;
+  const long long from = std::max(r.shared_log_from(), end - kMax);
+  std::string part(static_cast<std::size_t>(end - from), '\0');
+  log.seekg(from);
+  log.read(&part[0], static_cast<std::streamsize>(part.size()));
+  dst << "\n--- the fork server's stderr while this test ran (shared with any test running "
+         "beside it"
+      << (from > r.shared_log_from() ? ", last 64 KiB" : "") << ") ---\n"
+      << part;
 }
 
 // Whether the test has runs to come; with until-fail, queues the next one

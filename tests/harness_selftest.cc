@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -131,21 +132,42 @@ INSTANTIATE_TEST_SUITE_P(Isolation, HarnessVerdicts,
 
 // A fork server that cannot serve (here: its wrapper refuses to start it)
 // must cost no result: the runner says so and executes the tests instead.
-TEST(HarnessForkServer, DeadServerFallsBackToExec) {
-  TempDir out;
+// Runs the one test behind a fork server started by the wrapper script
+// (text), with the reports in out/r.
+selftest::CmdResult run_behind_wrapper(const TempDir& out, const std::string& script,
+                                       const std::string& test) {
   std::string wrap = out.path() + "/wrap.sh";
   {
     std::ofstream w(wrap);
-    w << "#!/bin/sh\n[ \"$2\" = __fork-server ] && exit 3\nexec \"$@\"\n";
+    w << script;
   }
-  ASSERT_EQ(chmod(wrap.c_str(), 0755), 0);
-  auto r = run_cmd({HARNESS_BIN, "run", "--out", out.path() + "/r", "--isolation", "namespaces",
-                    "--fork-server", "--wrapper", wrap, "--filter", "Harness.Pass"});
+  chmod(wrap.c_str(), 0755);
+  return run_cmd({HARNESS_BIN, "run", "--out", out.path() + "/r", "--isolation", "namespaces",
+                  "--fork-server", "--wrapper", wrap, "--filter", test});
+}
+
+TEST(HarnessForkServer, DeadServerFallsBackToExec) {
+  TempDir out;
+  auto r = run_behind_wrapper(out, "#!/bin/sh\n[ \"$2\" = __fork-server ] && exit 3\nexec \"$@\"\n",
+                              "Harness.Pass");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   auto j = read_json(out.path() + "/r/results.json");
   EXPECT_EQ(find_result(j, "Harness.Pass")["status"], "PASS");
   EXPECT_NE(j["environment"]["test_start_note"].get<std::string>().find("fork server"),
             std::string::npos);
+}
+
+// What a wrapper writes to the fork server's stderr while a test runs (its
+// account of why the test died) must reach that test's log, not be lost with
+// the run's work folder.
+TEST(HarnessForkServer, WrapperMessagesReachTheTestsLog) {
+  TempDir out;
+  auto r = run_behind_wrapper(out, "#!/bin/bash\nexec \"$@\" 200>&2\n", "Harness.UnexpectedExit");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  std::ifstream log(out.path() + "/r/logs/Harness.UnexpectedExit.log");
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("the fork server's stderr while this test ran"), std::string::npos) << text;
+  EXPECT_NE(text.find("wrapper: the test process ends with 3"), std::string::npos) << text;
 }
 
 TEST(HarnessTimeout, LimitScalesWithTimeoutMul) {
