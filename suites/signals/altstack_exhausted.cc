@@ -19,12 +19,13 @@ constexpr int kHandlerRanExit = 41;
 void exit_from_handler(int) { _exit(kHandlerRanExit); }
 
 // Recurses until the stack cannot grow; the bound only keeps the compiler
-// from proving the recursion infinite (RLIMIT_STACK ends it long before).
-__attribute__((noinline)) long exhaust_stack(long depth) {
+// from proving the recursion infinite (RLIMIT_STACK ends it long before). It
+// is 64-bit on every target: a 32-bit long cannot hold it.
+__attribute__((noinline)) long long exhaust_stack(long long depth) {
   volatile char frame[4096];
   frame[0] = static_cast<char>(depth);
   frame[sizeof frame - 1] = frame[0];
-  if (depth > (1L << 40)) return frame[0];
+  if (depth > (1LL << 40)) return frame[0];
   return exhaust_stack(depth + 1) + frame[sizeof frame - 1];
 }
 

@@ -123,7 +123,7 @@ inline std::optional<WaitStatus> wait_child_within(Child& child, int options, do
     if (s.raw() != -1) return s;
     long long left = deadline - monotonic_ns();
     if (left <= 0) return std::nullopt;
-    timespec ts{left / 1000000000LL, left % 1000000000LL};
+    timespec ts{static_cast<time_t>(left / 1000000000LL), static_cast<long>(left % 1000000000LL)};
     if (sigtimedwait(&chld, nullptr, &ts) < 0 && errno == EAGAIN) return std::nullopt;
   }
 }
