@@ -133,7 +133,8 @@ class Tracer {
   void syscall_stop(pid_t p, TracedRun& r) {
     if (done_) return;
     SyscallInfo info{};
-    if (ptrace(static_cast<__ptrace_request>(kGetSyscallInfo), p,
+    // glibc types the request as enum __ptrace_request, musl as int.
+    if (ptrace(static_cast<decltype(PTRACE_CONT)>(kGetSyscallInfo), p,
                reinterpret_cast<void*>(sizeof info), &info) <= 0)
       return;
     if (info.op == kOpEntry && armed_ == 0) {

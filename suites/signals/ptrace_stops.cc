@@ -84,8 +84,9 @@ class Tracee {
     return WaitStatus(st);
   }
 
-  // Restarts the tracee from a ptrace-stop with request, delivering sig.
-  void restart(enum __ptrace_request request, int sig = 0) {
+  // Restarts the tracee from a ptrace-stop with request, delivering sig (the
+  // request's type is glibc's enum __ptrace_request, musl's int).
+  void restart(decltype(PTRACE_CONT) request, int sig = 0) {
     SETUP_OK(ptrace(request, pid_, nullptr, reinterpret_cast<void*>(static_cast<long>(sig))));
   }
 
