@@ -3,6 +3,7 @@
 // the right status. Built into sigipc-harness-cases, never into sigipc.
 #include <fcntl.h>
 #include <mqueue.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
@@ -188,6 +189,17 @@ HARNESS_CASE(GuardsCleanUp, "guards-clean-up") {
 
 HARNESS_CASE(Unsupported, "unsupported") {
   SIGIPC_UNSUPPORTED("the machine lacks the frobnicator (harness case)");
+}
+
+// Makes and removes an object in an IPC namespace of its own: its id there
+// may be the id of another program's object in the runner's namespace, which
+// the runner must leave alone
+// (HarnessIpcRecord.ObjectsOfTheTestsOwnNamespaceAreNotForeignOnes).
+HARNESS_CASE(ObjectInItsOwnIpcNamespace, "object-in-own-ipc-namespace") {
+  if (unshare(CLONE_NEWIPC) != 0) SIGIPC_UNSUPPORTED("unshare(CLONE_NEWIPC): " + ErrnoText(errno));
+  const int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+  ASSERT_GE(id, 0) << ErrnoText(errno);
+  EXPECT_EQ(shmctl(id, IPC_RMID, nullptr), 0) << ErrnoText(errno);
 }
 
 HARNESS_CASE(SetupError, "setup-error") {

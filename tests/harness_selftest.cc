@@ -1,7 +1,10 @@
 // The harness reports every way a test can end with the right status, in
 // both isolation modes, and leaves nothing behind on the machine.
 #include <dirent.h>
+#include <sched.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -47,6 +50,7 @@ const std::map<std::string, Expect>& expectations() {
       {"Harness.LeakTempFile", {"ERROR", {"temporary file"}}},
       {"Harness.GuardsCleanUp", {"PASS", {}}},
       {"Harness.Unsupported", {"UNSUPPORTED", {"frobnicator"}}},
+      {"Harness.ObjectInItsOwnIpcNamespace", {"PASS", {}}},
       {"Harness.SetupError", {"ERROR", {"setup failed", "EBADF"}}},
       {"Harness.UnexpectedExit", {"FAIL", {"exited with 3"}}},
       {"Harness.ChildFallsThrough", {"ERROR", {"returned into the test framework"}}},
@@ -168,6 +172,37 @@ TEST(HarnessForkServer, WrapperMessagesReachTheTestsLog) {
   std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("the fork server's stderr while this test ran"), std::string::npos) << text;
   EXPECT_NE(text.find("wrapper: the test process ends with 3"), std::string::npos) << text;
+}
+
+// Under process-group isolation a test that unshares its IPC namespace makes
+// its objects there. The runner must not take an object of the same id, key
+// and creator in its own namespace (another program's) for the test's
+// leftover and remove it. Here both are root's first IPC_PRIVATE segment of
+// a fresh namespace: id 0.
+TEST(HarnessIpcRecord, ObjectsOfTheTestsOwnNamespaceAreNotForeignOnes) {
+  if (geteuid() != 0) GTEST_SKIP() << "making IPC namespaces needs root here";
+  TempDir out;
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (unshare(CLONE_NEWIPC) != 0) _exit(10);
+    const int foreign = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+    if (foreign != 0) _exit(11);
+    run_cmd({HARNESS_BIN, "run", "--out", out.path() + "/r", "--isolation", "process-group",
+             "--filter", "Harness.ObjectInItsOwnIpcNamespace"});
+    struct shmid_ds ds {};
+    const bool untouched = shmctl(foreign, IPC_STAT, &ds) == 0;
+    shmctl(foreign, IPC_RMID, nullptr);
+    _exit(untouched ? 0 : 12);
+  }
+  int st = 0;
+  ASSERT_EQ(waitpid(pid, &st, 0), pid);
+  ASSERT_TRUE(WIFEXITED(st));
+  EXPECT_EQ(WEXITSTATUS(st), 0) << "10: no IPC namespace, 11: the first segment's id is not 0, "
+                                   "12: the run removed the foreign segment";
+  auto res =
+      find_result(read_json(out.path() + "/r/results.json"), "Harness.ObjectInItsOwnIpcNamespace");
+  EXPECT_EQ(res["status"], "PASS") << res["message"];
 }
 
 TEST(HarnessTimeout, LimitScalesWithTimeoutMul) {
