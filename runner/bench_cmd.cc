@@ -20,6 +20,7 @@
 #include "bench/session.h"
 #include "bench/throughput.h"
 #include "fixtures/probes.h"
+#include "reports/bench_doc.h"
 #include "reports/bench_html.h"
 #include "runner/commands.h"
 #include "runner/environment.h"
@@ -76,22 +77,11 @@ void check_filters(const std::vector<std::string>& filters) {
 }
 
 nlohmann::json read_bench_file(const std::string& path, const char* option) {
-  std::ifstream in(path);
-  if (!in) throw UsageError(std::string(option) + " " + path + ": cannot be read");
-  nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(in);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    throw UsageError(std::string(option) + " " + path + ": not JSON (" +
-                     what.substr(0, what.find('\n')) + ")");
+    return load_bench_file(path);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(std::string(option) + " " + e.what());
   }
-  try {
-    bench::check_bench_document(doc);
-  } catch (const std::exception& e) {
-    throw UsageError(std::string(option) + " " + path + ": " + e.what());
-  }
-  return doc;
 }
 
 Plan make_plan(const BenchArgs& a, const CLI::App& cmd) {
@@ -262,7 +252,7 @@ nlohmann::json document(const BenchArgs& a, const Plan& p, const Measurement& m,
                              {"reason", r.unsupported}});
   }
   nlohmann::json doc = {
-      {"schema", bench::kBenchSchema},
+      {"schema", kBenchSchema},
       {"environment", std::move(env)},
       {"config",
        {{"count", p.count},

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -54,13 +55,24 @@ int queues_created_by(const std::set<std::string>& pids) {
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-nlohmann::json pipe_doc(const std::vector<double>& p50s) {
+// A document as sigipc bench writes it: runs, and their medians in summary.
+nlohmann::json pipe_doc(std::vector<double> p50s) {
   nlohmann::json runs = nlohmann::json::array();
   for (double v : p50s)
     runs.push_back({{"p50", v}, {"p99", v * 2}, {"p999", v * 3}, {"max", v * 4}});
+  std::sort(p50s.begin(), p50s.end());
+  const double m = p50s[p50s.size() / 2];
+  const nlohmann::json summary = {{"p50", {{"median", m}}},
+                                  {"p99", {{"median", m * 2}}},
+                                  {"p999", {{"median", m * 3}}},
+                                  {"max", {{"median", m * 4}}}};
   return {{"schema", "sigipc-bench/1"},
           {"latency",
-           {{{"mechanism", "pipe"}, {"topology", "process"}, {"unit", "ns"}, {"runs", runs}}}},
+           {{{"mechanism", "pipe"},
+             {"topology", "process"},
+             {"unit", "ns"},
+             {"runs", runs},
+             {"summary", summary}}}},
           {"throughput", nlohmann::json::array()}};
 }
 
@@ -110,6 +122,10 @@ TEST(BenchCli, BadInputIsOneLineAndExit2) {
   const std::string notjson = d.path() + "/not.json", wrong = d.path() + "/wrong.json";
   write_file(notjson, "{ nope");
   write_file(wrong, R"({"schema": "sigipc-results/1"})");
+  const std::string norows = d.path() + "/norows.json";
+  write_file(
+      norows,
+      R"({"schema": "sigipc-bench/1", "latency": [{"mechanism": "pipe", "topology": "process"}]})");
   struct Case {
     std::vector<std::string> args;
     std::string says;
@@ -118,6 +134,7 @@ TEST(BenchCli, BadInputIsOneLineAndExit2) {
       {{"--baseline", d.path() + "/absent.json"}, "cannot be read"},
       {{"--baseline", notjson}, "not JSON"},
       {{"--baseline", wrong}, "expected \"sigipc-bench/1\""},
+      {{"--baseline", norows}, "latency[0]: no \"runs\""},
       {{"--count", "0"}, "--count must be"},
       {{"--count", "many"}, "count"},
       {{"--repeats", "0"}, "--repeats must be"},
