@@ -151,6 +151,30 @@ TEST(BenchCli, BadInputIsOneLineAndExit2) {
   }
 }
 
+// A call the platform lacks on both sides (ENOSYS at once, as gVisor's
+// mq_send and mq_receive): each row is unsupported with the call's reason.
+// The thread row's peer fails while the measuring side unwinds; it must not
+// take the measurement process down ("killed by SIGSEGV").
+TEST(BenchCli, RowRefusedOnBothSidesKeepsTheReason) {
+  TempDir d;
+  for (int i = 0; i < 8; ++i) {
+    auto r = run_cmd({SIGIPC_BIN, "bench", "--quick", "--repeats", "1", "--filter", "posix-mq",
+                      "--out", d.path() + "/o"},
+                     {std::string("LD_PRELOAD=") + SHIM_MQ_ENOSYS, "SIGIPC_RESULT_FD=-1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json doc = selftest::read_json(d.path() + "/o/bench.json");
+    ASSERT_TRUE(doc["latency"].empty()) << doc["latency"].dump();
+    int refused = 0;
+    for (const auto& u : doc["unsupported"])
+      if (!u.contains("size") || u["size"] != 65536) {
+        EXPECT_EQ(u["reason"].get<std::string>().rfind("mq_", 0), 0u) << u.dump();
+        EXPECT_NE(u["reason"].get<std::string>().find("ENOSYS"), std::string::npos) << u.dump();
+        ++refused;
+      }
+    EXPECT_EQ(refused, 4) << doc["unsupported"].dump();  // 2 latency rows, 2 sizes
+  }
+}
+
 TEST(BenchCli, BaselineGateExitStatus) {
   TempDir d;
   const std::string base = d.path() + "/base.json", slow = d.path() + "/slow.json",
