@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <stdexcept>
 
 namespace sigipc::bench {
 
@@ -151,36 +150,6 @@ nlohmann::json observations(const std::vector<ThroughputRow>& rows) {
                               "shared memory is the fastest IPC for large messages"));
   out.push_back(claim_queues_between(rows, smallest));
   return out;
-}
-
-void check_bench_document(const nlohmann::json& doc) {
-  if (!doc.is_object()) throw std::runtime_error("not a JSON object");
-  if (!doc.contains("schema") || !doc["schema"].is_string())
-    throw std::runtime_error("no \"schema\" (expected \"sigipc-bench/1\")");
-  if (doc["schema"] != kBenchSchema)
-    throw std::runtime_error("schema is \"" + doc["schema"].get<std::string>() +
-                             "\", expected \"sigipc-bench/1\"");
-  for (const char* key : {"latency", "throughput"}) {
-    if (!doc.contains(key)) continue;
-    if (!doc[key].is_array())
-      throw std::runtime_error(std::string("\"") + key + "\" is not an array");
-    for (const auto& row : doc[key]) {
-      if (!row.is_object() || !row.contains("mechanism") || !row["mechanism"].is_string() ||
-          !row.contains("runs") || !row["runs"].is_array())
-        throw std::runtime_error(std::string("a \"") + key +
-                                 "\" row without \"mechanism\" or \"runs\"");
-      for (const auto& run : row["runs"]) {
-        const bool ok = std::string(key) == "latency"
-                            ? run.is_object() && run.contains("p50") && run["p50"].is_number()
-                            : run.is_number();
-        if (!ok)
-          throw std::runtime_error(
-              std::string("a \"") + key + "\" run of " + row["mechanism"].get<std::string>() +
-              " is not " +
-              (std::string(key) == "latency" ? "an object with a numeric p50" : "a number"));
-      }
-    }
-  }
 }
 
 }  // namespace sigipc::bench

@@ -1,6 +1,6 @@
 // bench.json (schema sigipc-bench/1, docs/DESIGN.md): the rows as the
-// document carries them, the chapter's claims checked against them, and
-// rows read back from a document (the baseline).
+// document carries them and the chapter's claims checked against them.
+// Reading one back (the baseline) is reports/bench_doc.h's.
 #pragma once
 
 #include <string>
@@ -12,8 +12,6 @@
 
 namespace sigipc::bench {
 
-constexpr const char* kBenchSchema = "sigipc-bench/1";
-
 nlohmann::json latency_json(const LatencyRow& row);
 nlohmann::json throughput_json(const ThroughputRow& row);
 
@@ -23,9 +21,5 @@ nlohmann::json throughput_json(const ThroughputRow& row);
 // or breaks only when the 95% intervals of the rows it compares do not
 // overlap.
 nlohmann::json observations(const std::vector<ThroughputRow>& rows);
-
-// Checks that doc is a sigipc-bench/1 document with the arrays the gate
-// reads; throws std::runtime_error with a one-line reason.
-void check_bench_document(const nlohmann::json& doc);
 
 }  // namespace sigipc::bench

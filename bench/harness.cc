@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <thread>
 
 #include "fixtures/check.h"
@@ -116,13 +117,22 @@ void run_process_pair(const Pinning& pin, const std::function<void(const Peer&)>
 void run_thread_pair(const Pinning& pin, const std::function<void(const Peer&)>& side_a,
                      const std::function<void(const Peer&)>& side_b) {
   const pthread_t self = pthread_self();
-  std::exception_ptr failed;
-  std::thread b([&] {
+  // What the peer runs and how it ended live on the heap, shared with it:
+  // when side_a fails the peer is left running, and must not write into
+  // this frame once it is gone. Where a call is ENOSYS both sides fail at
+  // once; a write into a dead frame would crash the measurement process
+  // before it reports the reason.
+  struct PeerState {
+    std::function<void(const Peer&)> body;
+    std::exception_ptr failed;
+  };
+  auto state = std::make_shared<PeerState>(PeerState{side_b, nullptr});
+  std::thread b([state, cpu = pin.cpu_b, self] {
     try {
-      pin_calling_thread(pin.cpu_b);
-      side_b(Peer{Topology::kThread, getpid(), static_cast<unsigned long>(self)});
+      pin_calling_thread(cpu);
+      state->body(Peer{Topology::kThread, getpid(), static_cast<unsigned long>(self)});
     } catch (...) {
-      failed = std::current_exception();
+      state->failed = std::current_exception();
     }
   });
   try {
@@ -135,7 +145,7 @@ void run_thread_pair(const Pinning& pin, const std::function<void(const Peer&)>&
     throw;
   }
   b.join();
-  if (failed) std::rethrow_exception(failed);
+  if (state->failed) std::rethrow_exception(state->failed);
 }
 
 }  // namespace

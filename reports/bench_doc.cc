@@ -61,9 +61,26 @@ void check_histogram(const json& h, const std::string& where) {
   }
 }
 
+// The repeats the baseline gate compares: objects with a numeric p50 in a
+// latency row, numbers (bytes per second) in a throughput row.
+void check_runs(const json& r, const std::string& where, bool latency) {
+  const json& runs = member(r, where, "runs");
+  if (!runs.is_array()) bad(where + ".runs", "not an array");
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const std::string w = where + ".runs[" + std::to_string(i) + "]";
+    if (!latency) {
+      need_number(runs[i], w);
+      continue;
+    }
+    if (!runs[i].is_object()) bad(w, "not an object");
+    need_number(member(runs[i], w, "p50"), w + ".p50");
+  }
+}
+
 void check_latency_row(const json& r, const std::string& where) {
   need_string(r, where, "mechanism");
   need_string(r, where, "topology");
+  check_runs(r, where, true);
   const json& s = member(r, where, "summary");
   if (!s.is_object()) bad(where + ".summary", "not an object");
   for (const char* m : {"p50", "p99", "p999"}) {
@@ -79,6 +96,7 @@ void check_throughput_row(const json& r, const std::string& where) {
   need_string(r, where, "mechanism");
   need_number(member(r, where, "size"), where + ".size");
   if (r.at("size").get<double>() <= 0) bad(where + ".size", "not positive");
+  check_runs(r, where, false);
   const json& s = member(r, where, "summary");
   if (!s.is_object()) bad(where + ".summary", "not an object");
   need_number(member(s, where + ".summary", "median"), where + ".summary.median");
@@ -94,10 +112,11 @@ void check_observation(const json& o, const std::string& where) {
 
 void check_bench_doc(const json& doc) {
   if (!doc.is_object()) bad("document", "not a JSON object");
+  const std::string expected = std::string("expected \"") + kBenchSchema + "\"";
   if (!doc.contains("schema") || !doc.at("schema").is_string())
-    bad("schema", "missing (not a sigipc-bench/1 document)");
-  if (doc.at("schema") != "sigipc-bench/1")
-    bad("schema", "\"" + doc.at("schema").get<std::string>() + "\", not sigipc-bench/1");
+    bad("schema", "missing, " + expected);
+  if (doc.at("schema") != kBenchSchema)
+    bad("schema", "\"" + doc.at("schema").get<std::string>() + "\", " + expected);
   if (doc.contains("environment") && !doc.at("environment").is_object())
     bad("environment", "not an object");
   if (const json* a = object_array(doc, "latency", true))
@@ -121,7 +140,7 @@ void check_bench_doc(const json& doc) {
 
 json load_bench_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open");
+  if (!in) throw std::runtime_error(path + ": cannot be read");
   std::stringstream text;
   text << in.rdbuf();
   json doc;

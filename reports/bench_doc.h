@@ -9,13 +9,17 @@
 
 namespace sigipc {
 
-// Throws std::runtime_error naming the first value that does not have the
-// shape the readers rely on ("latency[2].summary.p50.median: not a number").
-// Keys a reader does not know are allowed (later versions may add some).
+constexpr const char* kBenchSchema = "sigipc-bench/1";
+
+// The one check of a bench.json, for every reader (the pages, the matrix,
+// the baseline gate): throws std::runtime_error naming the first value
+// that does not have the shape they rely on ("latency[2].summary.p50.median:
+// not a number", "latency[0].runs[1].p50: not a number"). Keys a reader does
+// not know are allowed (later versions may add some).
 void check_bench_doc(const nlohmann::json& doc);
 
 // Reads, parses and checks a bench.json; throws std::runtime_error
-// "PATH: reason" on a missing, malformed or wrong-schema file.
+// "PATH: reason" on an unreadable, malformed or wrong-schema file.
 nlohmann::json load_bench_file(const std::string& path);
 
 // The doc's array under key, or an empty array when it has none.

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -54,13 +55,24 @@ int queues_created_by(const std::set<std::string>& pids) {
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-nlohmann::json pipe_doc(const std::vector<double>& p50s) {
+// A document as sigipc bench writes it: runs, and their medians in summary.
+nlohmann::json pipe_doc(std::vector<double> p50s) {
   nlohmann::json runs = nlohmann::json::array();
   for (double v : p50s)
     runs.push_back({{"p50", v}, {"p99", v * 2}, {"p999", v * 3}, {"max", v * 4}});
+  std::sort(p50s.begin(), p50s.end());
+  const double m = p50s[p50s.size() / 2];
+  const nlohmann::json summary = {{"p50", {{"median", m}}},
+                                  {"p99", {{"median", m * 2}}},
+                                  {"p999", {{"median", m * 3}}},
+                                  {"max", {{"median", m * 4}}}};
   return {{"schema", "sigipc-bench/1"},
           {"latency",
-           {{{"mechanism", "pipe"}, {"topology", "process"}, {"unit", "ns"}, {"runs", runs}}}},
+           {{{"mechanism", "pipe"},
+             {"topology", "process"},
+             {"unit", "ns"},
+             {"runs", runs},
+             {"summary", summary}}}},
           {"throughput", nlohmann::json::array()}};
 }
 
@@ -110,6 +122,10 @@ TEST(BenchCli, BadInputIsOneLineAndExit2) {
   const std::string notjson = d.path() + "/not.json", wrong = d.path() + "/wrong.json";
   write_file(notjson, "{ nope");
   write_file(wrong, R"({"schema": "sigipc-results/1"})");
+  const std::string norows = d.path() + "/norows.json";
+  write_file(
+      norows,
+      R"({"schema": "sigipc-bench/1", "latency": [{"mechanism": "pipe", "topology": "process"}]})");
   struct Case {
     std::vector<std::string> args;
     std::string says;
@@ -118,6 +134,7 @@ TEST(BenchCli, BadInputIsOneLineAndExit2) {
       {{"--baseline", d.path() + "/absent.json"}, "cannot be read"},
       {{"--baseline", notjson}, "not JSON"},
       {{"--baseline", wrong}, "expected \"sigipc-bench/1\""},
+      {{"--baseline", norows}, "latency[0]: no \"runs\""},
       {{"--count", "0"}, "--count must be"},
       {{"--count", "many"}, "count"},
       {{"--repeats", "0"}, "--repeats must be"},
@@ -131,6 +148,30 @@ TEST(BenchCli, BadInputIsOneLineAndExit2) {
     EXPECT_EQ(r.exit_code, 2) << c.says << ": " << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
+  }
+}
+
+// A call the platform lacks on both sides (ENOSYS at once, as gVisor's
+// mq_send and mq_receive): each row is unsupported with the call's reason.
+// The thread row's peer fails while the measuring side unwinds; it must not
+// take the measurement process down ("killed by SIGSEGV").
+TEST(BenchCli, RowRefusedOnBothSidesKeepsTheReason) {
+  TempDir d;
+  for (int i = 0; i < 8; ++i) {
+    auto r = run_cmd({SIGIPC_BIN, "bench", "--quick", "--repeats", "1", "--filter", "posix-mq",
+                      "--out", d.path() + "/o"},
+                     {std::string("LD_PRELOAD=") + SHIM_MQ_ENOSYS, "SIGIPC_RESULT_FD=-1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json doc = selftest::read_json(d.path() + "/o/bench.json");
+    ASSERT_TRUE(doc["latency"].empty()) << doc["latency"].dump();
+    int refused = 0;
+    for (const auto& u : doc["unsupported"])
+      if (!u.contains("size") || u["size"] != 65536) {
+        EXPECT_EQ(u["reason"].get<std::string>().rfind("mq_", 0), 0u) << u.dump();
+        EXPECT_NE(u["reason"].get<std::string>().find("ENOSYS"), std::string::npos) << u.dump();
+        ++refused;
+      }
+    EXPECT_EQ(refused, 4) << doc["unsupported"].dump();  // 2 latency rows, 2 sizes
   }
 }
 

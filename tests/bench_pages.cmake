@@ -39,7 +39,7 @@ cp -r '${BENCH_CELLS}/native' '${BENCH_CELLS}/qemu-x86_64' \"$d\"/ && \
 echo '{\"schema\": \"sigipc-bench/2\"}' >\"$d\"/qemu-x86_64/bench/bench.json && \
 '$<TARGET_FILE:sigipc>' report --matrix \"$d\"/native/results.json \"$d\"/qemu-x86_64/results.json \
   --out \"$d\"/m >/dev/null 2>\"$d\"/err; rc=$?; cat \"$d\"/err; test $rc -eq 2 && \
-grep -q 'qemu-x86_64/bench/bench.json: schema: \"sigipc-bench/2\", not sigipc-bench/1' \"$d\"/err")
+grep -q 'qemu-x86_64/bench/bench.json: schema: \"sigipc-bench/2\", expected \"sigipc-bench/1\"' \"$d\"/err")
 set_tests_properties(bench_pages.matrix_bad_bench PROPERTIES TIMEOUT 60)
 
 # ctest reports these as skipped (not passed) where Chromium is missing.

@@ -164,7 +164,8 @@ std::string error_of(const json& doc) {
 TEST(BenchPage, RefusesWhatIsNotABenchDocument) {
   EXPECT_EQ(error_of(json::array()), "document: not a JSON object");
   EXPECT_EQ(error_of({{"schema", "sigipc-results/1"}, {"latency", json::array()}}),
-            "schema: \"sigipc-results/1\", not sigipc-bench/1");
+            "schema: \"sigipc-results/1\", expected \"sigipc-bench/1\"");
+  EXPECT_EQ(error_of({{"latency", json::array()}}), "schema: missing, expected \"sigipc-bench/1\"");
   EXPECT_EQ(error_of({{"schema", "sigipc-bench/1"}}), "latency: missing");
   json doc = fixture("native");
   doc["latency"][2]["histogram"]["counts"].push_back(1);
@@ -180,6 +181,26 @@ TEST(BenchPage, RefusesWhatIsNotABenchDocument) {
   doc = fixture("native");
   doc["observations"][0]["holds"] = "yes";
   EXPECT_EQ(error_of(doc), "observations[0].holds: not true, false or null");
+}
+
+// The repeats are what the baseline gate compares (--baseline reads
+// through the same check).
+TEST(BenchPage, RefusesRowsWithoutTheRepeatsTheGateReads) {
+  json doc = fixture("native");
+  doc["latency"][0].erase("runs");
+  EXPECT_EQ(error_of(doc), "latency[0]: no \"runs\"");
+  doc = fixture("native");
+  doc["latency"][3]["runs"][1]["p50"] = "fast";
+  EXPECT_EQ(error_of(doc), "latency[3].runs[1].p50: not a number");
+  doc = fixture("native");
+  doc["latency"][0]["runs"][0] = 5;
+  EXPECT_EQ(error_of(doc), "latency[0].runs[0]: not an object");
+  doc = fixture("native");
+  doc["throughput"][1]["runs"] = 5;
+  EXPECT_EQ(error_of(doc), "throughput[1].runs: not an array");
+  doc = fixture("native");
+  doc["throughput"][1]["runs"][2] = json::object();
+  EXPECT_EQ(error_of(doc), "throughput[1].runs[2]: not a number");
 }
 
 std::vector<MatrixColumn> two_cells(bool with_bench = true) {

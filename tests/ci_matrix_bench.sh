@@ -23,6 +23,7 @@ mkdir "$work/cells"
 cat >"$work/fake-sigipc" <<EOF
 #!/bin/sh
 [ "\$1" = bench ] || exec "$sigipc" "\$@"
+[ -z "\${BENCH_FAIL:-}" ] || { echo "sigipc bench: \$BENCH_FAIL" >&2; exit 3; }
 while [ \$# -gt 0 ]; do [ "\$1" = --out ] && out=\$2; shift; done
 mkdir -p "\$out" && cp "\$BENCH_DOC" "\$out/bench.json"
 EOF
@@ -34,12 +35,13 @@ cell() {
 . "$repo/ci/cells/lib.sh"
 out=\$(cell_parse_outdir "\$@")
 "$sigipc" run --filter '$filter' --out "\$out" >/dev/null 2>&1
-cell_run_bench "\$out" $2 "$work/fake-sigipc" env BENCH_DOC="$fixtures/$3/bench/bench.json"
+cell_run_bench "\$out" $2 "$work/fake-sigipc" env BENCH_DOC="$fixtures/$3/bench/bench.json" ${4:-}
 EOF
 }
 cell native false native
 cell emu true qemu-x86_64
 cell liar true native
+cell broken false native "BENCH_FAIL='no figures'"
 chmod +x "$work/cells/"* "$work/fake-sigipc"
 
 matrix() {  # OUT WANT_EXIT ARGS...
@@ -61,6 +63,8 @@ grep -q '^  bench (emulated): 20 latency rows, 1 unsupported; p50 signal-sigwait
   "$work/bench/summary.txt" || fail "no bench line for the emulated cell: $(cat "$work/bench/summary.txt")"
 grep -q '^  bench: 21 latency rows, 0 unsupported; ' "$work/bench/summary.txt" ||
   fail "no bench line for the native cell: $(cat "$work/bench/summary.txt")"
+grep -q '^\[native\] bench took [0-9]* s$' "$work/bench/native.log" ||
+  fail "the native cell's log does not say how long its bench took: $(cat "$work/bench/native.log")"
 grep -q '^| mechanism | native | emu (emulated) |$' "$work/bench/matrix.md" ||
   fail "matrix.md does not lay the benches side by side"
 grep -q '^| `pipe` | 4.* (×[89].*) |$' "$work/bench/matrix.md" ||
@@ -71,6 +75,12 @@ grep -q '^| `pipe` | 4.* (×[89].*) |$' "$work/bench/matrix.md" ||
 matrix liar 1 --cells liar --bench
 grep -q "bench.json says emulated 'False', expected true" "$work/liar/liar.log" ||
   fail "the lying cell's log does not say why: $(tail -3 "$work/liar/liar.log")"
+
+# A bench that fails makes its cell red, with the end of its output.
+matrix broken 1 --cells broken --bench
+grep -q 'sigipc bench: no figures' "$work/broken/broken.log" &&
+  grep -q 'sigipc bench failed (exit 3 after [0-9]* s; log: ' "$work/broken/broken.log" ||
+  fail "the failing bench's cell log does not say why: $(tail -3 "$work/broken/broken.log")"
 
 # One CI job per cell, merged: the bench columns come along.
 matrix job1 0 --cells native --bench

@@ -41,7 +41,7 @@ class SignalLink {
       wait_mask_ = old_mask_;
       sigdelset(&wait_mask_, sig_);
     }
-    if (R == Receive::kSignalfd) sfd_ = refused_if_failed(signalfd(-1, &set_, 0), "signalfd");
+    if (R == Receive::kSignalfd) close(refused_if_failed(signalfd(-1, &set_, 0), "signalfd"));
     if (S == Send::kPidfd) {
       // pidfd_open(2) and pidfd_send_signal(2) are Linux 5.1/5.3.
       const int probe = refused_if_failed(pidfd_open(getpid(), 0), "pidfd_open");
@@ -49,7 +49,8 @@ class SignalLink {
     }
   }
   ~SignalLink() {
-    if (sfd_ >= 0) close(sfd_);
+    for (int fd : sfd_)
+      if (fd >= 0) close(fd);
     if (pidfd_ >= 0) close(pidfd_);
     if (R == Receive::kHandler) sigaction(sig_, &old_action_, nullptr);
     pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
@@ -59,10 +60,10 @@ class SignalLink {
 
   void ping(const Peer& p) {
     send(p);
-    receive();
+    receive(0);
   }
   void pong(const Peer& p) {
-    receive();
+    receive(1);
     send(p);
   }
 
@@ -89,7 +90,8 @@ class SignalLink {
         break;
     }
   }
-  void receive() {
+  // side: 0 the pinging side, 1 the answering one.
+  void receive(int side) {
     switch (R) {
       case Receive::kSigwaitinfo:
         while (sigwaitinfo(&set_, nullptr) < 0)
@@ -100,8 +102,14 @@ class SignalLink {
         t_caught = 0;
         break;
       case Receive::kSignalfd: {
+        // Each side reads through a descriptor it opened itself. On Linux a
+        // signalfd inherited over fork() or shared by threads reads the
+        // reader's own signals as well (signalfd(2)); gVisor's reads those
+        // of the task that opened it, so a shared one would wait for ever.
+        int& fd = sfd_[side];
+        if (fd < 0) fd = refused_if_failed(signalfd(-1, &set_, 0), "signalfd");
         signalfd_siginfo info{};
-        while (read(sfd_, &info, sizeof info) < 0)
+        while (read(fd, &info, sizeof info) < 0)
           if (errno != EINTR) refused_if_failed(-1, "read(signalfd)");
         break;
       }
@@ -111,7 +119,7 @@ class SignalLink {
   int sig_ = 0;
   sigset_t set_{}, old_mask_{}, wait_mask_{};
   struct sigaction old_action_ {};
-  int sfd_ = -1, pidfd_ = -1;
+  int sfd_[2] = {-1, -1}, pidfd_ = -1;
 };
 
 }  // namespace

@@ -46,6 +46,13 @@
 #   cell_check_bench OUTDIR EMULATED  red unless OUTDIR/bench/bench.json exists and says
 #                                     environment.emulated EMULATED (for a cell whose
 #                                     bench runs elsewhere, e.g. in a guest)
+#   cell_wants_bench                  whether the cell is to measure (SIGIPC_CELL_BENCH=1)
+#   cell_bench_args                   sigipc bench's options, one a line:
+#                                     $SIGIPC_BENCH_ARGS split on spaces (unset: --quick)
+#   cell_bench_done OUTDIR EMULATED STATUS SECONDS
+#                                     after a bench run elsewhere (e.g. in a sandbox) into
+#                                     OUTDIR/bench, its output in OUTDIR/bench.log: logs
+#                                     its time; red unless STATUS is 0 and cell_check_bench
 #   cell_summary OUTDIR               one line of counts from results.json on stderr
 
 set -euo pipefail
@@ -248,17 +255,30 @@ cell_check_env() {
     cell_die "results.json says $key '$got', expected '$want': the tests did not run on this platform"
 }
 
-cell_run_bench() {
-  [ "${SIGIPC_CELL_BENCH:-0}" = 1 ] || return 0
-  local out=$1 emulated=$2 sigipc=$3; shift 3
+cell_wants_bench() { [ "${SIGIPC_CELL_BENCH:-0}" = 1 ]; }
+
+cell_bench_args() {
   local args=(); read -ra args <<<"${SIGIPC_BENCH_ARGS---quick}"
-  local rc=0
+  [ ${#args[@]} -eq 0 ] || printf '%s\n' "${args[@]}"
+}
+
+cell_run_bench() {
+  cell_wants_bench || return 0
+  local out=$1 emulated=$2 sigipc=$3; shift 3
+  local args=(); mapfile -t args < <(cell_bench_args)
+  local rc=0 t0=$SECONDS
   cell_log "measuring: ${*:+$* }$sigipc bench ${args[*]} --out $out/bench"
   "$@" "$sigipc" bench "${args[@]}" --out "$out/bench" >"$out/bench.log" 2>&1 || rc=$?
+  cell_bench_done "$out" "$emulated" "$rc" $((SECONDS - t0))
+}
+
+cell_bench_done() {
+  local out=$1 emulated=$2 rc=$3 secs=$4
   if [ "$rc" -ne 0 ]; then
     tail -5 "$out/bench.log" >&2
-    cell_die "sigipc bench failed (exit $rc; log: $out/bench.log)"
+    cell_die "sigipc bench failed (exit $rc after $secs s; log: $out/bench.log)"
   fi
+  cell_log "bench took $secs s"
   cell_check_bench "$out" "$emulated"
 }
 
