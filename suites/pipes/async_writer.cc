@@ -16,11 +16,10 @@
 #include "fixtures/probes.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
+#include "fixtures/signal_guards.h"
 
 namespace sigipc {
 namespace {
-
-void ignore_info(int, siginfo_t*, void*) {}
 
 SIGIPC_TEST(PipeAsync, ReaderMakingRoomSignalsTheAsyncWriteEnd, "pipe.async.write-end-poll-out",
             "fcntl(2) O_ASYNC, F_SETSIG (Linux-only)",
@@ -32,21 +31,14 @@ SIGIPC_TEST(PipeAsync, ReaderMakingRoomSignalsTheAsyncWriteEnd, "pipe.async.writ
   ASSERT_GT(filled, 0);
   EXPECT_CHILD_OK(RunInChild([&p] {
     const int sig = SIGRTMIN + 2;
-    struct sigaction sa {};
-    sa.sa_sigaction = ignore_info;
-    sa.sa_flags = SA_SIGINFO;
-    sigemptyset(&sa.sa_mask);
-    CHILD_CHECK_OK(sigaction(sig, &sa, nullptr));
+    child_set_info_handler(sig);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, sig);
     sigaddset(&set, SIGIO);
     CHILD_CHECK_OK(sigprocmask(SIG_BLOCK, &set, nullptr));
     CHILD_CHECK_OK(fcntl(p.wr(), F_SETSIG, sig));
-    CHILD_CHECK_OK(fcntl(p.wr(), F_SETOWN, getpid()));
-    const int flags = fcntl(p.wr(), F_GETFL);
-    CHILD_CHECK_OK(flags);
-    CHILD_CHECK_OK(fcntl(p.wr(), F_SETFL, flags | O_ASYNC));
+    child_make_async(p.wr());
     std::vector<char> page(page_size());
     CHILD_CHECK_EQ(read(p.rd(), page.data(), page.size()), static_cast<ssize_t>(page.size()));
     sigset_t only;

@@ -15,22 +15,15 @@
 #include <string>
 
 #include "fixtures/check.h"
+#include "fixtures/io.h"
 #include "fixtures/names.h"
 #include "fixtures/process.h"
 #include "fixtures/registry.h"
+#include "fixtures/signal_guards.h"
 #include "suites/signals/send_helpers.h"
 
 namespace sigipc {
 namespace {
-
-// In a child: fd's owner is this process and O_ASYNC is set on it.
-void child_make_async(int fd) noexcept {
-  CHILD_CHECK_OK(fcntl(fd, F_SETOWN, getpid()));
-  int flags = fcntl(fd, F_GETFL);
-  CHILD_CHECK_OK(flags);
-  CHILD_CHECK_OK(fcntl(fd, F_SETFL, flags | O_ASYNC));
-  CHILD_CHECK((fcntl(fd, F_GETFL) & O_ASYNC) != 0);
-}
 
 // In a child (sig blocked): writing one byte to wr sends sig for rd.
 void child_expect_signal_on_write(int rd, int wr, int sig, siginfo_t* info = nullptr) noexcept {
@@ -98,8 +91,6 @@ SIGIPC_TEST(SignalSigio, AsyncPipeSignalsEveryProcessOfOwnerGroup, "signal.sigio
   }));
 }
 
-void ignore_info(int, siginfo_t*, void*) {}
-
 SIGIPC_TEST(SignalSigio, SetsigSignalCarriesFdAndPollInBand, "signal.sigio.setsig-siginfo",
             "fcntl(2) F_SETSIG (Linux-only)",
             "After F_SETSIG names a real-time signal (its handler set with SA_SIGINFO), data "
@@ -108,11 +99,7 @@ SIGIPC_TEST(SignalSigio, SetsigSignalCarriesFdAndPollInBand, "signal.sigio.setsi
   Pipe p;
   EXPECT_CHILD_OK(RunInChild([&p] {
     const int sig = SIGRTMIN + 1;
-    struct sigaction sa {};
-    sa.sa_sigaction = ignore_info;
-    sa.sa_flags = SA_SIGINFO;
-    sigemptyset(&sa.sa_mask);
-    CHILD_CHECK_OK(sigaction(sig, &sa, nullptr));
+    child_set_info_handler(sig);
     signals::child_block(sig);
     signals::child_block(SIGIO);
     CHILD_CHECK_OK(fcntl(p.rd(), F_SETSIG, sig));
