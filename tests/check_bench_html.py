@@ -10,15 +10,13 @@ latency bars as long as their p50s are in order.
 usage: check_bench_html.py page BENCH_HTML BENCH_JSON
        check_bench_html.py matrix MATRIX_HTML BENCH_JSON...
 Exit 0 checked, 1 a check failed, 77 Chromium is not installed (ctest SKIP)."""
-import json
 import os
 import re
-import shutil
 import sys
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_html import SKIP, render  # noqa: E402
+from check_html import Rendered, render_from_argv  # noqa: E402
 
 MARKS = {"pbar", "pt", "whisker"}
 
@@ -166,25 +164,13 @@ def check_matrix(dom, docs, errors):
 
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] not in ("page", "matrix"):
-        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
-        return 2
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        print("SKIP: chromium is not installed (apt-get install chromium)")
-        return SKIP
-    mode, page, docs = sys.argv[1], sys.argv[2], []
-    for f in sys.argv[3:]:
-        with open(f) as fh:
-            docs.append(json.load(fh))
-    rc, dom_text, log = render(chromium, page)
-    if rc != 0 or "<html" not in dom_text:
-        print(f"FAIL: chromium exited {rc} without a DOM:\n{log[-2000:]}")
-        return 1
-    console = [l for l in log.splitlines() if re.search(r":CONSOLE[:(]", l)]
-    errors = ["console message: " + l for l in console]
+    r = render_from_argv(("page", "matrix"), __doc__.strip().split("\n\n")[1])
+    if not isinstance(r, Rendered):
+        return r
+    mode, page, docs = r.mode, r.page, r.docs
+    errors = ["console message: " + l for l in r.console]
     dom = Plots()
-    dom.feed(dom_text)
+    dom.feed(r.dom_text)
     if mode == "page" and dom.body.get("data-js") != "ready":
         errors.append("the page script did not finish (body data-js is not 'ready')")
     what = check_page(dom, docs[0], errors) if mode == "page" else check_matrix(dom, docs, errors)

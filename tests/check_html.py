@@ -81,6 +81,38 @@ def render(chromium, path):
     return p.returncode, p.stdout, p.stderr
 
 
+class Rendered:
+    """A page rendered in headless Chromium from the command line
+    MODE PAGE JSON...: the mode, the page, the JSON documents, the DOM text
+    and Chromium's console lines."""
+
+    def __init__(self, mode, page, docs, dom_text, console):
+        self.mode, self.page, self.docs = mode, page, docs
+        self.dom_text, self.console = dom_text, console
+
+
+def render_from_argv(modes, usage):
+    """Checks sys.argv against modes, finds Chromium and renders the page.
+    Returns a Rendered, or the exit status when there is nothing to check
+    (2 bad usage, SKIP no Chromium, 1 Chromium gave no DOM)."""
+    if len(sys.argv) < 4 or sys.argv[1] not in modes:
+        print(usage, file=sys.stderr)
+        return 2
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        print("SKIP: chromium is not installed (apt-get install chromium)")
+        return SKIP
+    docs = []
+    for path in sys.argv[3:]:
+        with open(path) as f:
+            docs.append(json.load(f))
+    rc, dom_text, log = render(chromium, sys.argv[2])
+    if rc != 0 or "<html" not in dom_text:
+        return fail(f"chromium exited {rc} without a DOM:\n{log[-2000:]}")
+    console = [l for l in log.splitlines() if re.search(r":CONSOLE[:(]", l)]
+    return Rendered(sys.argv[1], sys.argv[2], docs, dom_text, console)
+
+
 def check_log_links(page, run, rows, row_links):
     """Every non-passing test with a log beside the page links it; no passing
     test links anything; every link opens a file."""
@@ -116,26 +148,14 @@ def fail(msg):
 
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] not in ("report", "matrix"):
-        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
-        return 2
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        print("SKIP: chromium is not installed (apt-get install chromium)")
-        return SKIP
-    mode, page, results = sys.argv[1], sys.argv[2], sys.argv[3:]
-    runs = []
-    for r in results:
-        with open(r) as f:
-            runs.append(json.load(f))
-    rc, dom_text, log = render(chromium, page)
-    if rc != 0 or "<html" not in dom_text:
-        return fail(f"chromium exited {rc} without a DOM:\n{log[-2000:]}")
-    console = [l for l in log.splitlines() if re.search(r":CONSOLE[:(]", l)]
-    if console:
-        return fail("console messages (the page must log nothing):\n" + "\n".join(console))
+    r = render_from_argv(("report", "matrix"), __doc__.strip().split("\n\n")[1])
+    if not isinstance(r, Rendered):
+        return r
+    mode, page, runs = r.mode, r.page, r.docs
+    if r.console:
+        return fail("console messages (the page must log nothing):\n" + "\n".join(r.console))
     dom = Dom()
-    dom.feed(dom_text)
+    dom.feed(r.dom_text)
     if dom.body_attrs.get("data-js") != "ready":
         return fail("the page script did not finish (body data-js is not 'ready')")
     errors = []
